@@ -1,0 +1,46 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+#include "controller/net/clock.hpp"
+#include "controller/net/random.hpp"
+#include "controller/net/transport.hpp"
+#include "sim/http/handler.hpp"
+
+namespace albc::sim::http {
+
+struct LatencyOptions {
+  std::chrono::microseconds minimum{0};
+  std::chrono::microseconds maximum{0};
+};
+
+// A Transport that calls a Handler directly, in the world's virtual time: the request bytes
+// the controller would put on the wire reach the fake unchanged, after a latency drawn from
+// the seed.
+class InProcessTransport final : public net::Transport {
+ public:
+  InProcessTransport(Handler& handler, net::Clock& clock, net::Random random,
+                     LatencyOptions latency);
+
+  net::Awaitable<net::Result<net::Response, net::TransportError>> send(
+      net::Request request) override;
+  net::Awaitable<net::Result<net::Response, net::TransportError>> open(
+      net::Request request) override;
+
+  // Requests sent and not yet answered: a world is not quiescent while any is.
+  std::size_t in_flight() const { return in_flight_; }
+  std::size_t requests_sent() const { return requests_sent_; }
+
+ private:
+  net::Clock::duration draw_latency();
+
+  Handler& handler_;
+  net::Clock& clock_;
+  net::Random random_;
+  LatencyOptions latency_;
+  std::size_t in_flight_ = 0;
+  std::size_t requests_sent_ = 0;
+};
+
+}  // namespace albc::sim::http

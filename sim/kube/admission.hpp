@@ -1,0 +1,30 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "controller/net/clock.hpp"
+#include "controller/net/random.hpp"
+#include "controller/net/result.hpp"
+#include "sim/kube/resource_type.hpp"
+#include "sim/kube/status_error.hpp"
+
+namespace albc::sim::kube {
+
+struct AdmissionContext {
+  net::Random& random;
+  net::Clock::wall_time_point now;
+  std::function<bool(const std::string& cluster_ip)> cluster_ip_taken;
+  std::function<std::string(const std::string& kind)> default_ingress_class;
+};
+
+// Defaults and validation a real API server applies on create (the parts albc's kinds need:
+// Service cluster IPs and ports, Namespace labels and phase, Pod and Deployment defaults,
+// Ingress pathType and status).
+net::Result<void, StatusError> admit_create(const ResourceType& type, Json& object,
+                                            AdmissionContext& context);
+// Validation of an update against the live object (immutable fields).
+net::Result<void, StatusError> admit_update(const ResourceType& type, const Json& live,
+                                            Json& updated);
+
+}  // namespace albc::sim::kube

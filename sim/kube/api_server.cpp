@@ -1,0 +1,355 @@
+#include "sim/kube/api_server.hpp"
+
+#include "controller/net/url.hpp"
+#include "sim/kube/discovery.hpp"
+#include "sim/kube/table.hpp"
+#include "sim/kube/watch.hpp"
+
+namespace albc::sim::kube {
+
+struct ApiServer::Route {
+  const ResourceType* type = nullptr;
+  std::string ns;
+  std::string name;
+  Subresource subresource = Subresource::None;
+};
+
+namespace {
+
+net::Response json_response(int status, const Json& body,
+                            std::string content_type = "application/json") {
+  net::Response response;
+  response.status = status;
+  response.headers.set("Content-Type", std::move(content_type));
+  response.headers.set("Cache-Control", "no-cache, private");
+  response.body = body.dump();
+  return response;
+}
+
+net::Response status_response(const StatusError& error) {
+  net::Response response = json_response(error.code, error.to_json());
+  if (error.retry_after_seconds > 0) {
+    response.headers.set("Retry-After", std::to_string(error.retry_after_seconds));
+  }
+  return response;
+}
+
+net::Response not_found_response() {
+  return status_response({404, "NotFound", "the server could not find the requested resource",
+                          Json::object()});
+}
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> parts;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    const auto slash = path.find('/');
+    parts.emplace_back(path.substr(0, slash));
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+  }
+  return parts;
+}
+
+// Resolves /api/v1/... and /apis/<g>/<v>/... into a resource, namespace, name and subresource.
+std::optional<ApiServer::Route> resolve_route(const ResourceRegistry& registry,
+                                              const std::vector<std::string>& parts);
+
+}  // namespace
+
+ApiServer::ApiServer(Store& store, net::Clock& clock, ApiServerOptions options, net::Trace* trace)
+    : store_(store), clock_(clock), options_(std::move(options)), trace_(trace) {}
+
+namespace {
+
+std::optional<ApiServer::Route> resolve_route(const ResourceRegistry& registry,
+                                              const std::vector<std::string>& parts) {
+  std::string group;
+  std::string version;
+  std::size_t index = 0;
+  if (parts.size() >= 2 && parts[0] == "api") {
+    version = parts[1];
+    index = 2;
+  } else if (parts.size() >= 3 && parts[0] == "apis") {
+    group = parts[1];
+    version = parts[2];
+    index = 3;
+  } else {
+    return std::nullopt;
+  }
+  const std::vector<std::string> rest(parts.begin() + static_cast<long>(index), parts.end());
+  ApiServer::Route route;
+  std::vector<std::string> tail;
+  if (rest.size() >= 3 && rest[0] == "namespaces") {
+    const ResourceType* namespaced = registry.find(group, version, rest[2]);
+    if (namespaced != nullptr && namespaced->namespaced) {
+      route.type = namespaced;
+      route.ns = rest[1];
+      tail.assign(rest.begin() + 3, rest.end());
+    }
+  }
+  if (route.type == nullptr) {
+    if (rest.empty()) return std::nullopt;
+    route.type = registry.find(group, version, rest[0]);
+    if (route.type == nullptr) return std::nullopt;
+    tail.assign(rest.begin() + 1, rest.end());
+  }
+  if (!tail.empty()) route.name = tail[0];
+  if (tail.size() >= 2) {
+    if (tail[1] != "status" || !route.type->has_status) return std::nullopt;
+    route.subresource = Subresource::Status;
+  }
+  if (tail.size() > 2) return std::nullopt;
+  return route;
+}
+
+net::Result<ListOptions, StatusError> list_options(const net::QueryForm& query,
+                                                   const ResourceType& type,
+                                                   std::size_t limit_max) {
+  ListOptions options;
+  auto labels = LabelSelector::parse(query.value_or("labelSelector", ""));
+  if (!labels) return net::fail(labels.error());
+  options.labels = std::move(*labels);
+  if (query.has("fieldSelector")) {
+    auto fields = FieldSelector::parse(query.value_or("fieldSelector", ""), type);
+    if (!fields) return net::fail(fields.error());
+    options.fields = std::move(*fields);
+  }
+  if (query.has("limit")) {
+    try {
+      const long long limit = std::stoll(query.value_or("limit", "0"));
+      if (limit < 0) return net::fail(bad_request("limit must not be negative"));
+      options.limit = std::min<std::size_t>(static_cast<std::size_t>(limit), limit_max);
+    } catch (const std::exception&) {
+      return net::fail(bad_request("limit: not an integer: " + query.value_or("limit", "")));
+    }
+  }
+  options.continue_token = query.value_or("continue", "");
+  if (!options.continue_token.empty() && query.has("resourceVersion") &&
+      query.value_or("resourceVersion", "") != "0") {
+    return net::fail(StatusError{422, "Invalid", "specifying resource version is not allowed when using continue"});
+  }
+  return options;
+}
+
+std::string short_user_agent(const net::Request& request) {
+  std::string agent = request.headers.value_or("User-Agent", "unknown");
+  return agent.substr(0, agent.find('/'));
+}
+
+}  // namespace
+
+net::Response ApiServer::handle(const net::Request& request) {
+  ++requests_handled_;
+  // nlohmann::json throws on a type mismatch deep in a request's body; that is a bad request
+  // from outside, answered like the real server answers a body it cannot decode.
+  try {
+    return dispatch(request);
+  } catch (const nlohmann::json::exception& error) {
+    return status_response(StatusError{
+        400, "BadRequest",
+        std::string("the request could not be decoded: ") + error.what()});
+  }
+}
+
+net::Response ApiServer::dispatch(const net::Request& request) {
+  const std::string_view path = request.path();
+  if (request.method == "GET" || request.method == "HEAD") {
+    if (path == "/version") return json_response(200, version_document());
+    if (path == "/healthz" || path == "/livez" || path == "/readyz") {
+      net::Response ok;
+      ok.headers.set("Content-Type", "text/plain; charset=utf-8");
+      ok.body = "ok";
+      return ok;
+    }
+    if (path == "/api") return json_response(200, core_versions_document(options_.advertised_address));
+    if (path == "/apis") return json_response(200, group_list_document(store_.registry()));
+    if (path == "/openapi/v3") return json_response(200, openapi_root_document(store_.registry()));
+    if (path.starts_with("/openapi/v3/")) {
+      auto document = openapi_group_version_document(store_.registry(), path.substr(12));
+      return document ? json_response(200, *document) : not_found_response();
+    }
+    const std::vector<std::string> parts = split_path(path);
+    if (parts.size() == 2 && parts[0] == "api") {
+      auto document = resource_list_document(store_.registry(), "", parts[1]);
+      return document ? json_response(200, *document) : not_found_response();
+    }
+    if (parts.size() == 2 && parts[0] == "apis") {
+      auto document = group_document(store_.registry(), parts[1]);
+      return document ? json_response(200, *document) : not_found_response();
+    }
+    if (parts.size() == 3 && parts[0] == "apis") {
+      auto document = resource_list_document(store_.registry(), parts[1], parts[2]);
+      return document ? json_response(200, *document) : not_found_response();
+    }
+  }
+  const auto route = resolve_route(store_.registry(), split_path(path));
+  if (!route) return not_found_response();
+  net::Response response = handle_resource(request, *route);
+  if (request.method != "GET" && request.method != "HEAD") trace_write(request, *route, response.status);
+  return response;
+}
+
+void ApiServer::trace_write(const net::Request& request, const Route& route, int status) {
+  if (trace_ == nullptr) return;
+  const std::string object = route.type->namespaced && !route.ns.empty()
+                                 ? route.ns + "/" + route.name
+                                 : route.name;
+  trace_->event("kube.request", {{"verb", request.method},
+                                 {"resource", route.type->plural},
+                                 {"object", object},
+                                 {"status", std::to_string(status)},
+                                 {"client", short_user_agent(request)}});
+}
+
+net::Response ApiServer::handle_resource(const net::Request& request, const Route& route) {
+  auto query = net::QueryForm::parse(request.query());
+  if (!query) return status_response(bad_request("malformed query: " + query.error().message));
+  const ResourceType& type = *route.type;
+  if (request.method == "GET" || request.method == "HEAD") return handle_get(request, route, *query);
+  if (request.method == "DELETE") {
+    if (route.name.empty()) return status_response(method_not_allowed("deletecollection is not supported by albc's API server"));
+    DeleteOptions options;
+    if (!request.body.empty()) {
+      const Json body = Json::parse(request.body, nullptr, false);
+      if (body.is_discarded()) return status_response(bad_request("the DeleteOptions body is not valid JSON"));
+      if (body.contains("preconditions")) {
+        const Json& preconditions = body["preconditions"];
+        if (preconditions.contains("uid")) options.precondition_uid = preconditions["uid"].get<std::string>();
+        if (preconditions.contains("resourceVersion")) {
+          options.precondition_resource_version = preconditions["resourceVersion"].get<std::string>();
+        }
+      }
+    }
+    auto removed = store_.remove(type, route.ns, route.name, options);
+    return removed ? json_response(200, *removed) : status_response(removed.error());
+  }
+  const std::string content_type = request.headers.value_or("Content-Type", "application/json");
+  if (content_type.starts_with("application/vnd.kubernetes.protobuf")) {
+    return status_response(unsupported_media_type(
+        "albc's API server reads JSON request bodies only, not " + content_type +
+        " (kubectl create <kind> sends protobuf; use kubectl apply -f instead)"));
+  }
+  const Json body = Json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) {
+    return status_response(bad_request("the request body is not valid JSON"));
+  }
+  const bool dry_run = query->value_or("dryRun", "") == "All";
+  if (request.method == "POST") {
+    if (!route.name.empty()) return status_response(method_not_allowed("POST is not allowed on a named " + type.singular));
+    if (dry_run) {
+      auto existing = store_.get(type, route.ns, body["metadata"].value("name", ""));
+      if (existing) return status_response(already_exists(type, body["metadata"].value("name", "")));
+      return json_response(201, body);
+    }
+    auto created = store_.create(type, route.ns, body);
+    return created ? json_response(201, *created) : status_response(created.error());
+  }
+  if (route.name.empty()) return status_response(method_not_allowed(request.method + " needs an object name"));
+  if (dry_run) {
+    auto live = store_.get(type, route.ns, route.name);
+    return live ? json_response(200, *live) : status_response(live.error());
+  }
+  if (request.method == "PUT") {
+    auto updated = store_.update(type, route.ns, route.name, body, route.subresource);
+    return updated ? json_response(200, *updated) : status_response(updated.error());
+  }
+  if (request.method == "PATCH") {
+    auto patch_type = patch_type_of(request.headers.value_or("Content-Type", ""));
+    if (!patch_type) return status_response(patch_type.error());
+    const bool existed = store_.get(type, route.ns, route.name).has_value();
+    auto patched = store_.patch(type, route.ns, route.name, body, *patch_type, route.subresource);
+    if (!patched) return status_response(patched.error());
+    return json_response(existed ? 200 : 201, *patched);
+  }
+  return status_response(method_not_allowed("method " + request.method + " is not supported"));
+}
+
+net::Response ApiServer::handle_get(const net::Request& request, const Route& route,
+                                    const net::QueryForm& query) {
+  const ResourceType& type = *route.type;
+  const bool table = wants_table(request.headers.value_or("Accept", ""));
+  const std::string table_type = "application/json;as=Table;v=v1;g=meta.k8s.io";
+  if (!route.name.empty()) {
+    auto object = store_.get(type, route.ns, route.name);
+    if (!object) return status_response(object.error());
+    if (table) return json_response(200, render_table(type, {*object}, true, clock_.wall_now()), table_type);
+    return json_response(200, *object);
+  }
+  const std::string watch = query.value_or("watch", "");
+  if (!watch.empty()) {
+    const auto watching = net::parse_go_bool(watch);
+    if (!watching) return status_response(bad_request("watch: invalid boolean value \"" + watch + "\""));
+    if (*watching) return handle_watch(request, route, query);
+  }
+  auto options = list_options(query, type, options_.list_limit_max);
+  if (!options) return status_response(options.error());
+  auto list = store_.list(type, route.ns, *options);
+  if (!list) return status_response(list.error());
+  if (!table) return json_response(200, *list);
+  std::vector<Json> items((*list)["items"].begin(), (*list)["items"].end());
+  Json rendered = render_table(type, items, true, clock_.wall_now());
+  rendered["metadata"] = (*list)["metadata"];
+  return json_response(200, rendered, table_type);
+}
+
+net::Response ApiServer::handle_watch(const net::Request& request, const Route& route,
+                                      const net::QueryForm& query) {
+  const ResourceType& type = *route.type;
+  WatchOptions options;
+  options.ns = route.ns;
+  auto labels = LabelSelector::parse(query.value_or("labelSelector", ""));
+  if (!labels) return status_response(labels.error());
+  options.labels = std::move(*labels);
+  if (query.has("fieldSelector")) {
+    auto fields = FieldSelector::parse(query.value_or("fieldSelector", ""), type);
+    if (!fields) return status_response(fields.error());
+    options.fields = std::move(*fields);
+  }
+  const std::string resource_version = query.value_or("resourceVersion", "");
+  if (!resource_version.empty()) {
+    try {
+      options.resource_version = std::stoull(resource_version);
+    } catch (const std::exception&) {
+      return status_response(bad_request("resourceVersion: invalid value \"" + resource_version + "\""));
+    }
+    if (*options.resource_version > store_.revision()) {
+      return status_response(StatusError{504, "Timeout", "Too large resource version: " + resource_version + ", current: " + std::to_string(store_.revision()), Json{{"causes", Json::array({{{"reason", "ResourceVersionTooLarge"}, {"message", "Too large resource version"}}})}}});
+    }
+  }
+  options.allow_bookmarks = net::parse_go_bool(query.value_or("allowWatchBookmarks", "false")).value_or(false);
+  const std::string initial = query.value_or("sendInitialEvents", "");
+  if (!initial.empty()) {
+    options.send_initial_events = net::parse_go_bool(initial).value_or(false);
+    if (options.send_initial_events && query.value_or("resourceVersionMatch", "") != "NotOlderThan") {
+      return status_response(StatusError{422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"});
+    }
+  }
+  options.timeout = options_.watch_timeout_default;
+  if (query.has("timeoutSeconds")) {
+    try {
+      options.timeout = std::chrono::seconds(std::stoll(query.value_or("timeoutSeconds", "0")));
+    } catch (const std::exception&) {
+      return status_response(bad_request("timeoutSeconds: not an integer"));
+    }
+  }
+  EventRenderer renderer;
+  const bool table = wants_table(request.headers.value_or("Accept", ""));
+  if (table) {
+    renderer = [this, &type](const Json& object, bool first) {
+      return render_table(type, {object}, first, clock_.wall_now());
+    };
+  }
+  auto watch = std::make_shared<Watch>(store_, clock_, type, options, std::move(renderer));
+  watch->start();
+  net::Response response;
+  response.headers.set("Content-Type", table ? "application/json;as=Table;v=v1;g=meta.k8s.io"
+                                             : "application/json");
+  response.headers.set("Cache-Control", "no-cache, private");
+  response.stream = std::move(watch);
+  return response;
+}
+
+}  // namespace albc::sim::kube

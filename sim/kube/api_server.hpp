@@ -1,0 +1,48 @@
+#pragma once
+
+#include <string>
+
+#include "controller/net/clock.hpp"
+#include "controller/net/trace.hpp"
+#include "controller/net/url.hpp"
+#include "sim/http/handler.hpp"
+#include "sim/kube/store.hpp"
+
+namespace albc::sim::kube {
+
+struct ApiServerOptions {
+  std::string advertised_address = "127.0.0.1:6443";
+  std::chrono::seconds watch_timeout_default{1800};
+  std::size_t list_limit_max = 10'000;
+};
+
+// The fake kube-apiserver's HTTP face: discovery, OpenAPI, and REST verbs over the Store
+// (get, list, watch, create, update, patch, delete, the status subresource), with Status error
+// bodies and server-side Tables for kubectl.
+class ApiServer final : public http::Handler {
+ public:
+  ApiServer(Store& store, net::Clock& clock, ApiServerOptions options = {},
+            net::Trace* trace = nullptr);
+
+  net::Response handle(const net::Request& request) override;
+  std::size_t requests_handled() const { return requests_handled_; }
+
+  struct Route;
+
+ private:
+  net::Response dispatch(const net::Request& request);
+  net::Response handle_resource(const net::Request& request, const Route& route);
+  net::Response handle_get(const net::Request& request, const Route& route,
+                           const net::QueryForm& query);
+  net::Response handle_watch(const net::Request& request, const Route& route,
+                             const net::QueryForm& query);
+  void trace_write(const net::Request& request, const Route& route, int status);
+
+  Store& store_;
+  net::Clock& clock_;
+  ApiServerOptions options_;
+  net::Trace* trace_;
+  std::size_t requests_handled_ = 0;
+};
+
+}  // namespace albc::sim::kube

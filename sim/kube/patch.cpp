@@ -1,0 +1,148 @@
+#include "sim/kube/patch.hpp"
+
+#include <set>
+
+namespace albc::sim::kube {
+
+net::Result<PatchType, StatusError> patch_type_of(std::string_view content_type) {
+  const std::string_view media = content_type.substr(0, content_type.find(';'));
+  if (media == "application/merge-patch+json") return PatchType::Merge;
+  if (media == "application/json-patch+json") return PatchType::Json;
+  if (media == "application/strategic-merge-patch+json") return PatchType::Strategic;
+  if (media == "application/apply-patch+yaml" || media == "application/apply-patch+json") {
+    return PatchType::Apply;
+  }
+  return net::fail(unsupported_media_type(
+      "the body of the request was in an unknown format - accepted media types include: "
+      "application/json-patch+json, application/merge-patch+json, "
+      "application/apply-patch+yaml"));
+}
+
+namespace {
+
+// The merge key of a list field, by field name: how the API types declare
+// `patchMergeKey` for the kinds albc serves. Lists not named here are replaced whole.
+const char* merge_key_for(const std::string& field) {
+  if (field == "containers" || field == "initContainers" || field == "env" ||
+      field == "volumes" || field == "volumeMounts" || field == "imagePullSecrets") {
+    return "name";
+  }
+  if (field == "ports") return nullptr;  // decided per element below
+  if (field == "conditions" || field == "readinessGates") return "type";
+  if (field == "ownerReferences") return "uid";
+  return nullptr;
+}
+
+const char* port_merge_key(const Json& element) {
+  if (element.is_object() && element.contains("containerPort")) return "containerPort";
+  if (element.is_object() && element.contains("port")) return "port";
+  return nullptr;
+}
+
+Json strategic_merge(const Json& live, const Json& patch);
+
+Json merge_list(const std::string& field, const Json& live, const Json& patch) {
+  if (field == "finalizers") {
+    Json merged = live.is_array() ? live : Json::array();
+    for (const Json& value : patch) {
+      if (std::find(merged.begin(), merged.end(), value) == merged.end()) merged.push_back(value);
+    }
+    return merged;
+  }
+  const char* key = merge_key_for(field);
+  if (key == nullptr && field == "ports" && !patch.empty()) key = port_merge_key(patch.front());
+  if (key == nullptr || !live.is_array()) {
+    Json replaced = Json::array();
+    for (const Json& element : patch) {
+      if (element.is_object() && element.contains("$patch")) continue;
+      replaced.push_back(element);
+    }
+    return replaced;
+  }
+  Json merged = live;
+  for (const Json& element : patch) {
+    if (!element.is_object() || !element.contains(key)) {
+      merged.push_back(element);
+      continue;
+    }
+    auto existing = std::find_if(merged.begin(), merged.end(), [&](const Json& candidate) {
+      return candidate.is_object() && candidate.contains(key) && candidate[key] == element[key];
+    });
+    const bool remove = element.contains("$patch") && element["$patch"] == "delete";
+    if (remove) {
+      if (existing != merged.end()) merged.erase(existing);
+    } else if (existing != merged.end()) {
+      *existing = strategic_merge(*existing, element);
+    } else {
+      merged.push_back(strategic_merge(Json::object(), element));
+    }
+  }
+  return merged;
+}
+
+Json strategic_merge(const Json& live, const Json& patch) {
+  if (!patch.is_object()) return patch;
+  Json result = live.is_object() ? live : Json::object();
+  if (patch.contains("$patch") && patch["$patch"] == "replace") {
+    Json replaced = patch;
+    replaced.erase("$patch");
+    return replaced;
+  }
+  for (auto it = patch.begin(); it != patch.end(); ++it) {
+    const std::string& field = it.key();
+    if (field.starts_with("$setElementOrder/") || field == "$retainKeys" || field == "$patch") {
+      continue;
+    }
+    if (field.starts_with("$deleteFromPrimitiveList/")) {
+      const std::string target = field.substr(std::string("$deleteFromPrimitiveList/").size());
+      if (result.contains(target) && result[target].is_array()) {
+        Json kept = Json::array();
+        for (const Json& value : result[target]) {
+          if (std::find(it->begin(), it->end(), value) == it->end()) kept.push_back(value);
+        }
+        result[target] = kept;
+      }
+      continue;
+    }
+    if (it->is_null()) {
+      result.erase(field);
+    } else if (it->is_array()) {
+      result[field] = merge_list(field, result.contains(field) ? result[field] : Json(), *it);
+    } else if (it->is_object()) {
+      result[field] = strategic_merge(result.contains(field) ? result[field] : Json(), *it);
+    } else {
+      result[field] = *it;
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+net::Result<Json, StatusError> apply_patch(const Json& live, const Json& patch, PatchType type) {
+  switch (type) {
+    case PatchType::Merge:
+    case PatchType::Apply: {
+      if (!patch.is_object()) return net::fail(bad_request("a merge patch must be a JSON object"));
+      Json result = live;
+      result.merge_patch(patch);
+      return result;
+    }
+    case PatchType::Json: {
+      if (!patch.is_array()) return net::fail(bad_request("a JSON patch must be a JSON array"));
+      try {
+        return live.patch(patch);
+      } catch (const nlohmann::json::exception& error) {
+        return net::fail(StatusError{422, "Invalid", std::string("the JSON patch could not be applied: ") + error.what()});
+      }
+    }
+    case PatchType::Strategic:
+      if (!patch.is_object()) {
+        return net::fail(bad_request("a strategic merge patch must be a JSON object"));
+      }
+      return strategic_merge(live, patch);
+  }
+  return net::fail(bad_request("unknown patch type"));
+}
+
+}  // namespace albc::sim::kube

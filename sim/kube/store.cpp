@@ -1,0 +1,463 @@
+#include "sim/kube/store.hpp"
+
+#include <algorithm>
+
+#include "controller/net/digest.hpp"
+#include "sim/kube/admission.hpp"
+#include "sim/kube/watch.hpp"
+
+namespace albc::sim::kube {
+
+std::string_view change_type_name(ChangeType type) {
+  switch (type) {
+    case ChangeType::Added: return "ADDED";
+    case ChangeType::Modified: return "MODIFIED";
+    case ChangeType::Deleted: return "DELETED";
+  }
+  return "UNKNOWN";
+}
+
+std::string object_key(const ResourceType& type, const std::string& ns, const std::string& name) {
+  return type.namespaced ? ns + "/" + name : name;
+}
+
+namespace {
+
+Json& metadata_of(Json& object) {
+  if (!object.contains("metadata") || !object["metadata"].is_object()) {
+    object["metadata"] = Json::object();
+  }
+  return object["metadata"];
+}
+
+std::string string_field(const Json& object, const char* field) {
+  return object.contains(field) && object[field].is_string() ? object[field].get<std::string>()
+                                                             : std::string();
+}
+
+// Everything but metadata and status: a change here bumps metadata.generation.
+Json spec_part(const Json& object) {
+  Json rest = object;
+  rest.erase("metadata");
+  rest.erase("status");
+  rest.erase("apiVersion");
+  rest.erase("kind");
+  return rest;
+}
+
+bool being_deleted(const Json& object) {
+  return object["metadata"].contains("deletionTimestamp");
+}
+
+bool has_finalizers(const Json& object) {
+  const Json& metadata = object["metadata"];
+  return metadata.contains("finalizers") && metadata["finalizers"].is_array() &&
+         !metadata["finalizers"].empty();
+}
+
+}  // namespace
+
+Store::Store(const ResourceRegistry& registry, net::Clock& clock, net::Random random,
+             StoreLimits limits)
+    : registry_(registry), clock_(clock), random_(std::move(random)), limits_(limits) {}
+
+Store::~Store() { ALBC_ASSERT(watches_.empty()); }
+
+const ResourceType& Store::type(std::string_view api_version, std::string_view kind) const {
+  const ResourceType* found = registry_.find_kind(api_version, kind);
+  ALBC_ASSERT(found != nullptr);
+  return *found;
+}
+
+std::size_t Store::object_count() const {
+  std::size_t count = 0;
+  for (const auto& [key, objects] : storage_) count += objects.size();
+  return count;
+}
+
+const Store::Objects* Store::find_objects(const ResourceType& type) const {
+  auto found = storage_.find(type.storage_key());
+  return found == storage_.end() ? nullptr : &found->second;
+}
+
+std::string Store::next_resource_version() { return std::to_string(++revision_); }
+
+std::uint64_t Store::oldest_history_revision() const {
+  return history_.empty() ? revision_ : history_.front().resource_version;
+}
+
+void Store::observe(std::function<void(const Change&)> observer) {
+  observers_.push_back(std::move(observer));
+}
+
+void Store::attach(Watch* watch) { watches_.push_back(watch); }
+
+void Store::detach(Watch* watch) { std::erase(watches_, watch); }
+
+void Store::publish(ChangeType change_type, const ResourceType& type, const Json& object,
+                    const Json& previous) {
+  Change change{change_type, &type, object, previous, revision_};
+  for (Watch* watch : std::vector<Watch*>(watches_)) watch->offer(change);
+  for (const auto& observer : observers_) observer(change);
+  history_.push_back(std::move(change));
+  while (history_.size() > limits_.history_events_max) history_.pop_front();
+}
+
+std::vector<Change> Store::history_after(const ResourceType& type,
+                                         std::uint64_t resource_version) const {
+  std::vector<Change> changes;
+  for (const Change& change : history_) {
+    if (change.resource_version > resource_version &&
+        change.resource->storage_key() == type.storage_key()) {
+      changes.push_back(change);
+    }
+  }
+  return changes;
+}
+
+std::vector<Json> Store::snapshot(const ResourceType& type, const std::string& ns) const {
+  std::vector<Json> objects;
+  const Objects* all = find_objects(type);
+  if (all == nullptr) return objects;
+  for (const auto& [key, object] : *all) {
+    if (!ns.empty() && type.namespaced && object["metadata"].value("namespace", "") != ns) continue;
+    objects.push_back(object);
+  }
+  return objects;
+}
+
+net::Result<void, StatusError> Store::check_namespace(const ResourceType& type,
+                                                      const std::string& ns,
+                                                      const std::string& name) const {
+  if (!type.namespaced) return {};
+  if (ns.empty()) {
+    return net::fail(bad_request("the namespace of the object must be set for " + type.plural));
+  }
+  const ResourceType* namespaces = registry_.find("", "v1", "namespaces");
+  const Objects* all = find_objects(*namespaces);
+  auto found = all == nullptr ? Objects::const_iterator() : all->find(ns);
+  if (all == nullptr || found == all->end()) return net::fail(namespace_not_found(ns));
+  if (being_deleted(found->second)) {
+    return net::fail(forbidden(type.plural + " \"" + name + "\" is forbidden: unable to create new content in namespace " + ns + " because it is being terminated"));
+  }
+  return {};
+}
+
+net::Result<Json, StatusError> Store::create(const ResourceType& type, const std::string& ns,
+                                             Json object) {
+  if (!object.is_object()) return net::fail(bad_request("the request body must be a JSON object"));
+  Json& metadata = metadata_of(object);
+  const std::string body_namespace = string_field(metadata, "namespace");
+  if (type.namespaced && !body_namespace.empty() && body_namespace != ns) {
+    return net::fail(bad_request(
+        "the namespace of the provided object does not match the namespace sent on the request"));
+  }
+  std::string name = string_field(metadata, "name");
+  if (name.empty() && !string_field(metadata, "generateName").empty()) {
+    name = string_field(metadata, "generateName") + random_.alphanumeric(5);
+  }
+  if (name.empty()) {
+    return net::fail(invalid(type, "", "metadata.name", "FieldValueRequired",
+                             "Required value: name or generateName is required"));
+  }
+  if (auto checked = check_namespace(type, ns, name); !checked) return net::fail(checked.error());
+  const std::string key = object_key(type, ns, name);
+  Objects& all = objects(type);
+  if (all.contains(key)) return net::fail(already_exists(type, name));
+  if (object_count() >= limits_.objects_max) {
+    return net::fail(StatusError{507, "InsufficientStorage", "the fake API server holds its maximum number of objects"});
+  }
+  metadata["name"] = name;
+  if (type.namespaced) metadata["namespace"] = ns; else metadata.erase("namespace");
+  metadata["uid"] = random_.uuid();
+  metadata["creationTimestamp"] = net::format_rfc3339(clock_.wall_now());
+  metadata["generation"] = 1;
+  metadata.erase("deletionTimestamp");
+  metadata.erase("resourceVersion");
+  object["apiVersion"] = type.api_version();
+  object["kind"] = type.kind;
+  AdmissionContext context{
+      random_, clock_.wall_now(),
+      [this](const std::string& ip) {
+        for (const Json& service : snapshot(*registry_.find("", "v1", "services"), "")) {
+          if (service["spec"].value("clusterIP", "") == ip) return true;
+        }
+        return false;
+      },
+      [this](const std::string&) {
+        for (const Json& ingress_class :
+             snapshot(*registry_.find("networking.k8s.io", "v1", "ingressclasses"), "")) {
+          const Json& annotations = ingress_class["metadata"].value("annotations", Json::object());
+          if (annotations.value("ingressclass.kubernetes.io/is-default-class", "") == "true") {
+            return ingress_class["metadata"].value("name", std::string());
+          }
+        }
+        return std::string();
+      }};
+  if (auto admitted = admit_create(type, object, context); !admitted) {
+    return net::fail(admitted.error());
+  }
+  metadata_of(object)["resourceVersion"] = next_resource_version();
+  all[key] = object;
+  publish(ChangeType::Added, type, object, Json());
+  return object;
+}
+
+net::Result<Json, StatusError> Store::get(const ResourceType& type, const std::string& ns,
+                                          const std::string& name) const {
+  const Objects* all = find_objects(type);
+  if (all == nullptr) return net::fail(not_found(type, name));
+  auto found = all->find(object_key(type, ns, name));
+  if (found == all->end()) return net::fail(not_found(type, name));
+  return found->second;
+}
+
+net::Result<Json, StatusError> Store::list(const ResourceType& type, const std::string& ns,
+                                           const ListOptions& options) const {
+  std::string start_key;
+  if (!options.continue_token.empty()) {
+    // Our continue tokens are the next key, hex-encoded: opaque to clients, cheap to check.
+    const std::string& token = options.continue_token;
+    if (token.size() % 2 != 0) return net::fail(bad_request("invalid continue token"));
+    for (std::size_t i = 0; i < token.size(); i += 2) {
+      start_key += static_cast<char>(std::stoi(token.substr(i, 2), nullptr, 16));
+    }
+  }
+  Json items = Json::array();
+  std::string next_key;
+  std::size_t remaining = 0;
+  if (const Objects* all = find_objects(type)) {
+    for (auto it = all->lower_bound(start_key); it != all->end(); ++it) {
+      const Json& object = it->second;
+      if (type.namespaced && !ns.empty() && object["metadata"].value("namespace", "") != ns) continue;
+      if (!options.labels.matches(object["metadata"].value("labels", Json::object()))) continue;
+      if (options.fields && !options.fields->matches(object)) continue;
+      if (options.limit > 0 && items.size() == options.limit) {
+        if (next_key.empty()) next_key = it->first;
+        ++remaining;
+        continue;
+      }
+      items.push_back(object);
+    }
+  }
+  Json list = {{"apiVersion", type.api_version()},
+               {"kind", type.kind + "List"},
+               {"metadata", {{"resourceVersion", std::to_string(revision_)}}},
+               {"items", std::move(items)}};
+  if (!next_key.empty()) {
+    list["metadata"]["continue"] = net::to_hex(next_key);
+    list["metadata"]["remainingItemCount"] = remaining;
+  }
+  return list;
+}
+
+net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
+                                                    const std::string& key, Json updated,
+                                                    Subresource subresource) {
+  Objects& all = objects(type);
+  const Json live = all.at(key);
+  const std::string name = live["metadata"].value("name", "");
+  Json& metadata = metadata_of(updated);
+  // Identity fields are the server's.
+  for (const char* field : {"name", "namespace", "uid", "creationTimestamp", "generation",
+                            "deletionTimestamp", "deletionGracePeriodSeconds"}) {
+    if (live["metadata"].contains(field)) {
+      metadata[field] = live["metadata"][field];
+    } else {
+      metadata.erase(field);
+    }
+  }
+  updated["apiVersion"] = type.api_version();
+  updated["kind"] = type.kind;
+  if (type.has_status) {
+    if (subresource == Subresource::Status) {
+      Json status_only = live;
+      status_only["status"] = updated.value("status", Json::object());
+      // A status write may still touch labels and annotations? No: only status.
+      status_only["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"];
+      updated = std::move(status_only);
+    } else if (live.contains("status")) {
+      updated["status"] = live["status"];
+    } else {
+      updated.erase("status");
+    }
+  }
+  if (being_deleted(live)) {
+    const Json old_finalizers = live["metadata"].value("finalizers", Json::array());
+    for (const Json& finalizer : updated["metadata"].value("finalizers", Json::array())) {
+      if (std::find(old_finalizers.begin(), old_finalizers.end(), finalizer) == old_finalizers.end()) {
+        return net::fail(invalid(type, name, "metadata.finalizers", "FieldValueForbidden",
+                                 "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{" +
+                                     finalizer.dump() + "}"));
+      }
+    }
+  }
+  if (auto admitted = admit_update(type, live, updated); !admitted) return net::fail(admitted.error());
+  if (spec_part(updated) != spec_part(live)) {
+    updated["metadata"]["generation"] = live["metadata"].value("generation", 1) + 1;
+  }
+  Json compare_updated = updated;
+  Json compare_live = live;
+  compare_updated["metadata"].erase("resourceVersion");
+  compare_live["metadata"].erase("resourceVersion");
+  if (compare_updated == compare_live) return live;  // a no-op write keeps its resourceVersion
+  updated["metadata"]["resourceVersion"] = next_resource_version();
+  if (being_deleted(updated) && !has_finalizers(updated)) {
+    all.erase(key);
+    publish(ChangeType::Deleted, type, updated, live);
+    if (type.kind == "Namespace" && type.group.empty()) return updated;
+    finish_namespace_if_empty(updated["metadata"].value("namespace", ""));
+    return updated;
+  }
+  all[key] = updated;
+  publish(ChangeType::Modified, type, updated, live);
+  return updated;
+}
+
+net::Result<Json, StatusError> Store::update(const ResourceType& type, const std::string& ns,
+                                             const std::string& name, Json object,
+                                             Subresource subresource) {
+  if (!object.is_object()) return net::fail(bad_request("the request body must be a JSON object"));
+  const std::string key = object_key(type, ns, name);
+  Objects& all = objects(type);
+  auto found = all.find(key);
+  if (found == all.end()) return net::fail(not_found(type, name));
+  Json& metadata = metadata_of(object);
+  if (metadata.contains("name") && metadata["name"] != name) {
+    return net::fail(bad_request("the name of the object (" + string_field(metadata, "name") +
+                                 ") does not match the name on the URL (" + name + ")"));
+  }
+  const std::string requested = string_field(metadata, "resourceVersion");
+  if (requested.empty() && type.custom) {
+    return net::fail(invalid(type, name, "metadata.resourceVersion", "FieldValueInvalid",
+                             "Invalid value: 0x0: must be specified for an update"));
+  }
+  if (!requested.empty() && requested != found->second["metadata"].value("resourceVersion", "")) {
+    return net::fail(conflict(type, name,
+                              "the object has been modified; please apply your changes to the "
+                              "latest version and try again"));
+  }
+  return commit_update(type, key, std::move(object), subresource);
+}
+
+net::Result<Json, StatusError> Store::patch(const ResourceType& type, const std::string& ns,
+                                            const std::string& name, const Json& patch_body,
+                                            PatchType patch_type, Subresource subresource) {
+  if (patch_type == PatchType::Strategic && type.custom) {
+    return net::fail(unsupported_media_type(
+        "the body of the request was in an unknown format - accepted media types include: "
+        "application/json-patch+json, application/merge-patch+json, "
+        "application/apply-patch+yaml"));
+  }
+  const std::string key = object_key(type, ns, name);
+  Objects& all = objects(type);
+  auto found = all.find(key);
+  if (found == all.end()) {
+    if (patch_type == PatchType::Apply && subresource == Subresource::None) {
+      Json object = patch_body;
+      return create(type, ns, std::move(object));
+    }
+    return net::fail(not_found(type, name));
+  }
+  // A resourceVersion inside the patch is a precondition (optimistic locking).
+  if (patch_body.is_object() && patch_body.contains("metadata") &&
+      patch_body["metadata"].is_object() && patch_body["metadata"].contains("resourceVersion")) {
+    const Json& requested = patch_body["metadata"]["resourceVersion"];
+    if (requested.is_string() &&
+        requested.get<std::string>() != found->second["metadata"].value("resourceVersion", "")) {
+      return net::fail(conflict(type, name,
+                                "the object has been modified; please apply your changes to the "
+                                "latest version and try again"));
+    }
+  }
+  auto patched = apply_patch(found->second, patch_body, patch_type);
+  if (!patched) return net::fail(patched.error());
+  return commit_update(type, key, std::move(*patched), subresource);
+}
+
+void Store::erase_object(const ResourceType& type, const std::string& key) {
+  Objects& all = objects(type);
+  Json last = all.at(key);
+  all.erase(key);
+  const Json previous = last;
+  last["metadata"]["resourceVersion"] = next_resource_version();
+  publish(ChangeType::Deleted, type, last, previous);
+}
+
+void Store::finish_namespace_if_empty(const std::string& ns) {
+  if (ns.empty()) return;
+  const ResourceType& namespaces = *registry_.find("", "v1", "namespaces");
+  Objects& all = objects(namespaces);
+  auto found = all.find(ns);
+  if (found == all.end() || !being_deleted(found->second)) return;
+  for (const auto& [storage_key, objects_of_kind] : storage_) {
+    for (const auto& [key, object] : objects_of_kind) {
+      if (object["metadata"].value("namespace", "") == ns) return;
+    }
+  }
+  erase_object(namespaces, ns);
+}
+
+net::Result<Json, StatusError> Store::remove(const ResourceType& type, const std::string& ns,
+                                             const std::string& name,
+                                             const DeleteOptions& options) {
+  const std::string key = object_key(type, ns, name);
+  Objects& all = objects(type);
+  auto found = all.find(key);
+  if (found == all.end()) return net::fail(not_found(type, name));
+  const Json& live = found->second;
+  if (options.precondition_uid && *options.precondition_uid != live["metadata"].value("uid", "")) {
+    return net::fail(conflict(type, name, "Precondition failed: UID in precondition: " +
+                                              *options.precondition_uid + ", UID in object meta: " +
+                                              live["metadata"].value("uid", "")));
+  }
+  if (options.precondition_resource_version &&
+      *options.precondition_resource_version != live["metadata"].value("resourceVersion", "")) {
+    return net::fail(conflict(type, name, "Precondition failed: ResourceVersion in precondition: " +
+                                              *options.precondition_resource_version +
+                                              ", ResourceVersion in object meta: " +
+                                              live["metadata"].value("resourceVersion", "")));
+  }
+  if (being_deleted(live)) return live;  // a second DELETE is a no-op
+  const bool is_namespace = type.kind == "Namespace" && type.group.empty();
+  if (has_finalizers(live) || is_namespace) {
+    Json deferred = live;
+    deferred["metadata"]["deletionTimestamp"] = net::format_rfc3339(clock_.wall_now());
+    deferred["metadata"]["deletionGracePeriodSeconds"] = 0;
+    if (deferred["metadata"].value("generation", 0) > 0) {
+      deferred["metadata"]["generation"] = deferred["metadata"].value("generation", 1) + 1;
+    }
+    if (is_namespace) deferred["status"]["phase"] = "Terminating";
+    deferred["metadata"]["resourceVersion"] = next_resource_version();
+    const Json previous = live;
+    found->second = deferred;
+    publish(ChangeType::Modified, type, deferred, previous);
+    if (is_namespace) {
+      // The namespace controller's job, simulated: delete everything inside, then the namespace.
+      for (const ResourceType& member : registry_.all()) {
+        if (!member.namespaced || member.version != registry_.versions(member.group).front()) continue;
+        for (const Json& object : snapshot(member, name)) {
+          (void)remove(member, name, object["metadata"].value("name", ""), {});
+        }
+      }
+      finish_namespace_if_empty(name);
+    }
+    return deferred;
+  }
+  const bool returns_object = type.custom || (type.kind == "Pod" && type.group.empty());
+  Json last = live;
+  erase_object(type, key);
+  finish_namespace_if_empty(ns);
+  if (returns_object) return last;
+  return Json{{"kind", "Status"},
+              {"apiVersion", "v1"},
+              {"metadata", Json::object()},
+              {"status", "Success"},
+              {"details",
+               {{"name", name},
+                {"group", type.group},
+                {"kind", type.plural},
+                {"uid", last["metadata"].value("uid", "")}}}};
+}
+
+}  // namespace albc::sim::kube

@@ -1,0 +1,125 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/net/clock.hpp"
+#include "controller/net/random.hpp"
+#include "controller/net/result.hpp"
+#include "sim/kube/patch.hpp"
+#include "sim/kube/resource_type.hpp"
+#include "sim/kube/selector.hpp"
+#include "sim/kube/status_error.hpp"
+
+namespace albc::sim::kube {
+
+enum class ChangeType { Added, Modified, Deleted };
+std::string_view change_type_name(ChangeType type);
+
+// One committed write, as watches and the world's controllers see it.
+struct Change {
+  ChangeType type;
+  const ResourceType* resource;
+  Json object;    // the new state; for Deleted, the last state with the deletion's RV
+  Json previous;  // the state before (null for Added)
+  std::uint64_t resource_version;
+};
+
+enum class Subresource { None, Status };
+
+struct ListOptions {
+  LabelSelector labels;
+  std::optional<FieldSelector> fields;
+  std::size_t limit = 0;  // 0: no limit
+  std::string continue_token;
+};
+
+struct DeleteOptions {
+  std::optional<std::string> precondition_uid;
+  std::optional<std::string> precondition_resource_version;
+};
+
+struct StoreLimits {
+  std::size_t history_events_max = 20'000;  // watch resumption window
+  std::size_t objects_max = 1'000'000;
+};
+
+class Watch;
+
+// The API server's storage and write semantics: one global resourceVersion, uid and
+// timestamps, generation, the status subresource, finalizers and deletionTimestamp, admission
+// defaults. The HTTP handler and the world's built-in controllers both write through it.
+class Store {
+ public:
+  Store(const ResourceRegistry& registry, net::Clock& clock, net::Random random,
+        StoreLimits limits = {});
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  ~Store();
+
+  net::Result<Json, StatusError> create(const ResourceType& type, const std::string& ns,
+                                        Json object);
+  net::Result<Json, StatusError> get(const ResourceType& type, const std::string& ns,
+                                     const std::string& name) const;
+  // A List object (`<Kind>List`) with metadata.resourceVersion and, when limited, continue.
+  net::Result<Json, StatusError> list(const ResourceType& type, const std::string& ns,
+                                      const ListOptions& options) const;
+  net::Result<Json, StatusError> update(const ResourceType& type, const std::string& ns,
+                                        const std::string& name, Json object,
+                                        Subresource subresource);
+  net::Result<Json, StatusError> patch(const ResourceType& type, const std::string& ns,
+                                       const std::string& name, const Json& patch,
+                                       PatchType patch_type, Subresource subresource);
+  // Returns the object (deferred by finalizers, or a kind that returns deleted objects) or a
+  // Success Status.
+  net::Result<Json, StatusError> remove(const ResourceType& type, const std::string& ns,
+                                        const std::string& name, const DeleteOptions& options);
+
+  std::uint64_t revision() const { return revision_; }
+  std::uint64_t oldest_history_revision() const;
+  const ResourceRegistry& registry() const { return registry_; }
+  const ResourceType& type(std::string_view api_version, std::string_view kind) const;
+  std::size_t object_count() const;
+
+  // In-process observers (the world's controllers); called after each commit, must not write.
+  void observe(std::function<void(const Change&)> observer);
+
+  // Watch plumbing.
+  void attach(Watch* watch);
+  void detach(Watch* watch);
+  std::vector<Change> history_after(const ResourceType& type, std::uint64_t resource_version) const;
+  std::vector<Json> snapshot(const ResourceType& type, const std::string& ns) const;
+
+ private:
+  using Objects = std::map<std::string, Json>;
+  Objects& objects(const ResourceType& type) { return storage_[type.storage_key()]; }
+  const Objects* find_objects(const ResourceType& type) const;
+  net::Result<void, StatusError> check_namespace(const ResourceType& type, const std::string& ns,
+                                                 const std::string& name) const;
+  net::Result<Json, StatusError> commit_update(const ResourceType& type, const std::string& key,
+                                               Json updated, Subresource subresource);
+  void erase_object(const ResourceType& type, const std::string& key);
+  void finish_namespace_if_empty(const std::string& ns);
+  void publish(ChangeType change, const ResourceType& type, const Json& object,
+               const Json& previous);
+  std::string next_resource_version();
+
+  const ResourceRegistry& registry_;
+  net::Clock& clock_;
+  net::Random random_;
+  StoreLimits limits_;
+  std::map<std::string, Objects> storage_;
+  std::uint64_t revision_ = 1;
+  std::deque<Change> history_;
+  std::vector<Watch*> watches_;
+  std::vector<std::function<void(const Change&)>> observers_;
+};
+
+std::string object_key(const ResourceType& type, const std::string& ns, const std::string& name);
+
+}  // namespace albc::sim::kube

@@ -1,0 +1,60 @@
+#include <catch2/catch.hpp>
+
+#include "controller/net/digest.hpp"
+#include "controller/net/sigv4.hpp"
+
+using namespace albc::net;
+
+namespace {
+Request form_request() {
+  Request request;
+  request.method = "POST";
+  request.target = "/";
+  request.headers.set("Host", "elasticloadbalancing.ap-northeast-2.amazonaws.com");
+  request.headers.set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  request.body = "Action=DescribeLoadBalancers&Version=2015-12-01";
+  return request;
+}
+Clock::wall_time_point fixed_time() {
+  return Clock::wall_time_point{} + std::chrono::seconds(1'767'225'600);  // 2026-01-01T00:00:00Z
+}
+}  // namespace
+
+TEST_CASE("sigv4: digests match known values", "[net]") {
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(base64_encode("ab") == "YWI=");
+  CHECK(base64url_encode("\xfb\xff") == "-_8");
+}
+
+TEST_CASE("sigv4: a signed request carries a parseable Authorization header", "[net]") {
+  Request request = form_request();
+  sign_request(request, Credentials{"AKIDEXAMPLE", "secret", ""},
+               SigningScope{"ap-northeast-2", "elasticloadbalancing"}, fixed_time());
+  CHECK(request.headers.value_or("X-Amz-Date", "") == "20260101T000000Z");
+  auto claim = parse_authorization(request.headers.value_or("Authorization", ""));
+  REQUIRE(claim);
+  CHECK(claim->access_key_id == "AKIDEXAMPLE");
+  CHECK(claim->date == "20260101");
+  CHECK(claim->region == "ap-northeast-2");
+  CHECK(claim->service == "elasticloadbalancing");
+  CHECK(claim->signed_headers == std::vector<std::string>{"content-type", "host", "x-amz-date"});
+  CHECK(expected_signature(request, *claim, "secret") == claim->signature);
+}
+
+TEST_CASE("sigv4: a changed body or the wrong secret fails verification", "[net]") {
+  Request request = form_request();
+  sign_request(request, Credentials{"AKIDEXAMPLE", "secret", "token"},
+               SigningScope{"ap-northeast-2", "elasticloadbalancing"}, fixed_time());
+  auto claim = parse_authorization(request.headers.value_or("Authorization", ""));
+  REQUIRE(claim);
+  CHECK(claim->signed_headers.back() == "x-amz-security-token");
+  CHECK(expected_signature(request, *claim, "other") != claim->signature);
+  request.body += "&Marker=x";
+  CHECK(expected_signature(request, *claim, "secret") != claim->signature);
+}
+
+TEST_CASE("sigv4: malformed Authorization headers are errors, not crashes", "[net]") {
+  CHECK_FALSE(parse_authorization(""));
+  CHECK_FALSE(parse_authorization("AWS4-HMAC-SHA256 Credential=a/b"));
+  CHECK_FALSE(parse_authorization("Bearer token"));
+}
