@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "controller/net/real_clock.hpp"
+#include "sim/aws/aws_server.hpp"
 #include "sim/http/server.hpp"
 #include "sim/kube/api_server.hpp"
 #include "sim/kube/store.hpp"
@@ -27,5 +28,14 @@ int main(int argc, char** argv) {
   }
   std::cout << "listening on " << *port << std::endl;
   server.start();
+  sim::aws::AwsServerOptions aws_options;
+  aws_options.region = "ap-northeast-2";
+  sim::aws::AwsServer aws(clock, net::Random(2), aws_options);
+  sim::http::ServerOptions aws_server_options;
+  aws_server_options.port = static_cast<std::uint16_t>(options.port + 1);
+  sim::http::Server aws_http(io.get_executor(), aws, aws_server_options);
+  auto aws_port = aws_http.listen();
+  std::cout << "aws on " << *aws_port << std::endl;
+  aws_http.start();
   io.run();
 }

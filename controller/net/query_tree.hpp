@@ -1,0 +1,23 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "controller/net/result.hpp"
+#include "controller/net/url.hpp"
+
+namespace albc::net {
+
+// The AWS Query protocol flattens structures into dotted names. Lists are written
+// `Name.member.N` by ELBv2 (the "query" protocol) and `Name.N` by EC2 (the "ec2" protocol).
+enum class QueryStyle { Query, Ec2 };
+
+// {"Action":"CreateRule","Conditions":[{"Field":"path-pattern",...}]} →
+// Action=CreateRule&Conditions.member.1.Field=path-pattern&...  Scalars are written as text;
+// objects and arrays keep their key order (nlohmann sorts keys).
+QueryForm flatten_query(const nlohmann::json& tree, QueryStyle style);
+
+// The reverse, for servers: every value stays a string; `.member.N` and `.N` segments become
+// arrays ordered by N. Conflicting shapes (`A=1` and `A.B=2`) are a MalformedQueryString.
+Result<nlohmann::json> parse_query_tree(const QueryForm& form);
+
+}  // namespace albc::net

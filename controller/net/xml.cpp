@@ -1,0 +1,102 @@
+#include "controller/net/xml.hpp"
+
+#include <pugixml.hpp>
+
+namespace albc::net {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string_view local_name(std::string_view name) {
+  const auto colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+Json element_to_json(const pugi::xml_node& element) {
+  bool has_child_elements = false;
+  bool all_list_items = true;
+  for (pugi::xml_node child : element.children()) {
+    if (child.type() != pugi::node_element) continue;
+    has_child_elements = true;
+    const std::string_view name = local_name(child.name());
+    if (name != "member" && name != "item") all_list_items = false;
+  }
+  if (!has_child_elements) return std::string(element.text().get());
+  if (all_list_items) {
+    Json array = Json::array();
+    for (pugi::xml_node child : element.children()) {
+      if (child.type() == pugi::node_element) array.push_back(element_to_json(child));
+    }
+    return array;
+  }
+  Json object = Json::object();
+  for (pugi::xml_node child : element.children()) {
+    if (child.type() != pugi::node_element) continue;
+    object[std::string(local_name(child.name()))] = element_to_json(child);
+  }
+  return object;
+}
+
+void write(const Json& node, std::string_view list_element, std::string& out) {
+  if (node.is_object()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      out += "<" + it.key() + ">";
+      write(*it, list_element, out);
+      out += "</" + it.key() + ">";
+    }
+  } else if (node.is_array()) {
+    for (const Json& element : node) {
+      out += "<";
+      out += list_element;
+      out += ">";
+      write(element, list_element, out);
+      out += "</";
+      out += list_element;
+      out += ">";
+    }
+  } else if (node.is_string()) {
+    out += xml_escape(node.get<std::string>());
+  } else if (node.is_boolean()) {
+    out += node.get<bool>() ? "true" : "false";
+  } else if (!node.is_null()) {
+    out += node.dump();
+  }
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': escaped += "&amp;"; break;
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '"': escaped += "&quot;"; break;
+      case '\'': escaped += "&apos;"; break;
+      default: escaped += c;
+    }
+  }
+  return escaped;
+}
+
+Result<nlohmann::json> xml_to_json(std::string_view xml) {
+  pugi::xml_document document;
+  const pugi::xml_parse_result parsed = document.load_buffer(xml.data(), xml.size());
+  if (!parsed) {
+    return fail("MalformedXml", std::string("cannot parse the XML answer: ") + parsed.description());
+  }
+  pugi::xml_node root = document.document_element();
+  Json tree = Json::object();
+  tree[std::string(local_name(root.name()))] = element_to_json(root);
+  return tree;
+}
+
+std::string json_to_xml(const nlohmann::json& node, std::string_view list_element) {
+  std::string out;
+  write(node, list_element, out);
+  return out;
+}
+
+}  // namespace albc::net

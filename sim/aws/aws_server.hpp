@@ -1,0 +1,62 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "controller/net/clock.hpp"
+#include "controller/net/random.hpp"
+#include "sim/aws/aws_state.hpp"
+#include "sim/aws/ec2_api.hpp"
+#include "sim/aws/elbv2_api.hpp"
+#include "sim/http/handler.hpp"
+
+namespace albc::sim::aws {
+
+struct AwsServerOptions {
+  std::string account_id = "123456789012";
+  std::string region = "us-east-1";
+  // Access key → secret. Requests are SigV4-verified against these, so a client that signs
+  // wrongly is caught here; an unknown key is InvalidClientTokenId.
+  std::map<std::string, std::string> credentials = {{"testing", "testing"}};
+  Elbv2Options elbv2;
+};
+
+// One call as the fake saw it.
+struct AwsCall {
+  std::string service;  // "elasticloadbalancing" or "ec2"
+  std::string action;
+  int status = 200;
+  std::string error_code;
+  bool mutating() const;
+};
+
+// The fake AWS endpoint: one handler for ELBv2 and EC2, routed by the SigV4 scope's service
+// and the API Version, answering in the Query protocol's XML as real AWS does.
+class AwsServer final : public http::Handler {
+ public:
+  AwsServer(net::Clock& clock, net::Random random, AwsServerOptions options);
+
+  net::Response handle(const net::Request& request) override;
+
+  AwsState& state() { return state_; }
+  const AwsState& state() const { return state_; }
+  Elbv2Api& elbv2() { return elbv2_; }
+  const Elbv2Api& elbv2() const { return elbv2_; }
+  Ec2Api& ec2() { return ec2_; }
+  const std::vector<AwsCall>& calls() const { return calls_; }
+  const AwsServerOptions& options() const { return options_; }
+
+ private:
+  net::Response answer(const std::string& service, const std::string& action, Outcome outcome);
+
+  net::Clock& clock_;
+  net::Random random_;
+  AwsServerOptions options_;
+  AwsState state_;
+  Elbv2Api elbv2_;
+  Ec2Api ec2_;
+  std::vector<AwsCall> calls_;
+};
+
+}  // namespace albc::sim::aws

@@ -1,0 +1,493 @@
+#include "sim/aws/ec2_api.hpp"
+
+#include <algorithm>
+
+#include "controller/net/cidr.hpp"
+
+namespace albc::sim::aws {
+namespace {
+
+struct Filter {
+  std::string name;
+  std::vector<std::string> values;
+};
+
+// EC2 filter values may hold * and ? wildcards.
+bool glob_match(std::string_view pattern, std::string_view text) {
+  if (pattern.empty()) return text.empty();
+  if (pattern.front() == '*') {
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+      if (glob_match(pattern.substr(1), text.substr(i))) return true;
+    }
+    return false;
+  }
+  if (text.empty()) return false;
+  if (pattern.front() == '?' || pattern.front() == text.front()) {
+    return glob_match(pattern.substr(1), text.substr(1));
+  }
+  return false;
+}
+
+bool any_matches(const std::vector<std::string>& patterns, const std::string& value) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const std::string& pattern) { return glob_match(pattern, value); });
+}
+
+net::Result<std::vector<Filter>, AwsError> filters_of(const Params& params,
+                                                      const std::vector<std::string>& known) {
+  std::vector<Filter> filters;
+  for (const Json& entry : params.list("Filter")) {
+    Filter filter;
+    filter.name = entry.value("Name", "");
+    if (entry.contains("Value") && entry["Value"].is_array()) {
+      for (const Json& value : entry["Value"]) filter.values.push_back(value.get<std::string>());
+    }
+    const bool tag_filter = filter.name.starts_with("tag:") || filter.name == "tag-key";
+    if (!tag_filter && std::find(known.begin(), known.end(), filter.name) == known.end()) {
+      return net::fail(AwsError{400, "InvalidParameterValue", "The filter '" + filter.name + "' is invalid"});
+    }
+    filters.push_back(std::move(filter));
+  }
+  return filters;
+}
+
+// A resource matches when every filter matches one of its values for that filter's field.
+template <class FieldOf>
+bool matches(const std::vector<Filter>& filters, const Tags& tags, FieldOf field_of) {
+  for (const Filter& filter : filters) {
+    if (filter.name.starts_with("tag:")) {
+      auto found = tags.find(filter.name.substr(4));
+      if (found == tags.end() || !any_matches(filter.values, found->second)) return false;
+    } else if (filter.name == "tag-key") {
+      bool any = false;
+      for (const auto& [key, value] : tags) any = any || any_matches(filter.values, key);
+      if (!any) return false;
+    } else if (!any_matches(filter.values, field_of(filter.name))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Tags tags_from_specification(const Params& params, std::string_view resource_type) {
+  Tags tags;
+  for (const Json& specification : params.list("TagSpecification")) {
+    if (specification.value("ResourceType", "") != resource_type) continue;
+    if (!specification.contains("Tag")) continue;
+    for (const Json& tag : specification["Tag"]) {
+      tags[tag.value("Key", "")] = tag.value("Value", "");
+    }
+  }
+  return tags;
+}
+
+Json rule_permission(const SecurityGroupRule& rule, const std::string& account_id) {
+  Json permission = {{"ipProtocol", rule.protocol},
+                     {"groups", Json::array()},
+                     {"ipRanges", Json::array()},
+                     {"ipv6Ranges", Json::array()},
+                     {"prefixListIds", Json::array()}};
+  if (rule.protocol != "-1") {
+    permission["fromPort"] = std::to_string(rule.from_port);
+    permission["toPort"] = std::to_string(rule.to_port);
+  }
+  Json source;
+  switch (rule.source_kind) {
+    case SecurityGroupRule::Source::Cidr:
+      source = {{"cidrIp", rule.source}};
+      if (!rule.description.empty()) source["description"] = rule.description;
+      permission["ipRanges"].push_back(source);
+      break;
+    case SecurityGroupRule::Source::CidrV6:
+      source = {{"cidrIpv6", rule.source}};
+      if (!rule.description.empty()) source["description"] = rule.description;
+      permission["ipv6Ranges"].push_back(source);
+      break;
+    case SecurityGroupRule::Source::PrefixList:
+      source = {{"prefixListId", rule.source}};
+      if (!rule.description.empty()) source["description"] = rule.description;
+      permission["prefixListIds"].push_back(source);
+      break;
+    case SecurityGroupRule::Source::Group:
+      source = {{"groupId", rule.source}, {"userId", account_id}};
+      if (!rule.description.empty()) source["description"] = rule.description;
+      permission["groups"].push_back(source);
+      break;
+  }
+  return permission;
+}
+
+std::string rule_text(const SecurityGroupRule& rule) {
+  std::string protocol = rule.protocol == "-1" ? "ALL" : rule.protocol;
+  std::transform(protocol.begin(), protocol.end(), protocol.begin(), ::toupper);
+  return "peer: " + rule.source + ", " + protocol + ", from port: " + std::to_string(rule.from_port) +
+         ", to port: " + std::to_string(rule.to_port) + ", ALLOW";
+}
+
+}  // namespace
+
+Json ec2_tag_set(const Tags& tags) {
+  Json set = Json::array();
+  for (const auto& [key, value] : tags) set.push_back({{"key", key}, {"value", value}});
+  return set;
+}
+
+Ec2Api::Ec2Api(AwsState& state, net::Random random) : state_(state), random_(std::move(random)) {}
+
+bool Ec2Api::knows(std::string_view action) const {
+  static const std::vector<std::string_view> kActions = {
+      "CreateVpc",           "DescribeVpcs",          "CreateSubnet",
+      "DescribeSubnets",     "DescribeAvailabilityZones", "CreateSecurityGroup",
+      "DescribeSecurityGroups", "DeleteSecurityGroup", "AuthorizeSecurityGroupIngress",
+      "RevokeSecurityGroupIngress", "CreateTags",     "DeleteTags"};
+  return std::find(kActions.begin(), kActions.end(), action) != kActions.end();
+}
+
+Outcome Ec2Api::handle(std::string_view action, const Params& params) {
+  if (action == "CreateVpc") return create_vpc(params);
+  if (action == "DescribeVpcs") return describe_vpcs(params);
+  if (action == "CreateSubnet") return create_subnet(params);
+  if (action == "DescribeSubnets") return describe_subnets(params);
+  if (action == "DescribeAvailabilityZones") return describe_availability_zones(params);
+  if (action == "CreateSecurityGroup") return create_security_group(params);
+  if (action == "DescribeSecurityGroups") return describe_security_groups(params);
+  if (action == "DeleteSecurityGroup") return delete_security_group(params);
+  if (action == "AuthorizeSecurityGroupIngress") return change_ingress(params, true);
+  if (action == "RevokeSecurityGroupIngress") return change_ingress(params, false);
+  if (action == "CreateTags") return create_tags(params);
+  if (action == "DeleteTags") return delete_tags(params);
+  return net::fail(AwsError{400, "InvalidAction", "The action " + std::string(action) + " is not valid for this web service."});
+}
+
+Outcome Ec2Api::create_vpc(const Params& params) {
+  auto cidr = params.required("CidrBlock");
+  if (!cidr) return net::fail(cidr.error());
+  auto block = net::parse_cidr(*cidr);
+  if (!block || block->prefix < 16 || block->prefix > 28) {
+    return net::fail(AwsError{400, "InvalidParameterValue", "Value (" + *cidr + ") for parameter cidrBlock is invalid. This is not a valid CIDR block."});
+  }
+  Vpc vpc{"vpc-" + random_.hex(17), *cidr, tags_from_specification(params, "vpc")};
+  state_.vpcs[vpc.id] = vpc;
+  return Json{{"vpc", {{"vpcId", vpc.id}, {"cidrBlock", vpc.cidr}, {"state", "available"},
+                       {"ownerId", state_.account_id}, {"tagSet", ec2_tag_set(vpc.tags)}}}};
+}
+
+Outcome Ec2Api::describe_vpcs(const Params& params) {
+  auto filters = filters_of(params, {"vpc-id", "cidr", "cidr-block-association.cidr-block", "state", "is-default", "owner-id"});
+  if (!filters) return net::fail(filters.error());
+  const auto ids = params.strings("VpcId");
+  for (const std::string& id : ids) {
+    if (!state_.vpcs.contains(id)) {
+      return net::fail(AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist"});
+    }
+  }
+  Json set = Json::array();
+  for (const auto& [id, vpc] : state_.vpcs) {
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+    const bool keep = matches(*filters, vpc.tags, [&](const std::string& field) -> std::string {
+      if (field == "vpc-id") return vpc.id;
+      if (field == "cidr" || field == "cidr-block-association.cidr-block") return vpc.cidr;
+      if (field == "state") return "available";
+      if (field == "is-default") return "false";
+      return state_.account_id;
+    });
+    if (!keep) continue;
+    set.push_back({{"vpcId", vpc.id},
+                   {"state", "available"},
+                   {"cidrBlock", vpc.cidr},
+                   {"cidrBlockAssociationSet",
+                    Json::array({{{"associationId", "vpc-cidr-assoc-" + vpc.id.substr(4)},
+                                  {"cidrBlock", vpc.cidr},
+                                  {"cidrBlockState", {{"state", "associated"}}}}})},
+                   {"dhcpOptionsId", "default"},
+                   {"instanceTenancy", "default"},
+                   {"isDefault", "false"},
+                   {"ownerId", state_.account_id},
+                   {"tagSet", ec2_tag_set(vpc.tags)}});
+  }
+  return Json{{"vpcSet", set}};
+}
+
+Outcome Ec2Api::create_subnet(const Params& params) {
+  auto vpc_id = params.required("VpcId");
+  if (!vpc_id) return net::fail(vpc_id.error());
+  auto cidr = params.required("CidrBlock");
+  if (!cidr) return net::fail(cidr.error());
+  auto vpc = state_.vpcs.find(*vpc_id);
+  if (vpc == state_.vpcs.end()) {
+    return net::fail(AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + *vpc_id + "' does not exist"});
+  }
+  auto block = net::parse_cidr(*cidr);
+  auto vpc_block = net::parse_cidr(vpc->second.cidr);
+  if (!block || !vpc_block || !vpc_block->contains(*block)) {
+    return net::fail(AwsError{400, "InvalidSubnet.Range", "The CIDR '" + *cidr + "' is invalid."});
+  }
+  for (const auto& [id, subnet] : state_.subnets) {
+    auto other = net::parse_cidr(subnet.cidr);
+    if (subnet.vpc_id == *vpc_id && other && other->overlaps(*block)) {
+      return net::fail(AwsError{400, "InvalidSubnet.Conflict", "The CIDR '" + *cidr + "' conflicts with another subnet"});
+    }
+  }
+  const std::string zone = params.value_or("AvailabilityZone", state_.region + "a");
+  if (!zone.starts_with(state_.region)) {
+    return net::fail(AwsError{400, "InvalidParameterValue", "Value (" + zone + ") for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: " + state_.region + "a, " + state_.region + "b, " + state_.region + "c, " + state_.region + "d."});
+  }
+  Subnet subnet{"subnet-" + random_.hex(17), *vpc_id, *cidr, zone,
+                net::availability_zone_id(state_.region, zone), tags_from_specification(params, "subnet")};
+  state_.subnets[subnet.id] = subnet;
+  return Json{{"subnet", {{"subnetId", subnet.id}, {"vpcId", subnet.vpc_id},
+                          {"cidrBlock", subnet.cidr}, {"availabilityZone", subnet.availability_zone},
+                          {"state", "available"}, {"tagSet", ec2_tag_set(subnet.tags)}}}};
+}
+
+Outcome Ec2Api::describe_subnets(const Params& params) {
+  auto filters = filters_of(params, {"vpc-id", "subnet-id", "availability-zone", "availability-zone-id", "cidr-block", "cidr", "state", "default-for-az"});
+  if (!filters) return net::fail(filters.error());
+  const auto ids = params.strings("SubnetId");
+  for (const std::string& id : ids) {
+    if (!state_.subnets.contains(id)) {
+      return net::fail(AwsError{400, "InvalidSubnetID.NotFound", "The subnet ID '" + id + "' does not exist"});
+    }
+  }
+  Json set = Json::array();
+  for (const auto& [id, subnet] : state_.subnets) {
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+    const bool keep = matches(*filters, subnet.tags, [&](const std::string& field) -> std::string {
+      if (field == "vpc-id") return subnet.vpc_id;
+      if (field == "subnet-id") return subnet.id;
+      if (field == "availability-zone") return subnet.availability_zone;
+      if (field == "availability-zone-id") return subnet.availability_zone_id;
+      if (field == "cidr-block" || field == "cidr") return subnet.cidr;
+      if (field == "state") return "available";
+      return "false";
+    });
+    if (!keep) continue;
+    const auto block = net::parse_cidr(subnet.cidr);
+    set.push_back({{"subnetId", subnet.id},
+                   {"subnetArn", "arn:aws:ec2:" + state_.region + ":" + state_.account_id + ":subnet/" + subnet.id},
+                   {"state", "available"},
+                   {"vpcId", subnet.vpc_id},
+                   {"cidrBlock", subnet.cidr},
+                   {"availableIpAddressCount", std::to_string(block ? block->usable_addresses() : 0)},
+                   {"availabilityZone", subnet.availability_zone},
+                   {"availabilityZoneId", subnet.availability_zone_id},
+                   {"defaultForAz", "false"},
+                   {"mapPublicIpOnLaunch", "false"},
+                   {"ownerId", state_.account_id},
+                   {"tagSet", ec2_tag_set(subnet.tags)}});
+  }
+  return Json{{"subnetSet", set}};
+}
+
+Outcome Ec2Api::describe_availability_zones(const Params& params) {
+  Json set = Json::array();
+  for (const char* letter : {"a", "b", "c", "d"}) {
+    const std::string zone = state_.region + letter;
+    set.push_back({{"zoneName", zone},
+                   {"zoneId", net::availability_zone_id(state_.region, zone)},
+                   {"zoneState", "available"},
+                   {"regionName", state_.region},
+                   {"zoneType", "availability-zone"},
+                   {"groupName", state_.region},
+                   {"optInStatus", "opt-in-not-required"}});
+  }
+  return Json{{"availabilityZoneInfo", set}};
+}
+
+Outcome Ec2Api::create_security_group(const Params& params) {
+  auto name = params.required("GroupName");
+  if (!name) return net::fail(name.error());
+  auto description = params.required("GroupDescription");
+  if (!description) return net::fail(description.error());
+  auto vpc_id = params.required("VpcId");
+  if (!vpc_id) return net::fail(vpc_id.error());
+  if (!state_.vpcs.contains(*vpc_id)) {
+    return net::fail(AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + *vpc_id + "' does not exist"});
+  }
+  if (name->empty() || name->size() > 255 || name->starts_with("sg-")) {
+    return net::fail(AwsError{400, "InvalidParameterValue", "Invalid value '" + *name + "' for groupName."});
+  }
+  for (const auto& [id, group] : state_.security_groups) {
+    if (group.vpc_id == *vpc_id && group.name == *name) {
+      return net::fail(AwsError{400, "InvalidGroup.Duplicate", "The security group '" + *name + "' already exists for VPC '" + *vpc_id + "'"});
+    }
+  }
+  SecurityGroup group{"sg-" + random_.hex(17), *name, *description, *vpc_id,
+                      tags_from_specification(params, "security-group"), {}};
+  state_.security_groups[group.id] = group;
+  return Json{{"return", "true"}, {"groupId", group.id}, {"tagSet", ec2_tag_set(group.tags)}};
+}
+
+Outcome Ec2Api::describe_security_groups(const Params& params) {
+  auto filters = filters_of(params, {"vpc-id", "group-id", "group-name", "description", "owner-id"});
+  if (!filters) return net::fail(filters.error());
+  const auto ids = params.strings("GroupId");
+  for (const std::string& id : ids) {
+    if (!state_.security_groups.contains(id)) {
+      return net::fail(AwsError{400, "InvalidGroup.NotFound", "The security group '" + id + "' does not exist"});
+    }
+  }
+  const auto names = params.strings("GroupName");
+  Json set = Json::array();
+  for (const auto& [id, group] : state_.security_groups) {
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+    if (!names.empty() && std::find(names.begin(), names.end(), group.name) == names.end()) continue;
+    const bool keep = matches(*filters, group.tags, [&](const std::string& field) -> std::string {
+      if (field == "vpc-id") return group.vpc_id;
+      if (field == "group-id") return group.id;
+      if (field == "group-name") return group.name;
+      if (field == "description") return group.description;
+      return state_.account_id;
+    });
+    if (!keep) continue;
+    Json permissions = Json::array();
+    for (const SecurityGroupRule& rule : group.ingress) {
+      permissions.push_back(rule_permission(rule, state_.account_id));
+    }
+    set.push_back({{"ownerId", state_.account_id},
+                   {"groupId", group.id},
+                   {"groupName", group.name},
+                   {"groupDescription", group.description},
+                   {"vpcId", group.vpc_id},
+                   {"ipPermissions", permissions},
+                   {"ipPermissionsEgress",
+                    Json::array({{{"ipProtocol", "-1"},
+                                  {"groups", Json::array()},
+                                  {"ipRanges", Json::array({{{"cidrIp", "0.0.0.0/0"}}})},
+                                  {"ipv6Ranges", Json::array()},
+                                  {"prefixListIds", Json::array()}}})},
+                   {"tagSet", ec2_tag_set(group.tags)}});
+  }
+  return Json{{"securityGroupInfo", set}};
+}
+
+Outcome Ec2Api::delete_security_group(const Params& params) {
+  auto id = params.required("GroupId");
+  if (!id) return net::fail(id.error());
+  auto found = state_.security_groups.find(*id);
+  if (found == state_.security_groups.end()) {
+    return net::fail(AwsError{400, "InvalidGroup.NotFound", "The security group '" + *id + "' does not exist"});
+  }
+  for (const auto& [arn, load_balancer] : state_.load_balancers) {
+    const auto& groups = load_balancer.security_group_ids;
+    if (std::find(groups.begin(), groups.end(), *id) != groups.end()) {
+      return net::fail(AwsError{400, "DependencyViolation", "resource " + *id + " has a dependent object"});
+    }
+  }
+  for (const auto& [other_id, other] : state_.security_groups) {
+    for (const SecurityGroupRule& rule : other.ingress) {
+      if (rule.source_kind == SecurityGroupRule::Source::Group && rule.source == *id && other_id != *id) {
+        return net::fail(AwsError{400, "DependencyViolation", "resource " + *id + " has a dependent object"});
+      }
+    }
+  }
+  state_.security_groups.erase(found);
+  return Json{{"return", "true"}};
+}
+
+Outcome Ec2Api::change_ingress(const Params& params, bool authorize) {
+  auto id = params.required("GroupId");
+  if (!id) return net::fail(id.error());
+  auto found = state_.security_groups.find(*id);
+  if (found == state_.security_groups.end()) {
+    return net::fail(AwsError{400, "InvalidGroup.NotFound", "The security group '" + *id + "' does not exist"});
+  }
+  std::vector<SecurityGroupRule> rules;
+  for (const Json& permission : params.list("IpPermissions")) {
+    SecurityGroupRule base;
+    base.protocol = permission.value("IpProtocol", "");
+    if (base.protocol == "all") base.protocol = "-1";
+    if (base.protocol != "-1") {
+      try {
+        base.from_port = std::stoi(permission.value("FromPort", "-1"));
+        base.to_port = std::stoi(permission.value("ToPort", "-1"));
+      } catch (const std::exception&) {
+        return net::fail(AwsError{400, "InvalidParameterValue", "Invalid value for portRange. Must specify both from and to ports with TCP/UDP."});
+      }
+      if (base.from_port < 0 || base.to_port > 65535 || base.from_port > base.to_port) {
+        return net::fail(AwsError{400, "InvalidParameterValue", "Invalid value for portRange. Must specify both from and to ports with TCP/UDP."});
+      }
+    }
+    auto add_sources = [&](const char* list, const char* field, SecurityGroupRule::Source kind) {
+      if (!permission.contains(list)) return;
+      for (const Json& source : permission[list]) {
+        SecurityGroupRule rule = base;
+        rule.source_kind = kind;
+        rule.source = source.value(field, "");
+        rule.description = source.value("Description", "");
+        rules.push_back(rule);
+      }
+    };
+    add_sources("IpRanges", "CidrIp", SecurityGroupRule::Source::Cidr);
+    add_sources("Ipv6Ranges", "CidrIpv6", SecurityGroupRule::Source::CidrV6);
+    add_sources("PrefixListIds", "PrefixListId", SecurityGroupRule::Source::PrefixList);
+    add_sources("Groups", "GroupId", SecurityGroupRule::Source::Group);
+  }
+  if (rules.empty()) {
+    return net::fail(AwsError{400, "MissingParameter", "The request must contain the parameter ipPermissions"});
+  }
+  auto& ingress = found->second.ingress;
+  for (const SecurityGroupRule& rule : rules) {
+    auto existing = std::find_if(ingress.begin(), ingress.end(),
+                                 [&](const SecurityGroupRule& other) { return other.same_permission(rule); });
+    if (authorize && existing != ingress.end()) {
+      return net::fail(AwsError{400, "InvalidPermission.Duplicate", "the specified rule \"" + rule_text(rule) + "\" already exists"});
+    }
+    if (!authorize && existing == ingress.end()) {
+      return net::fail(AwsError{400, "InvalidPermission.NotFound", "The specified rule does not exist in this security group."});
+    }
+  }
+  for (const SecurityGroupRule& rule : rules) {
+    if (authorize) {
+      ingress.push_back(rule);
+    } else {
+      std::erase_if(ingress, [&](const SecurityGroupRule& other) { return other.same_permission(rule); });
+    }
+  }
+  return Json{{"return", "true"}};
+}
+
+Tags* Ec2Api::tags_of(const std::string& resource_id) {
+  if (auto vpc = state_.vpcs.find(resource_id); vpc != state_.vpcs.end()) return &vpc->second.tags;
+  if (auto subnet = state_.subnets.find(resource_id); subnet != state_.subnets.end()) return &subnet->second.tags;
+  if (auto group = state_.security_groups.find(resource_id); group != state_.security_groups.end()) {
+    return &group->second.tags;
+  }
+  return nullptr;
+}
+
+Outcome Ec2Api::create_tags(const Params& params) {
+  const auto resources = params.strings("ResourceId");
+  if (resources.empty()) {
+    return net::fail(AwsError{400, "MissingParameter", "The request must contain the parameter resourceIdSet"});
+  }
+  for (const std::string& id : resources) {
+    if (tags_of(id) == nullptr) {
+      return net::fail(AwsError{400, "InvalidID", "The ID '" + id + "' is not valid"});
+    }
+  }
+  for (const std::string& id : resources) {
+    Tags& tags = *tags_of(id);
+    for (const Json& tag : params.list("Tag")) tags[tag.value("Key", "")] = tag.value("Value", "");
+    if (tags.size() > 50) {
+      return net::fail(AwsError{400, "TagLimitExceeded", "The maximum number of Tags for a resource has been reached."});
+    }
+  }
+  return Json{{"return", "true"}};
+}
+
+Outcome Ec2Api::delete_tags(const Params& params) {
+  for (const std::string& id : params.strings("ResourceId")) {
+    Tags* tags = tags_of(id);
+    if (tags == nullptr) return net::fail(AwsError{400, "InvalidID", "The ID '" + id + "' is not valid"});
+    for (const Json& tag : params.list("Tag")) {
+      auto found = tags->find(tag.value("Key", ""));
+      if (found == tags->end()) continue;
+      if (tag.contains("Value") && tag["Value"] != found->second) continue;
+      tags->erase(found);
+    }
+  }
+  return Json{{"return", "true"}};
+}
+
+}  // namespace albc::sim::aws

@@ -1,0 +1,211 @@
+#include <algorithm>
+#include <ctime>
+
+#include "controller/net/digest.hpp"
+#include "sim/aws/elbv2_api.hpp"
+
+namespace albc::sim::aws {
+
+Elbv2Api::Elbv2Api(AwsState& state, net::Clock& clock, net::Random random, Elbv2Options options)
+    : state_(state), clock_(clock), random_(std::move(random)), options_(options) {}
+
+namespace {
+using Handler = Outcome (Elbv2Api::*)(const Params&);
+}  // namespace
+
+bool Elbv2Api::knows(std::string_view action) const {
+  static const std::vector<std::string_view> kActions = {
+      "CreateLoadBalancer", "DescribeLoadBalancers", "DeleteLoadBalancer",
+      "DescribeLoadBalancerAttributes", "ModifyLoadBalancerAttributes", "SetSecurityGroups",
+      "SetSubnets", "CreateListener", "DescribeListeners", "ModifyListener", "DeleteListener",
+      "DescribeListenerAttributes", "ModifyListenerAttributes", "DescribeListenerCertificates",
+      "AddListenerCertificates", "RemoveListenerCertificates", "CreateRule", "DescribeRules",
+      "ModifyRule", "DeleteRule", "SetRulePriorities", "CreateTargetGroup",
+      "DescribeTargetGroups", "ModifyTargetGroup", "DeleteTargetGroup",
+      "DescribeTargetGroupAttributes", "ModifyTargetGroupAttributes", "RegisterTargets",
+      "DeregisterTargets", "DescribeTargetHealth", "DescribeTags", "AddTags", "RemoveTags"};
+  return std::find(kActions.begin(), kActions.end(), action) != kActions.end();
+}
+
+Outcome Elbv2Api::handle(std::string_view action, const Params& params) {
+  purge_drained_targets();
+  if (action == "CreateLoadBalancer") return create_load_balancer(params);
+  if (action == "DescribeLoadBalancers") return describe_load_balancers(params);
+  if (action == "DeleteLoadBalancer") return delete_load_balancer(params);
+  if (action == "DescribeLoadBalancerAttributes") return describe_load_balancer_attributes(params);
+  if (action == "ModifyLoadBalancerAttributes") return modify_load_balancer_attributes(params);
+  if (action == "SetSecurityGroups") return set_security_groups(params);
+  if (action == "SetSubnets") return set_subnets(params);
+  if (action == "CreateListener") return create_listener(params);
+  if (action == "DescribeListeners") return describe_listeners(params);
+  if (action == "ModifyListener") return modify_listener(params);
+  if (action == "DeleteListener") return delete_listener(params);
+  if (action == "DescribeListenerAttributes") return describe_listener_attributes(params);
+  if (action == "ModifyListenerAttributes") return modify_listener_attributes(params);
+  if (action == "DescribeListenerCertificates") return describe_listener_certificates(params);
+  if (action == "AddListenerCertificates") return change_listener_certificates(params, true);
+  if (action == "RemoveListenerCertificates") return change_listener_certificates(params, false);
+  if (action == "CreateRule") return create_rule(params);
+  if (action == "DescribeRules") return describe_rules(params);
+  if (action == "ModifyRule") return modify_rule(params);
+  if (action == "DeleteRule") return delete_rule(params);
+  if (action == "SetRulePriorities") return set_rule_priorities(params);
+  if (action == "CreateTargetGroup") return create_target_group(params);
+  if (action == "DescribeTargetGroups") return describe_target_groups(params);
+  if (action == "ModifyTargetGroup") return modify_target_group(params);
+  if (action == "DeleteTargetGroup") return delete_target_group(params);
+  if (action == "DescribeTargetGroupAttributes") return describe_target_group_attributes(params);
+  if (action == "ModifyTargetGroupAttributes") return modify_target_group_attributes(params);
+  if (action == "RegisterTargets") return register_targets(params);
+  if (action == "DeregisterTargets") return deregister_targets(params);
+  if (action == "DescribeTargetHealth") return describe_target_health(params);
+  if (action == "DescribeTags") return describe_tags(params);
+  if (action == "AddTags") return add_tags(params);
+  if (action == "RemoveTags") return remove_tags(params);
+  return net::fail(AwsError{400, "InvalidAction",
+                            "Could not find operation " + std::string(action) + " for version 2015-12-01"});
+}
+
+std::string Elbv2Api::arn_prefix() const {
+  return "arn:aws:elasticloadbalancing:" + state_.region + ":" + state_.account_id + ":";
+}
+
+std::string aws_timestamp(net::Clock::wall_time_point time) {
+  const std::string seconds = net::format_rfc3339(time);
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          time - std::chrono::floor<std::chrono::seconds>(time))
+                          .count();
+  char fraction[8];
+  std::snprintf(fraction, sizeof fraction, ".%03lld", static_cast<long long>(millis));
+  return seconds.substr(0, seconds.size() - 1) + fraction + "Z";
+}
+
+Json elbv2_tags(const Tags& tags) {
+  Json list = Json::array();
+  for (const auto& [key, value] : tags) list.push_back({{"Key", key}, {"Value", value}});
+  return list;
+}
+
+net::Result<Tags, AwsError> parse_tags(const Json& list, std::size_t tags_max) {
+  Tags tags;
+  for (const Json& tag : list) {
+    const std::string key = tag.value("Key", "");
+    if (key.empty() || key.size() > 128) {
+      return net::fail(validation_error("1 validation error detected: Value '" + key +
+                                        "' at 'tags.member.key' failed to satisfy constraint: "
+                                        "Member must have length between 1 and 128"));
+    }
+    if (tags.contains(key)) {
+      return net::fail(AwsError{400, "DuplicateTagKeys", "A tag key was specified more than once: '" + key + "'"});
+    }
+    tags[key] = tag.value("Value", "");
+  }
+  if (tags.size() > tags_max) {
+    return net::fail(AwsError{400, "TooManyTags", "You've reached the limit on the number of tags for this resource"});
+  }
+  return tags;
+}
+
+net::Result<Json, AwsError> page_of(const Json& items, const Params& params,
+                                    std::size_t page_size_max, const std::string& list_name) {
+  auto page_size = params.integer("PageSize", 1, static_cast<int>(page_size_max));
+  if (!page_size) return net::fail(page_size.error());
+  std::size_t start = 0;
+  if (auto marker = params.optional("Marker")) {
+    // Markers are opaque to clients: the start index, hashed with the list name so that a marker
+    // from another list is refused.
+    const auto bar = marker->find('-');
+    bool valid = bar != std::string::npos;
+    if (valid) {
+      try {
+        start = std::stoul(marker->substr(0, bar));
+      } catch (const std::exception&) {
+        valid = false;
+      }
+      valid = valid && marker->substr(bar + 1) == net::sha256_hex(list_name + std::to_string(start)).substr(0, 16);
+    }
+    if (!valid) return net::fail(validation_error("Invalid marker '" + *marker + "'"));
+  }
+  const std::size_t size = page_size->value_or(static_cast<int>(page_size_max));
+  Json page = Json::array();
+  for (std::size_t i = start; i < items.size() && page.size() < size; ++i) page.push_back(items[i]);
+  Json result = {{list_name, page}};
+  const std::size_t next = start + page.size();
+  if (next < items.size()) {
+    result["NextMarker"] = std::to_string(next) + "-" + net::sha256_hex(list_name + std::to_string(next)).substr(0, 16);
+  }
+  return result;
+}
+
+Tags* Elbv2Api::tags_of(const std::string& arn) {
+  if (auto lb = state_.load_balancers.find(arn); lb != state_.load_balancers.end()) return &lb->second.tags;
+  if (auto tg = state_.target_groups.find(arn); tg != state_.target_groups.end()) return &tg->second.tags;
+  if (auto listener = state_.listeners.find(arn); listener != state_.listeners.end()) {
+    return &listener->second.tags;
+  }
+  if (auto rule = state_.rules.find(arn); rule != state_.rules.end()) return &rule->second.tags;
+  return nullptr;
+}
+
+AwsError Elbv2Api::resource_not_found(const std::string& arn) const {
+  if (arn.find(":targetgroup/") != std::string::npos) {
+    return AwsError{400, "TargetGroupNotFound", "Target groups '" + arn + "' not found"};
+  }
+  if (arn.find(":listener-rule/") != std::string::npos) {
+    return AwsError{400, "RuleNotFound", "One or more rules not found"};
+  }
+  if (arn.find(":listener/") != std::string::npos) {
+    return AwsError{400, "ListenerNotFound", "One or more listeners not found"};
+  }
+  if (arn.find(":loadbalancer/") != std::string::npos) {
+    return AwsError{400, "LoadBalancerNotFound", "Load balancers '[" + arn + "]' not found"};
+  }
+  return validation_error("'" + arn + "' is not a valid Amazon Resource Name");
+}
+
+Outcome Elbv2Api::describe_tags(const Params& params) {
+  const auto arns = params.strings("ResourceArns");
+  if (arns.empty()) return net::fail(validation_error("1 validation error detected: Value null at 'resourceArns' failed to satisfy constraint: Member must not be null"));
+  if (arns.size() > options_.quotas.describe_tags_arns_max) {
+    return net::fail(validation_error("1 validation error detected: Value '[...]' at 'resourceArns' failed to satisfy constraint: Member must have length less than or equal to 20"));
+  }
+  Json descriptions = Json::array();
+  for (const std::string& arn : arns) {
+    Tags* tags = tags_of(arn);
+    if (tags == nullptr) return net::fail(resource_not_found(arn));
+    descriptions.push_back({{"ResourceArn", arn}, {"Tags", elbv2_tags(*tags)}});
+  }
+  return Json{{"TagDescriptions", descriptions}};
+}
+
+Outcome Elbv2Api::add_tags(const Params& params) {
+  const auto arns = params.strings("ResourceArns");
+  auto added = parse_tags(params.list("Tags"), options_.quotas.tags_per_resource_max);
+  if (!added) return net::fail(added.error());
+  for (const std::string& arn : arns) {
+    Tags* tags = tags_of(arn);
+    if (tags == nullptr) return net::fail(resource_not_found(arn));
+    Tags merged = *tags;
+    for (const auto& [key, value] : *added) merged[key] = value;
+    if (merged.size() > options_.quotas.tags_per_resource_max) {
+      return net::fail(AwsError{400, "TooManyTags", "You've reached the limit on the number of tags for this resource"});
+    }
+  }
+  for (const std::string& arn : arns) {
+    for (const auto& [key, value] : *added) (*tags_of(arn))[key] = value;
+  }
+  return Json::object();
+}
+
+Outcome Elbv2Api::remove_tags(const Params& params) {
+  const auto arns = params.strings("ResourceArns");
+  for (const std::string& arn : arns) {
+    if (tags_of(arn) == nullptr) return net::fail(resource_not_found(arn));
+  }
+  for (const std::string& arn : arns) {
+    for (const std::string& key : params.strings("TagKeys")) tags_of(arn)->erase(key);
+  }
+  return Json::object();
+}
+
+}  // namespace albc::sim::aws

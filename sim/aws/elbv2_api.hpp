@@ -1,0 +1,122 @@
+#pragma once
+
+#include <chrono>
+
+#include "controller/net/clock.hpp"
+#include "controller/net/random.hpp"
+#include "sim/aws/aws_state.hpp"
+#include "sim/aws/params.hpp"
+
+namespace albc::sim::aws {
+
+// The AWS defaults for Application Load Balancers (per account and region unless noted).
+struct Elbv2Quotas {
+  std::size_t load_balancers_max = 50;
+  std::size_t listeners_per_load_balancer_max = 50;
+  std::size_t rules_per_load_balancer_max = 100;
+  std::size_t target_groups_max = 3000;
+  std::size_t targets_per_target_group_max = 1000;
+  std::size_t tags_per_resource_max = 50;
+  std::size_t condition_values_per_rule_max = 5;
+  std::size_t target_groups_per_action_max = 5;
+  std::size_t certificates_per_load_balancer_max = 25;
+  std::size_t describe_page_size_max = 400;
+  std::size_t describe_tags_arns_max = 20;
+  std::size_t targets_per_call_max = 200;  // not an AWS limit, but what clients send
+};
+
+struct Elbv2Options {
+  Elbv2Quotas quotas;
+  // How long a new load balancer stays `provisioning` before it is `active`.
+  std::chrono::seconds provisioning_time{90};
+};
+
+// The fake ELBv2 endpoint (API 2015-12-01) for Application Load Balancers: load balancers,
+// listeners, rules, target groups, targets and their health, attributes and tags, with AWS's
+// validation, idempotency rules, quotas and error codes.
+class Elbv2Api {
+ public:
+  Elbv2Api(AwsState& state, net::Clock& clock, net::Random random, Elbv2Options options = {});
+
+  bool knows(std::string_view action) const;
+  Outcome handle(std::string_view action, const Params& params);
+
+  // DescribeTargetHealth's view of one target, for reports and expectations.
+  Json target_health(const TargetGroup& group, const Target& target) const;
+  std::string load_balancer_state(const LoadBalancer& load_balancer) const;
+  // Forgets targets whose deregistration delay has passed.
+  void purge_drained_targets();
+
+ private:
+  // Load balancers (elbv2_load_balancers.cpp)
+  Outcome create_load_balancer(const Params& params);
+  Outcome describe_load_balancers(const Params& params);
+  Outcome delete_load_balancer(const Params& params);
+  Outcome describe_load_balancer_attributes(const Params& params);
+  Outcome modify_load_balancer_attributes(const Params& params);
+  Outcome set_security_groups(const Params& params);
+  Outcome set_subnets(const Params& params);
+  Json render_load_balancer(const LoadBalancer& load_balancer) const;
+  net::Result<std::vector<std::string>, AwsError> resolve_subnets(const Params& params,
+                                                                  std::string& vpc_id) const;
+  net::Result<std::vector<std::string>, AwsError> resolve_security_groups(
+      const std::vector<std::string>& ids, const std::string& vpc_id) const;
+
+  // Listeners and rules (elbv2_listeners.cpp)
+  Outcome create_listener(const Params& params);
+  Outcome describe_listeners(const Params& params);
+  Outcome modify_listener(const Params& params);
+  Outcome delete_listener(const Params& params);
+  Outcome describe_listener_attributes(const Params& params);
+  Outcome modify_listener_attributes(const Params& params);
+  Outcome describe_listener_certificates(const Params& params);
+  Outcome change_listener_certificates(const Params& params, bool add);
+  Outcome create_rule(const Params& params);
+  Outcome describe_rules(const Params& params);
+  Outcome modify_rule(const Params& params);
+  Outcome delete_rule(const Params& params);
+  Outcome set_rule_priorities(const Params& params);
+  Json render_listener(const Listener& listener) const;
+  Json render_rule(const Rule& rule) const;
+  net::Result<Json, AwsError> normalize_actions(const Json& actions, const std::string& vpc_id) const;
+  net::Result<Json, AwsError> normalize_conditions(const Json& conditions) const;
+  std::size_t rule_count(const std::string& load_balancer_arn) const;
+
+  // Target groups and targets (elbv2_target_groups.cpp)
+  Outcome create_target_group(const Params& params);
+  Outcome describe_target_groups(const Params& params);
+  Outcome modify_target_group(const Params& params);
+  Outcome delete_target_group(const Params& params);
+  Outcome describe_target_group_attributes(const Params& params);
+  Outcome modify_target_group_attributes(const Params& params);
+  Outcome register_targets(const Params& params);
+  Outcome deregister_targets(const Params& params);
+  Outcome describe_target_health(const Params& params);
+  Json render_target_group(const TargetGroup& group) const;
+
+  // Tags (elbv2_tags.cpp)
+  Outcome describe_tags(const Params& params);
+  Outcome add_tags(const Params& params);
+  Outcome remove_tags(const Params& params);
+  Tags* tags_of(const std::string& arn);
+  AwsError resource_not_found(const std::string& arn) const;
+
+  std::string arn_prefix() const;
+  std::string new_id() { return random_.hex(16); }
+
+  AwsState& state_;
+  net::Clock& clock_;
+  net::Random random_;
+  Elbv2Options options_;
+};
+
+// Tags as ELBv2 writes them: [{Key, Value}].
+Json elbv2_tags(const Tags& tags);
+net::Result<Tags, AwsError> parse_tags(const Json& list, std::size_t tags_max);
+// One page of a Describe* list: `Marker` is the index to start at, encoded opaquely.
+net::Result<Json, AwsError> page_of(const Json& items, const Params& params, std::size_t page_size_max,
+                                    const std::string& list_name);
+// "2026-01-01T00:00:00.000Z"
+std::string aws_timestamp(net::Clock::wall_time_point time);
+
+}  // namespace albc::sim::aws

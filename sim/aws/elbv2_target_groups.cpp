@@ -1,0 +1,435 @@
+#include <algorithm>
+#include <set>
+
+#include "controller/net/cidr.hpp"
+#include "sim/aws/elbv2_api.hpp"
+
+namespace albc::sim::aws {
+namespace {
+
+std::map<std::string, std::string> default_target_group_attributes(const std::string& target_type) {
+  std::map<std::string, std::string> attributes = {
+      {"deregistration_delay.timeout_seconds", "300"},
+      {"load_balancing.algorithm.type", "round_robin"},
+      {"load_balancing.algorithm.anomaly_mitigation", "off"},
+      {"load_balancing.cross_zone.enabled", "use_load_balancer_configuration"},
+      {"slow_start.duration_seconds", "0"},
+      {"stickiness.app_cookie.cookie_name", ""},
+      {"stickiness.app_cookie.duration_seconds", "86400"},
+      {"stickiness.enabled", "false"},
+      {"stickiness.lb_cookie.duration_seconds", "86400"},
+      {"stickiness.type", "lb_cookie"},
+      {"target_group_health.dns_failover.minimum_healthy_targets.count", "1"},
+      {"target_group_health.dns_failover.minimum_healthy_targets.percentage", "off"},
+      {"target_group_health.unhealthy_state_routing.minimum_healthy_targets.count", "1"},
+      {"target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage", "off"}};
+  (void)target_type;
+  return attributes;
+}
+
+std::optional<AwsError> check_target_group_name(const std::string& name) {
+  if (name.empty() || name.size() > 32) {
+    return validation_error("Target group name '" + name + "' cannot be longer than '32' characters");
+  }
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') {
+      return validation_error("Target group name '" + name + "' can only contain characters that are alphanumeric characters or hyphens(-)");
+    }
+  }
+  if (name.front() == '-' || name.back() == '-') {
+    return validation_error("Target group name '" + name + "' cannot begin or end with a hyphen");
+  }
+  return std::nullopt;
+}
+
+// Reads the health-check parameters into `group`, leaving unset ones as they are.
+std::optional<AwsError> apply_health_check(const Params& params, TargetGroup& group) {
+  struct IntegerField {
+    const char* name;
+    int minimum;
+    int maximum;
+    int TargetGroup::*field;
+  };
+  const IntegerField fields[] = {
+      {"HealthCheckIntervalSeconds", 5, 300, &TargetGroup::health_check_interval_seconds},
+      {"HealthCheckTimeoutSeconds", 2, 120, &TargetGroup::health_check_timeout_seconds},
+      {"HealthyThresholdCount", 2, 10, &TargetGroup::healthy_threshold_count},
+      {"UnhealthyThresholdCount", 2, 10, &TargetGroup::unhealthy_threshold_count}};
+  for (const IntegerField& field : fields) {
+    auto value = params.integer(field.name, field.minimum, field.maximum);
+    if (!value) return value.error();
+    if (*value) group.*field.field = **value;
+  }
+  if (auto enabled = params.boolean("HealthCheckEnabled"); !enabled) {
+    return enabled.error();
+  } else if (*enabled) {
+    group.health_check_enabled = **enabled;
+  }
+  if (auto protocol = params.optional("HealthCheckProtocol")) {
+    if (*protocol != "HTTP" && *protocol != "HTTPS") {
+      return validation_error("Health check protocol '" + *protocol + "' is not supported for target groups with the " + group.protocol + " protocol");
+    }
+    group.health_check_protocol = *protocol;
+  }
+  if (auto port = params.optional("HealthCheckPort")) {
+    if (*port != "traffic-port") {
+      int number = 0;
+      try {
+        number = std::stoi(*port);
+      } catch (const std::exception&) {
+        number = 0;
+      }
+      if (number < 1 || number > 65535) {
+        return validation_error("Health check port '" + *port + "' must be 'traffic-port' or a number between 1 and 65535");
+      }
+    }
+    group.health_check_port = *port;
+  }
+  if (auto path = params.optional("HealthCheckPath")) {
+    if (path->empty() || path->front() != '/' || path->size() > 1024) {
+      return validation_error("Health check path '" + *path + "' must begin with a '/' character and be at most 1024 characters");
+    }
+    group.health_check_path = *path;
+  }
+  const Json& tree = params.tree();
+  if (tree.contains("Matcher")) {
+    const Json& matcher = tree["Matcher"];
+    if (matcher.contains("HttpCode")) group.matcher_http_code = matcher.value("HttpCode", "");
+    if (matcher.contains("GrpcCode")) group.matcher_grpc_code = matcher.value("GrpcCode", "");
+  }
+  if (group.health_check_timeout_seconds >= group.health_check_interval_seconds) {
+    return validation_error("Health check timeout '" + std::to_string(group.health_check_timeout_seconds) +
+                            "' must be smaller than the interval '" +
+                            std::to_string(group.health_check_interval_seconds) + "'");
+  }
+  return std::nullopt;
+}
+
+bool same_settings(const TargetGroup& a, const TargetGroup& b) {
+  return a.target_type == b.target_type && a.protocol == b.protocol &&
+         a.protocol_version == b.protocol_version && a.port == b.port && a.vpc_id == b.vpc_id &&
+         a.health_check_protocol == b.health_check_protocol &&
+         a.health_check_port == b.health_check_port && a.health_check_path == b.health_check_path &&
+         a.health_check_interval_seconds == b.health_check_interval_seconds &&
+         a.health_check_timeout_seconds == b.health_check_timeout_seconds &&
+         a.healthy_threshold_count == b.healthy_threshold_count &&
+         a.unhealthy_threshold_count == b.unhealthy_threshold_count &&
+         a.matcher_http_code == b.matcher_http_code && a.matcher_grpc_code == b.matcher_grpc_code;
+}
+
+}  // namespace
+
+Json Elbv2Api::render_target_group(const TargetGroup& group) const {
+  Json matcher = Json::object();
+  if (!group.matcher_http_code.empty()) matcher["HttpCode"] = group.matcher_http_code;
+  if (!group.matcher_grpc_code.empty()) matcher["GrpcCode"] = group.matcher_grpc_code;
+  return {{"TargetGroupArn", group.arn},
+          {"TargetGroupName", group.name},
+          {"Protocol", group.protocol},
+          {"ProtocolVersion", group.protocol_version},
+          {"Port", std::to_string(group.port)},
+          {"VpcId", group.vpc_id},
+          {"HealthCheckProtocol", group.health_check_protocol},
+          {"HealthCheckPort", group.health_check_port},
+          {"HealthCheckEnabled", group.health_check_enabled ? "true" : "false"},
+          {"HealthCheckIntervalSeconds", std::to_string(group.health_check_interval_seconds)},
+          {"HealthCheckTimeoutSeconds", std::to_string(group.health_check_timeout_seconds)},
+          {"HealthyThresholdCount", std::to_string(group.healthy_threshold_count)},
+          {"UnhealthyThresholdCount", std::to_string(group.unhealthy_threshold_count)},
+          {"HealthCheckPath", group.health_check_path},
+          {"Matcher", matcher},
+          {"LoadBalancerArns", state_.load_balancers_using(group.arn)},
+          {"TargetType", group.target_type},
+          {"IpAddressType", group.ip_address_type}};
+}
+
+Outcome Elbv2Api::create_target_group(const Params& params) {
+  auto name = params.required("Name");
+  if (!name) return net::fail(name.error());
+  if (auto invalid = check_target_group_name(*name)) return net::fail(*invalid);
+  TargetGroup group;
+  group.name = *name;
+  group.target_type = params.value_or("TargetType", "instance");
+  if (group.target_type != "instance" && group.target_type != "ip") {
+    return net::fail(validation_error("albc's fake ELBv2 supports target types instance and ip, not '" + group.target_type + "'"));
+  }
+  auto protocol = params.required("Protocol");
+  if (!protocol) return net::fail(protocol.error());
+  if (*protocol != "HTTP" && *protocol != "HTTPS") {
+    return net::fail(validation_error("albc's fake ELBv2 serves Application Load Balancer target groups (HTTP, HTTPS), not '" + *protocol + "'"));
+  }
+  group.protocol = *protocol;
+  group.health_check_protocol = *protocol;
+  group.protocol_version = params.value_or("ProtocolVersion", "HTTP1");
+  if (group.protocol_version != "HTTP1" && group.protocol_version != "HTTP2" && group.protocol_version != "GRPC") {
+    return net::fail(validation_error("Protocol version '" + group.protocol_version + "' must be one of HTTP1, HTTP2, GRPC"));
+  }
+  if (group.protocol_version == "GRPC") {
+    group.health_check_path = "/AWS.ALB/healthcheck";
+    group.matcher_http_code.clear();
+    group.matcher_grpc_code = "12";
+  }
+  auto port = params.required("Port");
+  if (!port) return net::fail(port.error());
+  auto port_number = params.integer("Port", 1, 65535);
+  if (!port_number) return net::fail(port_number.error());
+  group.port = **port_number;
+  auto vpc_id = params.required("VpcId");
+  if (!vpc_id) return net::fail(vpc_id.error());
+  if (!state_.vpcs.contains(*vpc_id)) {
+    return net::fail(validation_error("The VPC ID '" + *vpc_id + "' is not found"));
+  }
+  group.vpc_id = *vpc_id;
+  group.ip_address_type = params.value_or("IpAddressType", "ipv4");
+  if (auto invalid = apply_health_check(params, group)) return net::fail(*invalid);
+  auto tags = parse_tags(params.list("Tags"), options_.quotas.tags_per_resource_max);
+  if (!tags) return net::fail(tags.error());
+  if (const TargetGroup* existing = state_.target_group_named(*name)) {
+    if (same_settings(*existing, group)) {
+      return Json{{"TargetGroups", Json::array({render_target_group(*existing)})}};
+    }
+    return net::fail(AwsError{400, "DuplicateTargetGroupName", "A target group with the same name '" + *name + "' exists, but with different settings"});
+  }
+  if (state_.target_groups.size() >= options_.quotas.target_groups_max) {
+    return net::fail(AwsError{400, "TooManyTargetGroups", "You've reached the limit on the number of target groups for your AWS account"});
+  }
+  group.arn = arn_prefix() + "targetgroup/" + *name + "/" + new_id();
+  group.attributes = default_target_group_attributes(group.target_type);
+  group.tags = *tags;
+  state_.target_groups[group.arn] = group;
+  return Json{{"TargetGroups", Json::array({render_target_group(group)})}};
+}
+
+Outcome Elbv2Api::describe_target_groups(const Params& params) {
+  const auto arns = params.strings("TargetGroupArns");
+  const auto names = params.strings("Names");
+  Json items = Json::array();
+  if (!arns.empty()) {
+    for (const std::string& arn : arns) {
+      auto found = state_.target_groups.find(arn);
+      if (found == state_.target_groups.end()) return net::fail(AwsError{400, "TargetGroupNotFound", "One or more target groups not found"});
+      items.push_back(render_target_group(found->second));
+    }
+  } else if (!names.empty()) {
+    for (const std::string& name : names) {
+      const TargetGroup* found = state_.target_group_named(name);
+      if (found == nullptr) return net::fail(AwsError{400, "TargetGroupNotFound", "One or more target groups not found"});
+      items.push_back(render_target_group(*found));
+    }
+  } else {
+    const std::string load_balancer_arn = params.value_or("LoadBalancerArn", "");
+    if (!load_balancer_arn.empty() && !state_.load_balancers.contains(load_balancer_arn)) {
+      return net::fail(resource_not_found(load_balancer_arn));
+    }
+    std::vector<const TargetGroup*> all;
+    for (const auto& [arn, group] : state_.target_groups) {
+      if (!load_balancer_arn.empty()) {
+        const auto users = state_.load_balancers_using(arn);
+        if (std::find(users.begin(), users.end(), load_balancer_arn) == users.end()) continue;
+      }
+      all.push_back(&group);
+    }
+    std::sort(all.begin(), all.end(), [](const TargetGroup* a, const TargetGroup* b) { return a->name < b->name; });
+    for (const TargetGroup* group : all) items.push_back(render_target_group(*group));
+  }
+  return page_of(items, params, options_.quotas.describe_page_size_max, "TargetGroups");
+}
+
+Outcome Elbv2Api::modify_target_group(const Params& params) {
+  auto arn = params.required("TargetGroupArn");
+  if (!arn) return net::fail(arn.error());
+  auto found = state_.target_groups.find(*arn);
+  if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
+  TargetGroup updated = found->second;
+  if (auto invalid = apply_health_check(params, updated)) return net::fail(*invalid);
+  found->second = updated;
+  return Json{{"TargetGroups", Json::array({render_target_group(updated)})}};
+}
+
+Outcome Elbv2Api::delete_target_group(const Params& params) {
+  auto arn = params.required("TargetGroupArn");
+  if (!arn) return net::fail(arn.error());
+  if (!state_.target_groups.contains(*arn)) return Json::object();  // already gone: success
+  if (!state_.load_balancers_using(*arn).empty()) {
+    return net::fail(AwsError{400, "ResourceInUse", "Target group '" + *arn + "' is currently in use by a listener or a rule"});
+  }
+  state_.target_groups.erase(*arn);
+  return Json::object();
+}
+
+Outcome Elbv2Api::describe_target_group_attributes(const Params& params) {
+  auto arn = params.required("TargetGroupArn");
+  if (!arn) return net::fail(arn.error());
+  auto found = state_.target_groups.find(*arn);
+  if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
+  Json attributes = Json::array();
+  for (const auto& [key, value] : found->second.attributes) attributes.push_back({{"Key", key}, {"Value", value}});
+  return Json{{"Attributes", attributes}};
+}
+
+Outcome Elbv2Api::modify_target_group_attributes(const Params& params) {
+  auto arn = params.required("TargetGroupArn");
+  if (!arn) return net::fail(arn.error());
+  auto found = state_.target_groups.find(*arn);
+  if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
+  const auto known = default_target_group_attributes(found->second.target_type);
+  for (const Json& change : params.list("Attributes")) {
+    if (!known.contains(change.value("Key", ""))) {
+      return net::fail(AwsError{400, "InvalidConfigurationRequest", "Target group attribute key '" + change.value("Key", "") + "' is not recognized"});
+    }
+  }
+  for (const Json& change : params.list("Attributes")) found->second.attributes[change.value("Key", "")] = change.value("Value", "");
+  return describe_target_group_attributes(params);
+}
+
+Outcome Elbv2Api::register_targets(const Params& params) {
+  auto arn = params.required("TargetGroupArn");
+  if (!arn) return net::fail(arn.error());
+  auto found = state_.target_groups.find(*arn);
+  if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
+  TargetGroup& group = found->second;
+  const Json targets = params.list("Targets");
+  if (targets.empty()) return net::fail(validation_error("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null"));
+  const auto vpc_cidr = net::parse_cidr(state_.vpcs.at(group.vpc_id).cidr);
+  std::vector<Target> additions;
+  for (const Json& entry : targets) {
+    Target target;
+    target.id = entry.value("Id", "");
+    target.port = group.port;
+    if (entry.contains("Port")) {
+      try {
+        target.port = std::stoi(entry.value("Port", ""));
+      } catch (const std::exception&) {
+        target.port = 0;
+      }
+      if (target.port < 1 || target.port > 65535) return net::fail(validation_error("Port '" + entry.value("Port", "") + "' must be between 1 and 65535"));
+    }
+    target.availability_zone = entry.value("AvailabilityZone", "");
+    if (group.target_type == "ip") {
+      const auto address = net::parse_ipv4(target.id);
+      if (!address) return net::fail(AwsError{400, "InvalidTarget", "The IP address '" + target.id + "' is not a valid IPv4 address"});
+      if (target.availability_zone != "all" && (!vpc_cidr || !vpc_cidr->contains(*address))) {
+        return net::fail(AwsError{400, "InvalidTarget", "The IP address '" + target.id + "' is not within the range of the VPC '" + group.vpc_id + "'; specify AvailabilityZone 'all' for IP addresses outside the VPC"});
+      }
+      if (target.availability_zone.empty()) {
+        for (const auto& [id, subnet] : state_.subnets) {
+          const auto block = net::parse_cidr(subnet.cidr);
+          if (subnet.vpc_id == group.vpc_id && block && block->contains(*address)) target.availability_zone = subnet.availability_zone;
+        }
+      }
+    } else if (!target.id.starts_with("i-")) {
+      return net::fail(AwsError{400, "InvalidTarget", "The following targets are not valid instances: '" + target.id + "'"});
+    }
+    target.registered_at = clock_.now();
+    additions.push_back(target);
+  }
+  std::size_t count = group.targets.size();
+  for (const Target& target : additions) {
+    auto existing = std::find_if(group.targets.begin(), group.targets.end(), [&](const Target& other) {
+      return other.id == target.id && other.port == target.port;
+    });
+    if (existing == group.targets.end()) ++count;
+  }
+  if (count > options_.quotas.targets_per_target_group_max) {
+    return net::fail(AwsError{400, "TooManyTargets", "You've reached the limit on the number of targets"});
+  }
+  for (const Target& target : additions) {
+    auto existing = std::find_if(group.targets.begin(), group.targets.end(), [&](const Target& other) {
+      return other.id == target.id && other.port == target.port;
+    });
+    if (existing == group.targets.end()) {
+      group.targets.push_back(target);
+    } else if (existing->draining_until) {
+      *existing = target;  // re-registered while draining: starts over
+    }
+  }
+  return Json::object();
+}
+
+Outcome Elbv2Api::deregister_targets(const Params& params) {
+  auto arn = params.required("TargetGroupArn");
+  if (!arn) return net::fail(arn.error());
+  auto found = state_.target_groups.find(*arn);
+  if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
+  TargetGroup& group = found->second;
+  const int delay = std::stoi(group.attributes["deregistration_delay.timeout_seconds"]);
+  for (const Json& entry : params.list("Targets")) {
+    const std::string id = entry.value("Id", "");
+    const int port = entry.contains("Port") ? std::stoi(entry.value("Port", "0")) : group.port;
+    for (Target& target : group.targets) {
+      // Deregistering a target that is not registered succeeds and changes nothing.
+      if (target.id == id && target.port == port && !target.draining_until) {
+        target.draining_until = clock_.now() + std::chrono::seconds(delay);
+      }
+    }
+  }
+  return Json::object();
+}
+
+void Elbv2Api::purge_drained_targets() {
+  const auto now = clock_.now();
+  for (auto& [arn, group] : state_.target_groups) {
+    std::erase_if(group.targets, [&](const Target& target) {
+      return target.draining_until && *target.draining_until <= now;
+    });
+  }
+}
+
+Json Elbv2Api::target_health(const TargetGroup& group, const Target& target) const {
+  Json health;
+  if (target.draining_until) {
+    health = {{"State", "draining"}, {"Reason", "Target.DeregistrationInProgress"},
+              {"Description", "Target deregistration is in progress"}};
+  } else if (state_.load_balancers_using(group.arn).empty()) {
+    health = {{"State", "unused"}, {"Reason", "Target.NotInUse"},
+              {"Description", "Target group is not configured to receive traffic from the load balancer"}};
+  } else if (!group.health_check_enabled) {
+    health = {{"State", "unavailable"}, {"Reason", "Target.HealthCheckDisabled"},
+              {"Description", "Health checks are disabled"}};
+  } else {
+    const auto checks = std::chrono::seconds(group.health_check_interval_seconds) * group.healthy_threshold_count;
+    if (clock_.now() - target.registered_at < checks) {
+      health = {{"State", "initial"}, {"Reason", "Elb.RegistrationInProgress"},
+                {"Description", "Target registration is in progress"}};
+    } else {
+      health = {{"State", "healthy"}};
+    }
+  }
+  Json description = {{"Target", {{"Id", target.id}, {"Port", std::to_string(target.port)}}},
+                       {"HealthCheckPort", group.health_check_port == "traffic-port" ? std::to_string(target.port) : group.health_check_port},
+                       {"TargetHealth", health}};
+  if (!target.availability_zone.empty()) description["Target"]["AvailabilityZone"] = target.availability_zone;
+  return description;
+}
+
+Outcome Elbv2Api::describe_target_health(const Params& params) {
+  auto arn = params.required("TargetGroupArn");
+  if (!arn) return net::fail(arn.error());
+  auto found = state_.target_groups.find(*arn);
+  if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
+  const TargetGroup& group = found->second;
+  Json descriptions = Json::array();
+  const Json asked = params.list("Targets");
+  if (asked.empty()) {
+    for (const Target& target : group.targets) descriptions.push_back(target_health(group, target));
+    return Json{{"TargetHealthDescriptions", descriptions}};
+  }
+  for (const Json& entry : asked) {
+    const std::string id = entry.value("Id", "");
+    const int port = entry.contains("Port") ? std::stoi(entry.value("Port", "0")) : group.port;
+    auto target = std::find_if(group.targets.begin(), group.targets.end(), [&](const Target& other) {
+      return other.id == id && other.port == port;
+    });
+    if (target != group.targets.end()) {
+      descriptions.push_back(target_health(group, *target));
+    } else {
+      descriptions.push_back({{"Target", {{"Id", id}, {"Port", std::to_string(port)}}},
+                              {"TargetHealth",
+                               {{"State", "unused"}, {"Reason", "Target.NotRegistered"},
+                                {"Description", "Target is not registered to the target group"}}}});
+    }
+  }
+  return Json{{"TargetHealthDescriptions", descriptions}};
+}
+
+}  // namespace albc::sim::aws

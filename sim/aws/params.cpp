@@ -1,0 +1,95 @@
+#include "sim/aws/params.hpp"
+
+#include <cctype>
+
+namespace albc::sim::aws {
+
+AwsError validation_error(std::string message) { return AwsError{400, "ValidationError", std::move(message)}; }
+
+std::string member_name(std::string_view name) {
+  std::string member(name);
+  if (!member.empty()) member[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(member[0])));
+  return member;
+}
+
+net::Result<std::string, AwsError> Params::required(const std::string& name) const {
+  if (auto value = optional(name)) return *value;
+  if (style_ == Style::Ec2) {
+    return net::fail(AwsError{400, "MissingParameter",
+                              "The request must contain the parameter " + name});
+  }
+  return net::fail(validation_error("1 validation error detected: Value null at '" +
+                                    member_name(name) +
+                                    "' failed to satisfy constraint: Member must not be null"));
+}
+
+std::optional<std::string> Params::optional(const std::string& name) const {
+  if (!tree_.contains(name) || !tree_[name].is_string()) return std::nullopt;
+  return tree_[name].get<std::string>();
+}
+
+std::string Params::value_or(const std::string& name, std::string fallback) const {
+  return optional(name).value_or(std::move(fallback));
+}
+
+net::Result<std::optional<int>, AwsError> Params::integer(const std::string& name, int minimum,
+                                                          int maximum) const {
+  const auto text = optional(name);
+  if (!text) return std::optional<int>();
+  long long value = 0;
+  try {
+    std::size_t used = 0;
+    value = std::stoll(*text, &used);
+    if (used != text->size()) throw std::invalid_argument("trailing characters");
+  } catch (const std::exception&) {
+    if (style_ == Style::Ec2) {
+      return net::fail(AwsError{400, "InvalidParameterValue",
+                                "Invalid value '" + *text + "' for " + name});
+    }
+    return net::fail(validation_error("1 validation error detected: Value '" + *text + "' at '" +
+                                      member_name(name) +
+                                      "' failed to satisfy constraint: Member must be a number"));
+  }
+  if (value < minimum || value > maximum) {
+    if (style_ == Style::Ec2) {
+      return net::fail(AwsError{400, "InvalidParameterValue",
+                                "Value (" + *text + ") for parameter " + name + " is invalid."});
+    }
+    const bool too_small = value < minimum;
+    return net::fail(validation_error(
+        "1 validation error detected: Value '" + *text + "' at '" + member_name(name) +
+        "' failed to satisfy constraint: Member must have value " +
+        (too_small ? "greater than or equal to " + std::to_string(minimum)
+                   : "less than or equal to " + std::to_string(maximum))));
+  }
+  return std::optional<int>(static_cast<int>(value));
+}
+
+net::Result<std::optional<bool>, AwsError> Params::boolean(const std::string& name) const {
+  const auto text = optional(name);
+  if (!text) return std::optional<bool>();
+  if (*text == "true") return std::optional<bool>(true);
+  if (*text == "false") return std::optional<bool>(false);
+  return net::fail(validation_error("1 validation error detected: Value '" + *text + "' at '" +
+                                    member_name(name) +
+                                    "' failed to satisfy constraint: Member must be a boolean"));
+}
+
+std::vector<std::string> Params::strings(const std::string& name) const {
+  std::vector<std::string> values;
+  if (!tree_.contains(name)) return values;
+  const Json& node = tree_[name];
+  if (node.is_array()) {
+    for (const Json& element : node) {
+      if (element.is_string()) values.push_back(element.get<std::string>());
+    }
+  }
+  return values;
+}
+
+Json Params::list(const std::string& name) const {
+  if (!tree_.contains(name) || !tree_[name].is_array()) return Json::array();
+  return tree_[name];
+}
+
+}  // namespace albc::sim::aws
