@@ -143,8 +143,31 @@ net::Result<void, StatusError> Store::check_namespace(const ResourceType& type,
   return {};
 }
 
+namespace {
+// Label and annotation values must be strings, as the real API server's decoder insists.
+net::Result<void, StatusError> check_string_maps(const ResourceType& type, const Json& metadata) {
+  for (const char* field : {"labels", "annotations"}) {
+    if (!metadata.contains(field) || metadata[field].is_null()) continue;
+    const Json& map = metadata[field];
+    if (!map.is_object()) {
+      return net::fail(bad_request(type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind +
+                                   ": metadata." + field + " must be a map of strings"));
+    }
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (!it->is_string()) {
+        return net::fail(bad_request(type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind +
+                                     ": json: cannot unmarshal " + std::string(it->type_name()) +
+                                     " into Go struct field ObjectMeta.metadata." + field + " of type string (metadata." +
+                                     field + "." + it.key() + ")"));
+      }
+    }
+  }
+  return {};
+}
+}  // namespace
+
 net::Result<Json, StatusError> Store::create(const ResourceType& type, const std::string& ns,
-                                             Json object) {
+                                             Json object, WriteOptions options) {
   if (!object.is_object()) return net::fail(bad_request("the request body must be a JSON object"));
   Json& metadata = metadata_of(object);
   const std::string body_namespace = string_field(metadata, "namespace");
@@ -160,7 +183,10 @@ net::Result<Json, StatusError> Store::create(const ResourceType& type, const std
     return net::fail(invalid(type, "", "metadata.name", "FieldValueRequired",
                              "Required value: name or generateName is required"));
   }
-  if (auto checked = check_namespace(type, ns, name); !checked) return net::fail(checked.error());
+  if (auto strings = check_string_maps(type, metadata); !strings) return net::fail(strings.error());
+  if (!options.assume_namespace_exists) {
+    if (auto checked = check_namespace(type, ns, name); !checked) return net::fail(checked.error());
+  }
   const std::string key = object_key(type, ns, name);
   Objects& all = objects(type);
   if (all.contains(key)) return net::fail(already_exists(type, name));
@@ -197,6 +223,7 @@ net::Result<Json, StatusError> Store::create(const ResourceType& type, const std
   if (auto admitted = admit_create(type, object, context); !admitted) {
     return net::fail(admitted.error());
   }
+  if (options.dry_run) return object;
   metadata_of(object)["resourceVersion"] = next_resource_version();
   all[key] = object;
   publish(ChangeType::Added, type, object, Json());
@@ -253,11 +280,12 @@ net::Result<Json, StatusError> Store::list(const ResourceType& type, const std::
 
 net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
                                                     const std::string& key, Json updated,
-                                                    Subresource subresource) {
+                                                    Subresource subresource, bool dry_run) {
   Objects& all = objects(type);
   const Json live = all.at(key);
   const std::string name = live["metadata"].value("name", "");
   Json& metadata = metadata_of(updated);
+  if (auto strings = check_string_maps(type, metadata); !strings) return net::fail(strings.error());
   // Identity fields are the server's.
   for (const char* field : {"name", "namespace", "uid", "creationTimestamp", "generation",
                             "deletionTimestamp", "deletionGracePeriodSeconds"}) {
@@ -301,6 +329,7 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
   compare_updated["metadata"].erase("resourceVersion");
   compare_live["metadata"].erase("resourceVersion");
   if (compare_updated == compare_live) return live;  // a no-op write keeps its resourceVersion
+  if (dry_run) return updated;
   updated["metadata"]["resourceVersion"] = next_resource_version();
   if (being_deleted(updated) && !has_finalizers(updated)) {
     all.erase(key);
@@ -316,7 +345,7 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
 
 net::Result<Json, StatusError> Store::update(const ResourceType& type, const std::string& ns,
                                              const std::string& name, Json object,
-                                             Subresource subresource) {
+                                             Subresource subresource, WriteOptions options) {
   if (!object.is_object()) return net::fail(bad_request("the request body must be a JSON object"));
   const std::string key = object_key(type, ns, name);
   Objects& all = objects(type);
@@ -337,7 +366,7 @@ net::Result<Json, StatusError> Store::update(const ResourceType& type, const std
                               "the object has been modified; please apply your changes to the "
                               "latest version and try again"));
   }
-  return commit_update(type, key, std::move(object), subresource);
+  return commit_update(type, key, std::move(object), subresource, options.dry_run);
 }
 
 net::Result<Json, StatusError> Store::patch(const ResourceType& type, const std::string& ns,

@@ -44,6 +44,13 @@ struct DeleteOptions {
   std::optional<std::string> precondition_resource_version;
 };
 
+// kubectl's --dry-run=server: every check, no commit.
+struct WriteOptions {
+  bool dry_run = false;
+  // For a dry run of a manifest whose namespace an earlier document of the same file creates.
+  bool assume_namespace_exists = false;
+};
+
 struct StoreLimits {
   std::size_t history_events_max = 20'000;  // watch resumption window
   std::size_t objects_max = 1'000'000;
@@ -63,7 +70,7 @@ class Store {
   ~Store();
 
   net::Result<Json, StatusError> create(const ResourceType& type, const std::string& ns,
-                                        Json object);
+                                        Json object, WriteOptions options = {});
   net::Result<Json, StatusError> get(const ResourceType& type, const std::string& ns,
                                      const std::string& name) const;
   // A List object (`<Kind>List`) with metadata.resourceVersion and, when limited, continue.
@@ -71,7 +78,7 @@ class Store {
                                       const ListOptions& options) const;
   net::Result<Json, StatusError> update(const ResourceType& type, const std::string& ns,
                                         const std::string& name, Json object,
-                                        Subresource subresource);
+                                        Subresource subresource, WriteOptions options = {});
   net::Result<Json, StatusError> patch(const ResourceType& type, const std::string& ns,
                                        const std::string& name, const Json& patch,
                                        PatchType patch_type, Subresource subresource);
@@ -102,7 +109,8 @@ class Store {
   net::Result<void, StatusError> check_namespace(const ResourceType& type, const std::string& ns,
                                                  const std::string& name) const;
   net::Result<Json, StatusError> commit_update(const ResourceType& type, const std::string& key,
-                                               Json updated, Subresource subresource);
+                                               Json updated, Subresource subresource,
+                                               bool dry_run = false);
   void erase_object(const ResourceType& type, const std::string& key);
   void finish_namespace_if_empty(const std::string& ns);
   void publish(ChangeType change, const ResourceType& type, const Json& object,

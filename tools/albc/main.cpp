@@ -1,41 +1,42 @@
-#include <boost/asio/io_context.hpp>
+#include <cstring>
 #include <iostream>
+#include <string>
+#include <vector>
 
-#include "controller/net/real_clock.hpp"
-#include "sim/aws/aws_server.hpp"
-#include "sim/http/server.hpp"
-#include "sim/kube/api_server.hpp"
-#include "sim/kube/store.hpp"
+#include "tools/albc/commands.hpp"
 
-using namespace albc;
+namespace {
+
+void usage(std::ostream& out) {
+  out << "usage: albc <command> [options]\n"
+         "\n"
+         "commands:\n"
+         "  run SCENARIO.yaml [--quiet]   simulate: the controller against embedded fakes, in virtual time,\n"
+         "                                driven by the scenario's steps; prints the trace and a report\n"
+         "  serve [SCENARIO.yaml] [--kube-port N] [--aws-port N] [--kubeconfig FILE]\n"
+         "                                playground: the fake API server and fake AWS on loopback with the\n"
+         "                                controller running against them; kubectl and the aws CLI work\n"
+         "  help                          this text\n";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  asio::io_context io;
-  net::RealClock clock(io.get_executor());
-  auto registry = sim::kube::ResourceRegistry::standard();
-  sim::kube::Store store(registry, clock, net::Random(1));
-  auto& ns_type = *registry.find("", "v1", "namespaces");
-  (void)store.create(ns_type, "", {{"metadata", {{"name", "default"}}}});
-  (void)store.create(ns_type, "", {{"metadata", {{"name", "test"}}}});
-  sim::kube::ApiServer api(store, clock);
-  sim::http::ServerOptions options;
-  options.port = argc > 1 ? static_cast<std::uint16_t>(std::stoi(argv[1])) : 0;
-  sim::http::Server server(io.get_executor(), api, options);
-  auto port = server.listen();
-  if (!port) {
-    std::cerr << port.error().describe() << "\n";
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    usage(args.empty() ? std::cerr : std::cout);
+    return args.empty() ? 2 : 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "run") return albc::tools::run_command(args);
+    if (command == "serve") return albc::tools::serve_command(args);
+  } catch (const std::exception& error) {
+    std::cerr << "albc " << command << ": " << error.what() << "\n";
     return 1;
   }
-  std::cout << "listening on " << *port << std::endl;
-  server.start();
-  sim::aws::AwsServerOptions aws_options;
-  aws_options.region = "ap-northeast-2";
-  sim::aws::AwsServer aws(clock, net::Random(2), aws_options);
-  sim::http::ServerOptions aws_server_options;
-  aws_server_options.port = static_cast<std::uint16_t>(options.port + 1);
-  sim::http::Server aws_http(io.get_executor(), aws, aws_server_options);
-  auto aws_port = aws_http.listen();
-  std::cout << "aws on " << *aws_port << std::endl;
-  aws_http.start();
-  io.run();
+  std::cerr << "albc: unknown command \"" << command << "\"\n\n";
+  usage(std::cerr);
+  return 2;
 }

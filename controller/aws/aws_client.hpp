@@ -1,0 +1,68 @@
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "controller/net/clock.hpp"
+#include "controller/net/random.hpp"
+#include "controller/net/sigv4.hpp"
+#include "controller/net/trace.hpp"
+#include "controller/net/transport.hpp"
+
+namespace albc::aws {
+
+using Json = nlohmann::json;
+
+// Where one AWS service is reached.
+struct Endpoint {
+  net::Transport& transport;
+  std::string host;  // "elasticloadbalancing.us-east-1.amazonaws.com", or "127.0.0.1:8081"
+};
+
+struct ClientOptions {
+  std::string region;
+  // The SDK's standard retryer: this many attempts in all for throttling, 5xx and transport
+  // errors, with full-jitter exponential backoff capped at backoff_max.
+  int attempts_max = 10;
+  std::chrono::milliseconds backoff_unit{1000};
+  std::chrono::seconds backoff_max{20};
+  std::string user_agent = "albc/0.1";
+};
+
+// The AWS Query protocol over a Transport: builds the form, signs it (SigV4), retries what the
+// SDK retries, and turns the XML answer into JSON (the <Action>Result for ELBv2, the response
+// body for EC2) or an Error whose code is the AWS error code.
+class Client {
+ public:
+  Client(Endpoint elbv2, Endpoint ec2, net::Credentials credentials, net::Clock& clock,
+         net::Random random, net::Trace& trace, ClientOptions options);
+
+  net::Awaitable<net::Result<Json>> elbv2(std::string action, Json params);
+  net::Awaitable<net::Result<Json>> ec2(std::string action, Json params);
+
+  std::size_t calls_made() const { return calls_made_; }
+
+ private:
+  struct Service;
+  net::Awaitable<net::Result<Json>> call(const Endpoint& endpoint, std::string signing_name,
+                                         std::string version, std::string action, Json params);
+
+  Endpoint elbv2_;
+  Endpoint ec2_;
+  net::Credentials credentials_;
+  net::Clock& clock_;
+  net::Random random_;
+  net::Trace& trace_;
+  ClientOptions options_;
+  std::size_t calls_made_ = 0;
+};
+
+// An AWS answer's list: [] for an absent or empty element (XML cannot tell them apart).
+// Returned by value: callers pass temporaries (`items(node.value(...))`) in range-for loops.
+Json items(const Json& node);
+std::string text(const Json& node, const char* field);
+int integer(const Json& node, const char* field, int fallback = 0);
+bool is_mutating(std::string_view action);
+
+}  // namespace albc::aws

@@ -1,0 +1,187 @@
+#include "controller/ingress/group.hpp"
+
+#include <algorithm>
+
+#include "controller/ingress/annotations.hpp"
+
+namespace albc::ingress {
+
+GroupId GroupId::parse(std::string_view key) {
+  const auto slash = key.find('/');
+  if (slash == std::string_view::npos) return GroupId{"", std::string(key)};
+  return GroupId{std::string(key.substr(0, slash)), std::string(key.substr(slash + 1))};
+}
+
+std::string finalizer_of(const GroupId& group) {
+  return group.is_explicit() ? std::string(kExplicitGroupFinalizerPrefix) + group.name
+                             : std::string(kImplicitGroupFinalizer);
+}
+
+std::string Member::key() const {
+  return ingress["metadata"].value("namespace", "") + "/" + ingress["metadata"].value("name", "");
+}
+
+net::Result<void> validate_group_name(std::string_view name) {
+  bool valid = !name.empty();
+  for (std::size_t i = 0; i < name.size() && valid; ++i) {
+    const char c = name[i];
+    const bool alphanumeric = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (i == 0 || i + 1 == name.size()) valid = alphanumeric;
+    else valid = alphanumeric || c == '-' || c == '.';
+  }
+  if (!valid) {
+    return net::fail("InvalidIngressGroup",
+                     "invalid ingress group: groupName must consist of lower case alphanumeric characters, '-' or "
+                     "'.', and must start and end with an alphanumeric character");
+  }
+  if (name.size() > 63) {
+    return net::fail("InvalidIngressGroup", "invalid ingress group: groupName must be no more than 63 characters");
+  }
+  return {};
+}
+
+GroupLoader::GroupLoader(const k8s::ObjectCache& ingresses, const k8s::ObjectCache& ingress_classes,
+                         const k8s::ObjectCache& class_params, LoaderOptions options)
+    : ingresses_(ingresses), ingress_classes_(ingress_classes), class_params_(class_params),
+      options_(std::move(options)) {}
+
+namespace {
+std::string key_of(const Json& ingress) {
+  return ingress["metadata"].value("namespace", "") + "/" + ingress["metadata"].value("name", "");
+}
+
+bool being_deleted(const Json& object) { return object["metadata"].contains("deletionTimestamp"); }
+
+std::vector<std::string> finalizers_of(const Json& object) {
+  std::vector<std::string> finalizers;
+  for (const Json& finalizer : object["metadata"].value("finalizers", Json::array())) {
+    if (finalizer.is_string()) finalizers.push_back(finalizer.get<std::string>());
+  }
+  return finalizers;
+}
+}  // namespace
+
+GroupLoader::Classified GroupLoader::classify(const Json& ingress) const {
+  const Json annotations = ingress["metadata"].value("annotations", Json::object());
+  if (annotations.contains("kubernetes.io/ingress.class")) {
+    const std::string value = annotations.value("kubernetes.io/ingress.class", "");
+    const bool managed = value == options_.ingress_class || (options_.ingress_class.empty() && value == "alb");
+    return {managed ? Classification::Managed : Classification::NotManaged, {value, std::nullopt}, ""};
+  }
+  const Json spec = ingress.value("spec", Json::object());
+  std::string class_name;
+  if (spec.contains("ingressClassName") && spec["ingressClassName"].is_string()) {
+    class_name = spec["ingressClassName"].get<std::string>();
+  } else {
+    std::vector<std::string> defaults;
+    for (const Json* candidate : ingress_classes_.list()) {
+      const Json class_annotations = (*candidate)["metadata"].value("annotations", Json::object());
+      if (class_annotations.value("ingressclass.kubernetes.io/is-default-class", "") == "true") {
+        defaults.push_back((*candidate)["metadata"].value("name", ""));
+      }
+    }
+    if (defaults.size() > 1) return {Classification::InvalidClass, {}, "multiple default IngressClasses found"};
+    if (defaults.empty()) {
+      return {options_.ingress_class.empty() ? Classification::Managed : Classification::NotManaged, {}, ""};
+    }
+    class_name = defaults.front();
+  }
+  const Json* ingress_class = ingress_classes_.get("", class_name);
+  if (ingress_class == nullptr) {
+    return {Classification::InvalidClass, {class_name, std::nullopt},
+            "invalid ingress class: ingressclasses.networking.k8s.io \"" + class_name + "\" not found"};
+  }
+  const Json class_spec = ingress_class->value("spec", Json::object());
+  if (class_spec.value("controller", "") != kControllerName) return {Classification::NotManaged, {class_name, std::nullopt}, ""};
+  if (!class_spec.contains("parameters")) return {Classification::Managed, {class_name, std::nullopt}, ""};
+  const Json& parameters = class_spec["parameters"];
+  if (parameters.value("apiGroup", "") != "elbv2.k8s.aws" || parameters.value("kind", "") != "IngressClassParams") {
+    return {Classification::InvalidClass, {class_name, std::nullopt},
+            "invalid ingress class: IngressClass " + class_name + " references unknown parameters"};
+  }
+  const std::string params_name = parameters.value("name", "");
+  const Json* params = class_params_.get("", params_name);
+  if (params == nullptr) {
+    return {Classification::InvalidClass, {class_name, std::nullopt},
+            "invalid ingress class: ingressclassparams.elbv2.k8s.aws \"" + params_name + "\" not found"};
+  }
+  return {Classification::Managed, {class_name, params->value("spec", Json::object())}, ""};
+}
+
+net::Result<std::optional<GroupId>> GroupLoader::group_of(const Json& ingress) const {
+  if (being_deleted(ingress)) return std::optional<GroupId>();
+  const Classified classified = classify(ingress);
+  if (classified.classification == Classification::InvalidClass) return net::fail("InvalidIngressClass", classified.error);
+  if (classified.classification == Classification::NotManaged) return std::optional<GroupId>();
+  std::string group_name;
+  if (classified.config.params && classified.config.params->contains("group") &&
+      (*classified.config.params)["group"].contains("name")) {
+    group_name = (*classified.config.params)["group"].value("name", "");
+  } else {
+    const Annotations annotations(ingress["metadata"].value("annotations", Json::object()));
+    group_name = annotations.string("group.name").value_or("");
+  }
+  if (group_name.empty()) {
+    return std::optional<GroupId>(GroupId{ingress["metadata"].value("namespace", ""), ingress["metadata"].value("name", "")});
+  }
+  if (auto valid = validate_group_name(group_name); !valid) return net::fail(valid.error());
+  return std::optional<GroupId>(GroupId{"", group_name});
+}
+
+std::vector<GroupId> GroupLoader::groups_pending_finalization(const Json& ingress) const {
+  std::vector<GroupId> groups;
+  for (const std::string& finalizer : finalizers_of(ingress)) {
+    if (finalizer == kImplicitGroupFinalizer) {
+      groups.push_back(GroupId{ingress["metadata"].value("namespace", ""), ingress["metadata"].value("name", "")});
+    } else if (finalizer.starts_with(kExplicitGroupFinalizerPrefix)) {
+      groups.push_back(GroupId{"", finalizer.substr(kExplicitGroupFinalizerPrefix.size())});
+    }
+  }
+  return groups;
+}
+
+net::Result<Group> GroupLoader::load(const GroupId& id) const {
+  Group group{id, {}, {}};
+  const std::string finalizer = finalizer_of(id);
+  std::vector<std::pair<std::int32_t, Member>> members;
+  for (const Json* ingress : ingresses_.list()) {
+    const auto finalizers = finalizers_of(*ingress);
+    bool has_finalizer = std::find(finalizers.begin(), finalizers.end(), finalizer) != finalizers.end();
+    if (!id.is_explicit() && has_finalizer && key_of(*ingress) != id.to_string()) has_finalizer = false;
+    auto current = group_of(*ingress);
+    if (!current) {
+      if (current.error().code == "InvalidIngressClass") {
+        if (has_finalizer) {
+          return net::fail("InvalidIngressClass", "Ingress: " + key_of(*ingress) +
+                                                      ": Ingress has invalid IngressClass configuration: " + current.error().message);
+        }
+        continue;
+      }
+      if (has_finalizer) group.inactive_members.push_back(*ingress);
+      continue;
+    }
+    if (*current && **current == id) {
+      const Annotations annotations((*ingress)["metadata"].value("annotations", Json::object()));
+      auto order = annotations.int32("group.order");
+      if (!order) {
+        return net::fail("InvalidAnnotation", "failed to load Ingress group order for ingress: " + key_of(*ingress) + ": " + order.error().message);
+      }
+      const std::int32_t value = order->value_or(0);
+      if (value < -1000 || value > 1000) {
+        return net::fail("InvalidAnnotation", "explicit Ingress group order must be within [-1000:1000], Ingress: " +
+                                                  key_of(*ingress) + ", order: " + std::to_string(value));
+      }
+      members.emplace_back(value, Member{*ingress, classify(*ingress).config});
+    } else if (has_finalizer) {
+      group.inactive_members.push_back(*ingress);
+    }
+  }
+  std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return a.second.key() < b.second.key();
+  });
+  for (auto& [order, member] : members) group.members.push_back(std::move(member));
+  return group;
+}
+
+}  // namespace albc::ingress

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace albc::k8s {
+
+using Json = nlohmann::json;
+
+// The objects of one resource as the informer last saw them. Reconcilers read it without
+// suspending; pointers are valid until the next co_await.
+class ObjectCache {
+ public:
+  const Json* get(const std::string& ns, const std::string& name) const;
+  // Objects in a namespace (all namespaces when empty), sorted by namespace/name.
+  std::vector<const Json*> list(const std::string& ns = "") const;
+  std::size_t size() const { return objects_.size(); }
+
+  // Informer side.
+  static std::string key_of(const Json& object);
+  void put(const Json& object);
+  void erase(const std::string& key);
+  const std::map<std::string, Json>& all() const { return objects_; }
+
+ private:
+  std::map<std::string, Json> objects_;
+};
+
+}  // namespace albc::k8s

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "controller/k8s/work_queue.hpp"
+#include "controller/net/awaitable.hpp"
+#include "controller/net/trace.hpp"
+
+namespace albc::k8s {
+
+// What a reconcile asks of the queue: nothing more (Forget), another pass after a delay
+// (RequeueAfter), or a retry with per-key backoff (Backoff, after an error).
+struct Outcome {
+  enum class Next { Forget, RequeueAfter, Backoff };
+  Next next = Next::Forget;
+  net::Clock::duration delay{};
+  std::string reason;  // for the trace: "SuccessfullyReconciled", "FailedDeployModel", ...
+  std::string error;   // the error text, when Backoff
+
+  static Outcome forget(std::string reason = "") { return {Next::Forget, {}, std::move(reason), ""}; }
+  static Outcome requeue_after(net::Clock::duration delay, std::string reason) {
+    return {Next::RequeueAfter, delay, std::move(reason), ""};
+  }
+  static Outcome backoff(std::string reason, std::string error) {
+    return {Next::Backoff, {}, std::move(reason), std::move(error)};
+  }
+};
+
+// Level-based: re-reads state for a key; never sees the event that woke it.
+class Reconciler {
+ public:
+  virtual ~Reconciler() = default;
+  virtual net::Awaitable<Outcome> reconcile(std::string key) = 0;
+};
+
+// Runs workers that take keys from a queue and hand them to a reconciler; the one place that
+// maps outcomes to queue actions.
+class Controller {
+ public:
+  Controller(std::string name, WorkQueue& queue, Reconciler& reconciler, net::Trace& trace,
+             std::size_t workers);
+  void start(net::Executor executor);
+  bool idle() const { return queue_.idle(); }
+  const std::string& name() const { return name_; }
+  std::size_t reconciles() const { return reconciles_; }
+  std::size_t failures() const { return failures_; }
+
+ private:
+  net::Awaitable<void> work(std::size_t worker);
+
+  std::string name_;
+  WorkQueue& queue_;
+  Reconciler& reconciler_;
+  net::Trace& trace_;
+  std::size_t workers_;
+  std::size_t reconciles_ = 0;
+  std::size_t failures_ = 0;
+};
+
+}  // namespace albc::k8s

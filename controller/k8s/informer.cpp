@@ -1,0 +1,142 @@
+#include "controller/k8s/informer.hpp"
+
+namespace albc::k8s {
+
+Informer::Informer(Client& client, net::Clock& clock, net::Random random, net::Trace& trace,
+                   const Resource& resource, InformerOptions options)
+    : client_(client), clock_(clock), random_(std::move(random)), trace_(trace),
+      resource_(resource), options_(options) {}
+
+Informer::~Informer() {
+  if (resync_timer_ != 0) clock_.cancel(resync_timer_);
+}
+
+void Informer::start(net::Executor executor) {
+  net::spawn_checked(executor, run(), "informer." + std::string(resource_.plural));
+  resync_timer_ = clock_.call_after(options_.resync_period, [this] { resync(); });
+}
+
+void Informer::resync() {
+  resync_timer_ = 0;
+  if (stopped_) return;
+  for (const auto& [key, object] : std::map<std::string, Json>(cache_.all())) notify(&object, &object);
+  resync_timer_ = clock_.call_after(options_.resync_period, [this] { resync(); });
+}
+
+void Informer::notify(const Json* old, const Json* current) {
+  for (const Handler& handler : handlers_) handler(old, current);
+}
+
+net::Clock::duration Informer::next_backoff() {
+  backoff_ = backoff_ == net::Clock::duration{} ? net::Clock::duration(options_.backoff_initial)
+                                                : std::min<net::Clock::duration>(backoff_ * 2, options_.backoff_max);
+  return backoff_;
+}
+
+net::Awaitable<bool> Informer::list_and_replace(std::string& resource_version) {
+  ListOptions list_options;
+  list_options.limit = options_.page_size;
+  auto list = co_await client_.list(resource_, "", list_options);
+  if (!list) {
+    trace_.event("k8s.informer.list_failed", {{"resource", std::string(resource_.plural)},
+                                               {"error", list.error().describe()}});
+    co_return false;
+  }
+  std::map<std::string, Json> fresh;
+  for (Json& item : (*list)["items"]) {
+    item["apiVersion"] = resource_.api_version();
+    item["kind"] = resource_.kind;
+    const std::string key = ObjectCache::key_of(item);
+    fresh[key] = std::move(item);
+  }
+  // Deletions first, then additions and updates, each in key order.
+  for (const auto& [key, object] : std::map<std::string, Json>(cache_.all())) {
+    if (fresh.contains(key)) continue;
+    const Json old = object;
+    cache_.erase(key);
+    notify(&old, nullptr);
+  }
+  for (const auto& [key, object] : fresh) {
+    const Json* existing = cache_.get("", key);
+    if (existing != nullptr && *existing == object) continue;
+    std::optional<Json> old;
+    if (existing != nullptr) old = *existing;
+    cache_.put(object);
+    notify(old ? &*old : nullptr, cache_.get("", key));
+  }
+  resource_version = (*list)["metadata"].value("resourceVersion", "");
+  synced_ = true;
+  co_return true;
+}
+
+void Informer::apply(const std::string& type, const Json& object) {
+  const std::string key = ObjectCache::key_of(object);
+  const Json* existing = cache_.get("", key);
+  std::optional<Json> old;
+  if (existing != nullptr) old = *existing;
+  if (type == "DELETED") {
+    if (!old) return;
+    cache_.erase(key);
+    notify(&*old, nullptr);
+    return;
+  }
+  cache_.put(object);
+  notify(old ? &*old : nullptr, cache_.get("", key));
+}
+
+net::Awaitable<void> Informer::watch_until_gone(std::string& resource_version) {
+  while (!stopped_) {
+    const auto timeout = std::chrono::seconds(random_.uniform(
+        static_cast<std::uint64_t>(options_.watch_timeout_min.count()),
+        static_cast<std::uint64_t>(options_.watch_timeout_max.count())));
+    WatchOptions watch_options;
+    watch_options.resource_version = resource_version;
+    watch_options.timeout = timeout;
+    auto stream = co_await client_.watch(resource_, "", watch_options);
+    if (!stream) {
+      if (stream.error().http_status == 410) co_return;  // history gone: re-list
+      trace_.event("k8s.informer.watch_failed", {{"resource", std::string(resource_.plural)},
+                                                  {"error", stream.error().describe()}});
+      co_await clock_.sleep_for(next_backoff());
+      continue;
+    }
+    while (!stopped_) {
+      auto event = co_await (*stream)->next();
+      if (!event) {
+        trace_.event("k8s.informer.watch_broken", {{"resource", std::string(resource_.plural)},
+                                                    {"error", event.error().describe()}});
+        co_await clock_.sleep_for(next_backoff());
+        break;
+      }
+      if (!event->has_value()) break;  // the server ended the watch: watch again from here
+      WatchEvent& change = **event;
+      if (change.type == "ERROR") {
+        if (change.object.value("code", 0) == 410) co_return;
+        co_await clock_.sleep_for(next_backoff());
+        break;
+      }
+      if (change.object.contains("metadata")) {
+        resource_version = change.object["metadata"].value("resourceVersion", resource_version);
+      }
+      if (change.type == "BOOKMARK") continue;
+      backoff_ = {};
+      change.object["apiVersion"] = resource_.api_version();
+      change.object["kind"] = resource_.kind;
+      apply(change.type, change.object);
+    }
+  }
+}
+
+net::Awaitable<void> Informer::run() {
+  std::string resource_version;
+  while (!stopped_) {
+    if (!co_await list_and_replace(resource_version)) {
+      co_await clock_.sleep_for(next_backoff());
+      continue;
+    }
+    backoff_ = {};
+    co_await watch_until_gone(resource_version);
+  }
+}
+
+}  // namespace albc::k8s

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "controller/net/result.hpp"
+#include "controller/net/trace.hpp"
+#include "sim/kube/store.hpp"
+#include "sim/scenario/yaml_json.hpp"
+
+namespace albc::sim::scenario {
+
+// What `kubectl apply -f` and `kubectl delete -f` do, against the fake API server's store.
+// A file is checked whole (kinds, names, admission as a dry run) before anything is written, so a
+// bad document leaves the cluster untouched.
+class Manifests {
+ public:
+  Manifests(kube::Store& store, net::Trace& trace) : store_(store), trace_(trace) {}
+
+  net::Result<std::size_t> apply(const std::vector<Json>& documents, const std::string& source);
+  net::Result<std::size_t> remove(const std::vector<Json>& documents, const std::string& source);
+  // `delete: {kind, namespace, name}`
+  net::Result<void> remove_one(const std::string& kind, const std::string& ns, const std::string& name);
+  const kube::ResourceType* type_of_kind(const std::string& kind) const;
+
+ private:
+  struct Resolved {
+    const kube::ResourceType* type;
+    std::string ns;
+    std::string name;
+    Json object;
+    std::string label;  // "document 2 (Service test/nginx-svc)"
+  };
+  net::Result<std::vector<Resolved>> resolve(const std::vector<Json>& documents, const std::string& source) const;
+
+  kube::Store& store_;
+  net::Trace& trace_;
+};
+
+}  // namespace albc::sim::scenario

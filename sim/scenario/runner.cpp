@@ -1,0 +1,278 @@
+#include "sim/scenario/runner.hpp"
+
+#include <map>
+#include <ostream>
+
+#include "controller/app/controller_app.hpp"
+#include "sim/scenario/aws_view.hpp"
+#include "sim/scenario/expectations.hpp"
+#include "sim/scenario/manifests.hpp"
+#include "sim/world/account_setup.hpp"
+#include "sim/world/world.hpp"
+
+namespace albc::sim::scenario {
+namespace {
+
+using Json = nlohmann::json;
+
+world::AccountSetup account_setup(const WorldSpec& spec) {
+  world::AccountSetup setup;
+  setup.vpc_name = spec.vpc_name;
+  setup.vpc_cidr = spec.vpc_cidr;
+  for (const SubnetSpec& subnet : spec.subnets) setup.subnets.push_back({subnet.name, subnet.zone, subnet.cidr, subnet.tags, subnet.nodes});
+  for (const SecurityGroupSpec& group : spec.security_groups) setup.security_groups.emplace_back(group.name, group.description);
+  return setup;
+}
+
+class Run {
+ public:
+  Run(const Scenario& scenario, const RunOptions& options)
+      : scenario_(scenario), options_(options), out_(*options.out),
+        world_(world_options()), manifests_(world_.store(), world_.trace()) {}
+  // The controller's coroutines run in the world's io_context: it goes first.
+  ~Run() { world_.shutdown(); }
+
+  RunResult execute();
+
+ private:
+  world::WorldOptions world_options() const {
+    world::WorldOptions world;
+    world.seed = scenario_.seed;
+    world.region = scenario_.world.region;
+    world.account_id = scenario_.world.account_id;
+    world.trace_sink = options_.trace ? options_.out : nullptr;
+    return world;
+  }
+  net::Result<void> start_controller();
+  net::Result<void> run_step(const Step& step);
+  net::Result<void> expect(const Step& step);
+  net::Result<void> expect_kubernetes(const Json& checks);
+  std::string describe_kubernetes() const;
+  void report(const RunResult& result);
+  net::Result<std::vector<Json>> load_manifest(const std::string& file) const;
+
+  const Scenario& scenario_;
+  const RunOptions& options_;
+  std::ostream& out_;
+  world::World world_;
+  Manifests manifests_;
+  std::unique_ptr<app::ControllerApp> controller_;
+  std::size_t steps_passed_ = 0;
+};
+
+net::Result<void> Run::start_controller() {
+  app::ControllerOptions options;
+  options.cluster_name = scenario_.controller.cluster_name;
+  options.region = scenario_.world.region;
+  options.vpc_tags = {{"Name", scenario_.world.vpc_name}};
+  options.ingress_class = scenario_.controller.ingress_class;
+  options.builder.default_scheme = scenario_.controller.default_scheme;
+  options.builder.default_target_type = scenario_.controller.default_target_type;
+  const std::string region = scenario_.world.region;
+  controller_ = std::make_unique<app::ControllerApp>(
+      world_.executor(), world_.clock(), world_.random().fork("controller"), world_.trace(), world_.kube_transport(),
+      k8s::ClientOptions{"kubernetes.default.svc", "", "albc-controller/0.1"},
+      albc::aws::Endpoint{world_.aws_transport(), "elasticloadbalancing." + region + ".amazonaws.com"},
+      albc::aws::Endpoint{world_.aws_transport(), "ec2." + region + ".amazonaws.com"}, net::Credentials{"testing", "testing", ""},
+      albc::aws::ClientOptions{region}, options);
+  auto started = world_.run_to_completion(controller_->start(), std::chrono::minutes(5));
+  if (!started) return net::fail("ControllerStart", "the controller did not start within 5 minutes of virtual time");
+  if (!*started) return net::fail(net::with_context(started->error(), "the controller failed to start"));
+  return {};
+}
+
+net::Result<std::vector<Json>> Run::load_manifest(const std::string& file) const {
+  const std::string path = scenario_.directory + "/" + file;
+  auto text = read_file(path);
+  if (!text) return net::fail(text.error());
+  return yaml_documents(*text, path);
+}
+
+net::Result<void> Run::run_step(const Step& step) {
+  std::vector<net::TraceField> fields = {{"step", std::to_string(step.index)}};
+  if (!step.file.empty()) fields.push_back({"file", step.file});
+  if (!step.what.empty()) fields.push_back({"what", step.what});
+  if (!step.description.empty()) fields.push_back({"description", step.description});
+  world_.trace().event(std::string("scenario.step.") + step.label().substr(step.label().find('(') + 1, step.label().size() - step.label().find('(') - 2), fields);
+  switch (step.kind) {
+    case Step::Kind::Apply:
+    case Step::Kind::Delete: {
+      const bool apply = step.kind == Step::Kind::Apply;
+      if (!step.file.empty()) {
+        auto documents = load_manifest(step.file);
+        if (!documents) return net::fail(documents.error());
+        auto done = apply ? manifests_.apply(*documents, scenario_.directory + "/" + step.file)
+                          : manifests_.remove(*documents, scenario_.directory + "/" + step.file);
+        if (!done) return net::fail(done.error());
+        return {};
+      }
+      if (apply) {
+        auto done = manifests_.apply({step.inline_object}, "inline manifest");
+        if (!done) return net::fail(done.error());
+        return {};
+      }
+      return manifests_.remove_one(step.inline_object.value("kind", ""), step.inline_object.value("namespace", ""),
+                                   step.inline_object.value("name", ""));
+    }
+    case Step::Kind::Wait: {
+      const bool converged = world_.run_until([&] { return controller_->idle() && world_.quiescent(); }, step.duration);
+      if (!converged) {
+        return net::fail("NotConverged", "did not converge within " + net::format_elapsed(step.duration) +
+                                             " of virtual time; still pending: " + controller_->pending());
+      }
+      world_.trace().event("scenario.converged", {{"step", std::to_string(step.index)}});
+      return {};
+    }
+    case Step::Kind::Advance:
+      world_.run_for(step.duration);
+      return {};
+    case Step::Kind::Print:
+      out_ << (step.what == "aws" ? describe_aws(world_.aws()) : describe_kubernetes());
+      return {};
+    case Step::Kind::Expect:
+      return expect(step);
+  }
+  return {};
+}
+
+net::Result<void> Run::expect(const Step& step) {
+  if (step.expectation.contains("aws")) {
+    const Json view = aws_view(world_.aws());
+    const Json& patterns = step.expectation["aws"];
+    for (auto it = patterns.begin(); it != patterns.end(); ++it) {
+      if (!view.contains(it.key())) {
+        return net::fail("InvalidScenario", "expect.aws." + it.key() + ": unknown collection (load_balancers, target_groups, security_groups)");
+      }
+      if (auto matched = match_pattern(*it, view[it.key()], "aws." + it.key()); !matched) return matched;
+    }
+  }
+  if (step.expectation.contains("kubernetes")) return expect_kubernetes(step.expectation["kubernetes"]);
+  return {};
+}
+
+net::Result<void> Run::expect_kubernetes(const Json& checks) {
+  if (!checks.is_array()) return net::fail("InvalidScenario", "expect.kubernetes: must be a list");
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    const Json& check = checks[i];
+    const std::string where = "kubernetes[" + std::to_string(i) + "]";
+    const kube::ResourceType* type = manifests_.type_of_kind(check.value("kind", ""));
+    if (type == nullptr) return net::fail("InvalidScenario", where + ".kind: unknown kind \"" + check.value("kind", "") + "\"");
+    const std::string ns = check.value("namespace", "");
+    std::vector<Json> objects = world_.store().snapshot(*type, ns);
+    if (check.contains("name")) {
+      std::erase_if(objects, [&](const Json& object) { return object["metadata"].value("name", "") != check.value("name", ""); });
+    }
+    const std::string label = where + " (" + type->kind + (ns.empty() ? "" : " in " + ns) +
+                              (check.contains("name") ? " " + check.value("name", "") : "") + ")";
+    if (check.value("absent", false)) {
+      if (!objects.empty()) return net::fail("ExpectationFailed", label + ": expected absent, found " + std::to_string(objects.size()));
+      continue;
+    }
+    if (check.contains("count") && static_cast<long long>(objects.size()) != check.value("count", 0LL)) {
+      return net::fail("ExpectationFailed", label + ": expected " + std::to_string(check.value("count", 0LL)) + " object(s), found " +
+                                                std::to_string(objects.size()));
+    }
+    if (check.contains("name") && objects.empty()) return net::fail("ExpectationFailed", label + ": not found");
+    if (check.contains("match")) {
+      for (const Json& object : objects) {
+        if (auto matched = match_pattern(check["match"], object, label); !matched) return matched;
+      }
+    }
+  }
+  return {};
+}
+
+std::string Run::describe_kubernetes() const {
+  std::string text;
+  kube::Store& store = const_cast<world::World&>(world_).store();
+  for (const char* kind : {"Ingress", "TargetGroupBinding", "Service", "Pod"}) {
+    const kube::ResourceType* type = manifests_.type_of_kind(kind);
+    for (const Json& object : store.snapshot(*type, "")) {
+      const Json& metadata = object["metadata"];
+      text += "  " + std::string(kind) + " " + metadata.value("namespace", "") + "/" + metadata.value("name", "");
+      if (std::string(kind) == "Ingress") {
+        const Json entries = object["status"]["loadBalancer"].value("ingress", Json::array());
+        text += "  address " + (entries.empty() ? std::string("<none>") : entries[0].value("hostname", ""));
+        std::string finalizers;
+        for (const Json& finalizer : metadata.value("finalizers", Json::array())) finalizers += (finalizers.empty() ? "" : ",") + finalizer.get<std::string>();
+        text += "  finalizers " + (finalizers.empty() ? std::string("<none>") : finalizers);
+      } else if (std::string(kind) == "TargetGroupBinding") {
+        const Json spec = object.value("spec", Json::object());
+        text += "  service " + spec["serviceRef"].value("name", "") + ":" + spec["serviceRef"]["port"].dump() + "  " +
+                spec.value("targetType", "");
+      } else if (std::string(kind) == "Pod") {
+        text += "  " + object["status"].value("phase", "") + "  ip " + object["status"].value("podIP", "<none>");
+      } else {
+        text += "  " + object["spec"].value("clusterIP", "");
+      }
+      text += "\n";
+    }
+  }
+  return text.empty() ? "  (no objects)\n" : text;
+}
+
+void Run::report(const RunResult& result) {
+  out_ << "\n== scenario " << scenario_.name << ": " << (result.passed ? "passed" : "FAILED") << "\n";
+  out_ << "   steps passed:  " << steps_passed_ << " of " << scenario_.steps.size() << "\n";
+  if (!result.passed) out_ << "   failure:       " << result.failure << "\n";
+  out_ << "   virtual time:  " << net::format_elapsed(world_.clock().elapsed()) << "\n";
+  out_ << "   reconciles:    " << (controller_ ? controller_->reconciles() : 0) << "\n";
+  out_ << "   kube requests: " << world_.kube_transport().requests_sent() << "\n";
+  std::map<std::string, std::pair<std::size_t, std::size_t>> by_operation;
+  for (const aws::AwsCall& call : world_.aws().calls()) {
+    auto& [count, errors] = by_operation[(call.service == "ec2" ? "ec2 " : "elbv2 ") + call.action];
+    ++count;
+    if (call.status >= 300) ++errors;
+  }
+  out_ << "   AWS calls:     " << world_.aws().calls().size() << " by operation:\n";
+  for (const auto& [operation, counts] : by_operation) {
+    out_ << "     " << operation << std::string(operation.size() < 40 ? 40 - operation.size() : 1, ' ') << counts.first;
+    if (counts.second > 0) out_ << "  (" << counts.second << " errors)";
+    out_ << "\n";
+  }
+}
+
+RunResult Run::execute() {
+  RunResult result;
+  world_.trace().event("scenario.start", {{"name", scenario_.name}, {"seed", std::to_string(scenario_.seed)}});
+  auto setup = world::build_account(world_.aws(), world_.cluster(), world_.trace(), account_setup(scenario_.world));
+  if (setup) setup = world::build_cluster(world_.store(), scenario_.world.ingress_classes);
+  if (!setup) {
+    result.failure = "scenario " + scenario_.path + ": " + setup.error().describe();
+    result.bad_input = true;
+    report(result);
+    return result;
+  }
+  if (auto started = start_controller(); !started) {
+    result.failure = "scenario " + scenario_.path + ": " + started.error().describe();
+    report(result);
+    return result;
+  }
+  for (const Step& step : scenario_.steps) {
+    auto done = run_step(step);
+    if (!done) {
+      result.failure = "scenario " + scenario_.path + ": " + step.label() + ": " + done.error().describe();
+      result.bad_input = done.error().code == "InvalidScenario" || done.error().code == "InvalidManifest" ||
+                         done.error().code == "InvalidYaml" || done.error().code == "FileNotFound";
+      world_.trace().event("scenario.failed", {{"step", std::to_string(step.index)}, {"error", done.error().describe()}});
+      report(result);
+      result.trace_events = world_.trace().event_count();
+      return result;
+    }
+    ++steps_passed_;
+  }
+  world_.trace().event("scenario.passed", {{"steps", std::to_string(steps_passed_)}});
+  result.passed = true;
+  result.trace_events = world_.trace().event_count();
+  report(result);
+  return result;
+}
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+  Run run(scenario, options);
+  return run.execute();
+}
+
+}  // namespace albc::sim::scenario

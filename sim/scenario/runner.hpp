@@ -1,0 +1,26 @@
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "sim/scenario/scenario.hpp"
+
+namespace albc::sim::scenario {
+
+struct RunOptions {
+  std::ostream* out = nullptr;  // the trace, step output and the report
+  bool trace = true;            // print the trace as it happens
+};
+
+struct RunResult {
+  bool passed = false;
+  bool bad_input = false;  // the scenario or a manifest is wrong (exit code 2)
+  std::string failure;     // what failed, naming the file, step and field
+  std::size_t trace_events = 0;
+};
+
+// Builds a world from the scenario, starts the controller in it (talking to the fakes over
+// in-process transports in virtual time), runs the steps and reports.
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace albc::sim::scenario

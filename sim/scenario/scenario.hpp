@@ -1,0 +1,75 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/net/result.hpp"
+#include "sim/scenario/yaml_json.hpp"
+
+namespace albc::sim::scenario {
+
+struct SubnetSpec {
+  std::string name;
+  std::string zone;
+  std::string cidr;
+  std::map<std::string, std::string> tags;
+  int nodes = 1;  // worker nodes placed in this subnet
+};
+
+struct SecurityGroupSpec {
+  std::string name;
+  std::string description;
+};
+
+struct WorldSpec {
+  std::string region = "us-east-1";
+  std::string account_id = "123456789012";
+  std::string vpc_name = "albc-vpc";
+  std::string vpc_cidr = "10.0.0.0/16";
+  std::vector<SubnetSpec> subnets;
+  std::vector<SecurityGroupSpec> security_groups;
+  std::vector<std::string> ingress_classes = {"alb"};
+};
+
+struct ControllerSpec {
+  std::string cluster_name = "albc";
+  std::string default_scheme = "internal";
+  std::string default_target_type = "instance";
+  std::string ingress_class = "alb";
+};
+
+// One step: exactly one action.
+struct Step {
+  enum class Kind { Apply, Delete, Wait, Expect, Print, Advance };
+  Kind kind = Kind::Wait;
+  std::size_t index = 0;  // 1-based, for messages
+  std::string file;       // apply/delete: a manifest file, relative to the scenario
+  Json inline_object;     // apply: an inline manifest; delete: {kind, namespace, name}
+  std::string what;       // wait: "converged"; print: "aws" | "kubernetes"
+  Json expectation;       // expect
+  std::chrono::milliseconds duration{0};  // advance: how long; wait: the timeout
+  std::string description;
+  std::string label() const;  // "step 3 (expect)"
+};
+
+struct Scenario {
+  std::string path;       // as given
+  std::string directory;  // manifests are relative to it
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  WorldSpec world;
+  ControllerSpec controller;
+  std::vector<Step> steps;
+};
+
+// Reads and checks a scenario file; every error names the file and the field.
+net::Result<Scenario> load_scenario(const std::string& path);
+net::Result<Scenario> parse_scenario(const Json& document, const std::string& path);
+// "90s", "5m", "1h30m", "250ms"
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+}  // namespace albc::sim::scenario

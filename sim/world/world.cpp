@@ -1,0 +1,63 @@
+#include "sim/world/world.hpp"
+
+namespace albc::sim::world {
+
+World::World(WorldOptions options)
+    : options_(std::move(options)),
+      io_(std::make_unique<asio::io_context>(1)),
+      clock_(options_.epoch),
+      random_(options_.seed),
+      trace_(clock_, options_.trace_sink, options_.keep_trace_lines),
+      registry_(kube::ResourceRegistry::standard()),
+      store_(registry_, clock_, random_.fork("kube.store")),
+      kube_api_(store_, clock_),
+      aws_(clock_, random_.fork("aws"),
+           aws::AwsServerOptions{options_.account_id, options_.region, {{"testing", "testing"}}, options_.elbv2}),
+      kube_transport_(kube_api_, clock_, random_.fork("latency.kube"), options_.kube_latency),
+      aws_transport_(aws_, clock_, random_.fork("latency.aws"), options_.aws_latency),
+      cluster_(store_, clock_, random_.fork("world.cluster"), trace_, io_->get_executor(), options_.cluster) {
+  net::set_assertion_context({true, options_.seed});
+}
+
+World::~World() {
+  shutdown();
+  net::set_assertion_context({false, 0});
+}
+
+void World::shutdown() {
+  // Suspended coroutines live in the io_context: destroying it first unwinds them while
+  // everything they reference still exists.
+  io_.reset();
+}
+
+void World::run_ready() {
+  ALBC_ASSERT(io_ != nullptr);
+  while (true) {
+    io_->restart();
+    if (io_->poll() == 0) break;
+  }
+}
+
+bool World::quiescent() const {
+  return kube_transport_.in_flight() == 0 && aws_transport_.in_flight() == 0 && cluster_.idle();
+}
+
+bool World::run_until(const std::function<bool()>& done, net::Clock::duration budget) {
+  const auto deadline = clock_.now() + budget;
+  while (true) {
+    run_ready();
+    if (done()) return true;
+    const auto next = clock_.next_deadline();
+    if (!next || *next > deadline) return false;
+    clock_.fire_next();
+  }
+}
+
+void World::run_for(net::Clock::duration duration) {
+  const auto until = clock_.now() + duration;
+  run_until([&] { return false; }, duration);
+  clock_.advance_to(until);
+  run_ready();
+}
+
+}  // namespace albc::sim::world

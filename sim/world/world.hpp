@@ -1,0 +1,103 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "controller/net/random.hpp"
+#include "controller/net/trace.hpp"
+#include "sim/aws/aws_server.hpp"
+#include "sim/http/in_process_transport.hpp"
+#include "sim/kube/api_server.hpp"
+#include "sim/kube/store.hpp"
+#include "sim/world/cluster.hpp"
+#include "sim/world/virtual_clock.hpp"
+
+namespace albc::sim::world {
+
+struct WorldOptions {
+  std::uint64_t seed = 1;
+  std::string region = "us-east-1";
+  std::string account_id = "123456789012";
+  // Where virtual time starts on the calendar.
+  net::Clock::wall_time_point epoch = net::Clock::wall_time_point{} + std::chrono::seconds(1'767'225'600);
+  http::LatencyOptions kube_latency{std::chrono::microseconds(500), std::chrono::microseconds(3'000)};
+  http::LatencyOptions aws_latency{std::chrono::milliseconds(15), std::chrono::milliseconds(60)};
+  std::ostream* trace_sink = nullptr;
+  bool keep_trace_lines = false;
+  ClusterOptions cluster;
+  aws::Elbv2Options elbv2;
+};
+
+// Everything around the controller in a simulation, on one io_context and one virtual clock:
+// the fake API server and its store, the fake AWS account, the cluster's own controllers, and
+// in-process transports to both fakes.
+class World {
+ public:
+  explicit World(WorldOptions options);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  net::Executor executor() { return io_->get_executor(); }
+  VirtualClock& clock() { return clock_; }
+  net::Trace& trace() { return trace_; }
+  net::Random& random() { return random_; }
+  kube::Store& store() { return store_; }
+  aws::AwsServer& aws() { return aws_; }
+  const aws::AwsServer& aws() const { return aws_; }
+  Cluster& cluster() { return cluster_; }
+  http::InProcessTransport& kube_transport() { return kube_transport_; }
+  http::InProcessTransport& aws_transport() { return aws_transport_; }
+  const WorldOptions& options() const { return options_; }
+
+  // Runs ready work; when none is left, jumps time to the next timer. Stops as soon as
+  // `done()` holds at a moment when no work is ready, or when virtual time passes `budget`
+  // (returns false then).
+  bool run_until(const std::function<bool()>& done, net::Clock::duration budget);
+  // Lets virtual time pass.
+  void run_for(net::Clock::duration duration);
+  // Runs a coroutine to completion (or until the budget runs out).
+  template <class T>
+  std::optional<T> run_to_completion(net::Awaitable<T> coroutine, net::Clock::duration budget);
+  // No request in flight and the cluster's controllers have nothing scheduled.
+  bool quiescent() const;
+  // Destroys the io_context and with it every suspended coroutine. Whoever owns objects those
+  // coroutines use (a controller next to the world) calls this before destroying them.
+  void shutdown();
+
+ private:
+  void run_ready();
+
+  WorldOptions options_;
+  std::unique_ptr<asio::io_context> io_;
+  VirtualClock clock_;
+  net::Random random_;
+  net::Trace trace_;
+  kube::ResourceRegistry registry_;
+  kube::Store store_;
+  kube::ApiServer kube_api_;
+  aws::AwsServer aws_;
+  http::InProcessTransport kube_transport_;
+  http::InProcessTransport aws_transport_;
+  Cluster cluster_;
+};
+
+template <class T>
+std::optional<T> World::run_to_completion(net::Awaitable<T> coroutine, net::Clock::duration budget) {
+  std::optional<T> result;
+  bool finished = false;
+  asio::co_spawn(*io_, std::move(coroutine), [&](std::exception_ptr error, T value) {
+    if (error) std::rethrow_exception(error);
+    result.emplace(std::move(value));
+    finished = true;
+  });
+  run_until([&] { return finished; }, budget);
+  return result;
+}
+
+}  // namespace albc::sim::world
