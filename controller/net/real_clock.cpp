@@ -4,8 +4,10 @@
 
 namespace albc::net {
 
+// A pending timer is owned by its own completion handler, so destroying the io_context (which
+// destroys pending handlers) frees it; the clock keeps only weak references, for cancel().
 struct RealClock::Timers {
-  std::map<TimerId, std::shared_ptr<asio::steady_timer>> pending;
+  std::map<TimerId, std::weak_ptr<asio::steady_timer>> pending;
   TimerId next_id = 1;
 };
 
@@ -13,7 +15,9 @@ RealClock::RealClock(Executor executor)
     : executor_(std::move(executor)), timers_(std::make_unique<Timers>()) {}
 
 RealClock::~RealClock() {
-  for (auto& [id, timer] : timers_->pending) timer->cancel();
+  for (auto& [id, weak] : timers_->pending) {
+    if (auto timer = weak.lock()) timer->cancel();
+  }
 }
 
 Clock::time_point RealClock::now() const { return std::chrono::steady_clock::now(); }
@@ -30,10 +34,10 @@ Clock::TimerId RealClock::call_after(duration delay, std::function<void()> callb
   const TimerId id = timers_->next_id++;
   auto timer = std::make_shared<asio::steady_timer>(executor_, delay);
   timers_->pending.emplace(id, timer);
-  timer->async_wait([this, id, timer, callback = std::move(callback)](
+  timer->async_wait([timers = timers_.get(), id, timer, callback = std::move(callback)](
                         const boost::system::error_code& ec) {
-    if (ec) return;  // cancelled
-    timers_->pending.erase(id);
+    if (ec) return;  // cancelled: the clock may be gone
+    timers->pending.erase(id);
     callback();
   });
   return id;
@@ -42,7 +46,7 @@ Clock::TimerId RealClock::call_after(duration delay, std::function<void()> callb
 void RealClock::cancel(TimerId timer) {
   auto found = timers_->pending.find(timer);
   if (found == timers_->pending.end()) return;
-  found->second->cancel();
+  if (auto pending = found->second.lock()) pending->cancel();
   timers_->pending.erase(found);
 }
 

@@ -15,15 +15,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-world::AccountSetup account_setup(const WorldSpec& spec) {
-  world::AccountSetup setup;
-  setup.vpc_name = spec.vpc_name;
-  setup.vpc_cidr = spec.vpc_cidr;
-  for (const SubnetSpec& subnet : spec.subnets) setup.subnets.push_back({subnet.name, subnet.zone, subnet.cidr, subnet.tags, subnet.nodes});
-  for (const SecurityGroupSpec& group : spec.security_groups) setup.security_groups.emplace_back(group.name, group.description);
-  return setup;
-}
-
 class Run {
  public:
   Run(const Scenario& scenario, const RunOptions& options)
@@ -235,7 +226,7 @@ void Run::report(const RunResult& result) {
 RunResult Run::execute() {
   RunResult result;
   world_.trace().event("scenario.start", {{"name", scenario_.name}, {"seed", std::to_string(scenario_.seed)}});
-  auto setup = world::build_account(world_.aws(), world_.cluster(), world_.trace(), account_setup(scenario_.world));
+  auto setup = world::build_account(world_.aws(), world_.cluster(), world_.trace(), to_account_setup(scenario_.world));
   if (setup) setup = world::build_cluster(world_.store(), scenario_.world.ingress_classes);
   if (!setup) {
     result.failure = "scenario " + scenario_.path + ": " + setup.error().describe();

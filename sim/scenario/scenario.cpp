@@ -198,6 +198,15 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
 
 }  // namespace
 
+world::AccountSetup to_account_setup(const WorldSpec& spec) {
+  world::AccountSetup setup;
+  setup.vpc_name = spec.vpc_name;
+  setup.vpc_cidr = spec.vpc_cidr;
+  for (const SubnetSpec& subnet : spec.subnets) setup.subnets.push_back({subnet.name, subnet.zone, subnet.cidr, subnet.tags, subnet.nodes});
+  for (const SecurityGroupSpec& group : spec.security_groups) setup.security_groups.emplace_back(group.name, group.description);
+  return setup;
+}
+
 std::string Step::label() const {
   static const char* kNames[] = {"apply", "delete", "wait", "expect", "print", "advance"};
   return "step " + std::to_string(index) + " (" + kNames[static_cast<int>(kind)] + ")";

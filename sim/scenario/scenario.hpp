@@ -8,6 +8,7 @@
 
 #include "controller/net/result.hpp"
 #include "sim/scenario/yaml_json.hpp"
+#include "sim/world/account_setup.hpp"
 
 namespace albc::sim::scenario {
 
@@ -69,6 +70,8 @@ struct Scenario {
 // Reads and checks a scenario file; every error names the file and the field.
 net::Result<Scenario> load_scenario(const std::string& path);
 net::Result<Scenario> parse_scenario(const Json& document, const std::string& path);
+// The world section as the account and cluster to build.
+world::AccountSetup to_account_setup(const WorldSpec& spec);
 // "90s", "5m", "1h30m", "250ms"
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 

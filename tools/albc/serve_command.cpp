@@ -1,12 +1,195 @@
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
+#include "controller/app/controller_app.hpp"
+#include "controller/net/network_transport.hpp"
+#include "controller/net/real_clock.hpp"
+#include "sim/aws/aws_server.hpp"
+#include "sim/http/server.hpp"
+#include "sim/kube/api_server.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/world/account_setup.hpp"
+#include "sim/world/cluster.hpp"
 #include "tools/albc/commands.hpp"
 
 namespace albc::tools {
+namespace {
+
+struct ServeOptions {
+  std::string scenario_path;
+  std::uint16_t kube_port = 18080;
+  std::uint16_t aws_port = 18081;
+  std::string kubeconfig = "albc.kubeconfig";
+};
+
+// Without a scenario: one VPC, two public and two private subnets tagged for subnet discovery,
+// and the `alb` IngressClass.
+sim::scenario::Scenario default_scenario() {
+  sim::scenario::Scenario scenario;
+  scenario.name = "playground";
+  scenario.world.region = "us-east-1";
+  scenario.world.vpc_cidr = "10.0.0.0/16";
+  scenario.world.subnets = {
+      {"albc-public-a", "us-east-1a", "10.0.0.0/24", {{"kubernetes.io/role/elb", "1"}}, 1},
+      {"albc-public-b", "us-east-1b", "10.0.1.0/24", {{"kubernetes.io/role/elb", "1"}}, 1},
+      {"albc-private-a", "us-east-1a", "10.0.10.0/24", {{"kubernetes.io/role/internal-elb", "1"}}, 0},
+      {"albc-private-b", "us-east-1b", "10.0.11.0/24", {{"kubernetes.io/role/internal-elb", "1"}}, 0}};
+  return scenario;
+}
+
+bool parse_port(const std::string& text, std::uint16_t& port) {
+  try {
+    const int value = std::stoi(text);
+    if (value < 0 || value > 65535) return false;
+    port = static_cast<std::uint16_t>(value);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+int parse_options(const std::vector<std::string>& args, ServeOptions& options) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= args.size()) return std::nullopt;
+      return args[++i];
+    };
+    if (arg == "--kube-port" || arg == "--aws-port") {
+      auto text = value();
+      if (!text || !parse_port(*text, arg == "--kube-port" ? options.kube_port : options.aws_port)) {
+        std::cerr << "albc serve: " << arg << " needs a port number (0 to 65535; 0 picks a free one)\n";
+        return 2;
+      }
+    } else if (arg == "--kubeconfig") {
+      auto text = value();
+      if (!text) {
+        std::cerr << "albc serve: --kubeconfig needs a file name\n";
+        return 2;
+      }
+      options.kubeconfig = *text;
+    } else if (arg.starts_with("-")) {
+      std::cerr << "albc serve: unknown flag " << arg << "\n";
+      return 2;
+    } else if (options.scenario_path.empty()) {
+      options.scenario_path = arg;
+    } else {
+      std::cerr << "albc serve: one scenario at a time\n";
+      return 2;
+    }
+  }
+  return 0;
+}
+
+bool write_kubeconfig(const std::string& path, std::uint16_t port) {
+  std::ofstream file(path);
+  file << "apiVersion: v1\nkind: Config\nclusters:\n- name: albc\n  cluster:\n    server: http://127.0.0.1:" << port
+       << "\n    insecure-skip-tls-verify: true\ncontexts:\n- name: albc\n  context:\n    cluster: albc\n    user: albc\n"
+          "current-context: albc\nusers:\n- name: albc\n  user: {}\n";
+  return static_cast<bool>(file);
+}
+
+net::Awaitable<void> start_controller(app::ControllerApp& controller, bool& failed, asio::io_context& io) {
+  auto started = co_await controller.start();
+  if (!started) {
+    std::cerr << "albc serve: the controller failed to start: " << started.error().describe() << "\n";
+    failed = true;
+    io.stop();
+  }
+}
+
+}  // namespace
 
 int serve_command(const std::vector<std::string>& args) {
-  std::cerr << "albc serve: not wired yet\n";
-  return 2;
+  ServeOptions options;
+  if (int status = parse_options(args, options); status != 0) return status;
+  sim::scenario::Scenario scenario = default_scenario();
+  if (!options.scenario_path.empty()) {
+    auto loaded = sim::scenario::load_scenario(options.scenario_path);
+    if (!loaded) {
+      std::cerr << "albc serve: " << loaded.error().describe() << "\n";
+      return 2;
+    }
+    scenario = *loaded;
+  }
+  auto io_context = std::make_unique<asio::io_context>(1);
+  asio::io_context& io = *io_context;
+  net::RealClock clock(io.get_executor());
+  net::Random random(scenario.seed);
+  net::Trace trace(clock, &std::cout);
+  const auto registry = sim::kube::ResourceRegistry::standard();
+  sim::kube::Store store(registry, clock, random.fork("kube.store"));
+  sim::kube::ApiServer kube_api(store, clock, {"127.0.0.1:" + std::to_string(options.kube_port)}, &trace);
+  sim::aws::AwsServerOptions aws_options;
+  aws_options.region = scenario.world.region;
+  aws_options.account_id = scenario.world.account_id;
+  sim::aws::AwsServer aws(clock, random.fork("aws"), aws_options);
+  sim::world::Cluster cluster(store, clock, random.fork("world.cluster"), trace, io.get_executor());
+  if (auto built = sim::world::build_account(aws, cluster, trace, sim::scenario::to_account_setup(scenario.world)); !built) {
+    std::cerr << "albc serve: " << built.error().describe() << "\n";
+    return 2;
+  }
+  if (auto built = sim::world::build_cluster(store, scenario.world.ingress_classes); !built) {
+    std::cerr << "albc serve: " << built.error().describe() << "\n";
+    return 2;
+  }
+  // Objects bound to the io_context come in unique_ptrs: they go before it, the rest after it.
+  auto kube_server = std::make_unique<sim::http::Server>(io.get_executor(), kube_api, sim::http::ServerOptions{"127.0.0.1", options.kube_port});
+  auto aws_server = std::make_unique<sim::http::Server>(io.get_executor(), aws, sim::http::ServerOptions{"127.0.0.1", options.aws_port});
+  auto kube_port = kube_server->listen();
+  auto aws_port = kube_port ? aws_server->listen() : kube_port;
+  if (!kube_port || !aws_port) {
+    std::cerr << "albc serve: " << (!kube_port ? kube_port.error() : aws_port.error()).describe() << "\n";
+    return 1;
+  }
+  kube_server->start();
+  aws_server->start();
+  const std::string kubeconfig = std::filesystem::absolute(options.kubeconfig).string();
+  if (!write_kubeconfig(kubeconfig, *kube_port)) {
+    std::cerr << "albc serve: cannot write " << kubeconfig << "\n";
+    return 1;
+  }
+  // The controller talks to both fakes over the network, as it would to a real cluster and AWS.
+  auto kube_transport = std::make_unique<net::NetworkTransport>(io.get_executor(), net::NetworkOptions{"127.0.0.1", *kube_port});
+  auto aws_transport = std::make_unique<net::NetworkTransport>(io.get_executor(), net::NetworkOptions{"127.0.0.1", *aws_port});
+  app::ControllerOptions controller_options;
+  controller_options.cluster_name = scenario.controller.cluster_name;
+  controller_options.region = scenario.world.region;
+  controller_options.vpc_tags = {{"Name", scenario.world.vpc_name}};
+  controller_options.ingress_class = scenario.controller.ingress_class;
+  controller_options.builder.default_scheme = scenario.controller.default_scheme;
+  controller_options.builder.default_target_type = scenario.controller.default_target_type;
+  const std::string aws_host = "127.0.0.1:" + std::to_string(*aws_port);
+  app::ControllerApp controller(io.get_executor(), clock, random.fork("controller"), trace, *kube_transport,
+                                k8s::ClientOptions{"127.0.0.1:" + std::to_string(*kube_port), "", "albc-controller/0.1"},
+                                aws::Endpoint{*aws_transport, aws_host}, aws::Endpoint{*aws_transport, aws_host},
+                                net::Credentials{"testing", "testing", ""}, aws::ClientOptions{scenario.world.region},
+                                controller_options);
+  std::cerr << "albc serve: fake Kubernetes API on http://127.0.0.1:" << *kube_port
+            << ", fake AWS (ELBv2, EC2) on http://127.0.0.1:" << *aws_port << "\n"
+            << "  export KUBECONFIG=" << kubeconfig << "\n"
+            << "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=" << scenario.world.region << "\n"
+            << "  kubectl get ingress -A\n"
+            << "  aws elbv2 describe-load-balancers --endpoint-url http://127.0.0.1:" << *aws_port << "\n"
+            << "Ctrl-C stops.\n";
+  bool failed = false;
+  net::spawn_checked(io.get_executor(), start_controller(controller, failed, io), "serve.controller");
+  auto signals = std::make_unique<asio::signal_set>(io, SIGINT, SIGTERM);
+  signals->async_wait([&io](const boost::system::error_code&, int) { io.stop(); });
+  io.run();
+  std::cerr << "albc serve: stopped\n";
+  // Teardown: sockets and timers first, then the io_context (which unwinds the suspended
+  // coroutines while the controller and fakes they use still exist), then everything else.
+  signals.reset();
+  kube_server.reset();
+  aws_server.reset();
+  kube_transport.reset();
+  aws_transport.reset();
+  io_context.reset();
+  return failed ? 1 : 0;
 }
 
 }  // namespace albc::tools
