@@ -87,17 +87,20 @@ class World {
   Cluster cluster_;
 };
 
+namespace detail {
+template <class T>
+net::Awaitable<void> store_result(net::Awaitable<T> coroutine, std::shared_ptr<std::optional<T>> out) {
+  out->emplace(co_await std::move(coroutine));
+}
+}  // namespace detail
+
 template <class T>
 std::optional<T> World::run_to_completion(net::Awaitable<T> coroutine, net::Clock::duration budget) {
-  std::optional<T> result;
-  bool finished = false;
-  asio::co_spawn(*io_, std::move(coroutine), [&](std::exception_ptr error, T value) {
-    if (error) std::rethrow_exception(error);
-    result.emplace(std::move(value));
-    finished = true;
-  });
-  run_until([&] { return finished; }, budget);
-  return result;
+  // Shared: a coroutine still suspended when the budget runs out must not write into a dead frame.
+  auto result = std::make_shared<std::optional<T>>();
+  net::spawn_checked(io_->get_executor(), detail::store_result(std::move(coroutine), result), "world.run_to_completion");
+  run_until([&] { return result->has_value(); }, budget);
+  return std::move(*result);
 }
 
 }  // namespace albc::sim::world

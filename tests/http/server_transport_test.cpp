@@ -1,0 +1,135 @@
+#include <catch2/catch.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <deque>
+
+#include "controller/net/network_transport.hpp"
+#include "sim/http/server.hpp"
+
+using namespace albc;
+
+namespace {
+
+// Counts the body in chunks: "3\n2\n1\n".
+class CountdownStream final : public net::BodyStream {
+ public:
+  explicit CountdownStream(int from) : next_(from) {}
+  net::Awaitable<net::Result<std::optional<std::string>>> next() override {
+    if (next_ == 0) co_return std::optional<std::string>();
+    co_return std::optional<std::string>(std::to_string(next_--) + "\n");
+  }
+
+ private:
+  int next_;
+};
+
+class EchoHandler final : public sim::http::Handler {
+ public:
+  net::Response handle(const net::Request& request) override {
+    ++handled;
+    net::Response response;
+    if (request.path() == "/stream") {
+      response.headers.set("Content-Type", "text/plain");
+      response.stream = std::make_shared<CountdownStream>(3);
+      return response;
+    }
+    if (request.path() == "/missing") {
+      response.status = 404;
+      response.body = "no";
+      return response;
+    }
+    response.headers.set("X-Method", request.method);
+    response.body = request.method + " " + request.target + " " + request.body;
+    return response;
+  }
+  int handled = 0;
+};
+
+template <class Body>
+void run(asio::io_context& io, Body body) {
+  bool done = false;
+  net::spawn_checked(io.get_executor(), body(done), "test");
+  while (!done) io.run_one();
+}
+
+}  // namespace
+
+TEST_CASE("http: the network transport and the server round-trip requests over keep-alive", "[http]") {
+  asio::io_context io(1);
+  EchoHandler handler;
+  sim::http::Server server(io.get_executor(), handler, {});
+  auto port = server.listen();
+  REQUIRE(port);
+  server.start();
+  net::NetworkTransport transport(io.get_executor(), {"127.0.0.1", *port});
+  std::vector<net::Response> responses;
+  run(io, [&](bool& done) -> net::Awaitable<void> {
+    for (int i = 0; i < 3; ++i) {
+      net::Request request;
+      request.method = "POST";
+      request.target = "/echo?i=" + std::to_string(i);
+      request.body = "body";
+      auto response = co_await transport.send(request);
+      REQUIRE(response);
+      responses.push_back(*response);
+    }
+    net::Request missing;
+    missing.target = "/missing";
+    auto not_found = co_await transport.send(missing);
+    REQUIRE(not_found);
+    responses.push_back(*not_found);
+    done = true;
+  });
+  REQUIRE(responses.size() == 4);
+  CHECK(responses[2].body == "POST /echo?i=2 body");
+  CHECK(responses[2].headers.value_or("X-Method", "") == "POST");
+  CHECK(responses[3].status == 404);
+  CHECK(handler.handled == 4);
+  CHECK(server.open_connections() == 1);  // one connection, kept alive
+}
+
+TEST_CASE("http: a streamed response arrives chunk by chunk", "[http]") {
+  asio::io_context io(1);
+  EchoHandler handler;
+  sim::http::Server server(io.get_executor(), handler, {});
+  auto port = server.listen();
+  REQUIRE(port);
+  server.start();
+  net::NetworkTransport transport(io.get_executor(), {"127.0.0.1", *port});
+  std::string body;
+  run(io, [&](bool& done) -> net::Awaitable<void> {
+    net::Request request;
+    request.target = "/stream";
+    auto response = co_await transport.open(request);
+    REQUIRE(response);
+    REQUIRE(response->stream);
+    while (true) {
+      auto piece = co_await response->stream->next();
+      REQUIRE(piece);
+      if (!piece->has_value()) break;
+      body += **piece;
+    }
+    done = true;
+  });
+  CHECK(body == "3\n2\n1\n");
+}
+
+TEST_CASE("http: connecting to a closed port is a transport error, not a response", "[http]") {
+  asio::io_context io(1);
+  std::uint16_t closed_port = 0;
+  {
+    EchoHandler handler;
+    sim::http::Server server(io.get_executor(), handler, {});
+    closed_port = *server.listen();
+  }
+  net::NetworkTransport transport(io.get_executor(), {"127.0.0.1", closed_port});
+  std::optional<net::TransportError> error;
+  run(io, [&](bool& done) -> net::Awaitable<void> {
+    net::Request request;
+    auto response = co_await transport.send(request);
+    if (!response) error = response.error();
+    done = true;
+  });
+  REQUIRE(error);
+  CHECK(error->kind == net::TransportError::Kind::ConnectFailed);
+}

@@ -1,0 +1,65 @@
+#include <catch2/catch.hpp>
+
+#include "sim/kube/patch.hpp"
+#include "sim/kube/selector.hpp"
+#include "sim/kube/table.hpp"
+
+using namespace albc::sim::kube;
+
+TEST_CASE("selector: label selectors support the full syntax", "[kube]") {
+  const Json labels = {{"app", "web"}, {"tier", "front"}};
+  auto check = [&](const char* text) { return LabelSelector::parse(text)->matches(labels); };
+  CHECK(check("app=web"));
+  CHECK(check("app==web,tier!=back"));
+  CHECK(check("tier in (front, middle)"));
+  CHECK_FALSE(check("tier notin (front)"));
+  CHECK(check("app"));
+  CHECK(check("!missing"));
+  CHECK_FALSE(check("!app"));
+  CHECK(check(""));
+  CHECK_FALSE(LabelSelector::parse("tier in front"));
+}
+
+TEST_CASE("patch: merge patches replace lists and null deletes", "[kube]") {
+  const Json live = {{"metadata", {{"labels", {{"a", "1"}, {"b", "2"}}}, {"finalizers", {"x"}}}}};
+  auto patched = apply_patch(live, {{"metadata", {{"labels", {{"a", nullptr}}}, {"finalizers", {"y"}}}}}, PatchType::Merge);
+  REQUIRE(patched);
+  CHECK((*patched)["metadata"]["labels"] == Json{{"b", "2"}});
+  CHECK((*patched)["metadata"]["finalizers"] == Json::array({"y"}));
+}
+
+TEST_CASE("patch: strategic merge follows merge keys and directives", "[kube]") {
+  const Json live = {{"spec", {{"containers", Json::array({{{"name", "a"}, {"image", "1"}}, {{"name", "b"}, {"image", "1"}}})}}},
+                     {"metadata", {{"finalizers", {"x"}}}},
+                     {"status", {{"conditions", Json::array({{{"type", "Ready"}, {"status", "False"}}})}}}};
+  const Json patch = {{"spec", {{"containers", Json::array({{{"name", "b"}, {"image", "2"}}, {{"name", "a"}, {"$patch", "delete"}}})},
+                                {"$setElementOrder/containers", Json::array({{{"name", "b"}}})}}},
+                      {"metadata", {{"finalizers", {"y"}}}},
+                      {"status", {{"conditions", Json::array({{{"type", "Ready"}, {"status", "True"}}})}}}};
+  auto patched = apply_patch(live, patch, PatchType::Strategic);
+  REQUIRE(patched);
+  CHECK((*patched)["spec"]["containers"] == Json::array({{{"name", "b"}, {"image", "2"}}}));
+  CHECK_FALSE((*patched)["spec"].contains("$setElementOrder/containers"));
+  CHECK((*patched)["metadata"]["finalizers"] == Json::array({"x", "y"}));
+  CHECK((*patched)["status"]["conditions"][0]["status"] == "True");
+}
+
+TEST_CASE("patch: JSON patches apply, and fail with 422 when they cannot", "[kube]") {
+  const Json live = {{"spec", {{"replicas", 1}}}};
+  auto patched = apply_patch(live, Json::array({{{"op", "replace"}, {"path", "/spec/replicas"}, {"value", 3}}}), PatchType::Json);
+  REQUIRE(patched);
+  CHECK((*patched)["spec"]["replicas"] == 3);
+  auto failed = apply_patch(live, Json::array({{{"op", "remove"}, {"path", "/spec/nothing"}}}), PatchType::Json);
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().code == 422);
+  CHECK_FALSE(patch_type_of("application/yaml"));
+}
+
+TEST_CASE("table: ages print as kubectl prints them", "[kube]") {
+  using std::chrono::seconds;
+  CHECK(human_duration(seconds(45)) == "45s");
+  CHECK(human_duration(seconds(119)) == "119s");
+  CHECK(human_duration(seconds(303)) == "5m3s");
+  CHECK(human_duration(seconds(3 * 3600)) == "3h");
+  CHECK(human_duration(seconds(52 * 3600)) == "2d4h");
+}

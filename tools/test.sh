@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Quickstart, second command: installs what is missing, builds everything, runs every test
+# (unit tests, the scenarios, the kubectl and aws CLI integration test).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/tools/build.sh"
+cd "$root/build"
+ctest --output-on-failure --parallel 2 "$@"
