@@ -32,6 +32,7 @@ struct ControllerApp::Parts {
   k8s::Informer endpoint_slices{kube, clock, random.fork("informer.endpointslices"), trace, k8s::resources::endpoint_slices};
   k8s::Informer pods{kube, clock, random.fork("informer.pods"), trace, k8s::resources::pods};
   k8s::Informer bindings{kube, clock, random.fork("informer.targetgroupbindings"), trace, k8s::resources::target_group_bindings};
+  k8s::Informer nodes{kube, clock, random.fork("informer.nodes"), trace, k8s::resources::nodes};
   k8s::WorkQueue ingress_queue{clock};
   k8s::WorkQueue binding_queue{clock};
   k8s::FinalizerManager finalizers{kube, clock, trace};
@@ -95,24 +96,29 @@ void ControllerApp::Parts::wire_ingress_path() {
   builder_options.vpc_id = vpc_id;
   loader = std::make_unique<ingress::GroupLoader>(ingresses.cache(), ingress_classes.cache(), class_params.cache(),
                                                   ingress::LoaderOptions{options.ingress_class});
-  resolver = std::make_unique<ingress::AwsNetworkResolver>(ec2, elbv2, trace, ingress::ResolverOptions{options.cluster_name, vpc_id, ""});
+  ingress::ResolverOptions resolver_options;
+  resolver_options.cluster_name = options.cluster_name;
+  resolver_options.vpc_id = vpc_id;
+  resolver = std::make_unique<ingress::AwsNetworkResolver>(ec2, elbv2, clock, trace, resolver_options);
   builder = std::make_unique<ingress::ModelBuilder>(services.cache(), *resolver, builder_options);
   deploy::DeployerOptions deployer_options;
   deployer_options.cluster_name = options.cluster_name;
   deployer_options.vpc_id = vpc_id;
   deployer = std::make_unique<deploy::StackDeployer>(elbv2, ec2, kube, clock, trace, deployer_options);
-  group_reconciler = std::make_unique<ingress::GroupReconciler>(*loader, *builder, *deployer, kube, finalizers, ingress_events, trace);
-  event_mapping = std::make_unique<ingress::EventMapping>(*loader, ingresses.cache(), ingress_events,
+  group_reconciler = std::make_unique<ingress::GroupReconciler>(*loader, *builder, *deployer, *resolver, kube, finalizers,
+                                                                ingress_events, trace);
+  event_mapping = std::make_unique<ingress::EventMapping>(*loader, ingresses.cache(), ingress_classes.cache(), ingress_events,
                                                           [this](const std::string& key) { ingress_queue.add(key); });
   ingresses.on_change([this](const k8s::Json* old, const k8s::Json* current) { event_mapping->on_ingress(old, current); });
   services.on_change([this](const k8s::Json* old, const k8s::Json* current) { event_mapping->on_service(old, current); });
   ingress_classes.on_change([this](const k8s::Json* old, const k8s::Json* current) { event_mapping->on_ingress_class(old, current); });
+  class_params.on_change([this](const k8s::Json* old, const k8s::Json* current) { event_mapping->on_ingress_class_params(old, current); });
   ingress_controller = std::make_unique<k8s::Controller>("ingress", ingress_queue, *group_reconciler, trace, options.ingress_workers);
 }
 
 void ControllerApp::Parts::wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidrs) {
   binding_reconciler = std::make_unique<tgb::BindingReconciler>(
-      tgb::BindingCaches{bindings.cache(), services.cache(), endpoint_slices.cache(), pods.cache()}, elbv2, kube, finalizers,
+      tgb::BindingCaches{bindings.cache(), services.cache(), endpoint_slices.cache(), pods.cache(), nodes.cache()}, elbv2, kube, finalizers,
       binding_events, clock, trace, std::move(vpc_cidrs));
   auto enqueue_binding = [this](const k8s::Json& binding) {
     binding_queue.add(k8s::ObjectCache::key_of(binding));
@@ -141,6 +147,18 @@ void ControllerApp::Parts::wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidr
     const k8s::Json& service = current != nullptr ? *current : *old;
     enqueue_bindings_of(service["metadata"].value("namespace", ""), service["metadata"].value("name", ""));
   });
+  // Instance bindings follow the nodes: a node added, removed, or changing readiness or labels.
+  nodes.on_change([this](const k8s::Json* old, const k8s::Json* current) {
+    if (old != nullptr && current != nullptr && old != current &&
+        (*old)["metadata"].value("labels", k8s::Json::object()) == (*current)["metadata"].value("labels", k8s::Json::object()) &&
+        old->value("status", k8s::Json::object()).value("conditions", k8s::Json()) ==
+            current->value("status", k8s::Json::object()).value("conditions", k8s::Json())) {
+      return;
+    }
+    for (const k8s::Json* binding : bindings.cache().list()) {
+      if ((*binding)["spec"].value("targetType", "") == "instance") binding_queue.add(k8s::ObjectCache::key_of(*binding));
+    }
+  });
   binding_controller = std::make_unique<k8s::Controller>("targetgroupbinding", binding_queue, *binding_reconciler, trace,
                                                          options.binding_workers);
 }
@@ -149,13 +167,12 @@ net::Awaitable<net::Result<void>> ControllerApp::start() {
   Parts& parts = *parts_;
   if (parts.options.cluster_name.empty()) co_return net::fail("InvalidConfiguration", "kubernetes cluster name must be specified");
   if (auto vpc = co_await parts.resolve_vpc(); !vpc) co_return vpc;
-  for (k8s::Informer* informer : {&parts.ingresses, &parts.ingress_classes, &parts.class_params, &parts.services,
-                                  &parts.endpoint_slices, &parts.pods, &parts.bindings}) {
-    informer->start(parts.executor);
-  }
+  const std::vector<k8s::Informer*> informers = {&parts.ingresses, &parts.ingress_classes, &parts.class_params,
+                                                 &parts.services,  &parts.endpoint_slices, &parts.pods,
+                                                 &parts.bindings,  &parts.nodes};
+  for (k8s::Informer* informer : informers) informer->start(parts.executor);
   // Caches synced before any worker runs.
-  while (!(parts.ingresses.synced() && parts.ingress_classes.synced() && parts.class_params.synced() &&
-           parts.services.synced() && parts.endpoint_slices.synced() && parts.pods.synced() && parts.bindings.synced())) {
+  while (!std::all_of(informers.begin(), informers.end(), [](const k8s::Informer* informer) { return informer->synced(); })) {
     co_await parts.clock.sleep_for(std::chrono::milliseconds(100));
   }
   parts.trace.event("controller.caches_synced");

@@ -171,6 +171,32 @@ net::Awaitable<net::Result<void>> Elbv2::set_subnets(std::string arn, std::vecto
   co_return done(co_await client_.elbv2("SetSubnets", params));
 }
 
+net::Awaitable<net::Result<void>> Elbv2::set_ip_address_type(std::string arn, std::string type) {
+  Json input = {{"LoadBalancerArn", arn}, {"IpAddressType", type}};
+  co_return done(co_await client_.elbv2("SetIpAddressType", input));
+}
+
+net::Awaitable<net::Result<std::vector<std::pair<std::string, bool>>>> Elbv2::describe_listener_certificates(std::string arn) {
+  Json input = {{"ListenerArn", arn}};
+  auto result = co_await describe_all("DescribeListenerCertificates", input, "Certificates");
+  if (!result) co_return net::fail(result.error());
+  std::vector<std::pair<std::string, bool>> certificates;
+  for (const Json& certificate : items(result->value("Certificates", Json()))) {
+    certificates.emplace_back(text(certificate, "CertificateArn"), text(certificate, "IsDefault") == "true");
+  }
+  co_return certificates;
+}
+
+net::Awaitable<net::Result<void>> Elbv2::add_listener_certificate(std::string arn, std::string certificate) {
+  Json input = {{"ListenerArn", arn}, {"Certificates", Json::array({{{"CertificateArn", certificate}}})}};
+  co_return done(co_await client_.elbv2("AddListenerCertificates", input));
+}
+
+net::Awaitable<net::Result<void>> Elbv2::remove_listener_certificate(std::string arn, std::string certificate) {
+  Json input = {{"ListenerArn", arn}, {"Certificates", Json::array({{{"CertificateArn", certificate}}})}};
+  co_return done(co_await client_.elbv2("RemoveListenerCertificates", input));
+}
+
 net::Awaitable<net::Result<std::vector<TargetGroup>>> Elbv2::describe_target_groups() {
   co_return parse_list<TargetGroup>(co_await describe_all("DescribeTargetGroups", Json::object(), "TargetGroups"),
                                     "TargetGroups", parse_target_group);

@@ -90,6 +90,7 @@ class Elbv2 {
   net::Awaitable<net::Result<void>> modify_load_balancer_attributes(std::string arn, Attributes changes);
   net::Awaitable<net::Result<void>> set_security_groups(std::string arn, std::vector<std::string> groups);
   net::Awaitable<net::Result<void>> set_subnets(std::string arn, std::vector<std::string> subnets);
+  net::Awaitable<net::Result<void>> set_ip_address_type(std::string arn, std::string type);
 
   net::Awaitable<net::Result<std::vector<TargetGroup>>> describe_target_groups();
   net::Awaitable<net::Result<TargetGroup>> create_target_group(Json input);
@@ -102,6 +103,10 @@ class Elbv2 {
   net::Awaitable<net::Result<Listener>> create_listener(Json input);
   net::Awaitable<net::Result<void>> modify_listener(Json input);
   net::Awaitable<net::Result<void>> delete_listener(std::string arn);
+  // The listener's certificate list: the default one (is_default) and the extra (SNI) ones.
+  net::Awaitable<net::Result<std::vector<std::pair<std::string, bool>>>> describe_listener_certificates(std::string arn);
+  net::Awaitable<net::Result<void>> add_listener_certificate(std::string arn, std::string certificate);
+  net::Awaitable<net::Result<void>> remove_listener_certificate(std::string arn, std::string certificate);
 
   net::Awaitable<net::Result<std::vector<Rule>>> describe_rules(std::string listener_arn);
   net::Awaitable<net::Result<Rule>> create_rule(Json input);

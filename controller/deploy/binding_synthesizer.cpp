@@ -72,7 +72,17 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_bindings(State& stat
     if (current.value("spec", Json::object()) == desired_spec && current_labels == labels) continue;
     const std::string ns = current["metadata"].value("namespace", "");
     const std::string name = current["metadata"].value("name", "");
-    Json patch = {{"metadata", {{"labels", labels}}}, {"spec", desired_spec}};
+    // A merge patch from current to desired: what the desired side drops is written as null.
+    Json spec_patch = desired_spec;
+    const Json current_spec = current.value("spec", Json::object());
+    for (auto it = current_spec.begin(); it != current_spec.end(); ++it) {
+      if (!desired_spec.contains(it.key())) spec_patch[it.key()] = nullptr;
+    }
+    Json labels_patch = labels;
+    for (auto it = current_labels.begin(); it != current_labels.end(); ++it) {
+      if (!labels.contains(it.key())) labels_patch[it.key()] = nullptr;
+    }
+    Json patch = {{"metadata", {{"labels", labels_patch}}}, {"spec", spec_patch}};
     trace_.event("deploy.binding.updating", {{"stack", state.identity.stack_id}, {"binding", ns + "/" + name}});
     auto patched = co_await kube_.patch(k8s::resources::target_group_bindings, ns, name, k8s::PatchType::Merge, patch);
     if (!patched) co_return net::fail(net::with_context(patched.error(), "failed to update targetGroupBinding"));

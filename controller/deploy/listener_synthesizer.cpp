@@ -29,6 +29,35 @@ bool listener_drifted(const model::ListenerSpec& desired, const Json& desired_ac
 
 }  // namespace
 
+net::Awaitable<net::Result<void>> StackDeployer::add_certificate(std::string listener_arn, std::string certificate) {
+  const auto deadline = clock_.now() + options_.listener_not_found_timeout;
+  while (true) {
+    auto added = co_await elbv2_.add_listener_certificate(listener_arn, certificate);
+    if (added) co_return added;
+    // A listener created a moment ago may not be visible yet.
+    if (added.error().code != "ListenerNotFound" || clock_.now() >= deadline) co_return added;
+    co_await clock_.sleep_for(options_.retry_interval);
+  }
+}
+
+net::Awaitable<net::Result<void>> StackDeployer::reconcile_certificates(std::string listener_arn, std::vector<std::string> desired) {
+  auto current = co_await elbv2_.describe_listener_certificates(listener_arn);
+  if (!current) co_return net::fail(current.error());
+  std::vector<std::string> extra;
+  for (const auto& [certificate, is_default] : *current) {
+    if (!is_default) extra.push_back(certificate);
+  }
+  for (const std::string& certificate : extra) {
+    if (std::find(desired.begin(), desired.end(), certificate) != desired.end()) continue;
+    if (auto removed = co_await elbv2_.remove_listener_certificate(listener_arn, certificate); !removed) co_return removed;
+  }
+  for (const std::string& certificate : desired) {
+    if (std::find(extra.begin(), extra.end(), certificate) != extra.end()) continue;
+    if (auto added = co_await add_certificate(listener_arn, certificate); !added) co_return added;
+  }
+  co_return net::Result<void>();
+}
+
 net::Awaitable<net::Result<void>> StackDeployer::synthesize_listeners(State& state) {
   if (state.deployed.load_balancer_arn.empty()) co_return net::Result<void>();
   const std::string lb_arn = state.deployed.load_balancer_arn;
@@ -68,6 +97,12 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_listeners(State& sta
       if (!created) co_return net::fail(net::with_context(created.error(), "failed to create listener"));
       trace_.event("deploy.listener.created", {{"stack", state.identity.stack_id}, {"id", id}, {"arn", created->arn}});
       listener_arn = created->arn;
+      // Every certificate, the default one included, also goes on the extra list, one a call.
+      for (const std::string& certificate : spec.certificates) {
+        if (auto added = co_await add_certificate(listener_arn, certificate); !added) {
+          co_return net::fail(net::with_context(added.error(), "failed to update extra certificates on listener"));
+        }
+      }
     } else {
       const aws::Listener& listener = existing->second;
       listener_arn = listener.arn;
@@ -84,6 +119,11 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_listeners(State& sta
         trace_.event("deploy.listener.modifying", {{"stack", state.identity.stack_id}, {"id", id}, {"arn", listener.arn}});
         if (auto modified = co_await elbv2_.modify_listener(input); !modified) co_return net::fail(modified.error());
         trace_.event("deploy.listener.modified", {{"stack", state.identity.stack_id}, {"id", id}});
+      }
+      if (!spec.ssl_policy.empty() || !listener.ssl_policy.empty()) {
+        if (auto certificates = co_await reconcile_certificates(listener.arn, spec.certificates); !certificates) {
+          co_return net::fail(net::with_context(certificates.error(), "failed to update extra certificates on listener"));
+        }
       }
     }
     if (auto rules = co_await synthesize_rules(state, listener_arn, spec.port); !rules) co_return net::fail(rules.error());

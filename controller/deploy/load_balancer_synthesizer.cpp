@@ -80,6 +80,11 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_load_balancer(State&
     trace_.event("deploy.load_balancer.setting_subnets", {{"stack", state.identity.stack_id}, {"arn", lb.arn}});
     if (auto set = co_await elbv2_.set_subnets(lb.arn, desired->subnet_ids); !set) co_return net::fail(set.error());
   }
+  if (desired->ip_address_type != lb.ip_address_type) {
+    trace_.event("deploy.load_balancer.setting_ip_address_type", {{"stack", state.identity.stack_id}, {"arn", lb.arn},
+                                                                  {"type", desired->ip_address_type}});
+    if (auto set = co_await elbv2_.set_ip_address_type(lb.arn, desired->ip_address_type); !set) co_return net::fail(set.error());
+  }
   co_return co_await reconcile_attributes_of_load_balancer(lb.arn, desired->attributes);
 }
 

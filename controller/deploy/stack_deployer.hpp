@@ -56,6 +56,8 @@ class StackDeployer {
   net::Awaitable<net::Result<void>> synthesize_load_balancer(State& state);
   net::Awaitable<net::Result<void>> synthesize_listeners(State& state);
   net::Awaitable<net::Result<void>> synthesize_rules(State& state, std::string listener_arn, int port);
+  net::Awaitable<net::Result<void>> add_certificate(std::string listener_arn, std::string certificate);
+  net::Awaitable<net::Result<void>> reconcile_certificates(std::string listener_arn, std::vector<std::string> desired);
   net::Awaitable<net::Result<void>> synthesize_bindings(State& state);
   net::Awaitable<net::Result<void>> remove_bindings(State& state);
 

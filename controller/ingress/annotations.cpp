@@ -156,12 +156,34 @@ net::Result<std::optional<Json>> Annotations::json(std::string_view name) const 
   if (!raw) return std::optional<Json>();
   try {
     return std::optional<Json>(Json::parse(*raw));
-  } catch (const Json::parse_error& error) {
+  } catch (const Json::exception& error) {
     std::string detail = error.what();
     const auto colon = detail.rfind(": ");
     if (colon != std::string::npos) detail = detail.substr(colon + 2);
     return net::fail("InvalidAnnotation", "failed to parse json annotation, " + full_key(name) + ": " + *raw + ": " + detail);
   }
+}
+
+std::optional<std::string> unsupported_annotation(const Annotations& annotations) {
+  static const std::vector<std::string_view> kUnsupported = {
+      "auth-idp-cognito", "auth-idp-oidc", "jwt-validation", "wafv2-acl-arn", "wafv2-acl-name", "waf-acl-id",
+      "web-acl-id", "shield-advanced-protection", "mutual-authentication", "customer-owned-ipv4-pool",
+      "ipam-ipv4-pool-id", "minimum-load-balancer-capacity", "target-node-labels", "frontend-nlb-scheme",
+      "acm-pca-arn"};
+  for (std::string_view name : kUnsupported) {
+    if (annotations.has(name)) return std::string(name);
+  }
+  for (std::string_view prefix : {"transforms.", "listener-attributes.", "target-control-port."}) {
+    auto names = annotations.names_with_prefix(prefix);
+    if (!names.empty()) return names.front();
+  }
+  // Switches that are fine when off.
+  for (std::string_view name : {"use-regex-path-match", "enable-frontend-nlb", "create-acm-cert", "multi-cluster-target-group"}) {
+    auto value = annotations.boolean(name);
+    if (value && *value && **value) return std::string(name);
+  }
+  if (annotations.string("auth-type").value_or("none") != "none") return std::string("auth-type");
+  return std::nullopt;
 }
 
 std::vector<std::string> Annotations::names_with_prefix(std::string_view prefix) const {

@@ -41,6 +41,10 @@ class Annotations {
   std::map<std::string, std::string> values_;  // full keys
 };
 
+// The first annotation this Ingress (or Service) sets that albc does not implement yet, so that
+// it fails loudly instead of being ignored (WAF, Shield, auth, transforms, frontend NLB, ...).
+std::optional<std::string> unsupported_annotation(const Annotations& annotations);
+
 // Go's strconv.ParseBool / ParseInt with their error texts.
 net::Result<bool> parse_go_bool(std::string_view raw);
 net::Result<std::int64_t> parse_go_int(std::string_view raw, int bits);

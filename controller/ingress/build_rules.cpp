@@ -2,6 +2,7 @@
 #include <set>
 
 #include "controller/ingress/build_task.hpp"
+#include "controller/ingress/conditions.hpp"
 
 namespace albc::ingress {
 namespace {
@@ -64,7 +65,7 @@ net::Result<std::vector<std::string>> path_patterns(const PathEntry& entry) {
 net::Result<std::optional<int>> BuildTask::ssl_redirect_port() const {
   std::set<int> ports;
   for (const Member& member : group_.members) {
-    if (member.class_config.params && member.class_config.params->contains("sslRedirectPort")) {
+    if (member.class_config.params && !member.class_config.params->value("sslRedirectPort", "").empty()) {
       // An unparsable IngressClassParams value disables the redirect for the whole group.
       auto parsed = parse_go_int((*member.class_config.params).value("sslRedirectPort", ""), 32);
       if (!parsed) return std::optional<int>();
@@ -95,9 +96,9 @@ net::Result<std::optional<int>> BuildTask::ssl_redirect_port() const {
 net::Result<void> BuildTask::build_listeners_and_rules() {
   auto redirect_port = ssl_redirect_port();
   if (!redirect_port) return net::fail(redirect_port.error());
-  auto tags = group_tags();
-  if (!tags) return net::fail(tags.error());
   for (const auto& [port, config] : ports_) {
+    auto tags = group_tags(port_members_[port]);
+    if (!tags) return net::fail(tags.error());
     model::ListenerSpec listener;
     listener.port = port;
     listener.protocol = config.protocol;
@@ -142,14 +143,31 @@ net::Result<void> BuildTask::build_listeners_and_rules() {
           model::RuleSpec rule_spec;
           rule_spec.port = port;
           rule_spec.priority = priority;
-          if (!host.empty()) rule_spec.conditions.push_back({"host-header", {host}, {}, "", {}});
-          if (!patterns->empty()) rule_spec.conditions.push_back({"path-pattern", *patterns, {}, "", {}});
-          if (rule_spec.conditions.empty()) rule_spec.conditions.push_back({"path-pattern", {"/*"}, {}, "", {}});
+          // conditions.<name> is keyed by the backend's service (or action) name.
+          const std::string backend_name = entry.backend.value("service", Json::object()).value("name", "");
+          const Annotations member_annotations(member->ingress["metadata"].value("annotations", Json::object()));
+          ConditionAdditions additions;
+          auto annotated = member_annotations.json("conditions." + backend_name);
+          if (!annotated) return net::fail(net::with_context(annotated.error(), "ingress: " + member->key()));
+          if (*annotated) {
+            auto parsed = parse_condition_annotation(**annotated);
+            if (!parsed) {
+              return net::fail(net::with_context(parsed.error(), "ingress: " + member->key() +
+                                                                     ": invalid alb.ingress.kubernetes.io/conditions." + backend_name +
+                                                                     " annotation"));
+            }
+            additions = *parsed;
+          }
+          auto conditions = assemble_conditions(host.empty() ? std::vector<std::string>{} : std::vector<std::string>{host},
+                                                *patterns, additions);
+          if (!conditions) return net::fail(net::with_context(conditions.error(), "ingress: " + member->key()));
+          rule_spec.conditions = *conditions;
           auto actions = build_backend_actions(*member, entry.backend, port);
           if (!actions) return net::fail(net::with_context(actions.error(), "ingress: " + member->key()));
           rule_spec.actions = *actions;
-          auto member_tags = Annotations(member->ingress["metadata"].value("annotations", Json::object())).string_map("tags");
-          if (member_tags && *member_tags) rule_spec.tags = **member_tags;
+          auto member_tags = ingress_tags(*member);
+          if (!member_tags) return net::fail(member_tags.error());
+          rule_spec.tags = *member_tags;
           for (const auto& [key, value] : options_.default_tags) rule_spec.tags[key] = value;
           stack_.rules[std::to_string(port) + ":" + std::to_string(priority)] = rule_spec;
           ++priority;

@@ -118,12 +118,20 @@ net::Result<model::Action> BuildTask::action_from_annotation(const Member& membe
       return net::fail("InvalidConfiguration", "invalid ForwardConfig: invalid TargetGroupTuple: missing servicePort");
     }
     Json service_port = tuple["servicePort"];
+    if (!service_port.is_string() && !service_port.is_number_integer()) {
+      return net::fail("InvalidConfiguration", "invalid ForwardConfig: invalid TargetGroupTuple: servicePort must be a port number or name");
+    }
     if (service_port.is_string()) {
       // A number written as a string is a number, for backwards compatibility.
       auto number = parse_go_int(service_port.get<std::string>(), 32);
       if (number) service_port = *number;
     }
-    auto id = target_group_for(member, tuple.value("serviceName", ""), service_port);
+    const std::string service_name = tuple.value("serviceName", "");
+    const std::string ns = member.ingress["metadata"].value("namespace", "");
+    if (tuples.size() == 1 && services_.get(ns, service_name) == nullptr && options_.tolerate_missing_backend_service) {
+      return fixed_503("Backend service does not exist");
+    }
+    auto id = target_group_for(member, service_name, service_port);
     if (!id) return net::fail(id.error());
     forward.target_groups.push_back({*id, "", weight});
   }
@@ -166,6 +174,10 @@ net::Result<std::string> BuildTask::target_group_for(const Member& member, const
   const Annotations annotations = Annotations::merged(
       Annotations(member.ingress["metadata"].value("annotations", Json::object())),
       Annotations((*service)["metadata"].value("annotations", Json::object())));
+  if (auto unsupported = unsupported_annotation(Annotations((*service)["metadata"].value("annotations", Json::object())))) {
+    return net::fail("UnsupportedConfiguration", "service " + ns + "/" + service_name + ": annotation " +
+                                                     std::string(kAnnotationPrefix) + *unsupported + " is not supported by albc yet");
+  }
   model::TargetGroupSpec group;
   std::optional<std::string> params_target_type;
   if (member.class_config.params && member.class_config.params->contains("targetType")) {
@@ -246,9 +258,13 @@ net::Result<std::string> BuildTask::target_group_for(const Member& member, const
   auto attributes = annotations.string_map("target-group-attributes");
   if (!attributes) return net::fail(attributes.error());
   group.attributes = attributes->value_or(std::map<std::string, std::string>());
-  auto tags = annotations.string_map("tags");
-  if (!tags) return net::fail(tags.error());
-  group.tags = tags->value_or(std::map<std::string, std::string>());
+  // Tags: the Service's over the Ingress's, key by key; then IngressClassParams; then default tags.
+  auto ingress_tags = Annotations(member.ingress["metadata"].value("annotations", Json::object())).string_map("tags");
+  if (!ingress_tags) return net::fail(ingress_tags.error());
+  auto service_tags = Annotations((*service)["metadata"].value("annotations", Json::object())).string_map("tags");
+  if (!service_tags) return net::fail(net::with_context(service_tags.error(), "service " + ns + "/" + service_name));
+  group.tags = ingress_tags->value_or(std::map<std::string, std::string>());
+  for (const auto& [key, value] : service_tags->value_or(std::map<std::string, std::string>())) group.tags[key] = value;
   if (member.class_config.params && member.class_config.params->contains("tags")) {
     for (const Json& tag : (*member.class_config.params)["tags"]) group.tags[tag.value("key", "")] = tag.value("value", "");
   }

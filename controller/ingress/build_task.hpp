@@ -29,8 +29,12 @@ class BuildTask {
   net::Awaitable<net::Result<void>> build_load_balancer();
   net::Awaitable<net::Result<void>> build_security_groups(model::LoadBalancerSpec& spec);
   net::Result<std::string> exclusive(const char* annotation, const char* params_field, const std::string& fallback,
-                                     const char* conflict_label);
-  net::Result<model::Tags> group_tags() const;
+                                     const char* conflict_label, bool as_set = true);
+  // Tags of one Ingress (its IngressClassParams over its annotation), and of several (their
+  // union; the same key with two values is a conflict), with the default tags on top.
+  net::Result<model::Tags> ingress_tags(const Member& member) const;
+  net::Result<model::Tags> group_tags(const std::vector<const Member*>& members) const;
+  std::vector<const Member*> all_members() const;
   net::Result<std::optional<int>> ssl_redirect_port() const;
   net::Result<model::Action> action_from_annotation(const Member& member, const std::string& service_name, int port);
   net::Result<model::Action> forward_to_service(const Member& member, const std::string& service_name,

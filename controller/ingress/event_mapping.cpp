@@ -2,9 +2,9 @@
 
 namespace albc::ingress {
 
-EventMapping::EventMapping(const GroupLoader& loader, const k8s::ObjectCache& ingresses, k8s::EventRecorder& events,
-                           Enqueue enqueue)
-    : loader_(loader), ingresses_(ingresses), events_(events), enqueue_(std::move(enqueue)) {}
+EventMapping::EventMapping(const GroupLoader& loader, const k8s::ObjectCache& ingresses,
+                           const k8s::ObjectCache& ingress_classes, k8s::EventRecorder& events, Enqueue enqueue)
+    : loader_(loader), ingresses_(ingresses), ingress_classes_(ingress_classes), events_(events), enqueue_(std::move(enqueue)) {}
 
 void EventMapping::enqueue_groups_of(const Json& ingress) {
   for (const GroupId& group : loader_.groups_pending_finalization(ingress)) enqueue_(group.to_string());
@@ -67,6 +67,21 @@ void EventMapping::on_service(const Json* old, const Json* current) {
   const std::string name = (*service)["metadata"].value("name", "");
   for (const Json* ingress : ingresses_.list(ns)) {
     if (references_service(*ingress, name)) enqueue_groups_of(*ingress);
+  }
+}
+
+void EventMapping::on_ingress_class_params(const Json* old, const Json* current) {
+  const Json* params = current != nullptr ? current : old;
+  if (old != nullptr && current != nullptr && old != current && old->value("spec", Json::object()) == current->value("spec", Json::object()) &&
+      (*old)["metadata"].contains("deletionTimestamp") == (*current)["metadata"].contains("deletionTimestamp")) {
+    return;
+  }
+  const std::string name = (*params)["metadata"].value("name", "");
+  for (const Json* ingress_class : ingress_classes_.list()) {
+    const Json parameters = ingress_class->value("spec", Json::object()).value("parameters", Json::object());
+    if (parameters.value("kind", "") == "IngressClassParams" && parameters.value("name", "") == name) {
+      on_ingress_class(ingress_class, ingress_class);
+    }
   }
 }
 

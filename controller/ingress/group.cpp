@@ -80,7 +80,7 @@ GroupLoader::Classified GroupLoader::classify(const Json& ingress) const {
         defaults.push_back((*candidate)["metadata"].value("name", ""));
       }
     }
-    if (defaults.size() > 1) return {Classification::InvalidClass, {}, "multiple default IngressClasses found"};
+    if (defaults.size() > 1) return {Classification::Failed, {}, "multiple default IngressClasses found"};
     if (defaults.empty()) {
       return {options_.ingress_class.empty() ? Classification::Managed : Classification::NotManaged, {}, ""};
     }
@@ -112,6 +112,7 @@ net::Result<std::optional<GroupId>> GroupLoader::group_of(const Json& ingress) c
   if (being_deleted(ingress)) return std::optional<GroupId>();
   const Classified classified = classify(ingress);
   if (classified.classification == Classification::InvalidClass) return net::fail("InvalidIngressClass", classified.error);
+  if (classified.classification == Classification::Failed) return net::fail("ClassLoadFailed", classified.error);
   if (classified.classification == Classification::NotManaged) return std::optional<GroupId>();
   std::string group_name;
   if (classified.config.params && classified.config.params->contains("group") &&
@@ -140,6 +141,17 @@ std::vector<GroupId> GroupLoader::groups_pending_finalization(const Json& ingres
   return groups;
 }
 
+bool GroupLoader::others_hold_finalizers(const Group& group) const {
+  for (const Json* ingress : ingresses_.list()) {
+    if (groups_pending_finalization(*ingress).empty()) continue;
+    const bool leaving_this_group = std::any_of(group.inactive_members.begin(), group.inactive_members.end(), [&](const Json& inactive) {
+      return key_of(inactive) == key_of(*ingress);
+    });
+    if (!leaving_this_group) return true;
+  }
+  return false;
+}
+
 net::Result<Group> GroupLoader::load(const GroupId& id) const {
   Group group{id, {}, {}};
   const std::string finalizer = finalizer_of(id);
@@ -157,6 +169,7 @@ net::Result<Group> GroupLoader::load(const GroupId& id) const {
         }
         continue;
       }
+      if (current.error().code == "ClassLoadFailed") return net::fail(current.error());
       if (has_finalizer) group.inactive_members.push_back(*ingress);
       continue;
     }

@@ -66,9 +66,12 @@ class GroupLoader {
   net::Result<std::optional<GroupId>> group_of(const Json& ingress) const;
   // Groups named by the Ingress's finalizers (it may be leaving them).
   std::vector<GroupId> groups_pending_finalization(const Json& ingress) const;
+  // Whether any Ingress outside `group`'s leaving members still holds a group finalizer: the
+  // shared backend security group may only go when none does.
+  bool others_hold_finalizers(const Group& group) const;
 
  private:
-  enum class Classification { NotManaged, Managed, InvalidClass };
+  enum class Classification { NotManaged, Managed, InvalidClass, Failed };
   struct Classified {
     Classification classification = Classification::NotManaged;
     ClassConfig config;

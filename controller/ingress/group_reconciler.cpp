@@ -7,9 +7,9 @@
 namespace albc::ingress {
 
 GroupReconciler::GroupReconciler(const GroupLoader& loader, ModelBuilder& builder, deploy::StackDeployer& deployer,
-                                 k8s::Client& client, k8s::FinalizerManager& finalizers, k8s::EventRecorder& events,
-                                 net::Trace& trace)
-    : loader_(loader), builder_(builder), deployer_(deployer), client_(client), finalizers_(finalizers),
+                                 NetworkResolver& resolver, k8s::Client& client, k8s::FinalizerManager& finalizers,
+                                 k8s::EventRecorder& events, net::Trace& trace)
+    : loader_(loader), builder_(builder), deployer_(deployer), resolver_(resolver), client_(client), finalizers_(finalizers),
       events_(events), trace_(trace) {}
 
 k8s::Outcome GroupReconciler::fail_stage(const Group& group, const char* reason, const char* prefix,
@@ -37,6 +37,13 @@ net::Awaitable<k8s::Outcome> GroupReconciler::reconcile(std::string key) {
                                        {"target_groups", std::to_string(model->stack.target_groups.size())}});
   auto deployed = co_await deployer_.deploy(model->stack);
   if (!deployed) co_return fail_stage(*group, "FailedDeployModel", "Failed deploy model due to ", deployed.error());
+  // The shared backend security group goes with the last group that used it: checked when a
+  // group loses members, so that a steady-state reconcile makes no extra call.
+  if (!group->inactive_members.empty() && !model->uses_backend_security_group && !loader_.others_hold_finalizers(*group)) {
+    if (auto released = co_await resolver_.release_backend_security_group(); !released) {
+      co_return fail_stage(*group, "FailedDeployModel", "Failed deploy model due to ", released.error());
+    }
+  }
   if (!group->members.empty() && model->stack.load_balancer) {
     if (auto written = co_await write_status(*group, *deployed, model->listener_ports); !written) {
       co_return fail_stage(*group, "FailedUpdateStatus", "Failed update status due to ", written.error());

@@ -15,8 +15,8 @@ namespace albc::ingress {
 class GroupReconciler final : public k8s::Reconciler {
  public:
   GroupReconciler(const GroupLoader& loader, ModelBuilder& builder, deploy::StackDeployer& deployer,
-                  k8s::Client& client, k8s::FinalizerManager& finalizers, k8s::EventRecorder& events,
-                  net::Trace& trace);
+                  NetworkResolver& resolver, k8s::Client& client, k8s::FinalizerManager& finalizers,
+                  k8s::EventRecorder& events, net::Trace& trace);
 
   net::Awaitable<k8s::Outcome> reconcile(std::string key) override;
 
@@ -30,6 +30,7 @@ class GroupReconciler final : public k8s::Reconciler {
   const GroupLoader& loader_;
   ModelBuilder& builder_;
   deploy::StackDeployer& deployer_;
+  NetworkResolver& resolver_;
   k8s::Client& client_;
   k8s::FinalizerManager& finalizers_;
   k8s::EventRecorder& events_;

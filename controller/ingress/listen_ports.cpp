@@ -81,7 +81,10 @@ net::Result<std::map<int, ListenPortConfig>> listen_ports_of(const Json& ingress
     prefix_lists = annotations.string_list("security-group-prefix-lists").value_or(std::vector<std::string>());
   }
   ListenPortConfig base;
-  base.cidrs_set = !cidrs.empty() || !prefix_lists.empty();
+  base.cidrs_set = !cidrs.empty();
+  base.prefix_lists_set = !prefix_lists.empty();
+  std::sort(prefix_lists.begin(), prefix_lists.end());
+  prefix_lists.erase(std::unique(prefix_lists.begin(), prefix_lists.end()), prefix_lists.end());
   base.prefix_lists = prefix_lists;
   for (const std::string& cidr : cidrs) {
     if (cidr.find(':') != std::string::npos) {
@@ -114,6 +117,12 @@ net::Result<std::map<int, ListenPortConfig>> listen_ports_of(const Json& ingress
     }
     configs[port] = std::move(config);
   }
+  for (auto& [port, config] : configs) {
+    for (auto* list : {&config.inbound_cidrs_v4, &config.inbound_cidrs_v6}) {
+      std::sort(list->begin(), list->end());
+      list->erase(std::unique(list->begin(), list->end()), list->end());
+    }
+  }
   return configs;
 }
 
@@ -125,6 +134,7 @@ net::Result<ListenPortConfig> merge_listen_port(int port, const std::vector<Merg
   ListenPortConfig merged;
   const MergeInput* protocol_owner = nullptr;
   const MergeInput* cidr_owner = nullptr;
+  const MergeInput* prefix_owner = nullptr;
   const MergeInput* policy_owner = nullptr;
   for (const MergeInput& input : inputs) {
     if (protocol_owner == nullptr) {
@@ -134,20 +144,27 @@ net::Result<ListenPortConfig> merge_listen_port(int port, const std::vector<Merg
       return failure("conflicting protocol, " + protocol_owner->ingress_key + ": " + merged.protocol + " | " +
                      input.ingress_key + ": " + input.config.protocol);
     }
+    // CIDRs and prefix lists each belong to the first Ingress that sets them (sets, sorted).
     if (input.config.cidrs_set) {
       if (cidr_owner == nullptr) {
         cidr_owner = &input;
         merged.inbound_cidrs_v4 = input.config.inbound_cidrs_v4;
         merged.inbound_cidrs_v6 = input.config.inbound_cidrs_v6;
-        merged.prefix_lists = input.config.prefix_lists;
         merged.cidrs_set = true;
       } else if (input.config.inbound_cidrs_v4 != merged.inbound_cidrs_v4 ||
                  input.config.inbound_cidrs_v6 != merged.inbound_cidrs_v6) {
         return failure("conflicting inbound-cidrs, " + cidr_owner->ingress_key + ": " + go_list(merged.inbound_cidrs_v4) + ", " +
                        go_list(merged.inbound_cidrs_v6) + " | " + input.ingress_key + ": " + go_list(input.config.inbound_cidrs_v4) +
                        ", " + go_list(input.config.inbound_cidrs_v6));
+      }
+    }
+    if (input.config.prefix_lists_set) {
+      if (prefix_owner == nullptr) {
+        prefix_owner = &input;
+        merged.prefix_lists = input.config.prefix_lists;
+        merged.prefix_lists_set = true;
       } else if (input.config.prefix_lists != merged.prefix_lists) {
-        return failure("conflicting inbound-prefix-lists, " + cidr_owner->ingress_key + ": " + go_list(merged.prefix_lists) +
+        return failure("conflicting inbound-prefix-lists, " + prefix_owner->ingress_key + ": " + go_list(merged.prefix_lists) +
                        " | " + input.ingress_key + ": " + go_list(input.config.prefix_lists));
       }
     }
@@ -173,7 +190,7 @@ net::Result<ListenPortConfig> merge_listen_port(int port, const std::vector<Merg
       }
     }
   }
-  if (!merged.cidrs_set) {
+  if (!merged.cidrs_set && !merged.prefix_lists_set) {
     merged.inbound_cidrs_v4 = {"0.0.0.0/0"};
     merged.inbound_cidrs_v6 = {"::/0"};
   }

@@ -16,7 +16,8 @@ struct ListenPortConfig {
   std::vector<std::string> inbound_cidrs_v4;
   std::vector<std::string> inbound_cidrs_v6;
   std::vector<std::string> prefix_lists;
-  bool cidrs_set = false;  // the Ingress set inbound-cidrs or prefix lists itself
+  bool cidrs_set = false;         // the Ingress set inbound-cidrs itself
+  bool prefix_lists_set = false;  // ... or security-group-prefix-lists
   std::optional<std::string> ssl_policy;
   std::vector<std::string> certificates;
 };

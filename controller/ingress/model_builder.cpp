@@ -47,7 +47,13 @@ ModelBuilder::ModelBuilder(const k8s::ObjectCache& services, NetworkResolver& re
 
 net::Awaitable<net::Result<BuiltModel>> ModelBuilder::build(Group group) {
   BuildTask task(services_, resolver_, options_, std::move(group));
-  co_return co_await task.run();
+  // Annotation JSON (actions.*, conditions.*) reaches nlohmann's typed accessors; a value of the
+  // wrong type is the user's error, reported as such.
+  try {
+    co_return co_await task.run();
+  } catch (const nlohmann::json::exception& error) {
+    co_return net::fail("InvalidConfiguration", std::string("malformed annotation value: ") + error.what());
+  }
 }
 
 BuildTask::BuildTask(const k8s::ObjectCache& services, NetworkResolver& resolver, const BuilderOptions& options, Group group)
@@ -57,13 +63,22 @@ BuildTask::BuildTask(const k8s::ObjectCache& services, NetworkResolver& resolver
   stack_.id = group_.id.to_string();
 }
 
+std::vector<const Member*> BuildTask::all_members() const {
+  std::vector<const Member*> members;
+  for (const Member& member : group_.members) members.push_back(&member);
+  return members;
+}
+
 net::Result<void> BuildTask::check_deletion_protection() const {
   for (const Json& inactive : group_.inactive_members) {
     if (!inactive["metadata"].contains("deletionTimestamp")) continue;
     const Annotations annotations(inactive["metadata"].value("annotations", Json::object()));
     auto attributes = annotations.string_map("load-balancer-attributes");
     if (!attributes) return net::fail(attributes.error());
-    if (*attributes && (**attributes)["deletion_protection.enabled"] == "true") {
+    if (!*attributes || !(**attributes).contains("deletion_protection.enabled")) continue;
+    auto protected_value = parse_go_bool((**attributes)["deletion_protection.enabled"]);
+    if (!protected_value) return net::fail(protected_value.error());
+    if (*protected_value) {
       return net::fail("DeletionProtection", "deletion_protection is enabled, cannot delete the ingress: " +
                                                  inactive["metadata"].value("name", ""));
     }
@@ -77,7 +92,7 @@ net::Awaitable<net::Result<BuiltModel>> BuildTask::run() {
   if (auto ports = build_listen_ports(); !ports) co_return net::fail(ports.error());
   if (auto lb = co_await build_load_balancer(); !lb) co_return net::fail(lb.error());
   if (auto listeners = build_listeners_and_rules(); !listeners) co_return net::fail(listeners.error());
-  BuiltModel built{stack_, {}};
+  BuiltModel built{stack_, {}, !backend_security_group_id_.empty()};
   for (const auto& [port, config] : ports_) built.listener_ports.push_back(port);
   co_return built;
 }
@@ -85,6 +100,10 @@ net::Awaitable<net::Result<BuiltModel>> BuildTask::run() {
 net::Result<void> BuildTask::build_listen_ports() {
   std::map<int, std::vector<MergeInput>> inputs;
   for (const Member& member : group_.members) {
+    if (auto unsupported = unsupported_annotation(annotations_of(member))) {
+      return net::fail("UnsupportedConfiguration", "ingress: " + member.key() + ": annotation " + std::string(kAnnotationPrefix) +
+                                                       *unsupported + " is not supported by albc yet");
+    }
     auto configs = listen_ports_of(member.ingress, member.class_config.params);
     if (!configs) return net::fail(net::with_context(configs.error(), "ingress: " + member.key()));
     for (auto& [port, config] : *configs) {
@@ -103,28 +122,36 @@ net::Result<void> BuildTask::build_listen_ports() {
 // A group-wide setting all members must agree on: IngressClassParams field, else annotation,
 // else the fallback. Conflicts are reported as the real controller formats them.
 net::Result<std::string> BuildTask::exclusive(const char* annotation, const char* params_field,
-                                              const std::string& fallback, const char* conflict_label) {
+                                              const std::string& fallback, const char* conflict_label, bool as_set) {
   std::set<std::string> values;
   for (const Member& member : group_.members) {
     std::optional<std::string> value = params_string(member, params_field);
     if (!value) value = annotations_of(member).string(annotation);
     if (value) values.insert(*value);
   }
-  if (values.size() > 1) return net::fail("InvalidConfiguration", std::string("conflicting ") + conflict_label + ": " + go_set(values));
+  if (values.size() > 1) {
+    const std::string listed = as_set ? go_set(values) : go_list(std::vector<std::string>(values.begin(), values.end()));
+    return net::fail("InvalidConfiguration", std::string("conflicting ") + conflict_label + ": " + listed);
+  }
   return values.empty() ? fallback : *values.begin();
 }
 
-net::Result<model::Tags> BuildTask::group_tags() const {
+net::Result<model::Tags> BuildTask::ingress_tags(const Member& member) const {
+  auto member_tags = annotations_of(member).string_map("tags");
+  if (!member_tags) return net::fail(net::with_context(member_tags.error(), "ingress: " + member.key()));
+  model::Tags merged = member_tags->value_or(std::map<std::string, std::string>());
+  if (member.class_config.params && member.class_config.params->contains("tags")) {
+    for (const Json& tag : (*member.class_config.params)["tags"]) merged[tag.value("key", "")] = tag.value("value", "");
+  }
+  return merged;
+}
+
+net::Result<model::Tags> BuildTask::group_tags(const std::vector<const Member*>& members) const {
   model::Tags tags;
-  std::map<std::string, std::string> owner;
-  for (const Member& member : group_.members) {
-    auto member_tags = annotations_of(member).string_map("tags");
-    if (!member_tags) return net::fail(net::with_context(member_tags.error(), "ingress: " + member.key()));
-    std::map<std::string, std::string> merged = member_tags->value_or(std::map<std::string, std::string>());
-    if (member.class_config.params && member.class_config.params->contains("tags")) {
-      for (const Json& tag : (*member.class_config.params)["tags"]) merged[tag.value("key", "")] = tag.value("value", "");
-    }
-    for (const auto& [key, value] : merged) {
+  for (const Member* member : members) {
+    auto merged = ingress_tags(*member);
+    if (!merged) return net::fail(merged.error());
+    for (const auto& [key, value] : *merged) {
       if (tags.contains(key) && tags[key] != value) {
         return net::fail("InvalidConfiguration", "conflicting tag " + key + ": " + tags[key] + " | " + value);
       }
@@ -141,7 +168,7 @@ net::Awaitable<net::Result<void>> BuildTask::build_load_balancer() {
   if (!scheme) co_return net::fail(scheme.error());
   if (*scheme != "internal" && *scheme != "internet-facing") co_return net::fail("InvalidConfiguration", "unknown scheme: " + *scheme);
   scheme_ = spec.scheme = *scheme;
-  auto ip_type = exclusive("ip-address-type", "ipAddressType", "ipv4", "IPAddressType");
+  auto ip_type = exclusive("ip-address-type", "ipAddressType", "ipv4", "IPAddressType", false);
   if (!ip_type) co_return net::fail(ip_type.error());
   if (*ip_type != "ipv4" && *ip_type != "dualstack" && *ip_type != "dualstack-without-public-ipv4") {
     co_return net::fail("InvalidConfiguration", "unknown IPAddressType: " + *ip_type);
@@ -198,7 +225,7 @@ net::Awaitable<net::Result<void>> BuildTask::build_load_balancer() {
     }
   }
   spec.attributes = attributes;
-  auto tags = group_tags();
+  auto tags = group_tags(all_members());
   if (!tags) co_return net::fail(tags.error());
   spec.tags = *tags;
   stack_.load_balancer = spec;
@@ -252,7 +279,7 @@ net::Awaitable<net::Result<void>> BuildTask::build_security_groups(model::LoadBa
     }
     for (const std::string& list : config.prefix_lists) managed.ingress.push_back({"tcp", port, port, "", "", list});
   }
-  auto tags = group_tags();
+  auto tags = group_tags(all_members());
   if (!tags) co_return net::fail(tags.error());
   managed.tags = *tags;
   stack_.managed_security_group = managed;

@@ -28,6 +28,7 @@ struct BuilderOptions {
 struct BuiltModel {
   model::Stack stack;
   std::vector<int> listener_ports;  // sorted; the Ingress status lists them
+  bool uses_backend_security_group = false;
 };
 
 // Ingress group → Stack, as the real controller's model builder does it: listen ports merged

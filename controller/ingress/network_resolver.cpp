@@ -22,8 +22,9 @@ std::string name_tag(const std::map<std::string, std::string>& tags) {
 
 }  // namespace
 
-AwsNetworkResolver::AwsNetworkResolver(aws::Ec2& ec2, aws::Elbv2& elbv2, net::Trace& trace, ResolverOptions options)
-    : ec2_(ec2), elbv2_(elbv2), trace_(trace), options_(std::move(options)),
+AwsNetworkResolver::AwsNetworkResolver(aws::Ec2& ec2, aws::Elbv2& elbv2, net::Clock& clock, net::Trace& trace,
+                                       ResolverOptions options)
+    : ec2_(ec2), elbv2_(elbv2), clock_(clock), trace_(trace), options_(std::move(options)),
       backend_security_group_id_(options_.backend_security_group_id) {}
 
 net::Awaitable<net::Result<std::vector<std::string>>> AwsNetworkResolver::resolve_subnets(std::vector<std::string> ids_or_names) {
@@ -184,7 +185,16 @@ net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>> AwsNetworkResolver
 }
 
 net::Awaitable<net::Result<std::string>> AwsNetworkResolver::backend_security_group() {
+  while (resolving_) co_await resolved_.wait();
   if (!backend_security_group_id_.empty()) co_return backend_security_group_id_;
+  resolving_ = true;
+  struct Done {
+    AwsNetworkResolver& resolver;
+    ~Done() {
+      resolver.resolving_ = false;
+      resolver.resolved_.notify_all();
+    }
+  } done{*this};
   std::vector<aws::Filter> filters = {{"vpc-id", {options_.vpc_id}},
                                       {"tag:" + std::string(deploy::kClusterTag), {options_.cluster_name}},
                                       {"tag:" + std::string(deploy::kBackendSecurityGroupResourceTag),
@@ -205,6 +215,33 @@ net::Awaitable<net::Result<std::string>> AwsNetworkResolver::backend_security_gr
   backend_security_group_id_ = *created;
   trace_.event("deploy.backend_security_group.created", {{"name", name}, {"id", *created}});
   co_return backend_security_group_id_;
+}
+
+net::Awaitable<net::Result<void>> AwsNetworkResolver::release_backend_security_group() {
+  if (!options_.backend_security_group_id.empty()) co_return net::Result<void>();  // the user's: never deleted
+  while (resolving_) co_await resolved_.wait();
+  std::vector<aws::Filter> filters = {{"vpc-id", {options_.vpc_id}},
+                                      {"tag:" + std::string(deploy::kClusterTag), {options_.cluster_name}},
+                                      {"tag:" + std::string(deploy::kBackendSecurityGroupResourceTag),
+                                       {std::string(deploy::kBackendSecurityGroupResourceValue)}}};
+  auto existing = co_await ec2_.describe_security_groups({}, filters);
+  if (!existing) co_return net::fail(existing.error());
+  for (const aws::SecurityGroup& group : *existing) {
+    trace_.event("deploy.backend_security_group.deleting", {{"id", group.id}});
+    const auto deadline = clock_.now() + options_.release_timeout;
+    while (true) {
+      auto deleted = co_await ec2_.delete_security_group(group.id);
+      if (deleted || deleted.error().code == "InvalidGroup.NotFound") break;
+      // Network interfaces of a load balancer deleted a moment ago may still hold it.
+      if (deleted.error().code != "DependencyViolation" || clock_.now() >= deadline) {
+        co_return net::fail(net::with_context(deleted.error(), "failed to delete securityGroup"));
+      }
+      co_await clock_.sleep_for(options_.retry_interval);
+    }
+    trace_.event("deploy.backend_security_group.deleted", {{"id", group.id}});
+  }
+  backend_security_group_id_.clear();
+  co_return net::Result<void>();
 }
 
 }  // namespace albc::ingress

@@ -54,13 +54,7 @@ net::Awaitable<k8s::Outcome> BindingReconciler::reconcile(std::string key) {
       co_return k8s::Outcome::backoff("FailedAddFinalizer", added.error().describe());
     }
   }
-  const std::string target_type = binding.value("spec", Json::object()).value("targetType", "");
-  if (target_type != "ip") {
-    const std::string message = "albc registers ip targets only; targetType " + target_type + " is not supported yet";
-    events_.warning(binding, "FailedReconcile", "Failed reconcile due to " + message);
-    co_return k8s::Outcome::backoff("FailedReconcile", message);
-  }
-  auto registered = co_await register_ip_targets(binding);
+  auto registered = co_await register_targets(binding);
   if (!registered) {
     events_.warning(binding, "FailedReconcile", "Failed reconcile due to " + registered.error().describe());
     co_return k8s::Outcome::backoff("FailedReconcile", registered.error().describe());
@@ -76,18 +70,36 @@ net::Awaitable<k8s::Outcome> BindingReconciler::reconcile(std::string key) {
   co_return k8s::Outcome::forget("SuccessfullyReconciled");
 }
 
-net::Awaitable<net::Result<bool>> BindingReconciler::register_ip_targets(const Json& binding) {
+net::Result<std::vector<TargetEndpoint>> BindingReconciler::endpoints_of(const Json& binding) const {
   const std::string ns = binding["metadata"].value("namespace", "");
   const Json spec = binding.value("spec", Json::object());
-  const std::string arn = spec.value("targetGroupARN", "");
   const Json service_ref = spec.value("serviceRef", Json::object());
-  auto endpoints = resolve_pod_endpoints(caches_.services, caches_.endpoint_slices, caches_.pods, ns,
-                                         service_ref.value("name", ""), service_ref.value("port", Json()));
+  const std::string target_type = spec.value("targetType", "");
+  if (target_type == "ip") {
+    return resolve_pod_endpoints(caches_.services, caches_.endpoint_slices, caches_.pods, ns, service_ref.value("name", ""),
+                                 service_ref.value("port", Json()));
+  }
+  if (target_type == "instance") {
+    return resolve_node_endpoints(caches_.services, caches_.nodes, ns, service_ref.value("name", ""),
+                                  service_ref.value("port", Json()), spec.value("nodeSelector", Json::object()));
+  }
+  return net::fail("InvalidBackend", "unknown targetType " + target_type);
+}
+
+net::Awaitable<net::Result<bool>> BindingReconciler::register_targets(const Json& binding) {
+  const std::string ns = binding["metadata"].value("namespace", "");
+  const std::string key = ns + "/" + binding["metadata"].value("name", "");
+  const Json spec = binding.value("spec", Json::object());
+  const std::string arn = spec.value("targetGroupARN", "");
+  const bool ip_targets = spec.value("targetType", "") == "ip";
+  auto endpoints = endpoints_of(binding);
   if (!endpoints) {
-    // The backend is gone: not an error, but no target may stay registered.
+    if (endpoints.error().code != "BackendNotFound") co_return net::fail(endpoints.error());
+    // The backend is gone: not an error, but no target may stay registered, and the checkpoint
+    // goes too, so that the backend's return is noticed.
     events_.warning(binding, "BackendNotFound", "backend not found: " + endpoints.error().describe());
-    auto cleaned = co_await deregister_all(binding);
-    if (!cleaned) co_return net::fail(cleaned.error());
+    if (auto cleaned = co_await deregister_all(binding); !cleaned) co_return net::fail(cleaned.error());
+    if (auto cleared = co_await write_checkpoint(binding, ""); !cleared) co_return net::fail(cleared.error());
     co_return true;
   }
   const std::string checkpoint = checkpoint_of(*endpoints, spec);
@@ -96,7 +108,7 @@ net::Awaitable<net::Result<bool>> BindingReconciler::register_ip_targets(const J
   auto targets = co_await elbv2_.describe_target_health(arn);
   if (!targets) co_return net::fail(targets.error());
   std::set<std::string> wanted;
-  for (const PodEndpoint& endpoint : *endpoints) wanted.insert(endpoint.ip + ":" + std::to_string(endpoint.port));
+  for (const TargetEndpoint& endpoint : *endpoints) wanted.insert(endpoint.id + ":" + std::to_string(endpoint.port));
   std::set<std::string> registered;
   std::vector<aws::TargetRegistration> stale;
   for (const aws::TargetDescription& target : *targets) {
@@ -105,27 +117,29 @@ net::Awaitable<net::Result<bool>> BindingReconciler::register_ip_targets(const J
     if (!wanted.contains(key_of(target))) stale.push_back({target.id, target.port, ""});
   }
   std::vector<aws::TargetRegistration> fresh;
-  for (const PodEndpoint& endpoint : *endpoints) {
-    if (registered.contains(endpoint.ip + ":" + std::to_string(endpoint.port))) continue;
-    const auto address = net::parse_ipv4(endpoint.ip);
-    const bool in_vpc = address && std::any_of(vpc_cidrs_.begin(), vpc_cidrs_.end(),
-                                               [&](const net::Ipv4Cidr& cidr) { return cidr.contains(*address); });
-    fresh.push_back({endpoint.ip, endpoint.port, in_vpc ? "" : "all"});
+  for (const TargetEndpoint& endpoint : *endpoints) {
+    if (registered.contains(endpoint.id + ":" + std::to_string(endpoint.port))) continue;
+    std::string zone;
+    if (ip_targets) {
+      const auto address = net::parse_ipv4(endpoint.id);
+      const bool in_vpc = address && std::any_of(vpc_cidrs_.begin(), vpc_cidrs_.end(),
+                                                 [&](const net::Ipv4Cidr& cidr) { return cidr.contains(*address); });
+      if (!in_vpc) zone = "all";
+    }
+    fresh.push_back({endpoint.id, endpoint.port, zone});
   }
   if (!stale.empty() || !fresh.empty()) {
     // Cleared first, so that a crash half-way forces a full pass next time.
     if (auto cleared = co_await write_checkpoint(binding, ""); !cleared) co_return net::fail(cleared.error());
   }
   if (!stale.empty()) {
-    trace_.event("tgb.targets.deregistering", {{"binding", ns + "/" + binding["metadata"].value("name", "")},
-                                               {"count", std::to_string(stale.size())}});
+    trace_.event("tgb.targets.deregistering", {{"binding", key}, {"count", std::to_string(stale.size())}});
     if (auto done = co_await elbv2_.deregister_targets(arn, stale); !done) co_return net::fail(done.error());
   }
   if (!fresh.empty()) {
     std::string listed;
     for (const auto& target : fresh) listed += (listed.empty() ? "" : ",") + target.id + ":" + std::to_string(target.port);
-    trace_.event("tgb.targets.registering", {{"binding", ns + "/" + binding["metadata"].value("name", "")},
-                                             {"targets", listed}});
+    trace_.event("tgb.targets.registering", {{"binding", key}, {"targets", listed}});
     if (auto done = co_await elbv2_.register_targets(arn, fresh); !done) co_return net::fail(done.error());
   }
   if (auto saved = co_await write_checkpoint(binding, checkpoint); !saved) co_return net::fail(saved.error());

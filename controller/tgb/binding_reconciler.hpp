@@ -9,6 +9,7 @@
 #include "controller/k8s/event_recorder.hpp"
 #include "controller/k8s/finalizers.hpp"
 #include "controller/net/cidr.hpp"
+#include "controller/tgb/endpoints.hpp"
 
 namespace albc::tgb {
 
@@ -23,11 +24,12 @@ struct BindingCaches {
   const k8s::ObjectCache& services;
   const k8s::ObjectCache& endpoint_slices;
   const k8s::ObjectCache& pods;
+  const k8s::ObjectCache& nodes;
 };
 
-// Keeps a target group's registered targets equal to the ready pods behind a
-// TargetGroupBinding's Service port (ip targets), and deregisters them all when the binding is
-// deleted, before its finalizer goes.
+// Keeps a target group's registered targets equal to what is behind a TargetGroupBinding's
+// Service port: the ready pods (ip targets) or the nodes (instance targets, on the node port);
+// deregisters them all when the binding is deleted, before its finalizer goes.
 class BindingReconciler final : public k8s::Reconciler {
  public:
   BindingReconciler(BindingCaches caches, aws::Elbv2& elbv2, k8s::Client& client, k8s::FinalizerManager& finalizers,
@@ -37,8 +39,9 @@ class BindingReconciler final : public k8s::Reconciler {
   net::Awaitable<k8s::Outcome> reconcile(std::string key) override;
 
  private:
+  net::Result<std::vector<TargetEndpoint>> endpoints_of(const Json& binding) const;
   // True when it changed something, false when the checkpoint says nothing changed.
-  net::Awaitable<net::Result<bool>> register_ip_targets(const Json& binding);
+  net::Awaitable<net::Result<bool>> register_targets(const Json& binding);
   net::Awaitable<net::Result<void>> deregister_all(const Json& binding);
   net::Awaitable<net::Result<void>> write_checkpoint(const Json& binding, std::string checkpoint);
   net::Awaitable<net::Result<void>> write_observed_generation(const Json& binding);

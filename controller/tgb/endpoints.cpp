@@ -22,26 +22,86 @@ std::string sha256_raw(std::string_view data) {
   return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
 }
 
-}  // namespace
-
-net::Result<std::vector<PodEndpoint>> resolve_pod_endpoints(const k8s::ObjectCache& services,
-                                                            const k8s::ObjectCache& endpoint_slices,
-                                                            const k8s::ObjectCache& pods, const std::string& ns,
-                                                            const std::string& service_name, const Json& service_port) {
+// The Service and its port named by a binding, or why the backend is gone.
+net::Result<std::pair<Json, Json>> service_port_of(const k8s::ObjectCache& services, const std::string& ns,
+                                                   const std::string& service_name, const Json& service_port) {
   const Json* service = services.get(ns, service_name);
   if (service == nullptr) return net::fail("BackendNotFound", "services \"" + service_name + "\" not found");
-  const Json* port = nullptr;
   const Json ports = (*service)["spec"].value("ports", Json::array());
   for (const Json& candidate : ports) {
-    if (service_port.is_string() && candidate.value("name", "") == service_port.get<std::string>()) port = &candidate;
-    if (service_port.is_number_integer() && candidate.value("port", 0) == service_port.get<long long>()) port = &candidate;
+    const bool by_name = service_port.is_string() && candidate.value("name", "") == service_port.get<std::string>();
+    const bool by_number = service_port.is_number_integer() && candidate.value("port", 0) == service_port.get<long long>();
+    if (by_name || by_number) return std::make_pair(*service, candidate);
   }
-  if (port == nullptr) {
-    return net::fail("BackendNotFound", "unable to find service port " + (service_port.is_string() ? service_port.get<std::string>() : service_port.dump()) +
-                                            " on service " + ns + "/" + service_name);
+  return net::fail("BackendNotFound", "unable to find service port " +
+                                          (service_port.is_string() ? service_port.get<std::string>() : service_port.dump()) +
+                                          " on service " + ns + "/" + service_name);
+}
+
+bool node_condition(const Json& node, const char* type, const char* status) {
+  for (const Json& condition : node.value("status", Json::object()).value("conditions", Json::array())) {
+    if (condition.value("type", "") == type) return condition.value("status", "") == status;
   }
-  const std::string port_name = port->value("name", "");
-  std::vector<PodEndpoint> endpoints;
+  return false;
+}
+
+// May a load balancer send traffic to this node (the real controller's default node filter)?
+bool carries_traffic(const Json& node, const Json& node_selector) {
+  const Json labels = node["metadata"].value("labels", Json::object());
+  for (const char* excluded : {"node-role.kubernetes.io/master", "node.kubernetes.io/exclude-from-external-load-balancers",
+                               "alpha.service-controller.kubernetes.io/exclude-balancer"}) {
+    if (labels.contains(excluded)) return false;
+  }
+  if (labels.value("eks.amazonaws.com/compute-type", "") == "fargate") return false;
+  for (const Json& taint : node.value("spec", Json::object()).value("taints", Json::array())) {
+    const std::string key = taint.value("key", "");
+    if (key == "ToBeDeletedByClusterAutoscaler" || key == "karpenter.sh/disrupted") return false;
+  }
+  const Json match = node_selector.value("matchLabels", Json::object());
+  for (auto it = match.begin(); it != match.end(); ++it) {
+    if (!labels.contains(it.key()) || labels[it.key()] != *it) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+net::Result<std::vector<TargetEndpoint>> resolve_node_endpoints(const k8s::ObjectCache& services,
+                                                                const k8s::ObjectCache& nodes, const std::string& ns,
+                                                                const std::string& service_name, const Json& service_port,
+                                                                const Json& node_selector) {
+  auto found = service_port_of(services, ns, service_name, service_port);
+  if (!found) return net::fail(found.error());
+  const auto& [service, port] = *found;
+  const std::string type = service["spec"].value("type", "ClusterIP");
+  if (type != "NodePort" && type != "LoadBalancer") {
+    return net::fail("InvalidBackend", "service type must be either 'NodePort' or 'LoadBalancer': " + ns + "/" + service_name);
+  }
+  const int node_port = port.value("nodePort", 0);
+  std::vector<TargetEndpoint> ready;
+  std::vector<TargetEndpoint> unknown;
+  for (const Json* node : nodes.list()) {
+    if (!carries_traffic(*node, node_selector)) continue;
+    const std::string provider = node->value("spec", Json::object()).value("providerID", "");
+    const std::string instance = provider.substr(provider.rfind('/') + 1);
+    if (!instance.starts_with("i-")) continue;
+    TargetEndpoint endpoint{instance, node_port, creation_millis(*node)};
+    if (node_condition(*node, "Ready", "True")) ready.push_back(endpoint);
+    else if (node_condition(*node, "Ready", "Unknown")) unknown.push_back(endpoint);
+  }
+  std::vector<TargetEndpoint>& chosen = ready.empty() ? unknown : ready;  // fail open, as upstream
+  std::sort(chosen.begin(), chosen.end(), [](const TargetEndpoint& a, const TargetEndpoint& b) { return a.id < b.id; });
+  return chosen;
+}
+
+net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(const k8s::ObjectCache& services,
+                                                               const k8s::ObjectCache& endpoint_slices,
+                                                               const k8s::ObjectCache& pods, const std::string& ns,
+                                                               const std::string& service_name, const Json& service_port) {
+  auto found = service_port_of(services, ns, service_name, service_port);
+  if (!found) return net::fail(found.error());
+  const std::string port_name = found->second.value("name", "");
+  std::vector<TargetEndpoint> endpoints;
   for (const Json* slice : endpoint_slices.list(ns)) {
     const Json labels = (*slice)["metadata"].value("labels", Json::object());
     if (labels.value("kubernetes.io/service-name", "") != service_name) continue;
@@ -59,23 +119,23 @@ net::Result<std::vector<PodEndpoint>> resolve_pod_endpoints(const k8s::ObjectCac
         if (addresses.empty()) continue;
         const Json* pod = pods.get(target.value("namespace", ns), target.value("name", ""));
         if (pod == nullptr) continue;  // not in the cache yet: a later event brings it
-        endpoints.push_back({addresses[0].get<std::string>(), target_port, target.value("name", ""), creation_millis(*pod)});
+        endpoints.push_back({addresses[0].get<std::string>(), target_port, creation_millis(*pod)});
       }
     }
   }
-  std::sort(endpoints.begin(), endpoints.end(), [](const PodEndpoint& a, const PodEndpoint& b) {
-    return std::tie(a.ip, a.port) < std::tie(b.ip, b.port);
+  std::sort(endpoints.begin(), endpoints.end(), [](const TargetEndpoint& a, const TargetEndpoint& b) {
+    return std::tie(a.id, a.port) < std::tie(b.id, b.port);
   });
   endpoints.erase(std::unique(endpoints.begin(), endpoints.end(),
-                              [](const PodEndpoint& a, const PodEndpoint& b) { return a.ip == b.ip && a.port == b.port; }),
+                              [](const TargetEndpoint& a, const TargetEndpoint& b) { return a.id == b.id && a.port == b.port; }),
                   endpoints.end());
   return endpoints;
 }
 
-std::string checkpoint_of(const std::vector<PodEndpoint>& endpoints, const Json& spec) {
+std::string checkpoint_of(const std::vector<TargetEndpoint>& endpoints, const Json& spec) {
   std::vector<std::string> entries;
-  for (const PodEndpoint& endpoint : endpoints) {
-    entries.push_back(endpoint.ip + ":" + std::to_string(endpoint.port) + ":" + std::to_string(endpoint.pod_created_millis));
+  for (const TargetEndpoint& endpoint : endpoints) {
+    entries.push_back(endpoint.id + ":" + std::to_string(endpoint.port) + ":" + std::to_string(endpoint.created_millis));
   }
   std::sort(entries.begin(), entries.end());
   std::string joined;

@@ -10,25 +10,32 @@ namespace albc::tgb {
 
 using Json = nlohmann::json;
 
-// A pod that should be a target: its IP, the port the Service port maps to on it, and when it
+// Something that should be a target: a pod (id = its IP, port = the container port the Service
+// port maps to) or a node (id = its instance ID, port = the Service's node port), and when it
 // was created (part of the checkpoint).
-struct PodEndpoint {
-  std::string ip;
+struct TargetEndpoint {
+  std::string id;
   int port = 0;
-  std::string pod_name;
-  long long pod_created_millis = 0;
-  bool operator==(const PodEndpoint&) const = default;
+  long long created_millis = 0;
+  bool operator==(const TargetEndpoint&) const = default;
 };
 
 // The ready pod endpoints behind a Service port (by name or number), read from the
 // EndpointSlices labelled kubernetes.io/service-name and the pods they point at.
 // An error says the backend is gone: Service or port missing.
-net::Result<std::vector<PodEndpoint>> resolve_pod_endpoints(const k8s::ObjectCache& services,
+net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(const k8s::ObjectCache& services,
                                                             const k8s::ObjectCache& endpoint_slices,
                                                             const k8s::ObjectCache& pods, const std::string& ns,
                                                             const std::string& service_name, const Json& service_port);
 
-// base64url(sha256(sorted "ip:port:millis" joined by ",")) + "/" + base64url(sha256(spec JSON)).
-std::string checkpoint_of(const std::vector<PodEndpoint>& endpoints, const Json& spec);
+// The nodes behind a NodePort or LoadBalancer Service port (instance targets): ready nodes that
+// may carry load-balancer traffic and match the binding's node selector.
+net::Result<std::vector<TargetEndpoint>> resolve_node_endpoints(const k8s::ObjectCache& services,
+                                                                const k8s::ObjectCache& nodes, const std::string& ns,
+                                                                const std::string& service_name, const Json& service_port,
+                                                                const Json& node_selector);
+
+// base64url(sha256(sorted "id:port:millis" joined by ",")) + "/" + base64url(sha256(spec JSON)).
+std::string checkpoint_of(const std::vector<TargetEndpoint>& endpoints, const Json& spec);
 
 }  // namespace albc::tgb

@@ -17,7 +17,7 @@ bool Elbv2Api::knows(std::string_view action) const {
   static const std::vector<std::string_view> kActions = {
       "CreateLoadBalancer", "DescribeLoadBalancers", "DeleteLoadBalancer",
       "DescribeLoadBalancerAttributes", "ModifyLoadBalancerAttributes", "SetSecurityGroups",
-      "SetSubnets", "CreateListener", "DescribeListeners", "ModifyListener", "DeleteListener",
+      "SetSubnets", "SetIpAddressType", "CreateListener", "DescribeListeners", "ModifyListener", "DeleteListener",
       "DescribeListenerAttributes", "ModifyListenerAttributes", "DescribeListenerCertificates",
       "AddListenerCertificates", "RemoveListenerCertificates", "CreateRule", "DescribeRules",
       "ModifyRule", "DeleteRule", "SetRulePriorities", "CreateTargetGroup",
@@ -36,6 +36,7 @@ Outcome Elbv2Api::handle(std::string_view action, const Params& params) {
   if (action == "ModifyLoadBalancerAttributes") return modify_load_balancer_attributes(params);
   if (action == "SetSecurityGroups") return set_security_groups(params);
   if (action == "SetSubnets") return set_subnets(params);
+  if (action == "SetIpAddressType") return set_ip_address_type(params);
   if (action == "CreateListener") return create_listener(params);
   if (action == "DescribeListeners") return describe_listeners(params);
   if (action == "ModifyListener") return modify_listener(params);

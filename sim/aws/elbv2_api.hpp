@@ -56,6 +56,7 @@ class Elbv2Api {
   Outcome modify_load_balancer_attributes(const Params& params);
   Outcome set_security_groups(const Params& params);
   Outcome set_subnets(const Params& params);
+  Outcome set_ip_address_type(const Params& params);
   Json render_load_balancer(const LoadBalancer& load_balancer) const;
   net::Result<std::vector<std::string>, AwsError> resolve_subnets(const Params& params,
                                                                   std::string& vpc_id) const;

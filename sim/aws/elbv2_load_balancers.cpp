@@ -59,6 +59,18 @@ std::optional<AwsError> check_load_balancer_name(const std::string& name) {
   return std::nullopt;
 }
 
+// The fake's subnets have no IPv6 blocks, so dual-stack is refused as AWS refuses it for such
+// subnets.
+std::optional<AwsError> check_ip_address_type(const std::string& type) {
+  if (type != "ipv4" && type != "dualstack" && type != "dualstack-without-public-ipv4") {
+    return validation_error("1 validation error detected: Value '" + type + "' at 'ipAddressType' failed to satisfy constraint: Member must satisfy enum value set: [ipv4, dualstack, dualstack-without-public-ipv4]");
+  }
+  if (type != "ipv4") {
+    return AwsError{400, "InvalidConfigurationRequest", "You must specify subnets with an associated IPv6 CIDR block."};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string Elbv2Api::load_balancer_state(const LoadBalancer& load_balancer) const {
@@ -141,9 +153,7 @@ Outcome Elbv2Api::create_load_balancer(const Params& params) {
     return net::fail(validation_error("1 validation error detected: Value '" + scheme + "' at 'scheme' failed to satisfy constraint: Member must satisfy enum value set: [internet-facing, internal]"));
   }
   const std::string ip_address_type = params.value_or("IpAddressType", "ipv4");
-  if (ip_address_type != "ipv4" && ip_address_type != "dualstack" && ip_address_type != "dualstack-without-public-ipv4") {
-    return net::fail(validation_error("1 validation error detected: Value '" + ip_address_type + "' at 'ipAddressType' failed to satisfy constraint: Member must satisfy enum value set: [ipv4, dualstack, dualstack-without-public-ipv4]"));
-  }
+  if (auto invalid = check_ip_address_type(ip_address_type)) return net::fail(*invalid);
   std::string vpc_id;
   auto subnets = resolve_subnets(params, vpc_id);
   if (!subnets) return net::fail(subnets.error());
@@ -267,6 +277,18 @@ Outcome Elbv2Api::set_security_groups(const Params& params) {
   if (!groups) return net::fail(groups.error());
   found->second.security_group_ids = *groups;
   return Json{{"SecurityGroupIds", *groups}};
+}
+
+Outcome Elbv2Api::set_ip_address_type(const Params& params) {
+  auto arn = params.required("LoadBalancerArn");
+  if (!arn) return net::fail(arn.error());
+  auto type = params.required("IpAddressType");
+  if (!type) return net::fail(type.error());
+  auto found = state_.load_balancers.find(*arn);
+  if (found == state_.load_balancers.end()) return net::fail(resource_not_found(*arn));
+  if (auto invalid = check_ip_address_type(*type)) return net::fail(*invalid);
+  found->second.ip_address_type = *type;
+  return Json{{"IpAddressType", *type}};
 }
 
 Outcome Elbv2Api::set_subnets(const Params& params) {

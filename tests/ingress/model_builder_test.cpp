@@ -31,6 +31,7 @@ class FixedResolver final : public NetworkResolver {
     co_return std::optional<aws::LoadBalancer>();
   }
   net::Awaitable<net::Result<std::string>> backend_security_group() override { co_return std::string("sg-backend"); }
+  net::Awaitable<net::Result<void>> release_backend_security_group() override { co_return net::Result<void>(); }
   int discoveries = 0;
 };
 
