@@ -58,7 +58,13 @@ net::Response AwsServer::answer(const std::string& service, const std::string& a
                     "Result><ResponseMetadata><RequestId>" + request_id +
                     "</RequestId></ResponseMetadata></" + action + "Response>";
   }
+  OperationCount& count = by_operation_[(service == "ec2" ? "ec2 " : "elbv2 ") + action];
+  ++count.calls;
+  if (call.status >= 300) ++count.errors;
+  ++calls_total_;
+  if (call.mutating()) ++mutating_total_;
   calls_.push_back(std::move(call));
+  while (calls_.size() > options_.calls_kept_max) calls_.pop_front();
   return response;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ struct AwsServerOptions {
   // wrongly is caught here; an unknown key is InvalidClientTokenId.
   std::map<std::string, std::string> credentials = {{"testing", "testing"}};
   Elbv2Options elbv2;
+  std::size_t calls_kept_max = 10'000;
 };
 
 // One call as the fake saw it.
@@ -44,7 +46,15 @@ class AwsServer final : public http::Handler {
   Elbv2Api& elbv2() { return elbv2_; }
   const Elbv2Api& elbv2() const { return elbv2_; }
   Ec2Api& ec2() { return ec2_; }
-  const std::vector<AwsCall>& calls() const { return calls_; }
+  // The most recent calls (at most calls_kept_max) and the count of every call by operation.
+  const std::deque<AwsCall>& recent_calls() const { return calls_; }
+  struct OperationCount {
+    std::size_t calls = 0;
+    std::size_t errors = 0;
+  };
+  const std::map<std::string, OperationCount>& calls_by_operation() const { return by_operation_; }
+  std::size_t calls_total() const { return calls_total_; }
+  std::size_t mutating_calls_total() const { return mutating_total_; }
   const AwsServerOptions& options() const { return options_; }
 
  private:
@@ -56,7 +66,10 @@ class AwsServer final : public http::Handler {
   AwsState state_;
   Elbv2Api elbv2_;
   Ec2Api ec2_;
-  std::vector<AwsCall> calls_;
+  std::deque<AwsCall> calls_;
+  std::map<std::string, OperationCount> by_operation_;  // "elbv2 CreateRule"
+  std::size_t calls_total_ = 0;
+  std::size_t mutating_total_ = 0;
 };
 
 }  // namespace albc::sim::aws

@@ -123,6 +123,8 @@ struct TargetGroup {
   std::map<std::string, std::string> attributes;
   Tags tags;
   std::vector<Target> targets;
+  // Since when a listener or rule of a load balancer forwards to it (health checks run).
+  std::optional<net::Clock::time_point> in_use_since;
 };
 
 // One account in one region: what the fake ELBv2 and EC2 endpoints share.

@@ -12,20 +12,29 @@ struct Filter {
   std::vector<std::string> values;
 };
 
-// EC2 filter values may hold * and ? wildcards.
+// EC2 filter values may hold * and ? wildcards. Greedy with one backtrack point: linear in
+// practice, never recursive.
 bool glob_match(std::string_view pattern, std::string_view text) {
-  if (pattern.empty()) return text.empty();
-  if (pattern.front() == '*') {
-    for (std::size_t i = 0; i <= text.size(); ++i) {
-      if (glob_match(pattern.substr(1), text.substr(i))) return true;
+  std::size_t p = 0;
+  std::size_t t = 0;
+  std::size_t star = std::string_view::npos;
+  std::size_t resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
     }
-    return false;
   }
-  if (text.empty()) return false;
-  if (pattern.front() == '?' || pattern.front() == text.front()) {
-    return glob_match(pattern.substr(1), text.substr(1));
-  }
-  return false;
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
 }
 
 bool any_matches(const std::vector<std::string>& patterns, const std::string& value) {
@@ -397,7 +406,7 @@ Outcome Ec2Api::change_ingress(const Params& params, bool authorize) {
     SecurityGroupRule base;
     base.protocol = permission.value("IpProtocol", "");
     if (base.protocol == "all") base.protocol = "-1";
-    if (base.protocol != "-1") {
+    if (base.protocol != "-1" && base.protocol != "icmp" && base.protocol != "icmpv6") {
       try {
         base.from_port = std::stoi(permission.value("FromPort", "-1"));
         base.to_port = std::stoi(permission.value("ToPort", "-1"));
@@ -466,12 +475,17 @@ Outcome Ec2Api::create_tags(const Params& params) {
       return net::fail(AwsError{400, "InvalidID", "The ID '" + id + "' is not valid"});
     }
   }
+  // All or nothing: every resource is checked before any is tagged.
+  for (const std::string& id : resources) {
+    Tags merged = *tags_of(id);
+    for (const Json& tag : params.list("Tag")) merged[tag.value("Key", "")] = tag.value("Value", "");
+    if (merged.size() > 50) {
+      return net::fail(AwsError{400, "TagLimitExceeded", "The maximum number of Tags for a resource has been reached."});
+    }
+  }
   for (const std::string& id : resources) {
     Tags& tags = *tags_of(id);
     for (const Json& tag : params.list("Tag")) tags[tag.value("Key", "")] = tag.value("Value", "");
-    if (tags.size() > 50) {
-      return net::fail(AwsError{400, "TagLimitExceeded", "The maximum number of Tags for a resource has been reached."});
-    }
   }
   return Json{{"return", "true"}};
 }

@@ -79,7 +79,11 @@ class Elbv2Api {
   Outcome set_rule_priorities(const Params& params);
   Json render_listener(const Listener& listener) const;
   Json render_rule(const Rule& rule) const;
-  net::Result<Json, AwsError> normalize_actions(const Json& actions, const std::string& vpc_id) const;
+  net::Result<Json, AwsError> normalize_actions(const Json& actions, const std::string& vpc_id,
+                                                const std::string& load_balancer_arn) const;
+  void mark_in_use(const Json& actions);
+  // Target groups nothing forwards to any more start over when next attached.
+  void forget_unused();
   net::Result<Json, AwsError> normalize_conditions(const Json& conditions) const;
   std::size_t rule_count(const std::string& load_balancer_arn) const;
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "sim/aws/elbv2_api.hpp"
@@ -13,6 +14,23 @@ const std::map<std::string, std::string>& default_listener_attributes() {
       {"routing.http.response.strict_transport_security.header_value", ""},
       {"routing.http.response.x_frame_options.header_value", ""}};
   return kDefaults;
+}
+
+// Parameter names become XML element names when described: only plain names are kept.
+std::optional<AwsError> check_element_names(const Json& node, const std::string& where) {
+  if (node.is_object()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const std::string& key = it.key();
+      const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](unsigned char c) { return std::isalnum(c); });
+      if (!plain) return validation_error("Unknown parameter '" + key + "' in " + where);
+      if (auto invalid = check_element_names(*it, where)) return invalid;
+    }
+  } else if (node.is_array()) {
+    for (const Json& element : node) {
+      if (auto invalid = check_element_names(element, where)) return invalid;
+    }
+  }
+  return std::nullopt;
 }
 
 bool terminal(const std::string& type) {
@@ -37,8 +55,9 @@ std::size_t condition_value_count(const Json& conditions) {
 
 }  // namespace
 
-net::Result<Json, AwsError> Elbv2Api::normalize_actions(const Json& actions,
-                                                        const std::string& vpc_id) const {
+net::Result<Json, AwsError> Elbv2Api::normalize_actions(const Json& actions, const std::string& vpc_id,
+                                                        const std::string& load_balancer_arn) const {
+  if (auto invalid = check_element_names(actions, "actions")) return net::fail(*invalid);
   if (!actions.is_array() || actions.empty()) {
     return net::fail(validation_error("1 validation error detected: Value null at 'actions' failed to satisfy constraint: Member must not be null"));
   }
@@ -78,6 +97,11 @@ net::Result<Json, AwsError> Elbv2Api::normalize_actions(const Json& actions,
         }
         if (found->second.protocol != "HTTP" && found->second.protocol != "HTTPS") {
           return net::fail(AwsError{400, "IncompatibleProtocols", "The protocol of target group '" + arn + "' is not supported by an Application Load Balancer"});
+        }
+        const auto users = state_.load_balancers_using(arn);
+        if (!users.empty() && std::find(users.begin(), users.end(), load_balancer_arn) == users.end()) {
+          return net::fail(AwsError{400, "TargetGroupAssociationLimit",
+                                    "The following target groups cannot be associated with more than one load balancer: " + arn});
         }
         if (!group.contains("Weight")) group["Weight"] = "1";
         target_groups.push_back(group);
@@ -137,6 +161,7 @@ net::Result<Json, AwsError> Elbv2Api::normalize_actions(const Json& actions,
 }
 
 net::Result<Json, AwsError> Elbv2Api::normalize_conditions(const Json& conditions) const {
+  if (auto invalid = check_element_names(conditions, "conditions")) return net::fail(*invalid);
   Json normalized = Json::array();
   for (Json condition : conditions) {
     const std::string field = condition.value("Field", "");
@@ -163,9 +188,22 @@ net::Result<Json, AwsError> Elbv2Api::normalize_conditions(const Json& condition
     normalized.push_back(condition);
   }
   if (condition_value_count(normalized) > options_.quotas.condition_values_per_rule_max) {
-    return net::fail(AwsError{400, "TooManyConditionValues", "A rule can only have '5' condition values"});
+    return net::fail(validation_error("A rule can only have '5' condition values"));
   }
   return normalized;
+}
+
+void Elbv2Api::forget_unused() {
+  for (auto& [arn, group] : state_.target_groups) {
+    if (group.in_use_since && state_.load_balancers_using(arn).empty()) group.in_use_since.reset();
+  }
+}
+
+void Elbv2Api::mark_in_use(const Json& actions) {
+  for (const std::string& arn : forwarded_target_groups(actions)) {
+    auto found = state_.target_groups.find(arn);
+    if (found != state_.target_groups.end() && !found->second.in_use_since) found->second.in_use_since = clock_.now();
+  }
 }
 
 std::size_t Elbv2Api::rule_count(const std::string& load_balancer_arn) const {
@@ -211,7 +249,7 @@ Outcome Elbv2Api::create_listener(const Params& params) {
   if (protocol == "HTTPS" && certificates.empty()) {
     return net::fail(validation_error("A certificate must be specified for HTTPS listeners"));
   }
-  auto actions = normalize_actions(params.list("DefaultActions"), load_balancer->second.vpc_id);
+  auto actions = normalize_actions(params.list("DefaultActions"), load_balancer->second.vpc_id, *load_balancer_arn);
   if (!actions) return net::fail(actions.error());
   auto tags = parse_tags(params.list("Tags"), options_.quotas.tags_per_resource_max);
   if (!tags) return net::fail(tags.error());
@@ -241,6 +279,7 @@ Outcome Elbv2Api::create_listener(const Params& params) {
   listener.attributes = default_listener_attributes();
   listener.tags = *tags;
   state_.listeners[listener.arn] = listener;
+  mark_in_use(listener.default_actions);
   return Json{{"Listeners", Json::array({render_listener(listener)})}};
 }
 
@@ -278,10 +317,15 @@ Outcome Elbv2Api::modify_listener(const Params& params) {
     }
     updated.port = **port;
   }
-  if (auto protocol = params.optional("Protocol")) updated.protocol = *protocol;
+  if (auto protocol = params.optional("Protocol")) {
+    if (*protocol != "HTTP" && *protocol != "HTTPS") {
+      return net::fail(AwsError{400, "UnsupportedProtocol", "Protocol '" + *protocol + "' is not supported by an Application Load Balancer"});
+    }
+    updated.protocol = *protocol;
+  }
   if (!params.list("DefaultActions").empty()) {
     auto actions = normalize_actions(params.list("DefaultActions"),
-                                     state_.load_balancers.at(updated.load_balancer_arn).vpc_id);
+                                     state_.load_balancers.at(updated.load_balancer_arn).vpc_id, updated.load_balancer_arn);
     if (!actions) return net::fail(actions.error());
     updated.default_actions = *actions;
   }
@@ -297,6 +341,7 @@ Outcome Elbv2Api::modify_listener(const Params& params) {
     updated.ssl_policy = "ELBSecurityPolicy-2016-08";
   }
   found->second = updated;
+  mark_in_use(updated.default_actions);
   return Json{{"Listeners", Json::array({render_listener(updated)})}};
 }
 
@@ -306,6 +351,7 @@ Outcome Elbv2Api::delete_listener(const Params& params) {
   if (!state_.listeners.contains(*arn)) return net::fail(resource_not_found(*arn));
   std::erase_if(state_.rules, [&](const auto& entry) { return entry.second.listener_arn == *arn; });
   state_.listeners.erase(*arn);
+  forget_unused();
   return Json::object();
 }
 
@@ -366,6 +412,10 @@ Outcome Elbv2Api::change_listener_certificates(const Params& params, bool add) {
       }
       certificates.push_back({{"CertificateArn", certificate_arn}});
     }
+    if (!add && existing == certificates.end() && !certificates.empty() &&
+        certificates[0].value("CertificateArn", "") == certificate_arn) {
+      return net::fail(AwsError{400, "OperationNotPermitted", "The default certificate '" + certificate_arn + "' cannot be removed"});
+    }
     if (!add && existing != certificates.end()) certificates.erase(existing);
   }
   return add ? Json{{"Certificates", params.list("Certificates")}} : Json::object();
@@ -383,7 +433,7 @@ Outcome Elbv2Api::create_rule(const Params& params) {
   auto conditions = normalize_conditions(params.list("Conditions"));
   if (!conditions) return net::fail(conditions.error());
   if (conditions->empty()) return net::fail(validation_error("A rule must have at least one condition"));
-  auto actions = normalize_actions(params.list("Actions"), load_balancer.vpc_id);
+  auto actions = normalize_actions(params.list("Actions"), load_balancer.vpc_id, load_balancer.arn);
   if (!actions) return net::fail(actions.error());
   auto tags = parse_tags(params.list("Tags"), options_.quotas.tags_per_resource_max);
   if (!tags) return net::fail(tags.error());
@@ -404,6 +454,7 @@ Outcome Elbv2Api::create_rule(const Params& params) {
   rule.actions = *actions;
   rule.tags = *tags;
   state_.rules[rule.arn] = rule;
+  mark_in_use(rule.actions);
   return Json{{"Rules", Json::array({render_rule(rule)})}};
 }
 
@@ -413,8 +464,20 @@ Outcome Elbv2Api::describe_rules(const Params& params) {
   if (!arns.empty()) {
     for (const std::string& arn : arns) {
       auto found = state_.rules.find(arn);
-      if (found == state_.rules.end()) return net::fail(resource_not_found(arn));
-      items.push_back(render_rule(found->second));
+      if (found != state_.rules.end()) {
+        items.push_back(render_rule(found->second));
+        continue;
+      }
+      const Listener* owner = nullptr;
+      for (const auto& [listener_arn, listener] : state_.listeners) {
+        if (listener.default_rule_arn == arn) owner = &listener;
+      }
+      if (owner == nullptr) return net::fail(resource_not_found(arn));
+      Rule default_rule;
+      default_rule.arn = arn;
+      default_rule.is_default = true;
+      default_rule.actions = owner->default_actions;
+      items.push_back(render_rule(default_rule));
     }
   } else {
     auto listener_arn = params.required("ListenerArn");
@@ -452,11 +515,12 @@ Outcome Elbv2Api::modify_rule(const Params& params) {
   if (!params.list("Actions").empty()) {
     const Listener& listener = state_.listeners.at(updated.listener_arn);
     auto actions = normalize_actions(params.list("Actions"),
-                                     state_.load_balancers.at(listener.load_balancer_arn).vpc_id);
+                                     state_.load_balancers.at(listener.load_balancer_arn).vpc_id, listener.load_balancer_arn);
     if (!actions) return net::fail(actions.error());
     updated.actions = *actions;
   }
   found->second = updated;
+  mark_in_use(updated.actions);
   return Json{{"Rules", Json::array({render_rule(updated)})}};
 }
 
@@ -472,6 +536,7 @@ Outcome Elbv2Api::delete_rule(const Params& params) {
     return net::fail(resource_not_found(*arn));
   }
   state_.rules.erase(*arn);
+  forget_unused();
   return Json::object();
 }
 
@@ -481,6 +546,11 @@ Outcome Elbv2Api::set_rule_priorities(const Params& params) {
   std::map<std::string, int> wanted;
   for (const Json& change : changes) {
     const std::string arn = change.value("RuleArn", "");
+    for (const auto& [listener_arn, listener] : state_.listeners) {
+      if (listener.default_rule_arn == arn) {
+        return net::fail(AwsError{400, "OperationNotPermitted", "Default rule '" + arn + "' cannot have its priority changed"});
+      }
+    }
     if (!state_.rules.contains(arn)) return net::fail(resource_not_found(arn));
     int priority = 0;
     try {
@@ -490,6 +560,11 @@ Outcome Elbv2Api::set_rule_priorities(const Params& params) {
     }
     if (priority < 1 || priority > 50000) {
       return net::fail(validation_error("Priority must be an integer between 1 and 50000"));
+    }
+    for (const auto& [other, other_priority] : wanted) {
+      if (other_priority == priority && state_.rules.at(other).listener_arn == state_.rules.at(arn).listener_arn) {
+        return net::fail(validation_error("Priority '" + std::to_string(priority) + "' is specified more than once"));
+      }
     }
     wanted[arn] = priority;
   }

@@ -239,6 +239,7 @@ Outcome Elbv2Api::delete_load_balancer(const Params& params) {
     state_.listeners.erase(listener_arn);
   }
   state_.load_balancers.erase(found);
+  forget_unused();
   return Json::object();
 }
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 #include "controller/net/cidr.hpp"
@@ -25,6 +26,32 @@ std::map<std::string, std::string> default_target_group_attributes(const std::st
       {"target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage", "off"}};
   (void)target_type;
   return attributes;
+}
+
+std::optional<AwsError> check_target_group_attribute(const std::string& key, const std::string& value) {
+  struct Range {
+    const char* key;
+    long long minimum;
+    long long maximum;
+  };
+  static const Range kRanges[] = {{"deregistration_delay.timeout_seconds", 0, 3600},
+                                  {"slow_start.duration_seconds", 0, 900},
+                                  {"stickiness.lb_cookie.duration_seconds", 1, 604800},
+                                  {"stickiness.app_cookie.duration_seconds", 1, 604800}};
+  for (const Range& range : kRanges) {
+    if (key != range.key) continue;
+    long long number = -1;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (error != std::errc() || end != value.data() + value.size() || number < range.minimum || number > range.maximum) {
+      return AwsError{400, "InvalidConfigurationRequest", "'" + value + "' must be an integer between " +
+                                                              std::to_string(range.minimum) + " and " + std::to_string(range.maximum) +
+                                                              " for target group attribute '" + key + "'"};
+    }
+  }
+  if ((key == "stickiness.enabled") && value != "true" && value != "false") {
+    return AwsError{400, "InvalidConfigurationRequest", "'" + value + "' must be true or false for target group attribute '" + key + "'"};
+  }
+  return std::nullopt;
 }
 
 std::optional<AwsError> check_target_group_name(const std::string& name) {
@@ -274,9 +301,11 @@ Outcome Elbv2Api::modify_target_group_attributes(const Params& params) {
   if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
   const auto known = default_target_group_attributes(found->second.target_type);
   for (const Json& change : params.list("Attributes")) {
-    if (!known.contains(change.value("Key", ""))) {
-      return net::fail(AwsError{400, "InvalidConfigurationRequest", "Target group attribute key '" + change.value("Key", "") + "' is not recognized"});
+    const std::string key = change.value("Key", "");
+    if (!known.contains(key)) {
+      return net::fail(AwsError{400, "InvalidConfigurationRequest", "Target group attribute key '" + key + "' is not recognized"});
     }
+    if (auto invalid = check_target_group_attribute(key, change.value("Value", ""))) return net::fail(*invalid);
   }
   for (const Json& change : params.list("Attributes")) found->second.attributes[change.value("Key", "")] = change.value("Value", "");
   return describe_target_group_attributes(params);
@@ -309,7 +338,8 @@ Outcome Elbv2Api::register_targets(const Params& params) {
       const auto address = net::parse_ipv4(target.id);
       if (!address) return net::fail(AwsError{400, "InvalidTarget", "The IP address '" + target.id + "' is not a valid IPv4 address"});
       if (target.availability_zone != "all" && (!vpc_cidr || !vpc_cidr->contains(*address))) {
-        return net::fail(AwsError{400, "InvalidTarget", "The IP address '" + target.id + "' is not within the range of the VPC '" + group.vpc_id + "'; specify AvailabilityZone 'all' for IP addresses outside the VPC"});
+        return net::fail(validation_error("The IP address '" + target.id + "' is outside the VPC '" + group.vpc_id +
+                                          "', you must specify an Availability Zone of 'all'"));
       }
       if (target.availability_zone.empty()) {
         for (const auto& [id, subnet] : state_.subnets) {
@@ -387,8 +417,11 @@ Json Elbv2Api::target_health(const TargetGroup& group, const Target& target) con
     health = {{"State", "unavailable"}, {"Reason", "Target.HealthCheckDisabled"},
               {"Description", "Health checks are disabled"}};
   } else {
+    // Health checks start when the target is registered and its group receives traffic,
+    // whichever is later; the target is healthy after HealthyThresholdCount passing checks.
     const auto checks = std::chrono::seconds(group.health_check_interval_seconds) * group.healthy_threshold_count;
-    if (clock_.now() - target.registered_at < checks) {
+    const auto started = std::max(target.registered_at, group.in_use_since.value_or(target.registered_at));
+    if (clock_.now() - started < checks) {
       health = {{"State", "initial"}, {"Reason", "Elb.RegistrationInProgress"},
                 {"Description", "Target registration is in progress"}};
     } else {

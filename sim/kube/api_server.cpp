@@ -1,5 +1,7 @@
 #include "sim/kube/api_server.hpp"
 
+#include <charconv>
+
 #include "controller/net/url.hpp"
 #include "sim/kube/discovery.hpp"
 #include "sim/kube/table.hpp"
@@ -151,6 +153,8 @@ net::Response ApiServer::handle(const net::Request& request) {
     return status_response(StatusError{
         400, "BadRequest",
         std::string("the request could not be decoded: ") + error.what()});
+  } catch (const std::exception& error) {
+    return status_response(StatusError{500, "InternalError", std::string("Internal error occurred: ") + error.what()});
   }
 }
 
@@ -209,21 +213,25 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
   if (!query) return status_response(bad_request("malformed query: " + query.error().message));
   const ResourceType& type = *route.type;
   if (request.method == "GET" || request.method == "HEAD") return handle_get(request, route, *query);
+  const std::string dry_run_value = query->value_or("dryRun", "");
+  if (!dry_run_value.empty() && dry_run_value != "All") {
+    return status_response(bad_request("dryRun: unsupported value \"" + dry_run_value + "\": supported values: \"All\""));
+  }
+  const WriteOptions write{dry_run_value == "All", false};
   if (request.method == "DELETE") {
     if (route.name.empty()) return status_response(method_not_allowed("deletecollection is not supported by albc's API server"));
+    if (route.subresource != Subresource::None) return status_response(method_not_allowed("the status subresource cannot be deleted"));
     DeleteOptions options;
     if (!request.body.empty()) {
       const Json body = Json::parse(request.body, nullptr, false);
-      if (body.is_discarded()) return status_response(bad_request("the DeleteOptions body is not valid JSON"));
-      if (body.contains("preconditions")) {
-        const Json& preconditions = body["preconditions"];
-        if (preconditions.contains("uid")) options.precondition_uid = preconditions["uid"].get<std::string>();
-        if (preconditions.contains("resourceVersion")) {
-          options.precondition_resource_version = preconditions["resourceVersion"].get<std::string>();
-        }
+      if (body.is_discarded() || !body.is_object()) return status_response(bad_request("the DeleteOptions body is not valid JSON"));
+      const Json preconditions = body.value("preconditions", Json::object());
+      if (preconditions.contains("uid") && preconditions["uid"].is_string()) options.precondition_uid = preconditions["uid"].get<std::string>();
+      if (preconditions.contains("resourceVersion") && preconditions["resourceVersion"].is_string()) {
+        options.precondition_resource_version = preconditions["resourceVersion"].get<std::string>();
       }
     }
-    auto removed = store_.remove(type, route.ns, route.name, options);
+    auto removed = store_.remove(type, route.ns, route.name, options, write);
     return removed ? json_response(200, *removed) : status_response(removed.error());
   }
   const std::string content_type = request.headers.value_or("Content-Type", "application/json");
@@ -236,31 +244,21 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
   if (body.is_discarded()) {
     return status_response(bad_request("the request body is not valid JSON"));
   }
-  const bool dry_run = query->value_or("dryRun", "") == "All";
   if (request.method == "POST") {
     if (!route.name.empty()) return status_response(method_not_allowed("POST is not allowed on a named " + type.singular));
-    if (dry_run) {
-      auto existing = store_.get(type, route.ns, body["metadata"].value("name", ""));
-      if (existing) return status_response(already_exists(type, body["metadata"].value("name", "")));
-      return json_response(201, body);
-    }
-    auto created = store_.create(type, route.ns, body);
+    auto created = store_.create(type, route.ns, body, write);
     return created ? json_response(201, *created) : status_response(created.error());
   }
   if (route.name.empty()) return status_response(method_not_allowed(request.method + " needs an object name"));
-  if (dry_run) {
-    auto live = store_.get(type, route.ns, route.name);
-    return live ? json_response(200, *live) : status_response(live.error());
-  }
   if (request.method == "PUT") {
-    auto updated = store_.update(type, route.ns, route.name, body, route.subresource);
+    auto updated = store_.update(type, route.ns, route.name, body, route.subresource, write);
     return updated ? json_response(200, *updated) : status_response(updated.error());
   }
   if (request.method == "PATCH") {
     auto patch_type = patch_type_of(request.headers.value_or("Content-Type", ""));
     if (!patch_type) return status_response(patch_type.error());
     const bool existed = store_.get(type, route.ns, route.name).has_value();
-    auto patched = store_.patch(type, route.ns, route.name, body, *patch_type, route.subresource);
+    auto patched = store_.patch(type, route.ns, route.name, body, *patch_type, route.subresource, write);
     if (!patched) return status_response(patched.error());
     return json_response(existed ? 200 : 201, *patched);
   }
@@ -310,11 +308,12 @@ net::Response ApiServer::handle_watch(const net::Request& request, const Route& 
   }
   const std::string resource_version = query.value_or("resourceVersion", "");
   if (!resource_version.empty()) {
-    try {
-      options.resource_version = std::stoull(resource_version);
-    } catch (const std::exception&) {
+    std::uint64_t parsed = 0;
+    auto [end, error] = std::from_chars(resource_version.data(), resource_version.data() + resource_version.size(), parsed);
+    if (error != std::errc() || end != resource_version.data() + resource_version.size()) {
       return status_response(bad_request("resourceVersion: invalid value \"" + resource_version + "\""));
     }
+    options.resource_version = parsed;
     if (*options.resource_version > store_.revision()) {
       return status_response(StatusError{504, "Timeout", "Too large resource version: " + resource_version + ", current: " + std::to_string(store_.revision()), Json{{"causes", Json::array({{{"reason", "ResourceVersionTooLarge"}, {"message", "Too large resource version"}}})}}});
     }
@@ -329,11 +328,13 @@ net::Response ApiServer::handle_watch(const net::Request& request, const Route& 
   }
   options.timeout = options_.watch_timeout_default;
   if (query.has("timeoutSeconds")) {
-    try {
-      options.timeout = std::chrono::seconds(std::stoll(query.value_or("timeoutSeconds", "0")));
-    } catch (const std::exception&) {
-      return status_response(bad_request("timeoutSeconds: not an integer"));
+    long long seconds = 0;
+    const std::string text = query.value_or("timeoutSeconds", "0");
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (error != std::errc() || end != text.data() + text.size() || seconds < 0) {
+      return status_response(bad_request("timeoutSeconds: not a non-negative integer"));
     }
+    if (seconds > 0) options.timeout = std::chrono::seconds(seconds);  // 0: the server's default
   }
   EventRenderer renderer;
   const bool table = wants_table(request.headers.value_or("Accept", ""));

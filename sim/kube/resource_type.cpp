@@ -44,6 +44,23 @@ ResourceRegistry ResourceRegistry::standard() {
         {"ARN", "string", ".spec.targetGroupARN", 1, "The AWS TargetGroup's Amazon Resource Name"},
         {"NAME", "string", ".spec.targetGroupName", 2, "The AWS TargetGroup's Name"},
         {"AGE", "date", ".metadata.creationTimestamp", 0, ""}}});
+  // v1alpha1 is served too (storage is v1beta1; the versions differ only in apiVersion).
+  add({"elbv2.k8s.aws",
+       "v1alpha1",
+       "targetgroupbindings",
+       "targetgroupbinding",
+       "TargetGroupBinding",
+       true,
+       true,
+       true,
+       {},
+       {},
+       {{"SERVICE-NAME", "string", ".spec.serviceRef.name", 0, "The Kubernetes Service's name"},
+        {"SERVICE-PORT", "string", ".spec.serviceRef.port", 0, "The Kubernetes Service's port"},
+        {"TARGET-TYPE", "string", ".spec.targetType", 0, "The AWS TargetGroup's TargetType"},
+        {"ARN", "string", ".spec.targetGroupARN", 1, "The AWS TargetGroup's Amazon Resource Name"},
+        {"NAME", "string", ".spec.targetGroupName", 2, "The AWS TargetGroup's Name"},
+        {"AGE", "date", ".metadata.creationTimestamp", 0, ""}}});
   add({"elbv2.k8s.aws",
        "v1beta1",
        "ingressclassparams",

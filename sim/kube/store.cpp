@@ -1,6 +1,7 @@
 #include "sim/kube/store.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "controller/net/digest.hpp"
 #include "sim/kube/admission.hpp"
@@ -236,7 +237,9 @@ net::Result<Json, StatusError> Store::get(const ResourceType& type, const std::s
   if (all == nullptr) return net::fail(not_found(type, name));
   auto found = all->find(object_key(type, ns, name));
   if (found == all->end()) return net::fail(not_found(type, name));
-  return found->second;
+  Json object = found->second;
+  object["apiVersion"] = type.api_version();  // served versions differ only in name
+  return object;
 }
 
 net::Result<Json, StatusError> Store::list(const ResourceType& type, const std::string& ns,
@@ -245,9 +248,12 @@ net::Result<Json, StatusError> Store::list(const ResourceType& type, const std::
   if (!options.continue_token.empty()) {
     // Our continue tokens are the next key, hex-encoded: opaque to clients, cheap to check.
     const std::string& token = options.continue_token;
-    if (token.size() % 2 != 0) return net::fail(bad_request("invalid continue token"));
+    if (token.size() % 2 != 0) return net::fail(bad_request("continue key is not valid: " + token));
     for (std::size_t i = 0; i < token.size(); i += 2) {
-      start_key += static_cast<char>(std::stoi(token.substr(i, 2), nullptr, 16));
+      unsigned value = 0;
+      auto [end, error] = std::from_chars(token.data() + i, token.data() + i + 2, value, 16);
+      if (error != std::errc() || end != token.data() + i + 2) return net::fail(bad_request("continue key is not valid: " + token));
+      start_key += static_cast<char>(value);
     }
   }
   Json items = Json::array();
@@ -265,6 +271,7 @@ net::Result<Json, StatusError> Store::list(const ResourceType& type, const std::
         continue;
       }
       items.push_back(object);
+      items.back()["apiVersion"] = type.api_version();
     }
   }
   Json list = {{"apiVersion", type.api_version()},
@@ -371,7 +378,8 @@ net::Result<Json, StatusError> Store::update(const ResourceType& type, const std
 
 net::Result<Json, StatusError> Store::patch(const ResourceType& type, const std::string& ns,
                                             const std::string& name, const Json& patch_body,
-                                            PatchType patch_type, Subresource subresource) {
+                                            PatchType patch_type, Subresource subresource,
+                                            WriteOptions options) {
   if (patch_type == PatchType::Strategic && type.custom) {
     return net::fail(unsupported_media_type(
         "the body of the request was in an unknown format - accepted media types include: "
@@ -384,7 +392,9 @@ net::Result<Json, StatusError> Store::patch(const ResourceType& type, const std:
   if (found == all.end()) {
     if (patch_type == PatchType::Apply && subresource == Subresource::None) {
       Json object = patch_body;
-      return create(type, ns, std::move(object));
+      if (!object.is_object()) return net::fail(bad_request("an apply patch must be a JSON object"));
+      object["metadata"]["name"] = name;  // the URL names the object
+      return create(type, ns, std::move(object), options);
     }
     return net::fail(not_found(type, name));
   }
@@ -401,7 +411,7 @@ net::Result<Json, StatusError> Store::patch(const ResourceType& type, const std:
   }
   auto patched = apply_patch(found->second, patch_body, patch_type);
   if (!patched) return net::fail(patched.error());
-  return commit_update(type, key, std::move(*patched), subresource);
+  return commit_update(type, key, std::move(*patched), subresource, options.dry_run);
 }
 
 void Store::erase_object(const ResourceType& type, const std::string& key) {
@@ -429,7 +439,7 @@ void Store::finish_namespace_if_empty(const std::string& ns) {
 
 net::Result<Json, StatusError> Store::remove(const ResourceType& type, const std::string& ns,
                                              const std::string& name,
-                                             const DeleteOptions& options) {
+                                             const DeleteOptions& options, WriteOptions write) {
   const std::string key = object_key(type, ns, name);
   Objects& all = objects(type);
   auto found = all.find(key);
@@ -448,6 +458,7 @@ net::Result<Json, StatusError> Store::remove(const ResourceType& type, const std
                                               live["metadata"].value("resourceVersion", "")));
   }
   if (being_deleted(live)) return live;  // a second DELETE is a no-op
+  if (write.dry_run) return live;
   const bool is_namespace = type.kind == "Namespace" && type.group.empty();
   if (has_finalizers(live) || is_namespace) {
     Json deferred = live;

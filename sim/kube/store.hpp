@@ -81,11 +81,13 @@ class Store {
                                         Subresource subresource, WriteOptions options = {});
   net::Result<Json, StatusError> patch(const ResourceType& type, const std::string& ns,
                                        const std::string& name, const Json& patch,
-                                       PatchType patch_type, Subresource subresource);
+                                       PatchType patch_type, Subresource subresource,
+                                       WriteOptions options = {});
   // Returns the object (deferred by finalizers, or a kind that returns deleted objects) or a
   // Success Status.
   net::Result<Json, StatusError> remove(const ResourceType& type, const std::string& ns,
-                                        const std::string& name, const DeleteOptions& options);
+                                        const std::string& name, const DeleteOptions& options,
+                                        WriteOptions write = {});
 
   std::uint64_t revision() const { return revision_; }
   std::uint64_t oldest_history_revision() const;

@@ -9,19 +9,33 @@ Watch::Watch(Store& store, net::Clock& clock, const ResourceType& type, WatchOpt
   store_.attach(this);
   timeout_timer_ = clock_.call_after(options_.timeout, [this] {
     timeout_timer_ = 0;
-    if (options_.allow_bookmarks) {
-      queue("BOOKMARK", Json{{"apiVersion", type_.api_version()},
-                             {"kind", type_.kind},
-                             {"metadata", {{"resourceVersion", std::to_string(store_.revision())},
-                                           {"creationTimestamp", nullptr}}}});
-    }
+    if (options_.allow_bookmarks) queue_bookmark(false);
     close();
   });
+  arm_bookmark_timer();
 }
 
 Watch::~Watch() {
   if (timeout_timer_ != 0) clock_.cancel(timeout_timer_);
+  if (bookmark_timer_ != 0) clock_.cancel(bookmark_timer_);
   store_.detach(this);
+}
+
+// Bookmarks about once a minute keep a quiet watcher's resourceVersion fresh, so that it can
+// resume without a 410 after other kinds have filled the history.
+void Watch::arm_bookmark_timer() {
+  if (!options_.allow_bookmarks || closed_) return;
+  bookmark_timer_ = clock_.call_after(options_.bookmark_interval, [this] {
+    bookmark_timer_ = 0;
+    queue_bookmark(false);
+    arm_bookmark_timer();
+  });
+}
+
+void Watch::queue_bookmark(bool initial_events_end) {
+  Json metadata = {{"resourceVersion", std::to_string(store_.revision())}, {"creationTimestamp", nullptr}};
+  if (initial_events_end) metadata["annotations"] = {{"k8s.io/initial-events-end", "true"}};
+  queue("BOOKMARK", Json{{"apiVersion", type_.api_version()}, {"kind", type_.kind}, {"metadata", metadata}}, initial_events_end);
 }
 
 bool Watch::matches(const Json& object) const {
@@ -33,14 +47,27 @@ bool Watch::matches(const Json& object) const {
   return !options_.fields || options_.fields->matches(object);
 }
 
-void Watch::queue(std::string_view type, const Json& object) {
+void Watch::queue(std::string_view type, const Json& object, bool initial) {
   if (closed_) return;
-  if (pending_.size() >= options_.pending_events_max) {
+  if (!initial && pending_.size() >= options_.pending_events_max) {
     close();  // a slow consumer is cut off, as the real watch cache does
     return;
   }
-  const bool renders = renderer_ && type != "ERROR" && type != "BOOKMARK";
-  Json event = {{"type", type}, {"object", renders ? renderer_(object, first_event_) : object}};
+  Json shown = object;
+  if (shown.is_object() && type != "ERROR") shown["apiVersion"] = type_.api_version();  // served versions differ only in name
+  if (renderer_ && type != "ERROR" && type != "BOOKMARK") {
+    try {
+      shown = renderer_(object, first_event_);
+    } catch (const std::exception& error) {
+      // This watcher cannot show the object; it alone ends, the write stands.
+      pending_.push_back(Json{{"type", "ERROR"},
+                              {"object", StatusError{500, "InternalError", std::string("cannot render the object: ") + error.what()}.to_json()}}
+                             .dump() + "\n");
+      close();
+      return;
+    }
+  }
+  Json event = {{"type", type}, {"object", shown}};
   first_event_ = false;
   pending_.push_back(event.dump() + "\n");
   ready_.notify_all();
@@ -55,46 +82,46 @@ bool Watch::start() {
   const std::uint64_t from = options_.resource_version.value_or(0);
   if (from == 0 || options_.send_initial_events) {
     for (const Json& object : store_.snapshot(type_, options_.ns)) {
-      if (matches(object)) queue("ADDED", object);
+      if (matches(object)) queue("ADDED", object, true);
     }
-    if (options_.send_initial_events) {
-      queue("BOOKMARK", Json{{"apiVersion", type_.api_version()},
-                             {"kind", type_.kind},
-                             {"metadata",
-                              {{"resourceVersion", std::to_string(store_.revision())},
-                               {"creationTimestamp", nullptr},
-                               {"annotations", {{"k8s.io/initial-events-end", "true"}}}}}});
-    }
+    if (options_.send_initial_events) queue_bookmark(true);
     return true;
   }
   if (from + 1 < store_.oldest_history_revision()) {
     queue("ERROR", StatusError{410, "Expired",
                                "too old resource version: " + std::to_string(from) + " (" +
                                    std::to_string(store_.oldest_history_revision()) + ")"}
-                       .to_json());
+                       .to_json(), true);
     close();
     return false;
   }
-  for (const Change& change : store_.history_after(type_, from)) offer(change);
+  for (const Change& change : store_.history_after(type_, from)) offer(change, true);
   return true;
 }
 
-void Watch::offer(const Change& change) {
+void Watch::offer(const Change& change) { offer(change, false); }
+
+void Watch::offer(const Change& change, bool initial) {
   if (closed_ || change.resource->storage_key() != type_.storage_key()) return;
   const bool now_matches = matches(change.object);
   const bool matched_before = !change.previous.is_null() && matches(change.previous);
   switch (change.type) {
     case ChangeType::Added:
-      if (now_matches) queue("ADDED", change.object);
+      if (now_matches) queue("ADDED", change.object, initial);
       break;
     case ChangeType::Modified:
-      // Selector transitions look like creation and deletion to this watcher.
-      if (now_matches && matched_before) queue("MODIFIED", change.object);
-      if (now_matches && !matched_before) queue("ADDED", change.object);
-      if (!now_matches && matched_before) queue("DELETED", change.object);
+      // Selector transitions look like creation and deletion to this watcher; a DELETED shows
+      // the object as the watcher last matched it, at the new resourceVersion.
+      if (now_matches && matched_before) queue("MODIFIED", change.object, initial);
+      if (now_matches && !matched_before) queue("ADDED", change.object, initial);
+      if (!now_matches && matched_before) {
+        Json last = change.previous;
+        last["metadata"]["resourceVersion"] = change.object["metadata"]["resourceVersion"];
+        queue("DELETED", last, initial);
+      }
       break;
     case ChangeType::Deleted:
-      if (now_matches || matched_before) queue("DELETED", change.object);
+      if (now_matches || matched_before) queue("DELETED", change.object, initial);
       break;
   }
 }

@@ -22,6 +22,7 @@ struct WatchOptions {
   bool allow_bookmarks = false;
   std::chrono::seconds timeout{1800};
   std::size_t pending_events_max = 10'000;  // a slower watcher is closed; the client re-watches
+  std::chrono::seconds bookmark_interval{60};
 };
 
 // How events are written on the wire: the object as is, or (kubectl get -w) a Table row.
@@ -39,12 +40,16 @@ class Watch final : public net::BodyStream {
   // requested resourceVersion is older than the kept history (an ERROR 410 event is queued).
   bool start();
   void offer(const Change& change);
+  void offer(const Change& change, bool initial);
   net::Awaitable<net::Result<std::optional<std::string>>> next() override;
   bool closed() const { return closed_; }
 
  private:
   bool matches(const Json& object) const;
-  void queue(std::string_view type, const Json& object);
+  // Initial events (the snapshot, replayed history) do not count against the cap.
+  void queue(std::string_view type, const Json& object, bool initial = false);
+  void queue_bookmark(bool initial_events_end);
+  void arm_bookmark_timer();
   void close();
 
   Store& store_;
@@ -55,6 +60,7 @@ class Watch final : public net::BodyStream {
   std::deque<std::string> pending_;
   net::Signal ready_;
   net::Clock::TimerId timeout_timer_ = 0;
+  net::Clock::TimerId bookmark_timer_ = 0;
   bool closed_ = false;
   bool first_event_ = true;
 };

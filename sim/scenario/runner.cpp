@@ -209,16 +209,11 @@ void Run::report(const RunResult& result) {
   out_ << "   virtual time:  " << net::format_elapsed(world_.clock().elapsed()) << "\n";
   out_ << "   reconciles:    " << (controller_ ? controller_->reconciles() : 0) << "\n";
   out_ << "   kube requests: " << world_.kube_transport().requests_sent() << "\n";
-  std::map<std::string, std::pair<std::size_t, std::size_t>> by_operation;
-  for (const aws::AwsCall& call : world_.aws().calls()) {
-    auto& [count, errors] = by_operation[(call.service == "ec2" ? "ec2 " : "elbv2 ") + call.action];
-    ++count;
-    if (call.status >= 300) ++errors;
-  }
-  out_ << "   AWS calls:     " << world_.aws().calls().size() << " by operation:\n";
-  for (const auto& [operation, counts] : by_operation) {
-    out_ << "     " << operation << std::string(operation.size() < 40 ? 40 - operation.size() : 1, ' ') << counts.first;
-    if (counts.second > 0) out_ << "  (" << counts.second << " errors)";
+  out_ << "   AWS calls:     " << world_.aws().calls_total() << " (" << world_.aws().mutating_calls_total()
+       << " mutating) by operation:\n";
+  for (const auto& [operation, counts] : world_.aws().calls_by_operation()) {
+    out_ << "     " << operation << std::string(operation.size() < 40 ? 40 - operation.size() : 1, ' ') << counts.calls;
+    if (counts.errors > 0) out_ << "  (" << counts.errors << " errors)";
     out_ << "\n";
   }
 }
