@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Real clients against `albc serve`: kubectl applies the seed's manifests to the fake API server,
+# the controller builds the ALB in the fake AWS, and the aws CLI describes it; then kubectl
+# deletes the Ingress and everything goes. Usage: serve_clients.sh ALBC_BINARY SOURCE_DIR
+set -euo pipefail
+albc="$1"
+source_dir="$2"
+for tool in kubectl aws; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "SKIP: $tool is not installed" >&2
+    exit 77
+  fi
+done
+work="$(mktemp -d)"
+serve_pid=""
+cleanup() {
+  if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  echo "--- albc serve stderr:" >&2; cat "$work/serve.err" >&2 || true
+  echo "--- albc serve trace (last 40 lines):" >&2; tail -40 "$work/serve.out" >&2 || true
+  exit 1
+}
+
+"$albc" serve "$source_dir/scenarios/seed-walkthrough.yaml" --kube-port 0 --aws-port 0 \
+  --kubeconfig "$work/kubeconfig" >"$work/serve.out" 2>"$work/serve.err" &
+serve_pid=$!
+for _ in $(seq 1 100); do
+  grep -q "fake AWS" "$work/serve.err" 2>/dev/null && break
+  sleep 0.1
+done
+aws_port="$(sed -n 's/.*fake AWS (ELBv2, EC2) on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.err")"
+[ -n "$aws_port" ] || fail "albc serve did not start"
+
+export KUBECONFIG="$work/kubeconfig" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=ap-northeast-2
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+kubectl_() { kubectl --cache-dir "$work/kube-cache" "$@"; }
+aws_() { aws --endpoint-url "http://127.0.0.1:$aws_port" --output text "$@"; }
+
+kubectl_ apply -f "$source_dir/scenarios/seed-walkthrough/namespace.yaml" -f "$source_dir/scenarios/seed-walkthrough/nginx.yaml" \
+  >"$work/apply.out" || fail "kubectl apply failed: $(cat "$work/apply.out")"
+grep -q "ingress.networking.k8s.io/nginx-ingress created" "$work/apply.out" || fail "kubectl apply did not create the Ingress"
+
+# The binding appears once the controller has deployed the stack; both pods get registered.
+bindings=""
+for _ in $(seq 1 150); do
+  bindings="$(kubectl_ get targetgroupbindings -n test 2>/dev/null || true)"
+  if echo "$bindings" | grep -q "nginx-svc"; then
+    tg_arn="$(aws_ elbv2 describe-target-groups --query 'TargetGroups[0].TargetGroupArn' 2>/dev/null || true)"
+    if [ -n "$tg_arn" ] && [ "$tg_arn" != "None" ] &&
+       [ "$(aws_ elbv2 describe-target-health --target-group-arn "$tg_arn" --query 'length(TargetHealthDescriptions)')" = "2" ]; then
+      break
+    fi
+  fi
+  sleep 0.2
+done
+echo "$bindings" | grep -Eq "^k8s-test-nginxsvc-[0-9a-f]{10} +nginx-svc +80 +ip " || fail "kubectl get targetgroupbindings: $bindings"
+
+lb="$(aws_ elbv2 describe-load-balancers --query 'LoadBalancers[0].[LoadBalancerName,Scheme,Type,DNSName]')"
+echo "$lb" | grep -Eq "^k8s-nginxgroup-[0-9a-f]{10}	internet-facing	application	k8s-nginxgroup-" || fail "describe-load-balancers: $lb"
+lb_arn="$(aws_ elbv2 describe-load-balancers --query 'LoadBalancers[0].LoadBalancerArn')"
+listener="$(aws_ elbv2 describe-listeners --load-balancer-arn "$lb_arn" --query 'Listeners[0].[Protocol,Port]')"
+[ "$listener" = "HTTP	81" ] || fail "describe-listeners: $listener"
+health="$(aws_ elbv2 describe-target-groups --query 'TargetGroups[0].[TargetType,HealthCheckPath,HealthCheckIntervalSeconds,HealthCheckTimeoutSeconds,HealthyThresholdCount,UnhealthyThresholdCount,Matcher.HttpCode]')"
+[ "$health" = "ip	/	15	10	2	4	200,302" ] || fail "describe-target-groups: $health"
+targets="$(aws_ elbv2 describe-target-health --target-group-arn "$tg_arn" --query 'length(TargetHealthDescriptions)')"
+[ "$targets" = "2" ] || fail "describe-target-health: $targets targets"
+
+dns="$(aws_ elbv2 describe-load-balancers --query 'LoadBalancers[0].DNSName')"
+hostname="$(kubectl_ get ingress nginx-ingress -n test -o jsonpath='{.status.loadBalancer.ingress[0].hostname}')"
+[ "$hostname" = "$(echo "$dns" | tr 'A-Z' 'a-z')" ] || fail "Ingress hostname $hostname, load balancer $dns"
+kubectl_ get ingress -n test | grep -q "$hostname" || fail "kubectl get ingress does not show the address"
+
+# The finalizer holds the delete until the controller has cleaned up.
+kubectl_ delete ingress nginx-ingress -n test --timeout=60s >/dev/null || fail "kubectl delete ingress"
+[ "$(aws_ elbv2 describe-load-balancers --query 'length(LoadBalancers)')" = "0" ] || fail "load balancer left behind"
+[ "$(aws_ elbv2 describe-target-groups --query 'length(TargetGroups)')" = "0" ] || fail "target group left behind"
+[ -z "$(kubectl_ get targetgroupbindings -n test -o name)" ] || fail "binding left behind"
+
+kill "$serve_pid"
+wait "$serve_pid" || true
+serve_pid=""
+grep -q "albc serve: stopped" "$work/serve.err" || fail "albc serve did not stop cleanly"
+echo "PASS: kubectl and the aws CLI against albc serve"
