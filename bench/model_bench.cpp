@@ -21,28 +21,38 @@ namespace {
 
 class FixedResolver final : public ingress::NetworkResolver {
  public:
-  net::Awaitable<net::Result<std::vector<std::string>>> resolve_subnets(std::vector<std::string> entries) override {
+  net::Awaitable<net::Result<std::vector<std::string>>> resolve_subnets(
+      std::vector<std::string> entries) override {
     co_return entries;
   }
   net::Awaitable<net::Result<std::vector<std::string>>> discover_subnets(std::string) override {
     co_return std::vector<std::string>{"subnet-a", "subnet-b"};
   }
-  net::Awaitable<net::Result<std::vector<std::string>>> resolve_security_groups(std::vector<std::string> entries) override {
+  net::Awaitable<net::Result<std::vector<std::string>>> resolve_security_groups(
+      std::vector<std::string> entries) override {
     co_return entries;
   }
-  net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>> stack_load_balancer(deploy::StackIdentity) override {
+  net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>> stack_load_balancer(
+      deploy::StackIdentity) override {
     co_return std::optional<aws::LoadBalancer>();
   }
-  net::Awaitable<net::Result<std::string>> backend_security_group() override { co_return std::string("sg-backend"); }
-  net::Awaitable<net::Result<void>> release_backend_security_group() override { co_return net::Result<void>(); }
+  net::Awaitable<net::Result<std::string>> backend_security_group() override {
+    co_return std::string("sg-backend");
+  }
+  net::Awaitable<net::Result<void>> release_backend_security_group() override {
+    co_return net::Result<void>();
+  }
 };
 
 // The seed's Ingress, with `paths` paths to as many Services.
 Json seed_ingress(int paths) {
   Json list = Json::array();
   for (int i = 0; i < paths; ++i) {
-    list.push_back({{"path", "/svc-" + std::to_string(i)}, {"pathType", "Prefix"},
-                    {"backend", {{"service", {{"name", "svc-" + std::to_string(i)}, {"port", {{"number", 80}}}}}}}});
+    list.push_back(
+        {{"path", "/svc-" + std::to_string(i)},
+         {"pathType", "Prefix"},
+         {"backend",
+          {{"service", {{"name", "svc-" + std::to_string(i)}, {"port", {{"number", 80}}}}}}}});
   }
   return {{"metadata",
            {{"namespace", "test"},
@@ -56,7 +66,8 @@ Json seed_ingress(int paths) {
               {"alb.ingress.kubernetes.io/healthcheck-interval-seconds", "15"},
               {"alb.ingress.kubernetes.io/success-codes", "200,302"},
               {"alb.ingress.kubernetes.io/target-type", "ip"}}}}},
-          {"spec", {{"ingressClassName", "alb"}, {"rules", Json::array({{{"http", {{"paths", list}}}}})}}}};
+          {"spec",
+           {{"ingressClassName", "alb"}, {"rules", Json::array({{{"http", {{"paths", list}}}}})}}}};
 }
 
 net::Awaitable<void> build_into(ingress::ModelBuilder& builder, ingress::Group group, bool& ok) {
@@ -73,7 +84,10 @@ void BM_BuildSeedModel(benchmark::State& state) {
   classes.put({{"metadata", {{"name", "alb"}}}, {"spec", {{"controller", "ingress.k8s.aws/alb"}}}});
   ingresses.put(seed_ingress(paths));
   for (int i = 0; i < paths; ++i) {
-    services.put({{"metadata", {{"namespace", "test"}, {"name", "svc-" + std::to_string(i)}, {"uid", "uid-" + std::to_string(i)}}},
+    services.put({{"metadata",
+                   {{"namespace", "test"},
+                    {"name", "svc-" + std::to_string(i)},
+                    {"uid", "uid-" + std::to_string(i)}}},
                   {"spec", {{"ports", Json::array({{{"port", 80}, {"targetPort", 8080}}})}}}});
   }
   ingress::GroupLoader loader(ingresses, classes, params, {});
@@ -96,18 +110,34 @@ void BM_BuildSeedModel(benchmark::State& state) {
 BENCHMARK(BM_BuildSeedModel)->Arg(1)->Arg(10)->Arg(100);
 
 void BM_TargetGroupName(benchmark::State& state) {
-  ingress::TargetGroupNameInputs inputs{"bys-dev", "nginx-group", "test", "nginx-ingress", "test", "nginx-svc",
-                                        "6f1c1f5e-8d3b-4a5e-9a39-2f1e0c9d7b11", "80", 80, "ip", "HTTP", "HTTP1"};
-  for (auto _ : state) benchmark::DoNotOptimize(ingress::target_group_name(inputs));
+  ingress::TargetGroupNameInputs inputs{"bys-dev",
+                                        "nginx-group",
+                                        "test",
+                                        "nginx-ingress",
+                                        "test",
+                                        "nginx-svc",
+                                        "6f1c1f5e-8d3b-4a5e-9a39-2f1e0c9d7b11",
+                                        "80",
+                                        80,
+                                        "ip",
+                                        "HTTP",
+                                        "HTTP1"};
+  for (auto _ : state)
+    benchmark::DoNotOptimize(ingress::target_group_name(inputs));
 }
 BENCHMARK(BM_TargetGroupName);
 
 void BM_QueryRoundTrip(benchmark::State& state) {
-  const Json rule = {{"ListenerArn", "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2"},
-                     {"Priority", "7"},
-                     {"Conditions", Json::array({{{"Field", "path-pattern"}, {"PathPatternConfig", {{"Values", {"/a", "/a/*"}}}}}})},
-                     {"Actions", Json::array({{{"Type", "forward"}, {"Order", "1"},
-                                               {"ForwardConfig", {{"TargetGroups", Json::array({{{"TargetGroupArn", "arn:tg"}}})}}}}})}};
+  const Json rule = {
+      {"ListenerArn", "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2"},
+      {"Priority", "7"},
+      {"Conditions", Json::array({{{"Field", "path-pattern"},
+                                   {"PathPatternConfig", {{"Values", {"/a", "/a/*"}}}}}})},
+      {"Actions",
+       Json::array({{{"Type", "forward"},
+                     {"Order", "1"},
+                     {"ForwardConfig",
+                      {{"TargetGroups", Json::array({{{"TargetGroupArn", "arn:tg"}}})}}}}})}};
   for (auto _ : state) {
     const std::string body = net::flatten_query(rule, net::QueryStyle::Query).encode();
     auto parsed = net::QueryForm::parse(body);
@@ -122,10 +152,12 @@ void BM_XmlDescribeTargetHealth(benchmark::State& state) {
     descriptions.push_back({{"Target", {{"Id", "10.0.0." + std::to_string(i)}, {"Port", "80"}}},
                             {"TargetHealth", {{"State", "healthy"}}}});
   }
-  const std::string xml = "<DescribeTargetHealthResponse><DescribeTargetHealthResult>" +
-                          net::json_to_xml(Json{{"TargetHealthDescriptions", descriptions}}, "member") +
-                          "</DescribeTargetHealthResult></DescribeTargetHealthResponse>";
-  for (auto _ : state) benchmark::DoNotOptimize(net::xml_to_json(xml));
+  const std::string xml =
+      "<DescribeTargetHealthResponse><DescribeTargetHealthResult>" +
+      net::json_to_xml(Json{{"TargetHealthDescriptions", descriptions}}, "member") +
+      "</DescribeTargetHealthResult></DescribeTargetHealthResponse>";
+  for (auto _ : state)
+    benchmark::DoNotOptimize(net::xml_to_json(xml));
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_XmlDescribeTargetHealth)->Arg(2)->Arg(200);
@@ -140,7 +172,8 @@ void BM_StoreWrites(benchmark::State& state) {
   std::uint64_t i = 0;
   for (auto _ : state) {
     const std::string name = "c" + std::to_string(i++);
-    (void)store.create(configmaps, "test", {{"metadata", {{"name", name}}}, {"data", {{"k", "v"}}}});
+    (void)store.create(configmaps, "test",
+                       {{"metadata", {{"name", name}}}, {"data", {{"k", "v"}}}});
     (void)store.remove(configmaps, "test", name, {});
   }
   state.SetItemsProcessed(state.iterations() * 2);

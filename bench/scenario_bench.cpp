@@ -10,7 +10,8 @@
 namespace {
 
 void BM_SeedWalkthroughScenario(benchmark::State& state) {
-  auto scenario = albc::sim::scenario::load_scenario(std::string(ALBC_SOURCE_DIR) + "/scenarios/seed-walkthrough.yaml");
+  auto scenario = albc::sim::scenario::load_scenario(std::string(ALBC_SOURCE_DIR) +
+                                                     "/scenarios/seed-walkthrough.yaml");
   if (!scenario) {
     state.SkipWithError(scenario.error().describe().c_str());
     return;
@@ -24,7 +25,8 @@ void BM_SeedWalkthroughScenario(benchmark::State& state) {
     if (!result.passed) state.SkipWithError(result.failure.c_str());
     events += result.trace_events;
   }
-  state.counters["trace_events_per_run"] = static_cast<double>(events) / static_cast<double>(state.iterations());
+  state.counters["trace_events_per_run"] =
+      static_cast<double>(events) / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_SeedWalkthroughScenario)->Unit(benchmark::kMillisecond);
 

@@ -5,7 +5,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-dev libboost-system-dev libssl-dev
   nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev
-  catch2 libbenchmark-dev
+  catch2 libbenchmark-dev clang-format
 )
 missing=()
 for package in "${packages[@]}"; do

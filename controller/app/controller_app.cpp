@@ -25,13 +25,19 @@ struct ControllerApp::Parts {
   aws::Client aws_client;
   aws::Elbv2 elbv2{aws_client};
   aws::Ec2 ec2{aws_client};
-  k8s::Informer ingresses{kube, clock, random.fork("informer.ingresses"), trace, k8s::resources::ingresses};
-  k8s::Informer ingress_classes{kube, clock, random.fork("informer.ingressclasses"), trace, k8s::resources::ingress_classes};
-  k8s::Informer class_params{kube, clock, random.fork("informer.ingressclassparams"), trace, k8s::resources::ingress_class_params};
-  k8s::Informer services{kube, clock, random.fork("informer.services"), trace, k8s::resources::services};
-  k8s::Informer endpoint_slices{kube, clock, random.fork("informer.endpointslices"), trace, k8s::resources::endpoint_slices};
+  k8s::Informer ingresses{kube, clock, random.fork("informer.ingresses"), trace,
+                          k8s::resources::ingresses};
+  k8s::Informer ingress_classes{kube, clock, random.fork("informer.ingressclasses"), trace,
+                                k8s::resources::ingress_classes};
+  k8s::Informer class_params{kube, clock, random.fork("informer.ingressclassparams"), trace,
+                             k8s::resources::ingress_class_params};
+  k8s::Informer services{kube, clock, random.fork("informer.services"), trace,
+                         k8s::resources::services};
+  k8s::Informer endpoint_slices{kube, clock, random.fork("informer.endpointslices"), trace,
+                                k8s::resources::endpoint_slices};
   k8s::Informer pods{kube, clock, random.fork("informer.pods"), trace, k8s::resources::pods};
-  k8s::Informer bindings{kube, clock, random.fork("informer.targetgroupbindings"), trace, k8s::resources::target_group_bindings};
+  k8s::Informer bindings{kube, clock, random.fork("informer.targetgroupbindings"), trace,
+                         k8s::resources::target_group_bindings};
   k8s::Informer nodes{kube, clock, random.fork("informer.nodes"), trace, k8s::resources::nodes};
   k8s::WorkQueue ingress_queue{clock};
   k8s::WorkQueue binding_queue{clock};
@@ -54,14 +60,16 @@ struct ControllerApp::Parts {
   void wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidrs);
 };
 
-ControllerApp::ControllerApp(net::Executor executor, net::Clock& clock, net::Random random, net::Trace& trace,
-                             net::Transport& kube_transport, k8s::ClientOptions kube_options, aws::Endpoint elbv2,
-                             aws::Endpoint ec2, net::Credentials credentials, aws::ClientOptions aws_options,
-                             ControllerOptions options)
-    : parts_(std::make_unique<Parts>(executor, clock, random, trace, options,
-                                     k8s::Client(kube_transport, std::move(kube_options)),
-                                     aws::Client(std::move(elbv2), std::move(ec2), std::move(credentials), clock,
-                                                 random.fork("aws.retry"), trace, std::move(aws_options)))) {}
+ControllerApp::ControllerApp(net::Executor executor, net::Clock& clock, net::Random random,
+                             net::Trace& trace, net::Transport& kube_transport,
+                             k8s::ClientOptions kube_options, aws::Endpoint elbv2,
+                             aws::Endpoint ec2, net::Credentials credentials,
+                             aws::ClientOptions aws_options, ControllerOptions options)
+    : parts_(std::make_unique<Parts>(
+          executor, clock, random, trace, options,
+          k8s::Client(kube_transport, std::move(kube_options)),
+          aws::Client(std::move(elbv2), std::move(ec2), std::move(credentials), clock,
+                      random.fork("aws.retry"), trace, std::move(aws_options)))) {}
 
 ControllerApp::~ControllerApp() = default;
 
@@ -71,13 +79,18 @@ net::Awaitable<net::Result<void>> ControllerApp::Parts::resolve_vpc() {
   if (!options.vpc_id.empty()) {
     ids.push_back(options.vpc_id);
   } else {
-    for (const auto& [key, value] : options.vpc_tags) filters.push_back({"tag:" + key, {value}});
-    if (filters.empty()) co_return net::fail("InvalidConfiguration", "either --aws-vpc-id or --aws-vpc-tags must be given");
+    for (const auto& [key, value] : options.vpc_tags)
+      filters.push_back({"tag:" + key, {value}});
+    if (filters.empty())
+      co_return net::fail("InvalidConfiguration",
+                          "either --aws-vpc-id or --aws-vpc-tags must be given");
   }
   auto vpcs = co_await ec2.describe_vpcs(ids, filters);
   if (!vpcs) co_return net::fail(net::with_context(vpcs.error(), "failed to resolve the VPC"));
   if (vpcs->size() != 1) {
-    co_return net::fail("InvalidConfiguration", "expected exactly one VPC matching the tags, found " + std::to_string(vpcs->size()));
+    co_return net::fail(
+        "InvalidConfiguration",
+        "expected exactly one VPC matching the tags, found " + std::to_string(vpcs->size()));
   }
   vpc_id = vpcs->front().id;
   std::vector<net::Ipv4Cidr> cidrs;
@@ -94,34 +107,48 @@ void ControllerApp::Parts::wire_ingress_path() {
   ingress::BuilderOptions builder_options = options.builder;
   builder_options.cluster_name = options.cluster_name;
   builder_options.vpc_id = vpc_id;
-  loader = std::make_unique<ingress::GroupLoader>(ingresses.cache(), ingress_classes.cache(), class_params.cache(),
+  loader = std::make_unique<ingress::GroupLoader>(ingresses.cache(), ingress_classes.cache(),
+                                                  class_params.cache(),
                                                   ingress::LoaderOptions{options.ingress_class});
   ingress::ResolverOptions resolver_options;
   resolver_options.cluster_name = options.cluster_name;
   resolver_options.vpc_id = vpc_id;
-  resolver = std::make_unique<ingress::AwsNetworkResolver>(ec2, elbv2, clock, trace, resolver_options);
+  resolver =
+      std::make_unique<ingress::AwsNetworkResolver>(ec2, elbv2, clock, trace, resolver_options);
   builder = std::make_unique<ingress::ModelBuilder>(services.cache(), *resolver, builder_options);
   deploy::DeployerOptions deployer_options;
   deployer_options.cluster_name = options.cluster_name;
   deployer_options.vpc_id = vpc_id;
-  deployer = std::make_unique<deploy::StackDeployer>(elbv2, ec2, kube, clock, trace, deployer_options);
-  group_reconciler = std::make_unique<ingress::GroupReconciler>(*loader, *builder, *deployer, *resolver, kube, finalizers,
-                                                                ingress_events, trace);
-  event_mapping = std::make_unique<ingress::EventMapping>(*loader, ingresses.cache(), ingress_classes.cache(), ingress_events,
-                                                          [this](const std::string& key) { ingress_queue.add(key); });
-  ingresses.on_change([this](const k8s::Json* old, const k8s::Json* current) { event_mapping->on_ingress(old, current); });
-  services.on_change([this](const k8s::Json* old, const k8s::Json* current) { event_mapping->on_service(old, current); });
-  ingress_classes.on_change([this](const k8s::Json* old, const k8s::Json* current) { event_mapping->on_ingress_class(old, current); });
-  class_params.on_change([this](const k8s::Json* old, const k8s::Json* current) { event_mapping->on_ingress_class_params(old, current); });
-  ingress_controller = std::make_unique<k8s::Controller>("ingress", ingress_queue, *group_reconciler, trace, options.ingress_workers);
+  deployer =
+      std::make_unique<deploy::StackDeployer>(elbv2, ec2, kube, clock, trace, deployer_options);
+  group_reconciler = std::make_unique<ingress::GroupReconciler>(
+      *loader, *builder, *deployer, *resolver, kube, finalizers, ingress_events, trace);
+  event_mapping = std::make_unique<ingress::EventMapping>(
+      *loader, ingresses.cache(), ingress_classes.cache(), ingress_events,
+      [this](const std::string& key) { ingress_queue.add(key); });
+  ingresses.on_change([this](const k8s::Json* old, const k8s::Json* current) {
+    event_mapping->on_ingress(old, current);
+  });
+  services.on_change([this](const k8s::Json* old, const k8s::Json* current) {
+    event_mapping->on_service(old, current);
+  });
+  ingress_classes.on_change([this](const k8s::Json* old, const k8s::Json* current) {
+    event_mapping->on_ingress_class(old, current);
+  });
+  class_params.on_change([this](const k8s::Json* old, const k8s::Json* current) {
+    event_mapping->on_ingress_class_params(old, current);
+  });
+  ingress_controller = std::make_unique<k8s::Controller>(
+      "ingress", ingress_queue, *group_reconciler, trace, options.ingress_workers);
 }
 
 void ControllerApp::Parts::wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidrs) {
   binding_reconciler = std::make_unique<tgb::BindingReconciler>(
-      tgb::BindingCaches{bindings.cache(), services.cache(), endpoint_slices.cache(), pods.cache(), nodes.cache()}, elbv2, kube, finalizers,
-      binding_events, clock, trace, std::move(vpc_cidrs));
+      tgb::BindingCaches{bindings.cache(), services.cache(), endpoint_slices.cache(), pods.cache(),
+                         nodes.cache()},
+      elbv2, kube, finalizers, binding_events, clock, trace, std::move(vpc_cidrs));
   auto enqueue_binding = [this](const k8s::Json& binding) {
-    binding_queue.add(k8s::ObjectCache::key_of(binding));
+    binding_queue.add(k8s::object_key(binding));
   };
   bindings.on_change([enqueue_binding](const k8s::Json* old, const k8s::Json* current) {
     enqueue_binding(current != nullptr ? *current : *old);
@@ -129,50 +156,60 @@ void ControllerApp::Parts::wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidr
   // Bindings of the Service an EndpointSlice or Service event is about.
   auto enqueue_bindings_of = [this](const std::string& ns, const std::string& service) {
     for (const k8s::Json* binding : bindings.cache().list(ns)) {
-      if ((*binding)["spec"].value("serviceRef", k8s::Json::object()).value("name", "") == service) {
-        binding_queue.add(k8s::ObjectCache::key_of(*binding));
+      if ((*binding)["spec"].value("serviceRef", k8s::Json::object()).value("name", "") ==
+          service) {
+        binding_queue.add(k8s::object_key(*binding));
       }
     }
   };
   endpoint_slices.on_change([enqueue_bindings_of](const k8s::Json* old, const k8s::Json* current) {
     const k8s::Json& slice = current != nullptr ? *current : *old;
-    if (old != nullptr && current != nullptr && old != current && old->value("endpoints", k8s::Json()) == current->value("endpoints", k8s::Json()) &&
+    if (old != nullptr && current != nullptr && old != current &&
+        old->value("endpoints", k8s::Json()) == current->value("endpoints", k8s::Json()) &&
         old->value("ports", k8s::Json()) == current->value("ports", k8s::Json())) {
       return;
     }
     const k8s::Json labels = slice["metadata"].value("labels", k8s::Json::object());
-    enqueue_bindings_of(slice["metadata"].value("namespace", ""), labels.value("kubernetes.io/service-name", ""));
+    enqueue_bindings_of(slice["metadata"].value("namespace", ""),
+                        labels.value("kubernetes.io/service-name", ""));
   });
   services.on_change([enqueue_bindings_of](const k8s::Json* old, const k8s::Json* current) {
     const k8s::Json& service = current != nullptr ? *current : *old;
-    enqueue_bindings_of(service["metadata"].value("namespace", ""), service["metadata"].value("name", ""));
+    enqueue_bindings_of(service["metadata"].value("namespace", ""),
+                        service["metadata"].value("name", ""));
   });
   // Instance bindings follow the nodes: a node added, removed, or changing readiness or labels.
   nodes.on_change([this](const k8s::Json* old, const k8s::Json* current) {
     if (old != nullptr && current != nullptr && old != current &&
-        (*old)["metadata"].value("labels", k8s::Json::object()) == (*current)["metadata"].value("labels", k8s::Json::object()) &&
+        (*old)["metadata"].value("labels", k8s::Json::object()) ==
+            (*current)["metadata"].value("labels", k8s::Json::object()) &&
         old->value("status", k8s::Json::object()).value("conditions", k8s::Json()) ==
             current->value("status", k8s::Json::object()).value("conditions", k8s::Json())) {
       return;
     }
     for (const k8s::Json* binding : bindings.cache().list()) {
-      if ((*binding)["spec"].value("targetType", "") == "instance") binding_queue.add(k8s::ObjectCache::key_of(*binding));
+      if ((*binding)["spec"].value("targetType", "") == "instance")
+        binding_queue.add(k8s::object_key(*binding));
     }
   });
-  binding_controller = std::make_unique<k8s::Controller>("targetgroupbinding", binding_queue, *binding_reconciler, trace,
-                                                         options.binding_workers);
+  binding_controller = std::make_unique<k8s::Controller>(
+      "targetgroupbinding", binding_queue, *binding_reconciler, trace, options.binding_workers);
 }
 
 net::Awaitable<net::Result<void>> ControllerApp::start() {
   Parts& parts = *parts_;
-  if (parts.options.cluster_name.empty()) co_return net::fail("InvalidConfiguration", "kubernetes cluster name must be specified");
+  if (parts.options.cluster_name.empty())
+    co_return net::fail("InvalidConfiguration", "kubernetes cluster name must be specified");
   if (auto vpc = co_await parts.resolve_vpc(); !vpc) co_return vpc;
-  const std::vector<k8s::Informer*> informers = {&parts.ingresses, &parts.ingress_classes, &parts.class_params,
-                                                 &parts.services,  &parts.endpoint_slices, &parts.pods,
-                                                 &parts.bindings,  &parts.nodes};
-  for (k8s::Informer* informer : informers) informer->start(parts.executor);
+  const std::vector<k8s::Informer*> informers = {&parts.ingresses,       &parts.ingress_classes,
+                                                 &parts.class_params,    &parts.services,
+                                                 &parts.endpoint_slices, &parts.pods,
+                                                 &parts.bindings,        &parts.nodes};
+  for (k8s::Informer* informer : informers)
+    informer->start(parts.executor);
   // Caches synced before any worker runs.
-  while (!std::all_of(informers.begin(), informers.end(), [](const k8s::Informer* informer) { return informer->synced(); })) {
+  while (!std::all_of(informers.begin(), informers.end(),
+                      [](const k8s::Informer* informer) { return informer->synced(); })) {
     co_await parts.clock.sleep_for(std::chrono::milliseconds(100));
   }
   parts.trace.event("controller.caches_synced");
@@ -187,8 +224,9 @@ bool ControllerApp::idle() const {
 
 std::string ControllerApp::pending() const {
   std::string text;
-  for (const auto& [name, queue] : {std::pair<std::string, const k8s::WorkQueue*>{"ingress", &parts_->ingress_queue},
-                                    {"targetgroupbinding", &parts_->binding_queue}}) {
+  for (const auto& [name, queue] :
+       {std::pair<std::string, const k8s::WorkQueue*>{"ingress", &parts_->ingress_queue},
+        {"targetgroupbinding", &parts_->binding_queue}}) {
     const auto keys = queue->unsettled();
     if (keys.empty()) continue;
     text += name + ": ";
@@ -209,6 +247,8 @@ std::size_t ControllerApp::reconciles() const {
   return total;
 }
 
-const std::string& ControllerApp::vpc_id() const { return parts_->vpc_id; }
+const std::string& ControllerApp::vpc_id() const {
+  return parts_->vpc_id;
+}
 
 }  // namespace albc::app

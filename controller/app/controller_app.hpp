@@ -14,14 +14,14 @@
 namespace albc::app {
 
 struct ControllerOptions {
-  std::string cluster_name;                  // --cluster-name (required)
-  std::string region;                        // --aws-region
-  std::string vpc_id;                        // --aws-vpc-id
+  std::string cluster_name;                     // --cluster-name (required)
+  std::string region;                           // --aws-region
+  std::string vpc_id;                           // --aws-vpc-id
   std::map<std::string, std::string> vpc_tags;  // --aws-vpc-tags, used when vpc_id is empty
-  std::string ingress_class = "alb";         // --ingress-class
-  std::size_t ingress_workers = 3;           // --ingress-max-concurrent-reconciles
-  std::size_t binding_workers = 3;           // --targetgroupbinding-max-concurrent-reconciles
-  ingress::BuilderOptions builder;           // cluster_name and vpc_id are filled in at start
+  std::string ingress_class = "alb";            // --ingress-class
+  std::size_t ingress_workers = 3;              // --ingress-max-concurrent-reconciles
+  std::size_t binding_workers = 3;              // --targetgroupbinding-max-concurrent-reconciles
+  ingress::BuilderOptions builder;              // cluster_name and vpc_id are filled in at start
 };
 
 // Everything a running controller is: the Kubernetes and AWS clients over their transports,
@@ -30,9 +30,9 @@ struct ControllerOptions {
 class ControllerApp {
  public:
   ControllerApp(net::Executor executor, net::Clock& clock, net::Random random, net::Trace& trace,
-                net::Transport& kube_transport, k8s::ClientOptions kube_options, aws::Endpoint elbv2,
-                aws::Endpoint ec2, net::Credentials credentials, aws::ClientOptions aws_options,
-                ControllerOptions options);
+                net::Transport& kube_transport, k8s::ClientOptions kube_options,
+                aws::Endpoint elbv2, aws::Endpoint ec2, net::Credentials credentials,
+                aws::ClientOptions aws_options, ControllerOptions options);
   ~ControllerApp();
 
   // Resolves the VPC, starts the informers, waits for their caches, starts the controllers.

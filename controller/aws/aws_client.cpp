@@ -5,7 +5,9 @@
 
 namespace albc::aws {
 
-Json items(const Json& node) { return node.is_array() ? node : Json::array(); }
+Json items(const Json& node) {
+  return node.is_array() ? node : Json::array();
+}
 
 std::string text(const Json& node, const char* field) {
   if (!node.is_object() || !node.contains(field) || !node[field].is_string()) return "";
@@ -22,16 +24,23 @@ int integer(const Json& node, const char* field, int fallback) {
 }
 
 bool is_mutating(std::string_view action) {
-  return !action.starts_with("Describe") && !action.starts_with("Get") && !action.starts_with("List");
+  return !action.starts_with("Describe") && !action.starts_with("Get") &&
+         !action.starts_with("List");
 }
 
 Client::Client(Endpoint elbv2, Endpoint ec2, net::Credentials credentials, net::Clock& clock,
                net::Random random, net::Trace& trace, ClientOptions options)
-    : elbv2_(std::move(elbv2)), ec2_(std::move(ec2)), credentials_(std::move(credentials)),
-      clock_(clock), random_(std::move(random)), trace_(trace), options_(std::move(options)) {}
+    : elbv2_(std::move(elbv2)),
+      ec2_(std::move(ec2)),
+      credentials_(std::move(credentials)),
+      clock_(clock),
+      random_(std::move(random)),
+      trace_(trace),
+      options_(std::move(options)) {}
 
 net::Awaitable<net::Result<Json>> Client::elbv2(std::string action, Json params) {
-  co_return co_await call(elbv2_, "elasticloadbalancing", "2015-12-01", std::move(action), std::move(params));
+  co_return co_await call(elbv2_, "elasticloadbalancing", "2015-12-01", std::move(action),
+                          std::move(params));
 }
 
 net::Awaitable<net::Result<Json>> Client::ec2(std::string action, Json params) {
@@ -64,7 +73,8 @@ net::Error error_of(int status, const std::string& body) {
     }
   }
   return net::make_error("HTTP" + std::to_string(status),
-                         "AWS answered " + std::to_string(status) + ": " + body.substr(0, 200), status);
+                         "AWS answered " + std::to_string(status) + ": " + body.substr(0, 200),
+                         status);
 }
 
 }  // namespace
@@ -74,15 +84,17 @@ net::Awaitable<net::Result<Json>> Client::call(const Endpoint& endpoint, std::st
                                                Json params) {
   params["Action"] = action;
   params["Version"] = version;
-  const net::QueryForm form =
-      net::flatten_query(params, signing_name == "ec2" ? net::QueryStyle::Ec2 : net::QueryStyle::Query);
+  const net::QueryForm form = net::flatten_query(
+      params, signing_name == "ec2" ? net::QueryStyle::Ec2 : net::QueryStyle::Query);
   const bool mutating = is_mutating(action);
   if (mutating) trace_.event("aws.request", {{"service", signing_name}, {"action", action}});
   net::Error last_error;
   for (int attempt = 0; attempt < options_.attempts_max; ++attempt) {
     if (attempt > 0) {
-      const auto cap = std::min<net::Clock::duration>(options_.backoff_max, options_.backoff_unit * (1LL << std::min(attempt, 20)));
-      const auto delay = std::chrono::nanoseconds(random_.uniform(0, static_cast<std::uint64_t>(cap.count())));
+      const auto cap = std::min<net::Clock::duration>(
+          options_.backoff_max, options_.backoff_unit * (1LL << std::min(attempt, 20)));
+      const auto delay =
+          std::chrono::nanoseconds(random_.uniform(0, static_cast<std::uint64_t>(cap.count())));
       co_await clock_.sleep_for(delay);
     }
     net::Request request;
@@ -91,10 +103,11 @@ net::Awaitable<net::Result<Json>> Client::call(const Endpoint& endpoint, std::st
     request.headers.set("Host", endpoint.host);
     request.headers.set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
     request.headers.set("User-Agent", options_.user_agent);
-    request.headers.set("amz-sdk-request", "attempt=" + std::to_string(attempt + 1) + "; max=" +
-                                               std::to_string(options_.attempts_max));
+    request.headers.set("amz-sdk-request", "attempt=" + std::to_string(attempt + 1) +
+                                               "; max=" + std::to_string(options_.attempts_max));
     request.body = form.encode();
-    net::sign_request(request, credentials_, net::SigningScope{options_.region, signing_name}, clock_.wall_now());
+    net::sign_request(request, credentials_, net::SigningScope{options_.region, signing_name},
+                      clock_.wall_now());
     ++calls_made_;
     auto response = co_await endpoint.transport.send(std::move(request));
     if (!response) {
@@ -115,14 +128,18 @@ net::Awaitable<net::Result<Json>> Client::call(const Endpoint& endpoint, std::st
     Json result = Json::object();
     if (signing_name == "ec2") {
       if (root.is_object()) result = root;
-    } else if (root.is_object() && root.contains(action + "Result") && root[action + "Result"].is_object()) {
+    } else if (root.is_object() && root.contains(action + "Result") &&
+               root[action + "Result"].is_object()) {
       result = root[action + "Result"];
     }
-    if (mutating) trace_.event("aws.response", {{"action", action}, {"status", std::to_string(response->status)}});
+    if (mutating)
+      trace_.event("aws.response",
+                   {{"action", action}, {"status", std::to_string(response->status)}});
     co_return result;
   }
   if (mutating) {
-    trace_.event("aws.response", {{"action", action}, {"status", std::to_string(last_error.http_status)},
+    trace_.event("aws.response", {{"action", action},
+                                  {"status", std::to_string(last_error.http_status)},
                                   {"error", last_error.code}});
   }
   co_return net::fail(net::with_context(last_error, action));

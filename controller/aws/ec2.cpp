@@ -5,13 +5,15 @@ namespace {
 
 Json filters_input(const std::vector<Filter>& filters) {
   Json list = Json::array();
-  for (const Filter& filter : filters) list.push_back({{"Name", filter.name}, {"Value", filter.values}});
+  for (const Filter& filter : filters)
+    list.push_back({{"Name", filter.name}, {"Value", filter.values}});
   return list;
 }
 
 std::map<std::string, std::string> parse_tag_set(const Json& node) {
   std::map<std::string, std::string> tags;
-  for (const Json& tag : items(node.value("tagSet", Json()))) tags[text(tag, "key")] = text(tag, "value");
+  for (const Json& tag : items(node.value("tagSet", Json())))
+    tags[text(tag, "key")] = text(tag, "value");
   return tags;
 }
 
@@ -27,10 +29,14 @@ Json permissions_input(const std::vector<SecurityGroupPermission>& permissions) 
       if (!permission.description.empty()) source["Description"] = permission.description;
       return Json::array({source});
     };
-    if (!permission.cidr.empty()) entry["IpRanges"] = with_description({{"CidrIp", permission.cidr}});
-    if (!permission.cidr_v6.empty()) entry["Ipv6Ranges"] = with_description({{"CidrIpv6", permission.cidr_v6}});
-    if (!permission.prefix_list.empty()) entry["PrefixListIds"] = with_description({{"PrefixListId", permission.prefix_list}});
-    if (!permission.group.empty()) entry["Groups"] = with_description({{"GroupId", permission.group}});
+    if (!permission.cidr.empty())
+      entry["IpRanges"] = with_description({{"CidrIp", permission.cidr}});
+    if (!permission.cidr_v6.empty())
+      entry["Ipv6Ranges"] = with_description({{"CidrIpv6", permission.cidr_v6}});
+    if (!permission.prefix_list.empty())
+      entry["PrefixListIds"] = with_description({{"PrefixListId", permission.prefix_list}});
+    if (!permission.group.empty())
+      entry["Groups"] = with_description({{"GroupId", permission.group}});
     list.push_back(entry);
   }
   return list;
@@ -79,7 +85,8 @@ net::Result<void> done(const net::Result<Json>& result) {
 
 }  // namespace
 
-net::Awaitable<net::Result<std::vector<Vpc>>> Ec2::describe_vpcs(std::vector<std::string> ids, std::vector<Filter> filters) {
+net::Awaitable<net::Result<std::vector<Vpc>>> Ec2::describe_vpcs(std::vector<std::string> ids,
+                                                                 std::vector<Filter> filters) {
   Json params = Json::object();
   if (!ids.empty()) params["VpcId"] = ids;
   if (!filters.empty()) params["Filter"] = filters_input(filters);
@@ -99,7 +106,8 @@ net::Awaitable<net::Result<std::vector<Vpc>>> Ec2::describe_vpcs(std::vector<std
   co_return vpcs;
 }
 
-net::Awaitable<net::Result<std::vector<Subnet>>> Ec2::describe_subnets(std::vector<std::string> ids, std::vector<Filter> filters) {
+net::Awaitable<net::Result<std::vector<Subnet>>> Ec2::describe_subnets(
+    std::vector<std::string> ids, std::vector<Filter> filters) {
   Json params = Json::object();
   if (!ids.empty()) params["SubnetId"] = ids;
   if (!filters.empty()) params["Filter"] = filters_input(filters);
@@ -120,8 +128,8 @@ net::Awaitable<net::Result<std::vector<Subnet>>> Ec2::describe_subnets(std::vect
   co_return subnets;
 }
 
-net::Awaitable<net::Result<std::vector<SecurityGroup>>> Ec2::describe_security_groups(std::vector<std::string> ids,
-                                                                                     std::vector<Filter> filters) {
+net::Awaitable<net::Result<std::vector<SecurityGroup>>> Ec2::describe_security_groups(
+    std::vector<std::string> ids, std::vector<Filter> filters) {
   Json params = Json::object();
   if (!ids.empty()) params["GroupId"] = ids;
   if (!filters.empty()) params["Filter"] = filters_input(filters);
@@ -140,14 +148,16 @@ net::Awaitable<net::Result<std::vector<SecurityGroup>>> Ec2::describe_security_g
   co_return groups;
 }
 
-net::Awaitable<net::Result<std::string>> Ec2::create_security_group(std::string vpc_id, std::string name,
-                                                                   std::string description,
-                                                                   std::map<std::string, std::string> tags) {
+net::Awaitable<net::Result<std::string>> Ec2::create_security_group(
+    std::string vpc_id, std::string name, std::string description,
+    std::map<std::string, std::string> tags) {
   Json tag_list = Json::array();
-  for (const auto& [key, value] : tags) tag_list.push_back({{"Key", key}, {"Value", value}});
+  for (const auto& [key, value] : tags)
+    tag_list.push_back({{"Key", key}, {"Value", value}});
   Json params = {{"VpcId", vpc_id}, {"GroupName", name}, {"GroupDescription", description}};
   if (!tag_list.empty()) {
-    params["TagSpecification"] = Json::array({{{"ResourceType", "security-group"}, {"Tag", tag_list}}});
+    params["TagSpecification"] =
+        Json::array({{{"ResourceType", "security-group"}, {"Tag", tag_list}}});
   }
   auto result = co_await client_.ec2("CreateSecurityGroup", params);
   if (!result) co_return net::fail(result.error());
@@ -159,28 +169,32 @@ net::Awaitable<net::Result<void>> Ec2::delete_security_group(std::string id) {
   co_return done(co_await client_.ec2("DeleteSecurityGroup", params));
 }
 
-net::Awaitable<net::Result<void>> Ec2::authorize_ingress(std::string group_id, std::vector<SecurityGroupPermission> permissions) {
+net::Awaitable<net::Result<void>> Ec2::authorize_ingress(
+    std::string group_id, std::vector<SecurityGroupPermission> permissions) {
   Json params = {{"GroupId", group_id}, {"IpPermissions", permissions_input(permissions)}};
-  co_return done(co_await client_.ec2("AuthorizeSecurityGroupIngress",
-                                      params));
+  co_return done(co_await client_.ec2("AuthorizeSecurityGroupIngress", params));
 }
 
-net::Awaitable<net::Result<void>> Ec2::revoke_ingress(std::string group_id, std::vector<SecurityGroupPermission> permissions) {
+net::Awaitable<net::Result<void>> Ec2::revoke_ingress(
+    std::string group_id, std::vector<SecurityGroupPermission> permissions) {
   Json params = {{"GroupId", group_id}, {"IpPermissions", permissions_input(permissions)}};
-  co_return done(co_await client_.ec2("RevokeSecurityGroupIngress",
-                                      params));
+  co_return done(co_await client_.ec2("RevokeSecurityGroupIngress", params));
 }
 
-net::Awaitable<net::Result<void>> Ec2::create_tags(std::string resource_id, std::map<std::string, std::string> tags) {
+net::Awaitable<net::Result<void>> Ec2::create_tags(std::string resource_id,
+                                                   std::map<std::string, std::string> tags) {
   Json tag_list = Json::array();
-  for (const auto& [key, value] : tags) tag_list.push_back({{"Key", key}, {"Value", value}});
+  for (const auto& [key, value] : tags)
+    tag_list.push_back({{"Key", key}, {"Value", value}});
   Json params = {{"ResourceId", Json::array({resource_id})}, {"Tag", tag_list}};
   co_return done(co_await client_.ec2("CreateTags", params));
 }
 
-net::Awaitable<net::Result<void>> Ec2::delete_tags(std::string resource_id, std::vector<std::string> keys) {
+net::Awaitable<net::Result<void>> Ec2::delete_tags(std::string resource_id,
+                                                   std::vector<std::string> keys) {
   Json tag_list = Json::array();
-  for (const std::string& key : keys) tag_list.push_back({{"Key", key}});
+  for (const std::string& key : keys)
+    tag_list.push_back({{"Key", key}});
   Json params = {{"ResourceId", Json::array({resource_id})}, {"Tag", tag_list}};
   co_return done(co_await client_.ec2("DeleteTags", params));
 }

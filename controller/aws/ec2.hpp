@@ -28,7 +28,7 @@ struct SecurityGroupPermission {
   std::string protocol;
   int from_port = -1;
   int to_port = -1;
-  std::string cidr;       // one of cidr, cidr_v6, prefix_list, group is set
+  std::string cidr;  // one of cidr, cidr_v6, prefix_list, group is set
   std::string cidr_v6;
   std::string prefix_list;
   std::string group;
@@ -59,18 +59,24 @@ class Ec2 {
  public:
   explicit Ec2(Client& client) : client_(client) {}
 
-  net::Awaitable<net::Result<std::vector<Vpc>>> describe_vpcs(std::vector<std::string> ids, std::vector<Filter> filters);
-  net::Awaitable<net::Result<std::vector<Subnet>>> describe_subnets(std::vector<std::string> ids, std::vector<Filter> filters);
-  net::Awaitable<net::Result<std::vector<SecurityGroup>>> describe_security_groups(std::vector<std::string> ids,
-                                                                                  std::vector<Filter> filters);
-  net::Awaitable<net::Result<std::string>> create_security_group(std::string vpc_id, std::string name,
-                                                                 std::string description,
-                                                                 std::map<std::string, std::string> tags);
+  net::Awaitable<net::Result<std::vector<Vpc>>> describe_vpcs(std::vector<std::string> ids,
+                                                              std::vector<Filter> filters);
+  net::Awaitable<net::Result<std::vector<Subnet>>> describe_subnets(std::vector<std::string> ids,
+                                                                    std::vector<Filter> filters);
+  net::Awaitable<net::Result<std::vector<SecurityGroup>>> describe_security_groups(
+      std::vector<std::string> ids, std::vector<Filter> filters);
+  net::Awaitable<net::Result<std::string>> create_security_group(
+      std::string vpc_id, std::string name, std::string description,
+      std::map<std::string, std::string> tags);
   net::Awaitable<net::Result<void>> delete_security_group(std::string id);
-  net::Awaitable<net::Result<void>> authorize_ingress(std::string group_id, std::vector<SecurityGroupPermission> permissions);
-  net::Awaitable<net::Result<void>> revoke_ingress(std::string group_id, std::vector<SecurityGroupPermission> permissions);
-  net::Awaitable<net::Result<void>> create_tags(std::string resource_id, std::map<std::string, std::string> tags);
-  net::Awaitable<net::Result<void>> delete_tags(std::string resource_id, std::vector<std::string> keys);
+  net::Awaitable<net::Result<void>> authorize_ingress(
+      std::string group_id, std::vector<SecurityGroupPermission> permissions);
+  net::Awaitable<net::Result<void>> revoke_ingress(
+      std::string group_id, std::vector<SecurityGroupPermission> permissions);
+  net::Awaitable<net::Result<void>> create_tags(std::string resource_id,
+                                                std::map<std::string, std::string> tags);
+  net::Awaitable<net::Result<void>> delete_tags(std::string resource_id,
+                                                std::vector<std::string> keys);
 
  private:
   Client& client_;

@@ -12,8 +12,10 @@ LoadBalancer parse_load_balancer(const Json& node) {
   lb.vpc_id = text(node, "VpcId");
   lb.state = node.contains("State") ? text(node["State"], "Code") : "";
   lb.ip_address_type = text(node, "IpAddressType");
-  for (const Json& group : items(node.value("SecurityGroups", Json()))) lb.security_groups.push_back(group.get<std::string>());
-  for (const Json& zone : items(node.value("AvailabilityZones", Json()))) lb.subnet_ids.push_back(text(zone, "SubnetId"));
+  for (const Json& group : items(node.value("SecurityGroups", Json())))
+    lb.security_groups.push_back(group.get<std::string>());
+  for (const Json& zone : items(node.value("AvailabilityZones", Json())))
+    lb.subnet_ids.push_back(text(zone, "SubnetId"));
   return lb;
 }
 
@@ -65,14 +67,16 @@ Rule parse_rule(const Json& node) {
 
 Json tags_input(const Tags& tags) {
   Json list = Json::array();
-  for (const auto& [key, value] : tags) list.push_back({{"Key", key}, {"Value", value}});
+  for (const auto& [key, value] : tags)
+    list.push_back({{"Key", key}, {"Value", value}});
   return list;
 }
 
 namespace {
 Json attributes_input(const Attributes& attributes) {
   Json list = Json::array();
-  for (const auto& [key, value] : attributes) list.push_back({{"Key", key}, {"Value", value}});
+  for (const auto& [key, value] : attributes)
+    list.push_back({{"Key", key}, {"Value", value}});
   return list;
 }
 
@@ -85,10 +89,12 @@ Attributes parse_attributes(const Json& result) {
 }
 
 template <class T, class Parse>
-net::Result<std::vector<T>> parse_list(const net::Result<Json>& result, const char* list, Parse parse) {
+net::Result<std::vector<T>> parse_list(const net::Result<Json>& result, const char* list,
+                                       Parse parse) {
   if (!result) return net::fail(result.error());
   std::vector<T> parsed;
-  for (const Json& node : items(result->value(list, Json()))) parsed.push_back(parse(node));
+  for (const Json& node : items(result->value(list, Json())))
+    parsed.push_back(parse(node));
   return parsed;
 }
 
@@ -96,7 +102,8 @@ template <class T, class Parse>
 net::Result<T> parse_first(const net::Result<Json>& result, const char* list, Parse parse) {
   if (!result) return net::fail(result.error());
   const Json nodes = items(result->value(list, Json()));
-  if (nodes.empty()) return net::fail("MalformedResponse", std::string("the answer holds no ") + list);
+  if (nodes.empty())
+    return net::fail("MalformedResponse", std::string("the answer holds no ") + list);
   return parse(nodes[0]);
 }
 
@@ -105,11 +112,13 @@ net::Result<void> done(const net::Result<Json>& result) {
   return {};
 }
 
-Json targets_input(const std::vector<TargetRegistration>& targets, std::size_t begin, std::size_t end) {
+Json targets_input(const std::vector<TargetRegistration>& targets, std::size_t begin,
+                   std::size_t end) {
   Json list = Json::array();
   for (std::size_t i = begin; i < end; ++i) {
     Json target = {{"Id", targets[i].id}, {"Port", std::to_string(targets[i].port)}};
-    if (!targets[i].availability_zone.empty()) target["AvailabilityZone"] = targets[i].availability_zone;
+    if (!targets[i].availability_zone.empty())
+      target["AvailabilityZone"] = targets[i].availability_zone;
     list.push_back(target);
   }
   return list;
@@ -119,7 +128,8 @@ constexpr std::size_t kTargetsPerCall = 200;
 constexpr std::size_t kTagArnsPerCall = 20;
 }  // namespace
 
-net::Awaitable<net::Result<Json>> Elbv2::describe_all(std::string action, Json params, std::string list) {
+net::Awaitable<net::Result<Json>> Elbv2::describe_all(std::string action, Json params,
+                                                      std::string list) {
   Json all = Json::array();
   std::string marker;
   do {
@@ -127,20 +137,23 @@ net::Awaitable<net::Result<Json>> Elbv2::describe_all(std::string action, Json p
     if (!marker.empty()) page_params["Marker"] = marker;
     auto page = co_await client_.elbv2(action, page_params);
     if (!page) co_return page;
-    for (const Json& item : items(page->value(list, Json()))) all.push_back(item);
+    for (const Json& item : items(page->value(list, Json())))
+      all.push_back(item);
     marker = text(*page, "NextMarker");
   } while (!marker.empty());
   co_return Json{{list, all}};
 }
 
 net::Awaitable<net::Result<std::vector<LoadBalancer>>> Elbv2::describe_load_balancers() {
-  co_return parse_list<LoadBalancer>(co_await describe_all("DescribeLoadBalancers", Json::object(), "LoadBalancers"),
-                                     "LoadBalancers", parse_load_balancer);
+  co_return parse_list<LoadBalancer>(
+      co_await describe_all("DescribeLoadBalancers", Json::object(), "LoadBalancers"),
+      "LoadBalancers", parse_load_balancer);
 }
 
 net::Awaitable<net::Result<LoadBalancer>> Elbv2::create_load_balancer(Json input) {
-  co_return parse_first<LoadBalancer>(co_await client_.elbv2("CreateLoadBalancer", std::move(input)),
-                                      "LoadBalancers", parse_load_balancer);
+  co_return parse_first<LoadBalancer>(
+      co_await client_.elbv2("CreateLoadBalancer", std::move(input)), "LoadBalancers",
+      parse_load_balancer);
 }
 
 net::Awaitable<net::Result<void>> Elbv2::delete_load_balancer(std::string arn) {
@@ -155,18 +168,20 @@ net::Awaitable<net::Result<Attributes>> Elbv2::describe_load_balancer_attributes
   co_return parse_attributes(*result);
 }
 
-net::Awaitable<net::Result<void>> Elbv2::modify_load_balancer_attributes(std::string arn, Attributes changes) {
+net::Awaitable<net::Result<void>> Elbv2::modify_load_balancer_attributes(std::string arn,
+                                                                         Attributes changes) {
   Json params = {{"LoadBalancerArn", arn}, {"Attributes", attributes_input(changes)}};
-  co_return done(co_await client_.elbv2("ModifyLoadBalancerAttributes",
-                                        params));
+  co_return done(co_await client_.elbv2("ModifyLoadBalancerAttributes", params));
 }
 
-net::Awaitable<net::Result<void>> Elbv2::set_security_groups(std::string arn, std::vector<std::string> groups) {
+net::Awaitable<net::Result<void>> Elbv2::set_security_groups(std::string arn,
+                                                             std::vector<std::string> groups) {
   Json params = {{"LoadBalancerArn", arn}, {"SecurityGroups", groups}};
   co_return done(co_await client_.elbv2("SetSecurityGroups", params));
 }
 
-net::Awaitable<net::Result<void>> Elbv2::set_subnets(std::string arn, std::vector<std::string> subnets) {
+net::Awaitable<net::Result<void>> Elbv2::set_subnets(std::string arn,
+                                                     std::vector<std::string> subnets) {
   Json params = {{"LoadBalancerArn", arn}, {"Subnets", subnets}};
   co_return done(co_await client_.elbv2("SetSubnets", params));
 }
@@ -176,30 +191,37 @@ net::Awaitable<net::Result<void>> Elbv2::set_ip_address_type(std::string arn, st
   co_return done(co_await client_.elbv2("SetIpAddressType", input));
 }
 
-net::Awaitable<net::Result<std::vector<std::pair<std::string, bool>>>> Elbv2::describe_listener_certificates(std::string arn) {
+net::Awaitable<net::Result<std::vector<std::pair<std::string, bool>>>>
+Elbv2::describe_listener_certificates(std::string arn) {
   Json input = {{"ListenerArn", arn}};
   auto result = co_await describe_all("DescribeListenerCertificates", input, "Certificates");
   if (!result) co_return net::fail(result.error());
   std::vector<std::pair<std::string, bool>> certificates;
   for (const Json& certificate : items(result->value("Certificates", Json()))) {
-    certificates.emplace_back(text(certificate, "CertificateArn"), text(certificate, "IsDefault") == "true");
+    certificates.emplace_back(text(certificate, "CertificateArn"),
+                              text(certificate, "IsDefault") == "true");
   }
   co_return certificates;
 }
 
-net::Awaitable<net::Result<void>> Elbv2::add_listener_certificate(std::string arn, std::string certificate) {
-  Json input = {{"ListenerArn", arn}, {"Certificates", Json::array({{{"CertificateArn", certificate}}})}};
+net::Awaitable<net::Result<void>> Elbv2::add_listener_certificate(std::string arn,
+                                                                  std::string certificate) {
+  Json input = {{"ListenerArn", arn},
+                {"Certificates", Json::array({{{"CertificateArn", certificate}}})}};
   co_return done(co_await client_.elbv2("AddListenerCertificates", input));
 }
 
-net::Awaitable<net::Result<void>> Elbv2::remove_listener_certificate(std::string arn, std::string certificate) {
-  Json input = {{"ListenerArn", arn}, {"Certificates", Json::array({{{"CertificateArn", certificate}}})}};
+net::Awaitable<net::Result<void>> Elbv2::remove_listener_certificate(std::string arn,
+                                                                     std::string certificate) {
+  Json input = {{"ListenerArn", arn},
+                {"Certificates", Json::array({{{"CertificateArn", certificate}}})}};
   co_return done(co_await client_.elbv2("RemoveListenerCertificates", input));
 }
 
 net::Awaitable<net::Result<std::vector<TargetGroup>>> Elbv2::describe_target_groups() {
-  co_return parse_list<TargetGroup>(co_await describe_all("DescribeTargetGroups", Json::object(), "TargetGroups"),
-                                    "TargetGroups", parse_target_group);
+  co_return parse_list<TargetGroup>(
+      co_await describe_all("DescribeTargetGroups", Json::object(), "TargetGroups"), "TargetGroups",
+      parse_target_group);
 }
 
 net::Awaitable<net::Result<TargetGroup>> Elbv2::create_target_group(Json input) {
@@ -223,20 +245,22 @@ net::Awaitable<net::Result<Attributes>> Elbv2::describe_target_group_attributes(
   co_return parse_attributes(*result);
 }
 
-net::Awaitable<net::Result<void>> Elbv2::modify_target_group_attributes(std::string arn, Attributes changes) {
+net::Awaitable<net::Result<void>> Elbv2::modify_target_group_attributes(std::string arn,
+                                                                        Attributes changes) {
   Json params = {{"TargetGroupArn", arn}, {"Attributes", attributes_input(changes)}};
-  co_return done(co_await client_.elbv2("ModifyTargetGroupAttributes",
-                                        params));
+  co_return done(co_await client_.elbv2("ModifyTargetGroupAttributes", params));
 }
 
-net::Awaitable<net::Result<std::vector<Listener>>> Elbv2::describe_listeners(std::string load_balancer_arn) {
+net::Awaitable<net::Result<std::vector<Listener>>> Elbv2::describe_listeners(
+    std::string load_balancer_arn) {
   Json input3 = {{"LoadBalancerArn", load_balancer_arn}};
   co_return parse_list<Listener>(co_await describe_all("DescribeListeners", input3, "Listeners"),
                                  "Listeners", parse_listener);
 }
 
 net::Awaitable<net::Result<Listener>> Elbv2::create_listener(Json input) {
-  co_return parse_first<Listener>(co_await client_.elbv2("CreateListener", std::move(input)), "Listeners", parse_listener);
+  co_return parse_first<Listener>(co_await client_.elbv2("CreateListener", std::move(input)),
+                                  "Listeners", parse_listener);
 }
 
 net::Awaitable<net::Result<void>> Elbv2::modify_listener(Json input) {
@@ -250,11 +274,13 @@ net::Awaitable<net::Result<void>> Elbv2::delete_listener(std::string arn) {
 
 net::Awaitable<net::Result<std::vector<Rule>>> Elbv2::describe_rules(std::string listener_arn) {
   Json input4 = {{"ListenerArn", listener_arn}};
-  co_return parse_list<Rule>(co_await describe_all("DescribeRules", input4, "Rules"), "Rules", parse_rule);
+  co_return parse_list<Rule>(co_await describe_all("DescribeRules", input4, "Rules"), "Rules",
+                             parse_rule);
 }
 
 net::Awaitable<net::Result<Rule>> Elbv2::create_rule(Json input) {
-  co_return parse_first<Rule>(co_await client_.elbv2("CreateRule", std::move(input)), "Rules", parse_rule);
+  co_return parse_first<Rule>(co_await client_.elbv2("CreateRule", std::move(input)), "Rules",
+                              parse_rule);
 }
 
 net::Awaitable<net::Result<void>> Elbv2::modify_rule(Json input) {
@@ -266,24 +292,29 @@ net::Awaitable<net::Result<void>> Elbv2::delete_rule(std::string arn) {
   co_return done(co_await client_.elbv2("DeleteRule", params));
 }
 
-net::Awaitable<net::Result<void>> Elbv2::set_rule_priorities(std::vector<std::pair<std::string, int>> priorities) {
+net::Awaitable<net::Result<void>> Elbv2::set_rule_priorities(
+    std::vector<std::pair<std::string, int>> priorities) {
   Json list = Json::array();
-  for (const auto& [arn, priority] : priorities) list.push_back({{"RuleArn", arn}, {"Priority", std::to_string(priority)}});
+  for (const auto& [arn, priority] : priorities)
+    list.push_back({{"RuleArn", arn}, {"Priority", std::to_string(priority)}});
   Json params = {{"RulePriorities", list}};
   co_return done(co_await client_.elbv2("SetRulePriorities", params));
 }
 
-net::Awaitable<net::Result<std::map<std::string, Tags>>> Elbv2::describe_tags(std::vector<std::string> arns) {
+net::Awaitable<net::Result<std::map<std::string, Tags>>> Elbv2::describe_tags(
+    std::vector<std::string> arns) {
   std::map<std::string, Tags> tags;
   for (std::size_t begin = 0; begin < arns.size(); begin += kTagArnsPerCall) {
     const std::size_t end = std::min(arns.size(), begin + kTagArnsPerCall);
-    Json input = {{"ResourceArns", std::vector<std::string>(arns.begin() + static_cast<long>(begin),
-                                                         arns.begin() + static_cast<long>(end))}};
+    Json input = {
+        {"ResourceArns", std::vector<std::string>(arns.begin() + static_cast<long>(begin),
+                                                  arns.begin() + static_cast<long>(end))}};
     auto result = co_await client_.elbv2("DescribeTags", input);
     if (!result) co_return net::fail(result.error());
     for (const Json& description : items(result->value("TagDescriptions", Json()))) {
       Tags& resource_tags = tags[text(description, "ResourceArn")];
-      for (const Json& tag : items(description.value("Tags", Json()))) resource_tags[text(tag, "Key")] = text(tag, "Value");
+      for (const Json& tag : items(description.value("Tags", Json())))
+        resource_tags[text(tag, "Key")] = text(tag, "Value");
     }
   }
   co_return tags;
@@ -294,12 +325,14 @@ net::Awaitable<net::Result<void>> Elbv2::add_tags(std::string arn, Tags tags) {
   co_return done(co_await client_.elbv2("AddTags", params));
 }
 
-net::Awaitable<net::Result<void>> Elbv2::remove_tags(std::string arn, std::vector<std::string> keys) {
+net::Awaitable<net::Result<void>> Elbv2::remove_tags(std::string arn,
+                                                     std::vector<std::string> keys) {
   Json params = {{"ResourceArns", Json::array({arn})}, {"TagKeys", keys}};
   co_return done(co_await client_.elbv2("RemoveTags", params));
 }
 
-net::Awaitable<net::Result<std::vector<TargetDescription>>> Elbv2::describe_target_health(std::string target_group_arn) {
+net::Awaitable<net::Result<std::vector<TargetDescription>>> Elbv2::describe_target_health(
+    std::string target_group_arn) {
   Json input5 = {{"TargetGroupArn", target_group_arn}};
   auto result = co_await client_.elbv2("DescribeTargetHealth", input5);
   if (!result) co_return net::fail(result.error());
@@ -318,22 +351,24 @@ net::Awaitable<net::Result<std::vector<TargetDescription>>> Elbv2::describe_targ
   co_return targets;
 }
 
-net::Awaitable<net::Result<void>> Elbv2::register_targets(std::string target_group_arn, std::vector<TargetRegistration> targets) {
+net::Awaitable<net::Result<void>> Elbv2::register_targets(std::string target_group_arn,
+                                                          std::vector<TargetRegistration> targets) {
   for (std::size_t begin = 0; begin < targets.size(); begin += kTargetsPerCall) {
     const std::size_t end = std::min(targets.size(), begin + kTargetsPerCall);
     Json input6 = {{"TargetGroupArn", target_group_arn},
-                                                             {"Targets", targets_input(targets, begin, end)}};
+                   {"Targets", targets_input(targets, begin, end)}};
     auto result = co_await client_.elbv2("RegisterTargets", input6);
     if (!result) co_return net::fail(result.error());
   }
   co_return net::Result<void>();
 }
 
-net::Awaitable<net::Result<void>> Elbv2::deregister_targets(std::string target_group_arn, std::vector<TargetRegistration> targets) {
+net::Awaitable<net::Result<void>> Elbv2::deregister_targets(
+    std::string target_group_arn, std::vector<TargetRegistration> targets) {
   for (std::size_t begin = 0; begin < targets.size(); begin += kTargetsPerCall) {
     const std::size_t end = std::min(targets.size(), begin + kTargetsPerCall);
     Json input7 = {{"TargetGroupArn", target_group_arn},
-                                                               {"Targets", targets_input(targets, begin, end)}};
+                   {"Targets", targets_input(targets, begin, end)}};
     auto result = co_await client_.elbv2("DeregisterTargets", input7);
     if (!result) co_return net::fail(result.error());
   }

@@ -87,8 +87,10 @@ class Elbv2 {
   net::Awaitable<net::Result<LoadBalancer>> create_load_balancer(Json input);
   net::Awaitable<net::Result<void>> delete_load_balancer(std::string arn);
   net::Awaitable<net::Result<Attributes>> describe_load_balancer_attributes(std::string arn);
-  net::Awaitable<net::Result<void>> modify_load_balancer_attributes(std::string arn, Attributes changes);
-  net::Awaitable<net::Result<void>> set_security_groups(std::string arn, std::vector<std::string> groups);
+  net::Awaitable<net::Result<void>> modify_load_balancer_attributes(std::string arn,
+                                                                    Attributes changes);
+  net::Awaitable<net::Result<void>> set_security_groups(std::string arn,
+                                                        std::vector<std::string> groups);
   net::Awaitable<net::Result<void>> set_subnets(std::string arn, std::vector<std::string> subnets);
   net::Awaitable<net::Result<void>> set_ip_address_type(std::string arn, std::string type);
 
@@ -97,32 +99,42 @@ class Elbv2 {
   net::Awaitable<net::Result<void>> modify_target_group(Json input);
   net::Awaitable<net::Result<void>> delete_target_group(std::string arn);
   net::Awaitable<net::Result<Attributes>> describe_target_group_attributes(std::string arn);
-  net::Awaitable<net::Result<void>> modify_target_group_attributes(std::string arn, Attributes changes);
+  net::Awaitable<net::Result<void>> modify_target_group_attributes(std::string arn,
+                                                                   Attributes changes);
 
-  net::Awaitable<net::Result<std::vector<Listener>>> describe_listeners(std::string load_balancer_arn);
+  net::Awaitable<net::Result<std::vector<Listener>>> describe_listeners(
+      std::string load_balancer_arn);
   net::Awaitable<net::Result<Listener>> create_listener(Json input);
   net::Awaitable<net::Result<void>> modify_listener(Json input);
   net::Awaitable<net::Result<void>> delete_listener(std::string arn);
   // The listener's certificate list: the default one (is_default) and the extra (SNI) ones.
-  net::Awaitable<net::Result<std::vector<std::pair<std::string, bool>>>> describe_listener_certificates(std::string arn);
-  net::Awaitable<net::Result<void>> add_listener_certificate(std::string arn, std::string certificate);
-  net::Awaitable<net::Result<void>> remove_listener_certificate(std::string arn, std::string certificate);
+  net::Awaitable<net::Result<std::vector<std::pair<std::string, bool>>>>
+  describe_listener_certificates(std::string arn);
+  net::Awaitable<net::Result<void>> add_listener_certificate(std::string arn,
+                                                             std::string certificate);
+  net::Awaitable<net::Result<void>> remove_listener_certificate(std::string arn,
+                                                                std::string certificate);
 
   net::Awaitable<net::Result<std::vector<Rule>>> describe_rules(std::string listener_arn);
   net::Awaitable<net::Result<Rule>> create_rule(Json input);
   net::Awaitable<net::Result<void>> modify_rule(Json input);
   net::Awaitable<net::Result<void>> delete_rule(std::string arn);
-  net::Awaitable<net::Result<void>> set_rule_priorities(std::vector<std::pair<std::string, int>> priorities);
+  net::Awaitable<net::Result<void>> set_rule_priorities(
+      std::vector<std::pair<std::string, int>> priorities);
 
   // Tags of many resources, 20 ARNs a call.
-  net::Awaitable<net::Result<std::map<std::string, Tags>>> describe_tags(std::vector<std::string> arns);
+  net::Awaitable<net::Result<std::map<std::string, Tags>>> describe_tags(
+      std::vector<std::string> arns);
   net::Awaitable<net::Result<void>> add_tags(std::string arn, Tags tags);
   net::Awaitable<net::Result<void>> remove_tags(std::string arn, std::vector<std::string> keys);
 
-  net::Awaitable<net::Result<std::vector<TargetDescription>>> describe_target_health(std::string target_group_arn);
+  net::Awaitable<net::Result<std::vector<TargetDescription>>> describe_target_health(
+      std::string target_group_arn);
   // 200 targets a call.
-  net::Awaitable<net::Result<void>> register_targets(std::string target_group_arn, std::vector<TargetRegistration> targets);
-  net::Awaitable<net::Result<void>> deregister_targets(std::string target_group_arn, std::vector<TargetRegistration> targets);
+  net::Awaitable<net::Result<void>> register_targets(std::string target_group_arn,
+                                                     std::vector<TargetRegistration> targets);
+  net::Awaitable<net::Result<void>> deregister_targets(std::string target_group_arn,
+                                                       std::vector<TargetRegistration> targets);
 
  private:
   net::Awaitable<net::Result<Json>> describe_all(std::string action, Json params, std::string list);

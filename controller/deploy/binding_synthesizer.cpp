@@ -19,7 +19,9 @@ Json binding_spec(const model::TargetGroupBindingSpec& spec, const std::string& 
         if (!peer.cidr.empty()) {
           from.push_back({{"ipBlock", {{"cidr", peer.cidr}}}});
         } else {
-          const std::string group = peer.security_group_resource_id.empty() ? peer.security_group_id : managed_security_group_id;
+          const std::string group = peer.security_group_resource_id.empty()
+                                        ? peer.security_group_id
+                                        : managed_security_group_id;
           from.push_back({{"securityGroup", {{"groupID", group}}}});
         }
       }
@@ -50,20 +52,28 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_bindings(State& stat
   }
   for (const auto& [id, spec] : state.stack.bindings) {
     auto arn = state.target_group_arns.find(spec.target_group_id);
-    if (arn == state.target_group_arns.end()) co_return net::fail("UnresolvedReference", "target group " + spec.target_group_id + " has no ARN yet");
+    if (arn == state.target_group_arns.end())
+      co_return net::fail("UnresolvedReference",
+                          "target group " + spec.target_group_id + " has no ARN yet");
     const Json desired_spec = binding_spec(spec, arn->second, state.managed_security_group_id);
     Json labels = Json::object();
-    for (const auto& [key, value] : spec.labels) labels[key] = value;
+    for (const auto& [key, value] : spec.labels)
+      labels[key] = value;
     auto existing = by_arn.find(arn->second);
     if (existing == by_arn.end()) {
-      Json object = {{"apiVersion", k8s::resources::target_group_bindings.api_version()},
-                     {"kind", "TargetGroupBinding"},
-                     {"metadata", {{"name", spec.name}, {"namespace", spec.ns}, {"labels", labels}}},
-                     {"spec", desired_spec}};
-      trace_.event("deploy.binding.creating", {{"stack", state.identity.stack_id}, {"binding", spec.ns + "/" + spec.name}});
+      Json object = {
+          {"apiVersion", k8s::resources::target_group_bindings.api_version()},
+          {"kind", "TargetGroupBinding"},
+          {"metadata", {{"name", spec.name}, {"namespace", spec.ns}, {"labels", labels}}},
+          {"spec", desired_spec}};
+      trace_.event("deploy.binding.creating",
+                   {{"stack", state.identity.stack_id}, {"binding", spec.ns + "/" + spec.name}});
       auto created = co_await kube_.create(k8s::resources::target_group_bindings, spec.ns, object);
-      if (!created) co_return net::fail(net::with_context(created.error(), "failed to create targetGroupBinding"));
-      trace_.event("deploy.binding.created", {{"stack", state.identity.stack_id}, {"binding", spec.ns + "/" + spec.name}});
+      if (!created)
+        co_return net::fail(
+            net::with_context(created.error(), "failed to create targetGroupBinding"));
+      trace_.event("deploy.binding.created",
+                   {{"stack", state.identity.stack_id}, {"binding", spec.ns + "/" + spec.name}});
       continue;
     }
     const Json current = existing->second;
@@ -83,13 +93,20 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_bindings(State& stat
       if (!labels.contains(it.key())) labels_patch[it.key()] = nullptr;
     }
     Json patch = {{"metadata", {{"labels", labels_patch}}}, {"spec", spec_patch}};
-    trace_.event("deploy.binding.updating", {{"stack", state.identity.stack_id}, {"binding", ns + "/" + name}});
-    auto patched = co_await kube_.patch(k8s::resources::target_group_bindings, ns, name, k8s::PatchType::Merge, patch);
-    if (!patched) co_return net::fail(net::with_context(patched.error(), "failed to update targetGroupBinding"));
-    if (auto waited = co_await wait_for_binding(ns, name, false); !waited) co_return net::fail(waited.error());
-    trace_.event("deploy.binding.updated", {{"stack", state.identity.stack_id}, {"binding", ns + "/" + name}});
+    trace_.event("deploy.binding.updating",
+                 {{"stack", state.identity.stack_id}, {"binding", ns + "/" + name}});
+    auto patched = co_await kube_.patch(k8s::resources::target_group_bindings, ns, name,
+                                        k8s::PatchType::Merge, patch);
+    if (!patched)
+      co_return net::fail(
+          net::with_context(patched.error(), "failed to update targetGroupBinding"));
+    if (auto waited = co_await wait_for_binding(ns, name, false); !waited)
+      co_return net::fail(waited.error());
+    trace_.event("deploy.binding.updated",
+                 {{"stack", state.identity.stack_id}, {"binding", ns + "/" + name}});
   }
-  for (auto& [arn, binding] : by_arn) state.unwanted_bindings.push_back(binding);
+  for (auto& [arn, binding] : by_arn)
+    state.unwanted_bindings.push_back(binding);
   co_return net::Result<void>();
 }
 
@@ -97,19 +114,23 @@ net::Awaitable<net::Result<void>> StackDeployer::remove_bindings(State& state) {
   for (const Json& binding : state.unwanted_bindings) {
     const std::string ns = binding["metadata"].value("namespace", "");
     const std::string name = binding["metadata"].value("name", "");
-    trace_.event("deploy.binding.deleting", {{"stack", state.identity.stack_id}, {"binding", ns + "/" + name}});
+    trace_.event("deploy.binding.deleting",
+                 {{"stack", state.identity.stack_id}, {"binding", ns + "/" + name}});
     auto deleted = co_await kube_.remove(k8s::resources::target_group_bindings, ns, name);
     if (!deleted && !k8s::is_not_found(deleted.error())) co_return net::fail(deleted.error());
     // The binding's finalizer holds it until its targets are deregistered.
     if (auto gone = co_await wait_for_binding(ns, name, true); !gone) {
-      co_return net::fail(net::with_context(gone.error(), "failed to wait targetGroupBinding deletion"));
+      co_return net::fail(
+          net::with_context(gone.error(), "failed to wait targetGroupBinding deletion"));
     }
-    trace_.event("deploy.binding.deleted", {{"stack", state.identity.stack_id}, {"binding", ns + "/" + name}});
+    trace_.event("deploy.binding.deleted",
+                 {{"stack", state.identity.stack_id}, {"binding", ns + "/" + name}});
   }
   co_return net::Result<void>();
 }
 
-net::Awaitable<net::Result<void>> StackDeployer::wait_for_binding(std::string ns, std::string name, bool gone) {
+net::Awaitable<net::Result<void>> StackDeployer::wait_for_binding(std::string ns, std::string name,
+                                                                  bool gone) {
   const auto deadline = clock_.now() + options_.binding_poll_timeout;
   while (true) {
     auto current = co_await kube_.get(k8s::resources::target_group_bindings, ns, name);
@@ -117,10 +138,12 @@ net::Awaitable<net::Result<void>> StackDeployer::wait_for_binding(std::string ns
     if (!current && !k8s::is_not_found(current.error())) co_return net::fail(current.error());
     if (!gone && current) {
       const long long generation = (*current)["metadata"].value("generation", 0LL);
-      const long long observed = current->value("status", Json::object()).value("observedGeneration", 0LL);
+      const long long observed =
+          current->value("status", Json::object()).value("observedGeneration", 0LL);
       if (observed >= generation) co_return net::Result<void>();
     }
-    if (clock_.now() >= deadline) co_return net::fail("Timeout", "timed out waiting for the condition");
+    if (clock_.now() >= deadline)
+      co_return net::fail("Timeout", "timed out waiting for the condition");
     co_await clock_.sleep_for(options_.binding_poll_interval);
   }
 }

@@ -4,10 +4,11 @@ namespace albc::deploy {
 namespace {
 
 template <class Resource>
-net::Awaitable<net::Result<std::vector<Tagged<Resource>>>> keep_stack_members(aws::Elbv2& elbv2, StackIdentity stack,
-                                                                               std::vector<Resource> candidates) {
+net::Awaitable<net::Result<std::vector<Tagged<Resource>>>> keep_stack_members(
+    aws::Elbv2& elbv2, StackIdentity stack, std::vector<Resource> candidates) {
   std::vector<std::string> arns;
-  for (const Resource& candidate : candidates) arns.push_back(candidate.arn);
+  for (const Resource& candidate : candidates)
+    arns.push_back(candidate.arn);
   std::vector<Tagged<Resource>> members;
   if (arns.empty()) co_return members;
   auto tags = co_await elbv2.describe_tags(arns);

@@ -35,7 +35,8 @@ RulePlan plan_rules(const std::vector<DesiredRule>& desired, std::vector<Current
   std::vector<DesiredRule> unmatched;
   for (const DesiredRule& rule : desired) {
     auto same = std::find_if(current.begin(), current.end(), [&](const CurrentRule& candidate) {
-      return actions_equal(rule.actions, candidate.rule.actions) && conditions_equal(rule.conditions, candidate.rule.conditions);
+      return actions_equal(rule.actions, candidate.rule.actions) &&
+             conditions_equal(rule.conditions, candidate.rule.conditions);
     });
     if (same == current.end()) {
       unmatched.push_back(rule);
@@ -45,8 +46,9 @@ RulePlan plan_rules(const std::vector<DesiredRule>& desired, std::vector<Current
     current.erase(same);
   }
   for (const DesiredRule& rule : unmatched) {
-    auto same_priority = std::find_if(current.begin(), current.end(),
-                                      [&](const CurrentRule& candidate) { return candidate.priority == rule.priority; });
+    auto same_priority = std::find_if(
+        current.begin(), current.end(),
+        [&](const CurrentRule& candidate) { return candidate.priority == rule.priority; });
     if (same_priority == current.end()) {
       plan.created.push_back(rule);
       continue;
@@ -60,13 +62,16 @@ RulePlan plan_rules(const std::vector<DesiredRule>& desired, std::vector<Current
 
 Json tag_list(const Tags& tags) {
   Json list = Json::array();
-  for (const auto& [key, value] : tags) list.push_back({{"Key", key}, {"Value", value}});
+  for (const auto& [key, value] : tags)
+    list.push_back({{"Key", key}, {"Value", value}});
   return list;
 }
 
 }  // namespace
 
-net::Awaitable<net::Result<void>> StackDeployer::synthesize_rules(State& state, std::string listener_arn, int port) {
+net::Awaitable<net::Result<void>> StackDeployer::synthesize_rules(State& state,
+                                                                  std::string listener_arn,
+                                                                  int port) {
   auto described = co_await elbv2_.describe_rules(listener_arn);
   if (!described) co_return net::fail(described.error());
   std::vector<CurrentRule> current;
@@ -77,7 +82,8 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_rules(State& state, 
     try {
       priority = std::stoi(rule.priority);
     } catch (const std::exception&) {
-      co_return net::fail("MalformedResponse", "rule " + rule.arn + " has priority '" + rule.priority + "'");
+      co_return net::fail("MalformedResponse",
+                          "rule " + rule.arn + " has priority '" + rule.priority + "'");
     }
     current.push_back({rule, priority});
     arns.push_back(rule.arn);
@@ -89,27 +95,37 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_rules(State& state, 
     if (spec.port != port) continue;
     auto actions = sdk_actions(spec.actions, state.target_group_arns);
     if (!actions) co_return net::fail(actions.error());
-    desired.push_back({id, spec.priority, sdk_conditions(spec.conditions), *actions, resource_tags(state.identity, id, spec.tags)});
+    desired.push_back({id, spec.priority, sdk_conditions(spec.conditions), *actions,
+                       resource_tags(state.identity, id, spec.tags)});
   }
-  std::sort(desired.begin(), desired.end(), [](const DesiredRule& a, const DesiredRule& b) { return a.priority < b.priority; });
+  std::sort(desired.begin(), desired.end(),
+            [](const DesiredRule& a, const DesiredRule& b) { return a.priority < b.priority; });
   const RulePlan plan = plan_rules(desired, current);
   if (!plan.moved.empty()) {
     // One call: rules to delete move to the bottom (the highest keeps 50000), moved rules to
     // their new priorities, so no request ever falls through to the default action.
     std::vector<std::pair<std::string, int>> priorities;
     std::vector<CurrentRule> doomed = plan.deleted;
-    std::sort(doomed.begin(), doomed.end(), [](const CurrentRule& a, const CurrentRule& b) { return a.priority > b.priority; });
+    std::sort(doomed.begin(), doomed.end(),
+              [](const CurrentRule& a, const CurrentRule& b) { return a.priority > b.priority; });
     int bottom = 50000;
-    for (const CurrentRule& rule : doomed) priorities.emplace_back(rule.rule.arn, bottom--);
-    for (const auto& [rule, was] : plan.moved) priorities.emplace_back(was.rule.arn, rule.priority);
-    trace_.event("deploy.rules.reprioritizing", {{"stack", state.identity.stack_id}, {"port", std::to_string(port)},
+    for (const CurrentRule& rule : doomed)
+      priorities.emplace_back(rule.rule.arn, bottom--);
+    for (const auto& [rule, was] : plan.moved)
+      priorities.emplace_back(was.rule.arn, rule.priority);
+    trace_.event("deploy.rules.reprioritizing", {{"stack", state.identity.stack_id},
+                                                 {"port", std::to_string(port)},
                                                  {"rules", std::to_string(priorities.size())}});
-    if (auto set = co_await elbv2_.set_rule_priorities(priorities); !set) co_return net::fail(set.error());
+    if (auto set = co_await elbv2_.set_rule_priorities(priorities); !set)
+      co_return net::fail(set.error());
   }
   for (const auto& [rule, was] : plan.modified) {
-    Json input = {{"RuleArn", was.rule.arn}, {"Conditions", rule.conditions}, {"Actions", rule.actions}};
-    trace_.event("deploy.rule.modifying", {{"stack", state.identity.stack_id}, {"id", rule.id}, {"arn", was.rule.arn}});
-    if (auto modified = co_await elbv2_.modify_rule(input); !modified) co_return net::fail(modified.error());
+    Json input = {
+        {"RuleArn", was.rule.arn}, {"Conditions", rule.conditions}, {"Actions", rule.actions}};
+    trace_.event("deploy.rule.modifying",
+                 {{"stack", state.identity.stack_id}, {"id", rule.id}, {"arn", was.rule.arn}});
+    if (auto modified = co_await elbv2_.modify_rule(input); !modified)
+      co_return net::fail(modified.error());
     trace_.event("deploy.rule.modified", {{"stack", state.identity.stack_id}, {"id", rule.id}});
   }
   for (const DesiredRule& rule : plan.created) {
@@ -123,7 +139,8 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_rules(State& state, 
     while (true) {
       auto created = co_await elbv2_.create_rule(input);
       if (created) {
-        trace_.event("deploy.rule.created", {{"stack", state.identity.stack_id}, {"id", rule.id}, {"arn", created->arn}});
+        trace_.event("deploy.rule.created",
+                     {{"stack", state.identity.stack_id}, {"id", rule.id}, {"arn", created->arn}});
         break;
       }
       // A listener created a moment ago may not be visible yet.
@@ -134,15 +151,20 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_rules(State& state, 
     }
   }
   for (const CurrentRule& rule : plan.deleted) {
-    trace_.event("deploy.rule.deleting", {{"stack", state.identity.stack_id}, {"arn", rule.rule.arn}});
-    if (auto deleted = co_await elbv2_.delete_rule(rule.rule.arn); !deleted) co_return net::fail(deleted.error());
-    trace_.event("deploy.rule.deleted", {{"stack", state.identity.stack_id}, {"arn", rule.rule.arn}});
+    trace_.event("deploy.rule.deleting",
+                 {{"stack", state.identity.stack_id}, {"arn", rule.rule.arn}});
+    if (auto deleted = co_await elbv2_.delete_rule(rule.rule.arn); !deleted)
+      co_return net::fail(deleted.error());
+    trace_.event("deploy.rule.deleted",
+                 {{"stack", state.identity.stack_id}, {"arn", rule.rule.arn}});
   }
   std::vector<std::pair<DesiredRule, CurrentRule>> kept = plan.unchanged;
   kept.insert(kept.end(), plan.moved.begin(), plan.moved.end());
   kept.insert(kept.end(), plan.modified.begin(), plan.modified.end());
   for (const auto& [rule, was] : kept) {
-    if (auto tagged = co_await reconcile_elbv2_tags(was.rule.arn, rule.tags, (*current_tags)[was.rule.arn], false); !tagged) {
+    if (auto tagged = co_await reconcile_elbv2_tags(was.rule.arn, rule.tags,
+                                                    (*current_tags)[was.rule.arn], false);
+        !tagged) {
       co_return net::fail(tagged.error());
     }
   }

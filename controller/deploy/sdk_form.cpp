@@ -7,7 +7,8 @@ namespace {
 
 Json string_list(const std::vector<std::string>& values) {
   Json list = Json::array();
-  for (const std::string& value : values) list.push_back(value);
+  for (const std::string& value : values)
+    list.push_back(value);
   return list;
 }
 
@@ -28,8 +29,12 @@ Json normalized_action(Json action, bool desired_has_stickiness) {
   }
   if (type == "redirect" && action.contains("RedirectConfig")) {
     Json& redirect = action["RedirectConfig"];
-    for (const auto& [field, fallback] : std::vector<std::pair<const char*, const char*>>{
-             {"Host", "#{host}"}, {"Path", "/#{path}"}, {"Port", "#{port}"}, {"Protocol", "#{protocol}"}, {"Query", "#{query}"}}) {
+    for (const auto& [field, fallback] :
+         std::vector<std::pair<const char*, const char*>>{{"Host", "#{host}"},
+                                                          {"Path", "/#{path}"},
+                                                          {"Port", "#{port}"},
+                                                          {"Protocol", "#{protocol}"},
+                                                          {"Query", "#{query}"}}) {
       if (!redirect.contains(field)) redirect[field] = fallback;
     }
   }
@@ -52,7 +57,8 @@ Json ordered(const Json& actions) {
 }
 
 bool has_stickiness(const Json& action) {
-  return action.contains("ForwardConfig") && action["ForwardConfig"].contains("TargetGroupStickinessConfig");
+  return action.contains("ForwardConfig") &&
+         action["ForwardConfig"].contains("TargetGroupStickinessConfig");
 }
 
 }  // namespace
@@ -70,7 +76,8 @@ net::Result<Json> sdk_actions(const std::vector<model::Action>& actions,
         if (!tuple.target_group_id.empty()) {
           auto found = target_group_arns.find(tuple.target_group_id);
           if (found == target_group_arns.end()) {
-            return net::fail("UnresolvedReference", "target group " + tuple.target_group_id + " has no ARN yet");
+            return net::fail("UnresolvedReference",
+                             "target group " + tuple.target_group_id + " has no ARN yet");
           }
           arn = found->second;
         }
@@ -80,9 +87,11 @@ net::Result<Json> sdk_actions(const std::vector<model::Action>& actions,
       }
       Json forward = {{"TargetGroups", groups}};
       if (action.forward->stickiness_enabled) {
-        forward["TargetGroupStickinessConfig"] = {{"Enabled", *action.forward->stickiness_enabled ? "true" : "false"}};
+        forward["TargetGroupStickinessConfig"] = {
+            {"Enabled", *action.forward->stickiness_enabled ? "true" : "false"}};
         if (action.forward->stickiness_duration_seconds) {
-          forward["TargetGroupStickinessConfig"]["DurationSeconds"] = std::to_string(*action.forward->stickiness_duration_seconds);
+          forward["TargetGroupStickinessConfig"]["DurationSeconds"] =
+              std::to_string(*action.forward->stickiness_duration_seconds);
         }
       }
       sdk["ForwardConfig"] = forward;
@@ -98,8 +107,10 @@ net::Result<Json> sdk_actions(const std::vector<model::Action>& actions,
     }
     if (action.fixed_response) {
       Json fixed = {{"StatusCode", action.fixed_response->status_code}};
-      if (action.fixed_response->content_type) fixed["ContentType"] = *action.fixed_response->content_type;
-      if (action.fixed_response->message_body) fixed["MessageBody"] = *action.fixed_response->message_body;
+      if (action.fixed_response->content_type)
+        fixed["ContentType"] = *action.fixed_response->content_type;
+      if (action.fixed_response->message_body)
+        fixed["MessageBody"] = *action.fixed_response->message_body;
       sdk["FixedResponseConfig"] = fixed;
     }
     list.push_back(sdk);
@@ -114,15 +125,19 @@ Json sdk_conditions(const std::vector<model::Condition>& conditions) {
     auto values_config = [&](const char* name) {
       Json config = Json::object();
       if (!condition.values.empty()) config["Values"] = string_list(condition.values);
-      if (!condition.regex_values.empty()) config["RegexValues"] = string_list(condition.regex_values);
+      if (!condition.regex_values.empty())
+        config["RegexValues"] = string_list(condition.regex_values);
       sdk[name] = config;
     };
     if (condition.field == "host-header") values_config("HostHeaderConfig");
     if (condition.field == "path-pattern") values_config("PathPatternConfig");
-    if (condition.field == "http-request-method") sdk["HttpRequestMethodConfig"] = {{"Values", string_list(condition.values)}};
-    if (condition.field == "source-ip") sdk["SourceIpConfig"] = {{"Values", string_list(condition.values)}};
+    if (condition.field == "http-request-method")
+      sdk["HttpRequestMethodConfig"] = {{"Values", string_list(condition.values)}};
+    if (condition.field == "source-ip")
+      sdk["SourceIpConfig"] = {{"Values", string_list(condition.values)}};
     if (condition.field == "http-header") {
-      sdk["HttpHeaderConfig"] = {{"HttpHeaderName", condition.http_header_name}, {"Values", string_list(condition.values)}};
+      sdk["HttpHeaderConfig"] = {{"HttpHeaderName", condition.http_header_name},
+                                 {"Values", string_list(condition.values)}};
     }
     if (condition.field == "query-string") {
       Json pairs = Json::array();
@@ -144,7 +159,9 @@ bool actions_equal(const Json& desired, const Json& actual) {
   if (desired_sorted.size() != actual_sorted.size()) return false;
   for (std::size_t i = 0; i < desired_sorted.size(); ++i) {
     const bool stickiness = has_stickiness(desired_sorted[i]);
-    if (normalized_action(desired_sorted[i], stickiness) != normalized_action(actual_sorted[i], stickiness)) return false;
+    if (normalized_action(desired_sorted[i], stickiness) !=
+        normalized_action(actual_sorted[i], stickiness))
+      return false;
   }
   return true;
 }
@@ -152,7 +169,8 @@ bool actions_equal(const Json& desired, const Json& actual) {
 bool conditions_equal(const Json& desired, const Json& actual) {
   auto normalized = [](const Json& conditions) {
     Json list = conditions.is_array() ? conditions : Json::array();
-    for (Json& condition : list) condition.erase("Values");
+    for (Json& condition : list)
+      condition.erase("Values");
     std::stable_sort(list.begin(), list.end(), [](const Json& a, const Json& b) {
       return a.value("Field", "") < b.value("Field", "");
     });

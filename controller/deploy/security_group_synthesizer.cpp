@@ -10,7 +10,8 @@ std::string resource_id_of(const Tags& tags) {
   return found == tags.end() ? "" : found->second;
 }
 
-std::vector<aws::SecurityGroupPermission> desired_permissions(const model::SecurityGroupSpec& spec) {
+std::vector<aws::SecurityGroupPermission> desired_permissions(
+    const model::SecurityGroupSpec& spec) {
   std::vector<aws::SecurityGroupPermission> permissions;
   for (const model::IngressPermission& rule : spec.ingress) {
     aws::SecurityGroupPermission permission;
@@ -31,18 +32,23 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_security_groups(Stat
   // Two lookups, as the real controller makes them: the current cluster tag and the legacy one.
   std::map<std::string, aws::SecurityGroup> found;
   for (std::string_view cluster_key : {kClusterTag, kLegacyClusterTag}) {
-    std::vector<aws::Filter> filters = {{"vpc-id", {options_.vpc_id}},
-                                        {"tag:" + std::string(cluster_key), {options_.cluster_name}},
-                                        {"tag:" + std::string(kStackTag), {state.identity.stack_id}}};
+    std::vector<aws::Filter> filters = {
+        {"vpc-id", {options_.vpc_id}},
+        {"tag:" + std::string(cluster_key), {options_.cluster_name}},
+        {"tag:" + std::string(kStackTag), {state.identity.stack_id}}};
     auto groups = co_await ec2_.describe_security_groups({}, filters);
     if (!groups) co_return net::fail(groups.error());
-    for (aws::SecurityGroup& group : *groups) found.emplace(group.id, std::move(group));
+    for (aws::SecurityGroup& group : *groups)
+      found.emplace(group.id, std::move(group));
   }
   std::optional<aws::SecurityGroup> matched;
   for (auto& [id, group] : found) {
     const std::string resource_id = resource_id_of(group.tags);
-    if (resource_id.empty()) co_return net::fail("UnexpectedResource", "unexpected securityGroup with no resourceID: " + id);
-    if (state.stack.managed_security_group && resource_id == model::kManagedSecurityGroupId && !matched) {
+    if (resource_id.empty())
+      co_return net::fail("UnexpectedResource",
+                          "unexpected securityGroup with no resourceID: " + id);
+    if (state.stack.managed_security_group && resource_id == model::kManagedSecurityGroupId &&
+        !matched) {
       matched = group;
     } else {
       state.unwanted_security_groups.push_back(group);
@@ -52,10 +58,14 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_security_groups(Stat
   const model::SecurityGroupSpec& spec = *state.stack.managed_security_group;
   const Tags tags = resource_tags(state.identity, model::kManagedSecurityGroupId, spec.tags);
   if (!matched) {
-    trace_.event("deploy.security_group.creating", {{"stack", state.identity.stack_id}, {"name", spec.name}});
-    auto created = co_await ec2_.create_security_group(options_.vpc_id, spec.name, spec.description, tags);
-    if (!created) co_return net::fail(net::with_context(created.error(), "failed to create securityGroup"));
-    trace_.event("deploy.security_group.created", {{"stack", state.identity.stack_id}, {"id", *created}});
+    trace_.event("deploy.security_group.creating",
+                 {{"stack", state.identity.stack_id}, {"name", spec.name}});
+    auto created =
+        co_await ec2_.create_security_group(options_.vpc_id, spec.name, spec.description, tags);
+    if (!created)
+      co_return net::fail(net::with_context(created.error(), "failed to create securityGroup"));
+    trace_.event("deploy.security_group.created",
+                 {{"stack", state.identity.stack_id}, {"id", *created}});
     matched = aws::SecurityGroup{*created, spec.name, options_.vpc_id, tags, {}};
   } else {
     std::map<std::string, std::string> changed;
@@ -64,13 +74,16 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_security_groups(Stat
     }
     std::vector<std::string> removed;
     for (const auto& [key, value] : matched->tags) {
-      if (!tags.contains(key) && !is_ignored_tag_key(key, options_.cluster_name)) removed.push_back(key);
+      if (!tags.contains(key) && !is_ignored_tag_key(key, options_.cluster_name))
+        removed.push_back(key);
     }
     if (!changed.empty()) {
-      if (auto done = co_await ec2_.create_tags(matched->id, changed); !done) co_return net::fail(done.error());
+      if (auto done = co_await ec2_.create_tags(matched->id, changed); !done)
+        co_return net::fail(done.error());
     }
     if (!removed.empty()) {
-      if (auto done = co_await ec2_.delete_tags(matched->id, removed); !done) co_return net::fail(done.error());
+      if (auto done = co_await ec2_.delete_tags(matched->id, removed); !done)
+        co_return net::fail(done.error());
     }
   }
   state.managed_security_group_id = matched->id;
@@ -78,28 +91,37 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_security_groups(Stat
   const auto desired = desired_permissions(spec);
   std::vector<aws::SecurityGroupPermission> missing;
   for (const aws::SecurityGroupPermission& permission : desired) {
-    if (std::find(matched->ingress.begin(), matched->ingress.end(), permission) == matched->ingress.end()) missing.push_back(permission);
+    if (std::find(matched->ingress.begin(), matched->ingress.end(), permission) ==
+        matched->ingress.end())
+      missing.push_back(permission);
   }
   std::vector<aws::SecurityGroupPermission> extra;
   for (const aws::SecurityGroupPermission& permission : matched->ingress) {
-    if (std::find(desired.begin(), desired.end(), permission) == desired.end()) extra.push_back(permission);
+    if (std::find(desired.begin(), desired.end(), permission) == desired.end())
+      extra.push_back(permission);
   }
   if (!missing.empty()) {
-    trace_.event("deploy.security_group.authorizing", {{"stack", state.identity.stack_id}, {"id", matched->id},
-                                                       {"permissions", std::to_string(missing.size())}});
-    if (auto done = co_await ec2_.authorize_ingress(matched->id, missing); !done) co_return net::fail(done.error());
+    trace_.event("deploy.security_group.authorizing",
+                 {{"stack", state.identity.stack_id},
+                  {"id", matched->id},
+                  {"permissions", std::to_string(missing.size())}});
+    if (auto done = co_await ec2_.authorize_ingress(matched->id, missing); !done)
+      co_return net::fail(done.error());
   }
   if (!extra.empty()) {
-    trace_.event("deploy.security_group.revoking", {{"stack", state.identity.stack_id}, {"id", matched->id},
+    trace_.event("deploy.security_group.revoking", {{"stack", state.identity.stack_id},
+                                                    {"id", matched->id},
                                                     {"permissions", std::to_string(extra.size())}});
-    if (auto done = co_await ec2_.revoke_ingress(matched->id, extra); !done) co_return net::fail(done.error());
+    if (auto done = co_await ec2_.revoke_ingress(matched->id, extra); !done)
+      co_return net::fail(done.error());
   }
   co_return net::Result<void>();
 }
 
 net::Awaitable<net::Result<void>> StackDeployer::remove_security_groups(State& state) {
   for (const aws::SecurityGroup& group : state.unwanted_security_groups) {
-    trace_.event("deploy.security_group.deleting", {{"stack", state.identity.stack_id}, {"id", group.id}});
+    trace_.event("deploy.security_group.deleting",
+                 {{"stack", state.identity.stack_id}, {"id", group.id}});
     const auto deadline = clock_.now() + options_.security_group_dependency_timeout;
     while (true) {
       auto deleted = co_await ec2_.delete_security_group(group.id);
@@ -110,7 +132,8 @@ net::Awaitable<net::Result<void>> StackDeployer::remove_security_groups(State& s
       }
       co_await clock_.sleep_for(options_.retry_interval);
     }
-    trace_.event("deploy.security_group.deleted", {{"stack", state.identity.stack_id}, {"id", group.id}});
+    trace_.event("deploy.security_group.deleted",
+                 {{"stack", state.identity.stack_id}, {"id", group.id}});
   }
   co_return net::Result<void>();
 }

@@ -4,16 +4,24 @@ namespace albc::deploy {
 
 StackDeployer::StackDeployer(aws::Elbv2& elbv2, aws::Ec2& ec2, k8s::Client& kube, net::Clock& clock,
                              net::Trace& trace, DeployerOptions options)
-    : elbv2_(elbv2), ec2_(ec2), kube_(kube), clock_(clock), trace_(trace), options_(std::move(options)) {}
+    : elbv2_(elbv2),
+      ec2_(ec2),
+      kube_(kube),
+      clock_(clock),
+      trace_(trace),
+      options_(std::move(options)) {}
 
 net::Awaitable<net::Result<Deployed>> StackDeployer::deploy(model::Stack stack) {
   State state;
   state.identity = {options_.cluster_name, stack.id, stack.id.find('/') == std::string::npos};
   state.stack = std::move(stack);
   // Forward: create and update; the first error stops the deploy (the next reconcile converges).
-  if (auto done = co_await synthesize_security_groups(state); !done) co_return net::fail(done.error());
-  if (auto done = co_await synthesize_target_groups(state); !done) co_return net::fail(done.error());
-  if (auto done = co_await synthesize_load_balancer(state); !done) co_return net::fail(done.error());
+  if (auto done = co_await synthesize_security_groups(state); !done)
+    co_return net::fail(done.error());
+  if (auto done = co_await synthesize_target_groups(state); !done)
+    co_return net::fail(done.error());
+  if (auto done = co_await synthesize_load_balancer(state); !done)
+    co_return net::fail(done.error());
   if (auto done = co_await synthesize_listeners(state); !done) co_return net::fail(done.error());
   if (auto done = co_await synthesize_bindings(state); !done) co_return net::fail(done.error());
   // Backward: delete what nothing uses any more.
@@ -23,7 +31,8 @@ net::Awaitable<net::Result<Deployed>> StackDeployer::deploy(model::Stack stack) 
   co_return state.deployed;
 }
 
-net::Awaitable<net::Result<void>> StackDeployer::reconcile_elbv2_tags(std::string arn, Tags desired, Tags current,
+net::Awaitable<net::Result<void>> StackDeployer::reconcile_elbv2_tags(std::string arn, Tags desired,
+                                                                      Tags current,
                                                                       bool ignore_legacy) {
   Tags changed;
   for (const auto& [key, value] : desired) {
@@ -47,7 +56,8 @@ net::Awaitable<net::Result<void>> StackDeployer::reconcile_elbv2_tags(std::strin
   co_return net::Result<void>();
 }
 
-net::Awaitable<net::Result<void>> StackDeployer::reconcile_attributes_of_load_balancer(std::string arn, model::Attributes desired) {
+net::Awaitable<net::Result<void>> StackDeployer::reconcile_attributes_of_load_balancer(
+    std::string arn, model::Attributes desired) {
   auto current = co_await elbv2_.describe_load_balancer_attributes(arn);
   if (!current) co_return net::fail(current.error());
   aws::Attributes changes;
@@ -58,7 +68,8 @@ net::Awaitable<net::Result<void>> StackDeployer::reconcile_attributes_of_load_ba
   co_return co_await elbv2_.modify_load_balancer_attributes(arn, changes);
 }
 
-net::Awaitable<net::Result<void>> StackDeployer::reconcile_attributes_of_target_group(std::string arn, model::Attributes desired) {
+net::Awaitable<net::Result<void>> StackDeployer::reconcile_attributes_of_target_group(
+    std::string arn, model::Attributes desired) {
   auto current = co_await elbv2_.describe_target_group_attributes(arn);
   if (!current) co_return net::fail(current.error());
   aws::Attributes changes;

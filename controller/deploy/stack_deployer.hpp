@@ -42,8 +42,8 @@ struct Deployed {
 // what is no longer wanted run afterwards in reverse, so nothing is deleted while in use.
 class StackDeployer {
  public:
-  StackDeployer(aws::Elbv2& elbv2, aws::Ec2& ec2, k8s::Client& kube, net::Clock& clock, net::Trace& trace,
-                DeployerOptions options);
+  StackDeployer(aws::Elbv2& elbv2, aws::Ec2& ec2, k8s::Client& kube, net::Clock& clock,
+                net::Trace& trace, DeployerOptions options);
   net::Awaitable<net::Result<Deployed>> deploy(model::Stack stack);
 
   struct State;
@@ -55,15 +55,21 @@ class StackDeployer {
   net::Awaitable<net::Result<void>> remove_target_groups(State& state);
   net::Awaitable<net::Result<void>> synthesize_load_balancer(State& state);
   net::Awaitable<net::Result<void>> synthesize_listeners(State& state);
-  net::Awaitable<net::Result<void>> synthesize_rules(State& state, std::string listener_arn, int port);
-  net::Awaitable<net::Result<void>> add_certificate(std::string listener_arn, std::string certificate);
-  net::Awaitable<net::Result<void>> reconcile_certificates(std::string listener_arn, std::vector<std::string> desired);
+  net::Awaitable<net::Result<void>> synthesize_rules(State& state, std::string listener_arn,
+                                                     int port);
+  net::Awaitable<net::Result<void>> add_certificate(std::string listener_arn,
+                                                    std::string certificate);
+  net::Awaitable<net::Result<void>> reconcile_certificates(std::string listener_arn,
+                                                           std::vector<std::string> desired);
   net::Awaitable<net::Result<void>> synthesize_bindings(State& state);
   net::Awaitable<net::Result<void>> remove_bindings(State& state);
 
-  net::Awaitable<net::Result<void>> reconcile_elbv2_tags(std::string arn, Tags desired, Tags current, bool ignore_legacy);
-  net::Awaitable<net::Result<void>> reconcile_attributes_of_load_balancer(std::string arn, model::Attributes desired);
-  net::Awaitable<net::Result<void>> reconcile_attributes_of_target_group(std::string arn, model::Attributes desired);
+  net::Awaitable<net::Result<void>> reconcile_elbv2_tags(std::string arn, Tags desired,
+                                                         Tags current, bool ignore_legacy);
+  net::Awaitable<net::Result<void>> reconcile_attributes_of_load_balancer(
+      std::string arn, model::Attributes desired);
+  net::Awaitable<net::Result<void>> reconcile_attributes_of_target_group(std::string arn,
+                                                                         model::Attributes desired);
   net::Awaitable<net::Result<void>> wait_for_binding(std::string ns, std::string name, bool gone);
 
   aws::Elbv2& elbv2_;

@@ -17,7 +17,8 @@ bool needs_replacement(const model::TargetGroupSpec& desired, const aws::TargetG
 bool health_check_drifted(const model::TargetGroupSpec& desired, const aws::TargetGroup& actual) {
   const model::HealthCheck& check = desired.health_check;
   return check.port != actual.health_check_port || check.protocol != actual.health_check_protocol ||
-         check.path != actual.health_check_path || check.matcher_http_code != actual.matcher_http_code ||
+         check.path != actual.health_check_path ||
+         check.matcher_http_code != actual.matcher_http_code ||
          check.matcher_grpc_code != actual.matcher_grpc_code ||
          check.interval_seconds != actual.health_check_interval_seconds ||
          check.timeout_seconds != actual.health_check_timeout_seconds ||
@@ -43,7 +44,8 @@ Json health_check_input(const model::HealthCheck& check) {
 }  // namespace
 
 // CreateTargetGroup's input for a spec: pure.
-Json build_create_target_group_input(const model::TargetGroupSpec& spec, const std::string& vpc_id, const Tags& tags) {
+Json build_create_target_group_input(const model::TargetGroupSpec& spec, const std::string& vpc_id,
+                                     const Tags& tags) {
   Json input = health_check_input(spec.health_check);
   input["Name"] = spec.name;
   input["TargetType"] = spec.target_type;
@@ -53,7 +55,8 @@ Json build_create_target_group_input(const model::TargetGroupSpec& spec, const s
   if (spec.ip_address_type != "ipv4") input["IpAddressType"] = spec.ip_address_type;
   input["VpcId"] = vpc_id;
   Json tag_list = Json::array();
-  for (const auto& [key, value] : tags) tag_list.push_back({{"Key", key}, {"Value", value}});
+  for (const auto& [key, value] : tags)
+    tag_list.push_back({{"Key", key}, {"Value", value}});
   input["Tags"] = tag_list;
   return input;
 }
@@ -64,7 +67,9 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_target_groups(State&
   std::map<std::string, Tagged<aws::TargetGroup>> actual;
   for (Tagged<aws::TargetGroup>& group : *found) {
     const std::string id = resource_id_of(group.tags);
-    if (id.empty()) co_return net::fail("UnexpectedResource", "unexpected targetGroup with no resourceID: " + group.resource.arn);
+    if (id.empty())
+      co_return net::fail("UnexpectedResource",
+                          "unexpected targetGroup with no resourceID: " + group.resource.arn);
     if (!state.stack.target_groups.contains(id) || actual.contains(id) ||
         needs_replacement(state.stack.target_groups.at(id), group.resource)) {
       state.unwanted_target_groups.push_back(group);
@@ -76,29 +81,40 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_target_groups(State&
     const Tags tags = resource_tags(state.identity, id, spec.tags);
     auto existing = actual.find(id);
     if (existing == actual.end()) {
-      trace_.event("deploy.target_group.creating", {{"stack", state.identity.stack_id}, {"id", id}, {"name", spec.name}});
-      auto created = co_await elbv2_.create_target_group(build_create_target_group_input(spec, options_.vpc_id, tags));
-      if (!created) co_return net::fail(net::with_context(created.error(), "failed to create targetGroup"));
-      trace_.event("deploy.target_group.created", {{"stack", state.identity.stack_id}, {"id", id}, {"arn", created->arn}});
+      trace_.event("deploy.target_group.creating",
+                   {{"stack", state.identity.stack_id}, {"id", id}, {"name", spec.name}});
+      auto created = co_await elbv2_.create_target_group(
+          build_create_target_group_input(spec, options_.vpc_id, tags));
+      if (!created)
+        co_return net::fail(net::with_context(created.error(), "failed to create targetGroup"));
+      trace_.event("deploy.target_group.created",
+                   {{"stack", state.identity.stack_id}, {"id", id}, {"arn", created->arn}});
       state.target_group_arns[id] = created->arn;
-      if (auto attributes = co_await reconcile_attributes_of_target_group(created->arn, spec.attributes); !attributes) {
+      if (auto attributes =
+              co_await reconcile_attributes_of_target_group(created->arn, spec.attributes);
+          !attributes) {
         co_return net::fail(attributes.error());
       }
       continue;
     }
     const aws::TargetGroup& group = existing->second.resource;
     state.target_group_arns[id] = group.arn;
-    if (auto tagged = co_await reconcile_elbv2_tags(group.arn, tags, existing->second.tags, true); !tagged) {
+    if (auto tagged = co_await reconcile_elbv2_tags(group.arn, tags, existing->second.tags, true);
+        !tagged) {
       co_return net::fail(tagged.error());
     }
     if (health_check_drifted(spec, group)) {
-      trace_.event("deploy.target_group.modifying", {{"stack", state.identity.stack_id}, {"id", id}, {"arn", group.arn}});
+      trace_.event("deploy.target_group.modifying",
+                   {{"stack", state.identity.stack_id}, {"id", id}, {"arn", group.arn}});
       Json input = health_check_input(spec.health_check);
       input["TargetGroupArn"] = group.arn;
-      if (auto modified = co_await elbv2_.modify_target_group(input); !modified) co_return net::fail(modified.error());
-      trace_.event("deploy.target_group.modified", {{"stack", state.identity.stack_id}, {"id", id}, {"arn", group.arn}});
+      if (auto modified = co_await elbv2_.modify_target_group(input); !modified)
+        co_return net::fail(modified.error());
+      trace_.event("deploy.target_group.modified",
+                   {{"stack", state.identity.stack_id}, {"id", id}, {"arn", group.arn}});
     }
-    if (auto attributes = co_await reconcile_attributes_of_target_group(group.arn, spec.attributes); !attributes) {
+    if (auto attributes = co_await reconcile_attributes_of_target_group(group.arn, spec.attributes);
+        !attributes) {
       co_return net::fail(attributes.error());
     }
   }
@@ -107,7 +123,8 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_target_groups(State&
 
 net::Awaitable<net::Result<void>> StackDeployer::remove_target_groups(State& state) {
   for (const Tagged<aws::TargetGroup>& group : state.unwanted_target_groups) {
-    trace_.event("deploy.target_group.deleting", {{"stack", state.identity.stack_id}, {"arn", group.resource.arn}});
+    trace_.event("deploy.target_group.deleting",
+                 {{"stack", state.identity.stack_id}, {"arn", group.resource.arn}});
     const auto deadline = clock_.now() + options_.target_group_in_use_timeout;
     while (true) {
       auto deleted = co_await elbv2_.delete_target_group(group.resource.arn);
@@ -118,7 +135,8 @@ net::Awaitable<net::Result<void>> StackDeployer::remove_target_groups(State& sta
       }
       co_await clock_.sleep_for(options_.retry_interval);
     }
-    trace_.event("deploy.target_group.deleted", {{"stack", state.identity.stack_id}, {"arn", group.resource.arn}});
+    trace_.event("deploy.target_group.deleted",
+                 {{"stack", state.identity.stack_id}, {"arn", group.resource.arn}});
   }
   co_return net::Result<void>();
 }

@@ -6,9 +6,11 @@ Tags stack_tags(const StackIdentity& stack) {
   return {{std::string(kClusterTag), stack.cluster}, {std::string(kStackTag), stack.stack_id}};
 }
 
-Tags resource_tags(const StackIdentity& stack, std::string_view resource_id, const Tags& spec_tags) {
+Tags resource_tags(const StackIdentity& stack, std::string_view resource_id,
+                   const Tags& spec_tags) {
   Tags tags = spec_tags;
-  for (const auto& [key, value] : stack_tags(stack)) tags[key] = value;
+  for (const auto& [key, value] : stack_tags(stack))
+    tags[key] = value;
   tags[std::string(kResourceTag)] = std::string(resource_id);
   return tags;
 }

@@ -37,7 +37,8 @@ bool belongs_to(const StackIdentity& stack, const Tags& tags);
 std::map<std::string, std::string> stack_labels(const StackIdentity& stack);
 // "ingress.k8s.aws/stack=nginx-group" or the namespace/name pair, for a list call.
 std::string stack_label_selector(const StackIdentity& stack);
-// Tag keys the controller never adds or removes on LBs, TGs and SGs (the v1 controller's, and AWS's).
+// Tag keys the controller never adds or removes on LBs, TGs and SGs (the v1 controller's, and
+// AWS's).
 bool is_ignored_tag_key(std::string_view key, std::string_view cluster);
 
 }  // namespace albc::deploy

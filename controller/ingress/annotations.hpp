@@ -32,7 +32,8 @@ class Annotations {
   net::Result<std::optional<std::int64_t>> int64(std::string_view name) const;
   // Split on commas, trimmed, empty elements dropped.
   std::optional<std::vector<std::string>> string_list(std::string_view name) const;
-  net::Result<std::optional<std::map<std::string, std::string>>> string_map(std::string_view name) const;
+  net::Result<std::optional<std::map<std::string, std::string>>> string_map(
+      std::string_view name) const;
   net::Result<std::optional<Json>> json(std::string_view name) const;
   // Names (after the prefix) that start with `prefix`: "actions." → {"actions.svc", ...}.
   std::vector<std::string> names_with_prefix(std::string_view prefix) const;

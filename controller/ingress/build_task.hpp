@@ -15,30 +15,36 @@ namespace albc::ingress {
 
 class BuildTask {
  public:
-  BuildTask(const k8s::ObjectCache& services, NetworkResolver& resolver, const BuilderOptions& options, Group group);
+  BuildTask(const k8s::ObjectCache& services, NetworkResolver& resolver,
+            const BuilderOptions& options, Group group);
   net::Awaitable<net::Result<BuiltModel>> run();
 
   // build_rules.cpp
   net::Result<void> build_listeners_and_rules();
   // build_target_groups.cpp
-  net::Result<std::vector<model::Action>> build_backend_actions(const Member& member, const Json& backend, int port);
+  net::Result<std::vector<model::Action>> build_backend_actions(const Member& member,
+                                                                const Json& backend, int port);
 
  private:
   net::Result<void> check_deletion_protection() const;
   net::Result<void> build_listen_ports();
   net::Awaitable<net::Result<void>> build_load_balancer();
   net::Awaitable<net::Result<void>> build_security_groups(model::LoadBalancerSpec& spec);
-  net::Result<std::string> exclusive(const char* annotation, const char* params_field, const std::string& fallback,
-                                     const char* conflict_label, bool as_set = true);
+  net::Result<std::string> exclusive(const char* annotation, const char* params_field,
+                                     const std::string& fallback, const char* conflict_label,
+                                     bool as_set = true);
   // Tags of one Ingress (its IngressClassParams over its annotation), and of several (their
   // union; the same key with two values is a conflict), with the default tags on top.
   net::Result<model::Tags> ingress_tags(const Member& member) const;
   net::Result<model::Tags> group_tags(const std::vector<const Member*>& members) const;
   std::vector<const Member*> all_members() const;
   net::Result<std::optional<int>> ssl_redirect_port() const;
-  net::Result<model::Action> action_from_annotation(const Member& member, const std::string& service_name, int port);
-  net::Result<model::Action> forward_to_service(const Member& member, const std::string& service_name,
-                                                const Json& service_port, std::optional<int> weight);
+  net::Result<model::Action> action_from_annotation(const Member& member,
+                                                    const std::string& service_name, int port);
+  net::Result<model::Action> forward_to_service(const Member& member,
+                                                const std::string& service_name,
+                                                const Json& service_port,
+                                                std::optional<int> weight);
   net::Result<std::string> target_group_for(const Member& member, const std::string& service_name,
                                             const Json& service_port);
   void add_binding_networking(model::TargetGroupBindingSpec& binding, const Json& traffic_port,
@@ -61,7 +67,5 @@ class BuildTask {
   bool backend_security_group_from_managed_ = false;
   bool manage_backend_rules_ = false;
 };
-
-std::string ingress_key(const Json& ingress);
 
 }  // namespace albc::ingress

@@ -24,8 +24,8 @@ net::Result<ConditionAdditions> parse_condition_annotation(const Json& list);
 
 // The rule's conditions in the real controller's order: extra conditions, host values, host
 // regexes, path values, path regexes; path-pattern /* when nothing else is left.
-net::Result<std::vector<model::Condition>> assemble_conditions(const std::vector<std::string>& hosts,
-                                                               const std::vector<std::string>& paths,
-                                                               const ConditionAdditions& additions);
+net::Result<std::vector<model::Condition>> assemble_conditions(
+    const std::vector<std::string>& hosts, const std::vector<std::string>& paths,
+    const ConditionAdditions& additions);
 
 }  // namespace albc::ingress

@@ -3,28 +3,37 @@
 namespace albc::ingress {
 
 EventMapping::EventMapping(const GroupLoader& loader, const k8s::ObjectCache& ingresses,
-                           const k8s::ObjectCache& ingress_classes, k8s::EventRecorder& events, Enqueue enqueue)
-    : loader_(loader), ingresses_(ingresses), ingress_classes_(ingress_classes), events_(events), enqueue_(std::move(enqueue)) {}
+                           const k8s::ObjectCache& ingress_classes, k8s::EventRecorder& events,
+                           Enqueue enqueue)
+    : loader_(loader),
+      ingresses_(ingresses),
+      ingress_classes_(ingress_classes),
+      events_(events),
+      enqueue_(std::move(enqueue)) {}
 
 void EventMapping::enqueue_groups_of(const Json& ingress) {
-  for (const GroupId& group : loader_.groups_pending_finalization(ingress)) enqueue_(group.to_string());
+  for (const GroupId& group : loader_.groups_pending_finalization(ingress))
+    enqueue_(group.to_string());
   auto current = loader_.group_of(ingress);
   if (!current) {
-    events_.warning(ingress, "FailedLoadGroupID", "failed load groupID due to " + current.error().describe());
+    events_.warning(ingress, "FailedLoadGroupID",
+                    "failed load groupID due to " + current.error().describe());
     return;
   }
   if (*current) enqueue_((*current)->to_string());
 }
 
 void EventMapping::on_ingress(const Json* old, const Json* current) {
-  if (current == nullptr) return;  // a deletion shows up earlier, as the update that sets deletionTimestamp
+  if (current == nullptr)
+    return;  // a deletion shows up earlier, as the update that sets deletionTimestamp
   if (old != nullptr && old != current) {
     const Json& before = (*old)["metadata"];
     const Json& after = (*current)["metadata"];
     const bool resync = before.value("resourceVersion", "") == after.value("resourceVersion", "");
-    const bool relevant = before.value("annotations", Json::object()) != after.value("annotations", Json::object()) ||
-                          old->value("spec", Json::object()) != current->value("spec", Json::object()) ||
-                          before.contains("deletionTimestamp") != after.contains("deletionTimestamp");
+    const bool relevant =
+        before.value("annotations", Json::object()) != after.value("annotations", Json::object()) ||
+        old->value("spec", Json::object()) != current->value("spec", Json::object()) ||
+        before.contains("deletionTimestamp") != after.contains("deletionTimestamp");
     if (!resync && !relevant) return;
   }
   enqueue_groups_of(*current);
@@ -59,8 +68,10 @@ void EventMapping::on_service(const Json* old, const Json* current) {
   const Json* service = current != nullptr ? current : old;
   if (old != nullptr && current != nullptr && old != current &&
       old->value("spec", Json::object()) == current->value("spec", Json::object()) &&
-      (*old)["metadata"].value("annotations", Json::object()) == (*current)["metadata"].value("annotations", Json::object()) &&
-      (*old)["metadata"].contains("deletionTimestamp") == (*current)["metadata"].contains("deletionTimestamp")) {
+      (*old)["metadata"].value("annotations", Json::object()) ==
+          (*current)["metadata"].value("annotations", Json::object()) &&
+      (*old)["metadata"].contains("deletionTimestamp") ==
+          (*current)["metadata"].contains("deletionTimestamp")) {
     return;
   }
   const std::string ns = (*service)["metadata"].value("namespace", "");
@@ -72,14 +83,18 @@ void EventMapping::on_service(const Json* old, const Json* current) {
 
 void EventMapping::on_ingress_class_params(const Json* old, const Json* current) {
   const Json* params = current != nullptr ? current : old;
-  if (old != nullptr && current != nullptr && old != current && old->value("spec", Json::object()) == current->value("spec", Json::object()) &&
-      (*old)["metadata"].contains("deletionTimestamp") == (*current)["metadata"].contains("deletionTimestamp")) {
+  if (old != nullptr && current != nullptr && old != current &&
+      old->value("spec", Json::object()) == current->value("spec", Json::object()) &&
+      (*old)["metadata"].contains("deletionTimestamp") ==
+          (*current)["metadata"].contains("deletionTimestamp")) {
     return;
   }
   const std::string name = (*params)["metadata"].value("name", "");
   for (const Json* ingress_class : ingress_classes_.list()) {
-    const Json parameters = ingress_class->value("spec", Json::object()).value("parameters", Json::object());
-    if (parameters.value("kind", "") == "IngressClassParams" && parameters.value("name", "") == name) {
+    const Json parameters =
+        ingress_class->value("spec", Json::object()).value("parameters", Json::object());
+    if (parameters.value("kind", "") == "IngressClassParams" &&
+        parameters.value("name", "") == name) {
       on_ingress_class(ingress_class, ingress_class);
     }
   }
@@ -89,7 +104,8 @@ void EventMapping::on_ingress_class(const Json* old, const Json* current) {
   const Json* ingress_class = current != nullptr ? current : old;
   const std::string name = (*ingress_class)["metadata"].value("name", "");
   for (const Json* ingress : ingresses_.list()) {
-    if (ingress->value("spec", Json::object()).value("ingressClassName", "") == name) enqueue_groups_of(*ingress);
+    if (ingress->value("spec", Json::object()).value("ingressClassName", "") == name)
+      enqueue_groups_of(*ingress);
   }
 }
 

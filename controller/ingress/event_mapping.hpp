@@ -15,8 +15,9 @@ namespace albc::ingress {
 class EventMapping {
  public:
   using Enqueue = std::function<void(const std::string& key)>;
-  EventMapping(const GroupLoader& loader, const k8s::ObjectCache& ingresses, const k8s::ObjectCache& ingress_classes,
-               k8s::EventRecorder& events, Enqueue enqueue);
+  EventMapping(const GroupLoader& loader, const k8s::ObjectCache& ingresses,
+               const k8s::ObjectCache& ingress_classes, k8s::EventRecorder& events,
+               Enqueue enqueue);
 
   void on_ingress(const Json* old, const Json* current);
   void on_service(const Json* old, const Json* current);

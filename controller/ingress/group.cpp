@@ -18,7 +18,7 @@ std::string finalizer_of(const GroupId& group) {
 }
 
 std::string Member::key() const {
-  return ingress["metadata"].value("namespace", "") + "/" + ingress["metadata"].value("name", "");
+  return k8s::object_key(ingress);
 }
 
 net::Result<void> validate_group_name(std::string_view name) {
@@ -26,31 +26,35 @@ net::Result<void> validate_group_name(std::string_view name) {
   for (std::size_t i = 0; i < name.size() && valid; ++i) {
     const char c = name[i];
     const bool alphanumeric = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (i == 0 || i + 1 == name.size()) valid = alphanumeric;
-    else valid = alphanumeric || c == '-' || c == '.';
+    if (i == 0 || i + 1 == name.size())
+      valid = alphanumeric;
+    else
+      valid = alphanumeric || c == '-' || c == '.';
   }
   if (!valid) {
     return net::fail("InvalidIngressGroup",
-                     "invalid ingress group: groupName must consist of lower case alphanumeric characters, '-' or "
+                     "invalid ingress group: groupName must consist of lower case alphanumeric "
+                     "characters, '-' or "
                      "'.', and must start and end with an alphanumeric character");
   }
   if (name.size() > 63) {
-    return net::fail("InvalidIngressGroup", "invalid ingress group: groupName must be no more than 63 characters");
+    return net::fail("InvalidIngressGroup",
+                     "invalid ingress group: groupName must be no more than 63 characters");
   }
   return {};
 }
 
 GroupLoader::GroupLoader(const k8s::ObjectCache& ingresses, const k8s::ObjectCache& ingress_classes,
                          const k8s::ObjectCache& class_params, LoaderOptions options)
-    : ingresses_(ingresses), ingress_classes_(ingress_classes), class_params_(class_params),
+    : ingresses_(ingresses),
+      ingress_classes_(ingress_classes),
+      class_params_(class_params),
       options_(std::move(options)) {}
 
 namespace {
-std::string key_of(const Json& ingress) {
-  return ingress["metadata"].value("namespace", "") + "/" + ingress["metadata"].value("name", "");
+bool being_deleted(const Json& object) {
+  return object["metadata"].contains("deletionTimestamp");
 }
-
-bool being_deleted(const Json& object) { return object["metadata"].contains("deletionTimestamp"); }
 
 std::vector<std::string> finalizers_of(const Json& object) {
   std::vector<std::string> finalizers;
@@ -65,8 +69,10 @@ GroupLoader::Classified GroupLoader::classify(const Json& ingress) const {
   const Json annotations = ingress["metadata"].value("annotations", Json::object());
   if (annotations.contains("kubernetes.io/ingress.class")) {
     const std::string value = annotations.value("kubernetes.io/ingress.class", "");
-    const bool managed = value == options_.ingress_class || (options_.ingress_class.empty() && value == "alb");
-    return {managed ? Classification::Managed : Classification::NotManaged, {value, std::nullopt}, ""};
+    const bool managed =
+        value == options_.ingress_class || (options_.ingress_class.empty() && value == "alb");
+    return {
+        managed ? Classification::Managed : Classification::NotManaged, {value, std::nullopt}, ""};
   }
   const Json spec = ingress.value("spec", Json::object());
   std::string class_name;
@@ -80,30 +86,41 @@ GroupLoader::Classified GroupLoader::classify(const Json& ingress) const {
         defaults.push_back((*candidate)["metadata"].value("name", ""));
       }
     }
-    if (defaults.size() > 1) return {Classification::Failed, {}, "multiple default IngressClasses found"};
+    if (defaults.size() > 1)
+      return {Classification::Failed, {}, "multiple default IngressClasses found"};
     if (defaults.empty()) {
-      return {options_.ingress_class.empty() ? Classification::Managed : Classification::NotManaged, {}, ""};
+      return {options_.ingress_class.empty() ? Classification::Managed : Classification::NotManaged,
+              {},
+              ""};
     }
     class_name = defaults.front();
   }
   const Json* ingress_class = ingress_classes_.get("", class_name);
   if (ingress_class == nullptr) {
-    return {Classification::InvalidClass, {class_name, std::nullopt},
-            "invalid ingress class: ingressclasses.networking.k8s.io \"" + class_name + "\" not found"};
+    return {
+        Classification::InvalidClass,
+        {class_name, std::nullopt},
+        "invalid ingress class: ingressclasses.networking.k8s.io \"" + class_name + "\" not found"};
   }
   const Json class_spec = ingress_class->value("spec", Json::object());
-  if (class_spec.value("controller", "") != kControllerName) return {Classification::NotManaged, {class_name, std::nullopt}, ""};
-  if (!class_spec.contains("parameters")) return {Classification::Managed, {class_name, std::nullopt}, ""};
+  if (class_spec.value("controller", "") != kControllerName)
+    return {Classification::NotManaged, {class_name, std::nullopt}, ""};
+  if (!class_spec.contains("parameters"))
+    return {Classification::Managed, {class_name, std::nullopt}, ""};
   const Json& parameters = class_spec["parameters"];
-  if (parameters.value("apiGroup", "") != "elbv2.k8s.aws" || parameters.value("kind", "") != "IngressClassParams") {
-    return {Classification::InvalidClass, {class_name, std::nullopt},
+  if (parameters.value("apiGroup", "") != "elbv2.k8s.aws" ||
+      parameters.value("kind", "") != "IngressClassParams") {
+    return {Classification::InvalidClass,
+            {class_name, std::nullopt},
             "invalid ingress class: IngressClass " + class_name + " references unknown parameters"};
   }
   const std::string params_name = parameters.value("name", "");
   const Json* params = class_params_.get("", params_name);
   if (params == nullptr) {
-    return {Classification::InvalidClass, {class_name, std::nullopt},
-            "invalid ingress class: ingressclassparams.elbv2.k8s.aws \"" + params_name + "\" not found"};
+    return {Classification::InvalidClass,
+            {class_name, std::nullopt},
+            "invalid ingress class: ingressclassparams.elbv2.k8s.aws \"" + params_name +
+                "\" not found"};
   }
   return {Classification::Managed, {class_name, params->value("spec", Json::object())}, ""};
 }
@@ -111,8 +128,10 @@ GroupLoader::Classified GroupLoader::classify(const Json& ingress) const {
 net::Result<std::optional<GroupId>> GroupLoader::group_of(const Json& ingress) const {
   if (being_deleted(ingress)) return std::optional<GroupId>();
   const Classified classified = classify(ingress);
-  if (classified.classification == Classification::InvalidClass) return net::fail("InvalidIngressClass", classified.error);
-  if (classified.classification == Classification::Failed) return net::fail("ClassLoadFailed", classified.error);
+  if (classified.classification == Classification::InvalidClass)
+    return net::fail("InvalidIngressClass", classified.error);
+  if (classified.classification == Classification::Failed)
+    return net::fail("ClassLoadFailed", classified.error);
   if (classified.classification == Classification::NotManaged) return std::optional<GroupId>();
   std::string group_name;
   if (classified.config.params && classified.config.params->contains("group") &&
@@ -123,7 +142,8 @@ net::Result<std::optional<GroupId>> GroupLoader::group_of(const Json& ingress) c
     group_name = annotations.string("group.name").value_or("");
   }
   if (group_name.empty()) {
-    return std::optional<GroupId>(GroupId{ingress["metadata"].value("namespace", ""), ingress["metadata"].value("name", "")});
+    return std::optional<GroupId>(
+        GroupId{ingress["metadata"].value("namespace", ""), ingress["metadata"].value("name", "")});
   }
   if (auto valid = validate_group_name(group_name); !valid) return net::fail(valid.error());
   return std::optional<GroupId>(GroupId{"", group_name});
@@ -133,7 +153,8 @@ std::vector<GroupId> GroupLoader::groups_pending_finalization(const Json& ingres
   std::vector<GroupId> groups;
   for (const std::string& finalizer : finalizers_of(ingress)) {
     if (finalizer == kImplicitGroupFinalizer) {
-      groups.push_back(GroupId{ingress["metadata"].value("namespace", ""), ingress["metadata"].value("name", "")});
+      groups.push_back(GroupId{ingress["metadata"].value("namespace", ""),
+                               ingress["metadata"].value("name", "")});
     } else if (finalizer.starts_with(kExplicitGroupFinalizerPrefix)) {
       groups.push_back(GroupId{"", finalizer.substr(kExplicitGroupFinalizerPrefix.size())});
     }
@@ -144,9 +165,10 @@ std::vector<GroupId> GroupLoader::groups_pending_finalization(const Json& ingres
 bool GroupLoader::others_hold_finalizers(const Group& group) const {
   for (const Json* ingress : ingresses_.list()) {
     if (groups_pending_finalization(*ingress).empty()) continue;
-    const bool leaving_this_group = std::any_of(group.inactive_members.begin(), group.inactive_members.end(), [&](const Json& inactive) {
-      return key_of(inactive) == key_of(*ingress);
-    });
+    const bool leaving_this_group = std::any_of(
+        group.inactive_members.begin(), group.inactive_members.end(), [&](const Json& inactive) {
+          return k8s::object_key(inactive) == k8s::object_key(*ingress);
+        });
     if (!leaving_this_group) return true;
   }
   return false;
@@ -158,14 +180,18 @@ net::Result<Group> GroupLoader::load(const GroupId& id) const {
   std::vector<std::pair<std::int32_t, Member>> members;
   for (const Json* ingress : ingresses_.list()) {
     const auto finalizers = finalizers_of(*ingress);
-    bool has_finalizer = std::find(finalizers.begin(), finalizers.end(), finalizer) != finalizers.end();
-    if (!id.is_explicit() && has_finalizer && key_of(*ingress) != id.to_string()) has_finalizer = false;
+    bool has_finalizer =
+        std::find(finalizers.begin(), finalizers.end(), finalizer) != finalizers.end();
+    if (!id.is_explicit() && has_finalizer && k8s::object_key(*ingress) != id.to_string())
+      has_finalizer = false;
     auto current = group_of(*ingress);
     if (!current) {
       if (current.error().code == "InvalidIngressClass") {
         if (has_finalizer) {
-          return net::fail("InvalidIngressClass", "Ingress: " + key_of(*ingress) +
-                                                      ": Ingress has invalid IngressClass configuration: " + current.error().message);
+          return net::fail(
+              "InvalidIngressClass",
+              "Ingress: " + k8s::object_key(*ingress) +
+                  ": Ingress has invalid IngressClass configuration: " + current.error().message);
         }
         continue;
       }
@@ -177,12 +203,15 @@ net::Result<Group> GroupLoader::load(const GroupId& id) const {
       const Annotations annotations((*ingress)["metadata"].value("annotations", Json::object()));
       auto order = annotations.int32("group.order");
       if (!order) {
-        return net::fail("InvalidAnnotation", "failed to load Ingress group order for ingress: " + key_of(*ingress) + ": " + order.error().message);
+        return net::fail("InvalidAnnotation", "failed to load Ingress group order for ingress: " +
+                                                  k8s::object_key(*ingress) + ": " +
+                                                  order.error().message);
       }
       const std::int32_t value = order->value_or(0);
       if (value < -1000 || value > 1000) {
-        return net::fail("InvalidAnnotation", "explicit Ingress group order must be within [-1000:1000], Ingress: " +
-                                                  key_of(*ingress) + ", order: " + std::to_string(value));
+        return net::fail("InvalidAnnotation",
+                         "explicit Ingress group order must be within [-1000:1000], Ingress: " +
+                             k8s::object_key(*ingress) + ", order: " + std::to_string(value));
       }
       members.emplace_back(value, Member{*ingress, classify(*ingress).config});
     } else if (has_finalizer) {
@@ -193,7 +222,8 @@ net::Result<Group> GroupLoader::load(const GroupId& id) const {
     if (a.first != b.first) return a.first < b.first;
     return a.second.key() < b.second.key();
   });
-  for (auto& [order, member] : members) group.members.push_back(std::move(member));
+  for (auto& [order, member] : members)
+    group.members.push_back(std::move(member));
   return group;
 }
 

@@ -46,7 +46,7 @@ struct Member {
 
 struct Group {
   GroupId id;
-  std::vector<Member> members;       // sorted by group.order, then namespace/name
+  std::vector<Member> members;         // sorted by group.order, then namespace/name
   std::vector<Json> inactive_members;  // still carry the group's finalizer
 };
 

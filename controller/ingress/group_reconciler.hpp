@@ -22,10 +22,12 @@ class GroupReconciler final : public k8s::Reconciler {
 
  private:
   net::Awaitable<net::Result<void>> add_finalizers(const Group& group);
-  net::Awaitable<net::Result<void>> write_status(const Group& group, const deploy::Deployed& deployed,
+  net::Awaitable<net::Result<void>> write_status(const Group& group,
+                                                 const deploy::Deployed& deployed,
                                                  const std::vector<int>& ports);
   net::Awaitable<net::Result<void>> remove_inactive_finalizers(const Group& group);
-  k8s::Outcome fail_stage(const Group& group, const char* reason, const char* prefix, const net::Error& error);
+  k8s::Outcome fail_stage(const Group& group, const char* reason, const char* prefix,
+                          const net::Error& error);
 
   const GroupLoader& loader_;
   ModelBuilder& builder_;
@@ -39,6 +41,7 @@ class GroupReconciler final : public k8s::Reconciler {
 
 // The Ingress status the real controller writes: one entry with the load balancer's lower-cased
 // DNS name and the group's listener ports; nullopt when the status already says so.
-std::optional<Json> ingress_status_patch(const Json& ingress, const std::string& dns_name, const std::vector<int>& ports);
+std::optional<Json> ingress_status_patch(const Json& ingress, const std::string& dns_name,
+                                         const std::vector<int>& ports);
 
 }  // namespace albc::ingress

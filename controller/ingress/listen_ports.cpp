@@ -2,20 +2,12 @@
 
 #include <algorithm>
 
+#include "controller/ingress/go_text.hpp"
+#include "controller/k8s/resource.hpp"
 #include "controller/net/cidr.hpp"
 
 namespace albc::ingress {
 namespace {
-
-std::string key_of(const Json& ingress) {
-  return ingress["metadata"].value("namespace", "") + "/" + ingress["metadata"].value("name", "");
-}
-
-std::string go_list(const std::vector<std::string>& values) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? " " : "") + values[i];
-  return text + "]";
-}
 
 std::vector<std::string> params_list(const std::optional<Json>& params, const char* field) {
   std::vector<std::string> values;
@@ -31,24 +23,31 @@ net::Result<std::map<int, std::string>> parse_listen_ports(const Annotations& an
   const auto raw = annotations.string("listen-ports");
   const Json parsed = Json::parse(*raw, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_array()) {
-    return net::fail("InvalidAnnotation", "failed to parse listen-ports configuration: `" + *raw + "`: " +
-                                              (parsed.is_discarded() ? "invalid JSON" : "not a list"));
+    return net::fail("InvalidAnnotation",
+                     "failed to parse listen-ports configuration: `" + *raw +
+                         "`: " + (parsed.is_discarded() ? "invalid JSON" : "not a list"));
   }
-  if (parsed.empty()) return net::fail("InvalidAnnotation", "empty listen-ports configuration: `" + *raw + "`");
+  if (parsed.empty())
+    return net::fail("InvalidAnnotation", "empty listen-ports configuration: `" + *raw + "`");
   for (const Json& entry : parsed) {
     if (!entry.is_object()) {
-      return net::fail("InvalidAnnotation", "failed to parse listen-ports configuration: `" + *raw + "`: entries must be objects");
+      return net::fail("InvalidAnnotation", "failed to parse listen-ports configuration: `" + *raw +
+                                                "`: entries must be objects");
     }
     for (auto it = entry.begin(); it != entry.end(); ++it) {
       if (!it->is_number_integer()) {
-        return net::fail("InvalidAnnotation", "failed to parse listen-ports configuration: `" + *raw + "`: port of " + it.key() + " is not an integer");
+        return net::fail("InvalidAnnotation", "failed to parse listen-ports configuration: `" +
+                                                  *raw + "`: port of " + it.key() +
+                                                  " is not an integer");
       }
       const long long port = it->get<long long>();
       if (port < 1 || port > 65535) {
-        return net::fail("InvalidAnnotation", "listen port must be within [1, 65535]: " + std::to_string(port));
+        return net::fail("InvalidAnnotation",
+                         "listen port must be within [1, 65535]: " + std::to_string(port));
       }
       if (it.key() != "HTTP" && it.key() != "HTTPS") {
-        return net::fail("InvalidAnnotation", "listen protocol must be within [HTTP, HTTPS]: " + it.key());
+        return net::fail("InvalidAnnotation",
+                         "listen protocol must be within [HTTP, HTTPS]: " + it.key());
       }
       ports[static_cast<int>(port)] = it.key();
     }
@@ -58,11 +57,12 @@ net::Result<std::map<int, std::string>> parse_listen_ports(const Annotations& an
 
 }  // namespace
 
-net::Result<std::map<int, ListenPortConfig>> listen_ports_of(const Json& ingress,
-                                                             const std::optional<Json>& class_params) {
+net::Result<std::map<int, ListenPortConfig>> listen_ports_of(
+    const Json& ingress, const std::optional<Json>& class_params) {
   const Annotations annotations(ingress["metadata"].value("annotations", Json::object()));
   std::vector<std::string> certificates = params_list(class_params, "certificateArn");
-  if (certificates.empty()) certificates = annotations.string_list("certificate-arn").value_or(std::vector<std::string>());
+  if (certificates.empty())
+    certificates = annotations.string_list("certificate-arn").value_or(std::vector<std::string>());
   std::map<int, std::string> protocols;
   if (annotations.has("listen-ports")) {
     auto parsed = parse_listen_ports(annotations);
@@ -74,11 +74,13 @@ net::Result<std::map<int, ListenPortConfig>> listen_ports_of(const Json& ingress
     protocols[80] = "HTTP";
   }
   std::vector<std::string> cidrs = params_list(class_params, "inboundCIDRs");
-  if (cidrs.empty()) cidrs = annotations.string_list("inbound-cidrs").value_or(std::vector<std::string>());
+  if (cidrs.empty())
+    cidrs = annotations.string_list("inbound-cidrs").value_or(std::vector<std::string>());
   std::vector<std::string> prefix_lists = params_list(class_params, "prefixListsIDs");
   if (prefix_lists.empty()) prefix_lists = params_list(class_params, "PrefixListsIDs");
   if (prefix_lists.empty()) {
-    prefix_lists = annotations.string_list("security-group-prefix-lists").value_or(std::vector<std::string>());
+    prefix_lists =
+        annotations.string_list("security-group-prefix-lists").value_or(std::vector<std::string>());
   }
   ListenPortConfig base;
   base.cidrs_set = !cidrs.empty();
@@ -89,18 +91,23 @@ net::Result<std::map<int, ListenPortConfig>> listen_ports_of(const Json& ingress
   for (const std::string& cidr : cidrs) {
     if (cidr.find(':') != std::string::npos) {
       if (!net::is_ipv6_cidr(cidr)) {
-        return net::fail("InvalidAnnotation", "invalid inbound-cidrs settings on Ingress: " + key_of(ingress) + ": invalid CIDR address: " + cidr);
+        return net::fail("InvalidAnnotation",
+                         "invalid inbound-cidrs settings on Ingress: " + k8s::object_key(ingress) +
+                             ": invalid CIDR address: " + cidr);
       }
       base.inbound_cidrs_v6.push_back(cidr);
     } else {
       if (!net::parse_cidr(cidr)) {
-        return net::fail("InvalidAnnotation", "invalid inbound-cidrs settings on Ingress: " + key_of(ingress) + ": invalid CIDR address: " + cidr);
+        return net::fail("InvalidAnnotation",
+                         "invalid inbound-cidrs settings on Ingress: " + k8s::object_key(ingress) +
+                             ": invalid CIDR address: " + cidr);
       }
       base.inbound_cidrs_v4.push_back(cidr);
     }
   }
   std::optional<std::string> ssl_policy;
-  if (class_params && class_params->contains("sslPolicy")) ssl_policy = (*class_params).value("sslPolicy", "");
+  if (class_params && class_params->contains("sslPolicy"))
+    ssl_policy = (*class_params).value("sslPolicy", "");
   if (!ssl_policy) ssl_policy = annotations.string("ssl-policy");
   std::map<int, ListenPortConfig> configs;
   for (const auto& [port, protocol] : protocols) {
@@ -111,8 +118,10 @@ net::Result<std::map<int, ListenPortConfig>> listen_ports_of(const Json& ingress
       config.certificates = certificates;
       if (certificates.empty()) {
         return net::fail("UnsupportedConfiguration",
-                         "ingress " + key_of(ingress) + ": HTTPS listener on port " + std::to_string(port) +
-                             " needs alb.ingress.kubernetes.io/certificate-arn: albc does not discover certificates through ACM yet");
+                         "ingress " + k8s::object_key(ingress) + ": HTTPS listener on port " +
+                             std::to_string(port) +
+                             " needs alb.ingress.kubernetes.io/certificate-arn: albc does not "
+                             "discover certificates through ACM yet");
       }
     }
     configs[port] = std::move(config);
@@ -129,7 +138,8 @@ net::Result<std::map<int, ListenPortConfig>> listen_ports_of(const Json& ingress
 net::Result<ListenPortConfig> merge_listen_port(int port, const std::vector<MergeInput>& inputs,
                                                 const std::string& default_ssl_policy) {
   auto failure = [&](const std::string& message) {
-    return net::fail("InvalidConfiguration", "failed to merge listenPort config for port: " + std::to_string(port) + ": " + message);
+    return net::fail("InvalidConfiguration", "failed to merge listenPort config for port: " +
+                                                 std::to_string(port) + ": " + message);
   };
   ListenPortConfig merged;
   const MergeInput* protocol_owner = nullptr;
@@ -141,8 +151,8 @@ net::Result<ListenPortConfig> merge_listen_port(int port, const std::vector<Merg
       protocol_owner = &input;
       merged.protocol = input.config.protocol;
     } else if (input.config.protocol != merged.protocol) {
-      return failure("conflicting protocol, " + protocol_owner->ingress_key + ": " + merged.protocol + " | " +
-                     input.ingress_key + ": " + input.config.protocol);
+      return failure("conflicting protocol, " + protocol_owner->ingress_key + ": " +
+                     merged.protocol + " | " + input.ingress_key + ": " + input.config.protocol);
     }
     // CIDRs and prefix lists each belong to the first Ingress that sets them (sets, sorted).
     if (input.config.cidrs_set) {
@@ -153,8 +163,9 @@ net::Result<ListenPortConfig> merge_listen_port(int port, const std::vector<Merg
         merged.cidrs_set = true;
       } else if (input.config.inbound_cidrs_v4 != merged.inbound_cidrs_v4 ||
                  input.config.inbound_cidrs_v6 != merged.inbound_cidrs_v6) {
-        return failure("conflicting inbound-cidrs, " + cidr_owner->ingress_key + ": " + go_list(merged.inbound_cidrs_v4) + ", " +
-                       go_list(merged.inbound_cidrs_v6) + " | " + input.ingress_key + ": " + go_list(input.config.inbound_cidrs_v4) +
+        return failure("conflicting inbound-cidrs, " + cidr_owner->ingress_key + ": " +
+                       go_list(merged.inbound_cidrs_v4) + ", " + go_list(merged.inbound_cidrs_v6) +
+                       " | " + input.ingress_key + ": " + go_list(input.config.inbound_cidrs_v4) +
                        ", " + go_list(input.config.inbound_cidrs_v6));
       }
     }
@@ -164,8 +175,9 @@ net::Result<ListenPortConfig> merge_listen_port(int port, const std::vector<Merg
         merged.prefix_lists = input.config.prefix_lists;
         merged.prefix_lists_set = true;
       } else if (input.config.prefix_lists != merged.prefix_lists) {
-        return failure("conflicting inbound-prefix-lists, " + prefix_owner->ingress_key + ": " + go_list(merged.prefix_lists) +
-                       " | " + input.ingress_key + ": " + go_list(input.config.prefix_lists));
+        return failure("conflicting inbound-prefix-lists, " + prefix_owner->ingress_key + ": " +
+                       go_list(merged.prefix_lists) + " | " + input.ingress_key + ": " +
+                       go_list(input.config.prefix_lists));
       }
     }
     if (input.config.ssl_policy) {
@@ -173,8 +185,9 @@ net::Result<ListenPortConfig> merge_listen_port(int port, const std::vector<Merg
         policy_owner = &input;
         merged.ssl_policy = input.config.ssl_policy;
       } else if (*input.config.ssl_policy != *merged.ssl_policy) {
-        return failure("conflicting sslPolicy, " + policy_owner->ingress_key + ": " + *merged.ssl_policy + " | " +
-                       input.ingress_key + ": " + *input.config.ssl_policy);
+        return failure("conflicting sslPolicy, " + policy_owner->ingress_key + ": " +
+                       *merged.ssl_policy + " | " + input.ingress_key + ": " +
+                       *input.config.ssl_policy);
       }
     }
     // Certificates: the union; the first certificate of the first Ingress that has any is the
@@ -185,7 +198,8 @@ net::Result<ListenPortConfig> merge_listen_port(int port, const std::vector<Merg
         merged.certificates.push_back(arn);
         continue;
       }
-      if (std::find(merged.certificates.begin() + 1, merged.certificates.end(), arn) == merged.certificates.end()) {
+      if (std::find(merged.certificates.begin() + 1, merged.certificates.end(), arn) ==
+          merged.certificates.end()) {
         merged.certificates.push_back(arn);
       }
     }

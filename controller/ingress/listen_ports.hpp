@@ -24,8 +24,8 @@ struct ListenPortConfig {
 
 // listen-ports of one Ingress (with the defaults: HTTP:80, or HTTPS:443 when it names
 // certificates), its inbound CIDRs, prefix lists, SSL policy and certificates.
-net::Result<std::map<int, ListenPortConfig>> listen_ports_of(const Json& ingress,
-                                                             const std::optional<Json>& class_params);
+net::Result<std::map<int, ListenPortConfig>> listen_ports_of(
+    const Json& ingress, const std::optional<Json>& class_params);
 
 // The group's view of one port: protocols must agree, CIDRs/prefix lists/SSL policies belong
 // to the first Ingress that sets them, certificates are the union.

@@ -4,37 +4,19 @@
 #include <set>
 
 #include "controller/ingress/build_task.hpp"
+#include "controller/ingress/go_text.hpp"
 
 namespace albc::ingress {
 
-std::string ingress_key(const Json& ingress) {
-  return ingress["metadata"].value("namespace", "") + "/" + ingress["metadata"].value("name", "");
-}
-
 namespace {
-
-std::string go_list(const std::vector<std::string>& values) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? " " : "") + values[i];
-  return text + "]";
-}
-
-std::string go_set(const std::set<std::string>& values) {
-  std::string text = "map[";
-  bool first = true;
-  for (const std::string& value : values) {
-    text += (first ? "" : " ") + value + ":{}";
-    first = false;
-  }
-  return text + "]";
-}
 
 Annotations annotations_of(const Member& member) {
   return Annotations(member.ingress["metadata"].value("annotations", Json::object()));
 }
 
 std::optional<std::string> params_string(const Member& member, const char* field) {
-  if (!member.class_config.params || !member.class_config.params->contains(field)) return std::nullopt;
+  if (!member.class_config.params || !member.class_config.params->contains(field))
+    return std::nullopt;
   const Json& value = (*member.class_config.params)[field];
   if (!value.is_string()) return std::nullopt;
   return value.get<std::string>();
@@ -42,7 +24,8 @@ std::optional<std::string> params_string(const Member& member, const char* field
 
 }  // namespace
 
-ModelBuilder::ModelBuilder(const k8s::ObjectCache& services, NetworkResolver& resolver, BuilderOptions options)
+ModelBuilder::ModelBuilder(const k8s::ObjectCache& services, NetworkResolver& resolver,
+                           BuilderOptions options)
     : services_(services), resolver_(resolver), options_(std::move(options)) {}
 
 net::Awaitable<net::Result<BuiltModel>> ModelBuilder::build(Group group) {
@@ -52,20 +35,24 @@ net::Awaitable<net::Result<BuiltModel>> ModelBuilder::build(Group group) {
   try {
     co_return co_await task.run();
   } catch (const nlohmann::json::exception& error) {
-    co_return net::fail("InvalidConfiguration", std::string("malformed annotation value: ") + error.what());
+    co_return net::fail("InvalidConfiguration",
+                        std::string("malformed annotation value: ") + error.what());
   }
 }
 
-BuildTask::BuildTask(const k8s::ObjectCache& services, NetworkResolver& resolver, const BuilderOptions& options, Group group)
+BuildTask::BuildTask(const k8s::ObjectCache& services, NetworkResolver& resolver,
+                     const BuilderOptions& options, Group group)
     : services_(services), resolver_(resolver), options_(options), group_(std::move(group)) {
   identity_ = {options_.cluster_name, group_.id.to_string(), group_.id.is_explicit()};
-  name_parts_ = {group_.id.is_explicit(), group_.id.name, group_.id.ns, group_.id.name, group_.id.to_string()};
+  name_parts_ = {group_.id.is_explicit(), group_.id.name, group_.id.ns, group_.id.name,
+                 group_.id.to_string()};
   stack_.id = group_.id.to_string();
 }
 
 std::vector<const Member*> BuildTask::all_members() const {
   std::vector<const Member*> members;
-  for (const Member& member : group_.members) members.push_back(&member);
+  for (const Member& member : group_.members)
+    members.push_back(&member);
   return members;
 }
 
@@ -79,21 +66,25 @@ net::Result<void> BuildTask::check_deletion_protection() const {
     auto protected_value = parse_go_bool((**attributes)["deletion_protection.enabled"]);
     if (!protected_value) return net::fail(protected_value.error());
     if (*protected_value) {
-      return net::fail("DeletionProtection", "deletion_protection is enabled, cannot delete the ingress: " +
-                                                 inactive["metadata"].value("name", ""));
+      return net::fail("DeletionProtection",
+                       "deletion_protection is enabled, cannot delete the ingress: " +
+                           inactive["metadata"].value("name", ""));
     }
   }
   return {};
 }
 
 net::Awaitable<net::Result<BuiltModel>> BuildTask::run() {
-  if (auto protection = check_deletion_protection(); !protection) co_return net::fail(protection.error());
+  if (auto protection = check_deletion_protection(); !protection)
+    co_return net::fail(protection.error());
   if (group_.members.empty()) co_return BuiltModel{stack_, {}};
   if (auto ports = build_listen_ports(); !ports) co_return net::fail(ports.error());
   if (auto lb = co_await build_load_balancer(); !lb) co_return net::fail(lb.error());
-  if (auto listeners = build_listeners_and_rules(); !listeners) co_return net::fail(listeners.error());
+  if (auto listeners = build_listeners_and_rules(); !listeners)
+    co_return net::fail(listeners.error());
   BuiltModel built{stack_, {}, !backend_security_group_id_.empty()};
-  for (const auto& [port, config] : ports_) built.listener_ports.push_back(port);
+  for (const auto& [port, config] : ports_)
+    built.listener_ports.push_back(port);
   co_return built;
 }
 
@@ -101,8 +92,10 @@ net::Result<void> BuildTask::build_listen_ports() {
   std::map<int, std::vector<MergeInput>> inputs;
   for (const Member& member : group_.members) {
     if (auto unsupported = unsupported_annotation(annotations_of(member))) {
-      return net::fail("UnsupportedConfiguration", "ingress: " + member.key() + ": annotation " + std::string(kAnnotationPrefix) +
-                                                       *unsupported + " is not supported by albc yet");
+      return net::fail("UnsupportedConfiguration", "ingress: " + member.key() + ": annotation " +
+                                                       std::string(kAnnotationPrefix) +
+                                                       *unsupported +
+                                                       " is not supported by albc yet");
     }
     auto configs = listen_ports_of(member.ingress, member.class_config.params);
     if (!configs) return net::fail(net::with_context(configs.error(), "ingress: " + member.key()));
@@ -122,7 +115,8 @@ net::Result<void> BuildTask::build_listen_ports() {
 // A group-wide setting all members must agree on: IngressClassParams field, else annotation,
 // else the fallback. Conflicts are reported as the real controller formats them.
 net::Result<std::string> BuildTask::exclusive(const char* annotation, const char* params_field,
-                                              const std::string& fallback, const char* conflict_label, bool as_set) {
+                                              const std::string& fallback,
+                                              const char* conflict_label, bool as_set) {
   std::set<std::string> values;
   for (const Member& member : group_.members) {
     std::optional<std::string> value = params_string(member, params_field);
@@ -130,18 +124,22 @@ net::Result<std::string> BuildTask::exclusive(const char* annotation, const char
     if (value) values.insert(*value);
   }
   if (values.size() > 1) {
-    const std::string listed = as_set ? go_set(values) : go_list(std::vector<std::string>(values.begin(), values.end()));
-    return net::fail("InvalidConfiguration", std::string("conflicting ") + conflict_label + ": " + listed);
+    const std::string listed =
+        as_set ? go_set(values) : go_list(std::vector<std::string>(values.begin(), values.end()));
+    return net::fail("InvalidConfiguration",
+                     std::string("conflicting ") + conflict_label + ": " + listed);
   }
   return values.empty() ? fallback : *values.begin();
 }
 
 net::Result<model::Tags> BuildTask::ingress_tags(const Member& member) const {
   auto member_tags = annotations_of(member).string_map("tags");
-  if (!member_tags) return net::fail(net::with_context(member_tags.error(), "ingress: " + member.key()));
+  if (!member_tags)
+    return net::fail(net::with_context(member_tags.error(), "ingress: " + member.key()));
   model::Tags merged = member_tags->value_or(std::map<std::string, std::string>());
   if (member.class_config.params && member.class_config.params->contains("tags")) {
-    for (const Json& tag : (*member.class_config.params)["tags"]) merged[tag.value("key", "")] = tag.value("value", "");
+    for (const Json& tag : (*member.class_config.params)["tags"])
+      merged[tag.value("key", "")] = tag.value("value", "");
   }
   return merged;
 }
@@ -153,12 +151,14 @@ net::Result<model::Tags> BuildTask::group_tags(const std::vector<const Member*>&
     if (!merged) return net::fail(merged.error());
     for (const auto& [key, value] : *merged) {
       if (tags.contains(key) && tags[key] != value) {
-        return net::fail("InvalidConfiguration", "conflicting tag " + key + ": " + tags[key] + " | " + value);
+        return net::fail("InvalidConfiguration",
+                         "conflicting tag " + key + ": " + tags[key] + " | " + value);
       }
       tags[key] = value;
     }
   }
-  for (const auto& [key, value] : options_.default_tags) tags[key] = value;  // default tags win
+  for (const auto& [key, value] : options_.default_tags)
+    tags[key] = value;  // default tags win
   return tags;
 }
 
@@ -166,18 +166,23 @@ net::Awaitable<net::Result<void>> BuildTask::build_load_balancer() {
   model::LoadBalancerSpec spec;
   auto scheme = exclusive("scheme", "scheme", options_.default_scheme, "scheme");
   if (!scheme) co_return net::fail(scheme.error());
-  if (*scheme != "internal" && *scheme != "internet-facing") co_return net::fail("InvalidConfiguration", "unknown scheme: " + *scheme);
+  if (*scheme != "internal" && *scheme != "internet-facing")
+    co_return net::fail("InvalidConfiguration", "unknown scheme: " + *scheme);
   scheme_ = spec.scheme = *scheme;
   auto ip_type = exclusive("ip-address-type", "ipAddressType", "ipv4", "IPAddressType", false);
   if (!ip_type) co_return net::fail(ip_type.error());
-  if (*ip_type != "ipv4" && *ip_type != "dualstack" && *ip_type != "dualstack-without-public-ipv4") {
+  if (*ip_type != "ipv4" && *ip_type != "dualstack" &&
+      *ip_type != "dualstack-without-public-ipv4") {
     co_return net::fail("InvalidConfiguration", "unknown IPAddressType: " + *ip_type);
   }
   ip_address_type_ = spec.ip_address_type = *ip_type;
   auto name = exclusive("load-balancer-name", "loadBalancerName", "", "load balancer name");
   if (!name) co_return net::fail(name.error());
-  if (name->size() > 32) co_return net::fail("InvalidConfiguration", "load balancer name cannot be longer than 32 characters");
-  spec.name = name->empty() ? load_balancer_name(options_.cluster_name, name_parts_, scheme_) : *name;
+  if (name->size() > 32)
+    co_return net::fail("InvalidConfiguration",
+                        "load balancer name cannot be longer than 32 characters");
+  spec.name =
+      name->empty() ? load_balancer_name(options_.cluster_name, name_parts_, scheme_) : *name;
   // Subnets: the annotation (all members that set it must agree, in any order), else the
   // existing load balancer's when its scheme is unchanged, else discovery.
   std::optional<std::vector<std::string>> subnet_entries;
@@ -190,7 +195,9 @@ net::Awaitable<net::Result<void>> BuildTask::build_load_balancer() {
       std::vector<std::string> existing = *subnet_entries;
       std::sort(existing.begin(), existing.end());
       if (existing != sorted) {
-        co_return net::fail("InvalidConfiguration", "conflicting subnets: " + go_list(*subnet_entries) + " | " + go_list(*listed));
+        co_return net::fail(
+            "InvalidConfiguration",
+            "conflicting subnets: " + go_list(*subnet_entries) + " | " + go_list(*listed));
       }
     } else {
       subnet_entries = *listed;
@@ -212,14 +219,18 @@ net::Awaitable<net::Result<void>> BuildTask::build_load_balancer() {
       spec.subnet_ids = *discovered;
     }
   }
-  if (auto groups = co_await build_security_groups(spec); !groups) co_return net::fail(groups.error());
+  if (auto groups = co_await build_security_groups(spec); !groups)
+    co_return net::fail(groups.error());
   std::map<std::string, std::string> attributes;
   for (const Member& member : group_.members) {
     auto member_attributes = annotations_of(member).string_map("load-balancer-attributes");
-    if (!member_attributes) co_return net::fail(net::with_context(member_attributes.error(), "ingress: " + member.key()));
-    for (const auto& [key, value] : member_attributes->value_or(std::map<std::string, std::string>())) {
+    if (!member_attributes)
+      co_return net::fail(net::with_context(member_attributes.error(), "ingress: " + member.key()));
+    for (const auto& [key, value] :
+         member_attributes->value_or(std::map<std::string, std::string>())) {
       if (attributes.contains(key) && attributes[key] != value) {
-        co_return net::fail("InvalidConfiguration", "conflicting load balancer attributes " + key + ": " + attributes[key] + " | " + value);
+        co_return net::fail("InvalidConfiguration", "conflicting load balancer attributes " + key +
+                                                        ": " + attributes[key] + " | " + value);
       }
       attributes[key] = value;
     }
@@ -239,7 +250,9 @@ net::Awaitable<net::Result<void>> BuildTask::build_security_groups(model::LoadBa
     const Annotations annotations = annotations_of(member);
     if (auto groups = annotations.string_list("security-groups")) {
       if (listed && *listed != *groups) {
-        co_return net::fail("InvalidConfiguration", "conflicting securityGroups: " + go_list(*listed) + " | " + go_list(*groups));
+        co_return net::fail(
+            "InvalidConfiguration",
+            "conflicting securityGroups: " + go_list(*listed) + " | " + go_list(*groups));
       }
       listed = *groups;
     }
@@ -247,7 +260,8 @@ net::Awaitable<net::Result<void>> BuildTask::build_security_groups(model::LoadBa
     if (!manage) co_return net::fail(manage.error());
     if (*manage) {
       if (manage_rules && *manage_rules != **manage) {
-        co_return net::fail("InvalidConfiguration", "conflicting manage backend security group rules settings");
+        co_return net::fail("InvalidConfiguration",
+                            "conflicting manage backend security group rules settings");
       }
       manage_rules = **manage;
     }
@@ -255,11 +269,14 @@ net::Awaitable<net::Result<void>> BuildTask::build_security_groups(model::LoadBa
   if (listed) {
     auto resolved = co_await resolver_.resolve_security_groups(*listed);
     if (!resolved) co_return net::fail(resolved.error());
-    for (const std::string& id : *resolved) spec.security_groups.push_back({"", id});
+    for (const std::string& id : *resolved)
+      spec.security_groups.push_back({"", id});
     manage_backend_rules_ = manage_rules.value_or(options_.manage_backend_security_group_rules);
     if (manage_backend_rules_) {
       if (!options_.enable_backend_security_group) {
-        co_return net::fail("InvalidConfiguration", "backendSG feature is required to manage worker node SG rules when frontendSG manually specified");
+        co_return net::fail("InvalidConfiguration",
+                            "backendSG feature is required to manage worker node SG rules when "
+                            "frontendSG manually specified");
       }
       auto backend = co_await resolver_.backend_security_group();
       if (!backend) co_return net::fail(backend.error());
@@ -273,11 +290,14 @@ net::Awaitable<net::Result<void>> BuildTask::build_security_groups(model::LoadBa
   managed.name = managed_security_group_name(options_.cluster_name, name_parts_);
   managed.description = "[k8s] Managed SecurityGroup for LoadBalancer";
   for (const auto& [port, config] : ports_) {
-    for (const std::string& cidr : config.inbound_cidrs_v4) managed.ingress.push_back({"tcp", port, port, cidr, "", ""});
+    for (const std::string& cidr : config.inbound_cidrs_v4)
+      managed.ingress.push_back({"tcp", port, port, cidr, "", ""});
     if (ip_address_type_ != "ipv4") {
-      for (const std::string& cidr : config.inbound_cidrs_v6) managed.ingress.push_back({"tcp", port, port, "", cidr, ""});
+      for (const std::string& cidr : config.inbound_cidrs_v6)
+        managed.ingress.push_back({"tcp", port, port, "", cidr, ""});
     }
-    for (const std::string& list : config.prefix_lists) managed.ingress.push_back({"tcp", port, port, "", "", list});
+    for (const std::string& list : config.prefix_lists)
+      managed.ingress.push_back({"tcp", port, port, "", "", list});
   }
   auto tags = group_tags(all_members());
   if (!tags) co_return net::fail(tags.error());

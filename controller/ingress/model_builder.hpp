@@ -14,10 +14,10 @@ namespace albc::ingress {
 struct BuilderOptions {
   std::string cluster_name;
   std::string vpc_id;
-  std::string default_scheme = "internal";         // --default-load-balancer-scheme
-  std::string default_target_type = "instance";    // --default-target-type
+  std::string default_scheme = "internal";       // --default-load-balancer-scheme
+  std::string default_target_type = "instance";  // --default-target-type
   std::string default_ssl_policy = "ELBSecurityPolicy-2016-08";
-  bool enable_backend_security_group = true;       // --enable-backend-security-group
+  bool enable_backend_security_group = true;         // --enable-backend-security-group
   bool manage_backend_security_group_rules = false;  // --enable-manage-backend-security-group-rules
   bool enable_ip_target_type = true;
   bool tolerate_missing_backend_service = true;

@@ -13,14 +13,15 @@ std::string truncated(std::string_view text, std::size_t length);
 
 struct GroupNameParts {
   bool is_explicit = false;
-  std::string group_name;        // explicit groups
+  std::string group_name;         // explicit groups
   std::string ingress_namespace;  // implicit groups
   std::string ingress_name;
   std::string id;  // the group ID's string form
 };
 
 // k8s-<group17>-<hash10> or k8s-<ns8>-<name8>-<hash10>
-std::string load_balancer_name(std::string_view cluster, const GroupNameParts& group, std::string_view scheme);
+std::string load_balancer_name(std::string_view cluster, const GroupNameParts& group,
+                               std::string_view scheme);
 std::string managed_security_group_name(std::string_view cluster, const GroupNameParts& group);
 std::string backend_security_group_name(std::string_view cluster);
 

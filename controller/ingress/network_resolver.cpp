@@ -4,16 +4,11 @@
 #include <set>
 
 #include "controller/deploy/discovery.hpp"
+#include "controller/ingress/go_text.hpp"
 #include "controller/ingress/naming.hpp"
 
 namespace albc::ingress {
 namespace {
-
-std::string go_list(const std::vector<std::string>& values) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? " " : "") + values[i];
-  return text + "]";
-}
 
 std::string name_tag(const std::map<std::string, std::string>& tags) {
   auto found = tags.find("Name");
@@ -22,14 +17,21 @@ std::string name_tag(const std::map<std::string, std::string>& tags) {
 
 }  // namespace
 
-AwsNetworkResolver::AwsNetworkResolver(aws::Ec2& ec2, aws::Elbv2& elbv2, net::Clock& clock, net::Trace& trace,
-                                       ResolverOptions options)
-    : ec2_(ec2), elbv2_(elbv2), clock_(clock), trace_(trace), options_(std::move(options)),
+AwsNetworkResolver::AwsNetworkResolver(aws::Ec2& ec2, aws::Elbv2& elbv2, net::Clock& clock,
+                                       net::Trace& trace, ResolverOptions options)
+    : ec2_(ec2),
+      elbv2_(elbv2),
+      clock_(clock),
+      trace_(trace),
+      options_(std::move(options)),
       backend_security_group_id_(options_.backend_security_group_id) {}
 
-net::Awaitable<net::Result<std::vector<std::string>>> AwsNetworkResolver::resolve_subnets(std::vector<std::string> ids_or_names) {
+net::Awaitable<net::Result<std::vector<std::string>>> AwsNetworkResolver::resolve_subnets(
+    std::vector<std::string> ids_or_names) {
   auto looked_up = co_await lookup_subnets(ids_or_names);
-  if (!looked_up) co_return net::fail(net::with_context(looked_up.error(), "failed to list subnets by names or IDs"));
+  if (!looked_up)
+    co_return net::fail(
+        net::with_context(looked_up.error(), "failed to list subnets by names or IDs"));
   // Subnets named explicitly keep the annotation's order: no one-per-zone choice is made.
   std::vector<std::string> subnet_ids;
   std::map<std::string, std::vector<std::string>> by_zone;
@@ -37,10 +39,12 @@ net::Awaitable<net::Result<std::vector<std::string>>> AwsNetworkResolver::resolv
     subnet_ids.push_back(subnet.id);
     by_zone[subnet.availability_zone].push_back(subnet.id);
   }
-  if (subnet_ids.empty()) co_return net::fail("InvalidConfiguration", "unable to resolve at least one subnet");
+  if (subnet_ids.empty())
+    co_return net::fail("InvalidConfiguration", "unable to resolve at least one subnet");
   for (const auto& [zone, ids] : by_zone) {
     if (ids.size() > 1) {
-      co_return net::fail("InvalidConfiguration", "multiple subnets in same Availability Zone " + zone + ": " + go_list(ids));
+      co_return net::fail("InvalidConfiguration", "multiple subnets in same Availability Zone " +
+                                                      zone + ": " + go_list(ids));
     }
   }
   if (subnet_ids.size() < 2) {
@@ -50,7 +54,8 @@ net::Awaitable<net::Result<std::vector<std::string>>> AwsNetworkResolver::resolv
   co_return subnet_ids;
 }
 
-net::Awaitable<net::Result<std::vector<aws::Subnet>>> AwsNetworkResolver::lookup_subnets(std::vector<std::string> ids_or_names) {
+net::Awaitable<net::Result<std::vector<aws::Subnet>>> AwsNetworkResolver::lookup_subnets(
+    std::vector<std::string> ids_or_names) {
   std::vector<std::string> ids;
   std::vector<std::string> names;
   for (const std::string& entry : ids_or_names) {
@@ -64,22 +69,29 @@ net::Awaitable<net::Result<std::vector<aws::Subnet>>> AwsNetworkResolver::lookup
     if (!found) co_return net::fail(found.error());
     if (found->size() != ids.size()) {
       std::vector<std::string> found_ids;
-      for (const aws::Subnet& subnet : *found) found_ids.push_back(subnet.id);
-      co_return net::fail("SubnetNotFound", "couldn't find all subnets, want: " + go_list(ids) + ", found: " + go_list(found_ids));
+      for (const aws::Subnet& subnet : *found)
+        found_ids.push_back(subnet.id);
+      co_return net::fail("SubnetNotFound", "couldn't find all subnets, want: " + go_list(ids) +
+                                                ", found: " + go_list(found_ids));
     }
-    for (const aws::Subnet& subnet : *found) by_id[subnet.id] = subnet;
+    for (const aws::Subnet& subnet : *found)
+      by_id[subnet.id] = subnet;
   }
   if (!names.empty()) {
     std::vector<aws::Filter> filters = {{"vpc-id", {options_.vpc_id}}, {"tag:Name", names}};
     auto found = co_await ec2_.describe_subnets({}, filters);
     if (!found) co_return net::fail(found.error());
-    std::sort(found->begin(), found->end(), [](const aws::Subnet& a, const aws::Subnet& b) { return a.id < b.id; });
-    for (const aws::Subnet& subnet : *found) by_name[name_tag(subnet.tags)].push_back(subnet);
+    std::sort(found->begin(), found->end(),
+              [](const aws::Subnet& a, const aws::Subnet& b) { return a.id < b.id; });
+    for (const aws::Subnet& subnet : *found)
+      by_name[name_tag(subnet.tags)].push_back(subnet);
     std::vector<std::string> missing;
     for (const std::string& name : names) {
       if (!by_name.contains(name)) missing.push_back(name);
     }
-    if (!missing.empty()) co_return net::fail("SubnetNotFound", "couldn't find all subnets, missing names: " + go_list(missing));
+    if (!missing.empty())
+      co_return net::fail("SubnetNotFound",
+                          "couldn't find all subnets, missing names: " + go_list(missing));
   }
   std::vector<aws::Subnet> subnets;
   std::map<std::string, std::size_t> name_uses;
@@ -91,25 +103,33 @@ net::Awaitable<net::Result<std::vector<aws::Subnet>>> AwsNetworkResolver::lookup
     const std::vector<aws::Subnet>& candidates = by_name[entry];
     const std::size_t use = name_uses[entry]++;
     if (use >= candidates.size()) {
-      co_return net::fail("SubnetNotFound", "subnet with Name tag \"" + entry + "\" requested " + std::to_string(use + 1) +
-                                                " times but only " + std::to_string(candidates.size()) + " subnet(s) found with that name");
+      co_return net::fail("SubnetNotFound", "subnet with Name tag \"" + entry + "\" requested " +
+                                                std::to_string(use + 1) + " times but only " +
+                                                std::to_string(candidates.size()) +
+                                                " subnet(s) found with that name");
     }
     subnets.push_back(candidates[use]);
   }
   co_return subnets;
 }
 
-net::Awaitable<net::Result<std::vector<std::string>>> AwsNetworkResolver::discover_subnets(std::string scheme) {
-  const std::string role = scheme == "internal" ? "kubernetes.io/role/internal-elb" : "kubernetes.io/role/elb";
+net::Awaitable<net::Result<std::vector<std::string>>> AwsNetworkResolver::discover_subnets(
+    std::string scheme) {
+  const std::string role =
+      scheme == "internal" ? "kubernetes.io/role/internal-elb" : "kubernetes.io/role/elb";
   std::vector<aws::Filter> filters = {{"vpc-id", {options_.vpc_id}}, {"tag:" + role, {"", "1"}}};
   auto candidates = co_await ec2_.describe_subnets({}, filters);
-  if (!candidates) co_return net::with_context(net::Result<std::vector<std::string>>(net::fail(candidates.error())), "couldn't auto-discover subnets");
+  if (!candidates)
+    co_return net::with_context(
+        net::Result<std::vector<std::string>>(net::fail(candidates.error())),
+        "couldn't auto-discover subnets");
   const std::string cluster_key = "kubernetes.io/cluster/" + options_.cluster_name;
   std::map<std::string, const aws::Subnet*> by_zone;
   for (const aws::Subnet& subnet : *candidates) {
     bool tagged_for_other_cluster = false;
     for (const auto& [key, value] : subnet.tags) {
-      if (key.starts_with("kubernetes.io/cluster/") && key != cluster_key) tagged_for_other_cluster = true;
+      if (key.starts_with("kubernetes.io/cluster/") && key != cluster_key)
+        tagged_for_other_cluster = true;
     }
     if (tagged_for_other_cluster && !subnet.tags.contains(cluster_key)) continue;
     if (subnet.available_ips < 8) continue;
@@ -121,10 +141,13 @@ net::Awaitable<net::Result<std::vector<std::string>>> AwsNetworkResolver::discov
     }
   }
   std::vector<std::string> subnet_ids;
-  for (const auto& [zone, subnet] : by_zone) subnet_ids.push_back(subnet->id);
+  for (const auto& [zone, subnet] : by_zone)
+    subnet_ids.push_back(subnet->id);
   if (subnet_ids.size() < 2) {
-    co_return net::fail("SubnetDiscovery", "couldn't auto-discover subnets: subnets count less than minimal required count: " +
-                                               std::to_string(subnet_ids.size()) + " < 2");
+    co_return net::fail(
+        "SubnetDiscovery",
+        "couldn't auto-discover subnets: subnets count less than minimal required count: " +
+            std::to_string(subnet_ids.size()) + " < 2");
   }
   std::sort(subnet_ids.begin(), subnet_ids.end());
   co_return subnet_ids;
@@ -142,7 +165,8 @@ net::Awaitable<net::Result<std::vector<std::string>>> AwsNetworkResolver::resolv
   std::vector<std::string> problems;
   auto joined = [](const std::vector<std::string>& values) {
     std::string text;
-    for (const std::string& value : values) text += (text.empty() ? "" : ", ") + value;
+    for (const std::string& value : values)
+      text += (text.empty() ? "" : ", ") + value;
     return text;
   };
   if (!ids.empty()) {
@@ -151,8 +175,10 @@ net::Awaitable<net::Result<std::vector<std::string>>> AwsNetworkResolver::resolv
       problems.push_back(by_id.error().describe());
     } else {
       std::vector<std::string> found;
-      for (const aws::SecurityGroup& group : *by_id) found.push_back(group.id);
-      if (found.size() != ids.size()) problems.push_back("requested ids [" + joined(ids) + "] but found [" + joined(found) + "]");
+      for (const aws::SecurityGroup& group : *by_id)
+        found.push_back(group.id);
+      if (found.size() != ids.size())
+        problems.push_back("requested ids [" + joined(ids) + "] but found [" + joined(found) + "]");
       resolved.insert(resolved.end(), found.begin(), found.end());
     }
   }
@@ -165,27 +191,42 @@ net::Awaitable<net::Result<std::vector<std::string>>> AwsNetworkResolver::resolv
       std::vector<std::string> found_names;
       for (const aws::SecurityGroup& group : *by_name) {
         const std::string name = name_tag(group.tags);
-        if (std::find(found_names.begin(), found_names.end(), name) == found_names.end()) found_names.push_back(name);
+        if (std::find(found_names.begin(), found_names.end(), name) == found_names.end())
+          found_names.push_back(name);
         resolved.push_back(group.id);
       }
       if (found_names.size() != names.size()) {
-        problems.push_back("requested names [" + joined(names) + "] but found [" + joined(found_names) + "]");
+        problems.push_back("requested names [" + joined(names) + "] but found [" +
+                           joined(found_names) + "]");
       }
     }
   }
-  if (!problems.empty()) co_return net::fail("SecurityGroupNotFound", "couldn't find all security groups: " + joined(problems));
+  if (!problems.empty())
+    co_return net::fail("SecurityGroupNotFound",
+                        "couldn't find all security groups: " + joined(problems));
   co_return resolved;
 }
 
-net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>> AwsNetworkResolver::stack_load_balancer(deploy::StackIdentity stack) {
+net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>>
+AwsNetworkResolver::stack_load_balancer(deploy::StackIdentity stack) {
   auto found = co_await deploy::find_stack_load_balancers(elbv2_, stack, options_.vpc_id);
   if (!found) co_return net::fail(found.error());
   if (found->empty()) co_return std::optional<aws::LoadBalancer>();
   co_return std::optional<aws::LoadBalancer>(found->front().resource);
 }
 
+// The shared backend security group is found by its tags, so that a restarted controller adopts
+// the one it created before.
+std::vector<aws::Filter> AwsNetworkResolver::backend_security_group_filters() const {
+  return {{"vpc-id", {options_.vpc_id}},
+          {"tag:" + std::string(deploy::kClusterTag), {options_.cluster_name}},
+          {"tag:" + std::string(deploy::kBackendSecurityGroupResourceTag),
+           {std::string(deploy::kBackendSecurityGroupResourceValue)}}};
+}
+
 net::Awaitable<net::Result<std::string>> AwsNetworkResolver::backend_security_group() {
-  while (resolving_) co_await resolved_.wait();
+  while (resolving_)
+    co_await resolved_.wait();
   if (!backend_security_group_id_.empty()) co_return backend_security_group_id_;
   resolving_ = true;
   struct Done {
@@ -195,10 +236,7 @@ net::Awaitable<net::Result<std::string>> AwsNetworkResolver::backend_security_gr
       resolver.resolved_.notify_all();
     }
   } done{*this};
-  std::vector<aws::Filter> filters = {{"vpc-id", {options_.vpc_id}},
-                                      {"tag:" + std::string(deploy::kClusterTag), {options_.cluster_name}},
-                                      {"tag:" + std::string(deploy::kBackendSecurityGroupResourceTag),
-                                       {std::string(deploy::kBackendSecurityGroupResourceValue)}}};
+  const std::vector<aws::Filter> filters = backend_security_group_filters();
   auto existing = co_await ec2_.describe_security_groups({}, filters);
   if (!existing) co_return net::fail(existing.error());
   if (!existing->empty()) {
@@ -209,8 +247,10 @@ net::Awaitable<net::Result<std::string>> AwsNetworkResolver::backend_security_gr
   trace_.event("deploy.backend_security_group.creating", {{"name", name}});
   std::map<std::string, std::string> tags = {
       {std::string(deploy::kClusterTag), options_.cluster_name},
-      {std::string(deploy::kBackendSecurityGroupResourceTag), std::string(deploy::kBackendSecurityGroupResourceValue)}};
-  auto created = co_await ec2_.create_security_group(options_.vpc_id, name, "[k8s] Shared Backend SecurityGroup for LoadBalancer", tags);
+      {std::string(deploy::kBackendSecurityGroupResourceTag),
+       std::string(deploy::kBackendSecurityGroupResourceValue)}};
+  auto created = co_await ec2_.create_security_group(
+      options_.vpc_id, name, "[k8s] Shared Backend SecurityGroup for LoadBalancer", tags);
   if (!created) co_return net::fail(created.error());
   backend_security_group_id_ = *created;
   trace_.event("deploy.backend_security_group.created", {{"name", name}, {"id", *created}});
@@ -218,12 +258,11 @@ net::Awaitable<net::Result<std::string>> AwsNetworkResolver::backend_security_gr
 }
 
 net::Awaitable<net::Result<void>> AwsNetworkResolver::release_backend_security_group() {
-  if (!options_.backend_security_group_id.empty()) co_return net::Result<void>();  // the user's: never deleted
-  while (resolving_) co_await resolved_.wait();
-  std::vector<aws::Filter> filters = {{"vpc-id", {options_.vpc_id}},
-                                      {"tag:" + std::string(deploy::kClusterTag), {options_.cluster_name}},
-                                      {"tag:" + std::string(deploy::kBackendSecurityGroupResourceTag),
-                                       {std::string(deploy::kBackendSecurityGroupResourceValue)}}};
+  if (!options_.backend_security_group_id.empty())
+    co_return net::Result<void>();  // the user's: never deleted
+  while (resolving_)
+    co_await resolved_.wait();
+  const std::vector<aws::Filter> filters = backend_security_group_filters();
   auto existing = co_await ec2_.describe_security_groups({}, filters);
   if (!existing) co_return net::fail(existing.error());
   for (const aws::SecurityGroup& group : *existing) {

@@ -18,10 +18,12 @@ class NetworkResolver {
  public:
   virtual ~NetworkResolver() = default;
   // Subnet IDs for a list of IDs or Name-tag values, in the controller's VPC.
-  virtual net::Awaitable<net::Result<std::vector<std::string>>> resolve_subnets(std::vector<std::string> ids_or_names) = 0;
+  virtual net::Awaitable<net::Result<std::vector<std::string>>> resolve_subnets(
+      std::vector<std::string> ids_or_names) = 0;
   // One subnet per Availability Zone tagged for the scheme's role (kubernetes.io/role/elb or
   // kubernetes.io/role/internal-elb).
-  virtual net::Awaitable<net::Result<std::vector<std::string>>> discover_subnets(std::string scheme) = 0;
+  virtual net::Awaitable<net::Result<std::vector<std::string>>> discover_subnets(
+      std::string scheme) = 0;
   virtual net::Awaitable<net::Result<std::vector<std::string>>> resolve_security_groups(
       std::vector<std::string> ids_or_names) = 0;
   virtual net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>> stack_load_balancer(
@@ -43,18 +45,24 @@ struct ResolverOptions {
 
 class AwsNetworkResolver final : public NetworkResolver {
  public:
-  AwsNetworkResolver(aws::Ec2& ec2, aws::Elbv2& elbv2, net::Clock& clock, net::Trace& trace, ResolverOptions options);
+  AwsNetworkResolver(aws::Ec2& ec2, aws::Elbv2& elbv2, net::Clock& clock, net::Trace& trace,
+                     ResolverOptions options);
 
-  net::Awaitable<net::Result<std::vector<std::string>>> resolve_subnets(std::vector<std::string> ids_or_names) override;
-  net::Awaitable<net::Result<std::vector<std::string>>> discover_subnets(std::string scheme) override;
+  net::Awaitable<net::Result<std::vector<std::string>>> resolve_subnets(
+      std::vector<std::string> ids_or_names) override;
+  net::Awaitable<net::Result<std::vector<std::string>>> discover_subnets(
+      std::string scheme) override;
   net::Awaitable<net::Result<std::vector<std::string>>> resolve_security_groups(
       std::vector<std::string> ids_or_names) override;
-  net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>> stack_load_balancer(deploy::StackIdentity stack) override;
+  net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>> stack_load_balancer(
+      deploy::StackIdentity stack) override;
   net::Awaitable<net::Result<std::string>> backend_security_group() override;
   net::Awaitable<net::Result<void>> release_backend_security_group() override;
 
  private:
-  net::Awaitable<net::Result<std::vector<aws::Subnet>>> lookup_subnets(std::vector<std::string> ids_or_names);
+  net::Awaitable<net::Result<std::vector<aws::Subnet>>> lookup_subnets(
+      std::vector<std::string> ids_or_names);
+  std::vector<aws::Filter> backend_security_group_filters() const;
 
   aws::Ec2& ec2_;
   aws::Elbv2& elbv2_;

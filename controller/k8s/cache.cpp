@@ -2,13 +2,6 @@
 
 namespace albc::k8s {
 
-std::string ObjectCache::key_of(const Json& object) {
-  const Json& metadata = object.at("metadata");
-  const std::string ns = metadata.value("namespace", "");
-  const std::string name = metadata.value("name", "");
-  return ns.empty() ? name : ns + "/" + name;
-}
-
 const Json* ObjectCache::get(const std::string& ns, const std::string& name) const {
   auto found = objects_.find(ns.empty() ? name : ns + "/" + name);
   return found == objects_.end() ? nullptr : &found->second;
@@ -17,18 +10,24 @@ const Json* ObjectCache::get(const std::string& ns, const std::string& name) con
 std::vector<const Json*> ObjectCache::list(const std::string& ns) const {
   std::vector<const Json*> objects;
   if (ns.empty()) {
-    for (const auto& [key, object] : objects_) objects.push_back(&object);
+    for (const auto& [key, object] : objects_)
+      objects.push_back(&object);
     return objects;
   }
   const std::string prefix = ns + "/";
-  for (auto it = objects_.lower_bound(prefix); it != objects_.end() && it->first.starts_with(prefix); ++it) {
+  for (auto it = objects_.lower_bound(prefix);
+       it != objects_.end() && it->first.starts_with(prefix); ++it) {
     objects.push_back(&it->second);
   }
   return objects;
 }
 
-void ObjectCache::put(const Json& object) { objects_[key_of(object)] = object; }
+void ObjectCache::put(const Json& object) {
+  objects_[object_key(object)] = object;
+}
 
-void ObjectCache::erase(const std::string& key) { objects_.erase(key); }
+void ObjectCache::erase(const std::string& key) {
+  objects_.erase(key);
+}
 
 }  // namespace albc::k8s

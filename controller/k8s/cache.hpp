@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "controller/k8s/resource.hpp"
+
 namespace albc::k8s {
 
 using Json = nlohmann::json;
@@ -19,7 +21,6 @@ class ObjectCache {
   std::size_t size() const { return objects_.size(); }
 
   // Informer side.
-  static std::string key_of(const Json& object);
   void put(const Json& object);
   void erase(const std::string& key);
   const std::map<std::string, Json>& all() const { return objects_; }

@@ -10,14 +10,18 @@ net::Error status_error(int http_status, const std::string& body) {
     return net::make_error(status.value("reason", "Unknown"), status.value("message", body),
                            http_status);
   }
-  return net::make_error("HTTP" + std::to_string(http_status),
-                         "the server answered " + std::to_string(http_status) + ": " +
-                             body.substr(0, 200),
-                         http_status);
+  return net::make_error(
+      "HTTP" + std::to_string(http_status),
+      "the server answered " + std::to_string(http_status) + ": " + body.substr(0, 200),
+      http_status);
 }
 
-bool is_not_found(const net::Error& error) { return error.http_status == 404; }
-bool is_conflict(const net::Error& error) { return error.http_status == 409 && error.code == "Conflict"; }
+bool is_not_found(const net::Error& error) {
+  return error.http_status == 404;
+}
+bool is_conflict(const net::Error& error) {
+  return error.http_status == 409 && error.code == "Conflict";
+}
 
 Client::Client(net::Transport& transport, ClientOptions options)
     : transport_(transport), options_(std::move(options)) {}
@@ -85,7 +89,8 @@ net::Awaitable<net::Result<Json>> Client::list(const Resource& resource, std::st
     if (all.is_null()) {
       all = std::move(*page);
     } else {
-      for (Json& item : (*page)["items"]) all["items"].push_back(std::move(item));
+      for (Json& item : (*page)["items"])
+        all["items"].push_back(std::move(item));
       all["metadata"] = (*page)["metadata"];
     }
     continue_token = all["metadata"].value("continue", "");
@@ -132,8 +137,8 @@ net::Awaitable<net::Result<Json>> Client::patch(const Resource& resource, std::s
       break;
   }
   request.body = patch.dump();
-  std::string what = std::string("patch ") + (status_subresource ? "status of " : "") + std::string(resource.plural) +
-                     " " + object_name(ns, name);
+  std::string what = std::string("patch ") + (status_subresource ? "status of " : "") +
+                     std::string(resource.plural) + " " + object_name(ns, name);
   co_return co_await exchange(std::move(request), std::move(what));
 }
 
@@ -182,9 +187,11 @@ net::Awaitable<net::Result<std::optional<WatchEvent>>> WatchStream::next() {
       if (line.empty()) continue;
       Json event = Json::parse(line, nullptr, false);
       if (event.is_discarded() || !event.is_object()) {
-        co_return net::fail(net::make_error("InvalidResponse", "a watch event is not JSON: " + line.substr(0, 120)));
+        co_return net::fail(net::make_error("InvalidResponse",
+                                            "a watch event is not JSON: " + line.substr(0, 120)));
       }
-      co_return std::optional<WatchEvent>(WatchEvent{event.value("type", ""), event.value("object", Json::object())});
+      co_return std::optional<WatchEvent>(
+          WatchEvent{event.value("type", ""), event.value("object", Json::object())});
     }
     if (ended_ || !body_) co_return std::optional<WatchEvent>();
     auto piece = co_await body_->next();

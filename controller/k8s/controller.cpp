@@ -4,11 +4,16 @@ namespace albc::k8s {
 
 Controller::Controller(std::string name, WorkQueue& queue, Reconciler& reconciler,
                        net::Trace& trace, std::size_t workers)
-    : name_(std::move(name)), queue_(queue), reconciler_(reconciler), trace_(trace), workers_(workers) {}
+    : name_(std::move(name)),
+      queue_(queue),
+      reconciler_(reconciler),
+      trace_(trace),
+      workers_(workers) {}
 
 void Controller::start(net::Executor executor) {
   for (std::size_t worker = 0; worker < workers_; ++worker) {
-    net::spawn_checked(executor, work(worker), "controller." + name_ + "." + std::to_string(worker));
+    net::spawn_checked(executor, work(worker),
+                       "controller." + name_ + "." + std::to_string(worker));
   }
 }
 
@@ -25,14 +30,16 @@ net::Awaitable<void> Controller::work(std::size_t worker) {
       case Outcome::Next::RequeueAfter:
         queue_.forget(*key);
         queue_.add_after(*key, outcome.delay);
-        trace_.event("controller.requeue", {{"controller", name_}, {"key", *key},
+        trace_.event("controller.requeue", {{"controller", name_},
+                                            {"key", *key},
                                             {"after", net::format_elapsed(outcome.delay)},
                                             {"reason", outcome.reason}});
         break;
       case Outcome::Next::Backoff:
         ++failures_;
         queue_.add_rate_limited(*key);
-        trace_.event("controller.backoff", {{"controller", name_}, {"key", *key},
+        trace_.event("controller.backoff", {{"controller", name_},
+                                            {"key", *key},
                                             {"failures", std::to_string(queue_.failures(*key))},
                                             {"reason", outcome.reason},
                                             {"error", outcome.error}});

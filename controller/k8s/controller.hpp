@@ -18,7 +18,9 @@ struct Outcome {
   std::string reason;  // for the trace: "SuccessfullyReconciled", "FailedDeployModel", ...
   std::string error;   // the error text, when Backoff
 
-  static Outcome forget(std::string reason = "") { return {Next::Forget, {}, std::move(reason), ""}; }
+  static Outcome forget(std::string reason = "") {
+    return {Next::Forget, {}, std::move(reason), ""};
+  }
   static Outcome requeue_after(net::Clock::duration delay, std::string reason) {
     return {Next::RequeueAfter, delay, std::move(reason), ""};
   }

@@ -4,9 +4,13 @@
 
 namespace albc::k8s {
 
-EventRecorder::EventRecorder(Client& client, net::Clock& clock, net::Trace& trace, net::Executor executor,
-                             std::string component)
-    : client_(client), clock_(clock), trace_(trace), executor_(std::move(executor)), component_(std::move(component)) {}
+EventRecorder::EventRecorder(Client& client, net::Clock& clock, net::Trace& trace,
+                             net::Executor executor, std::string component)
+    : client_(client),
+      clock_(clock),
+      trace_(trace),
+      executor_(std::move(executor)),
+      component_(std::move(component)) {}
 
 void EventRecorder::normal(const Json& object, std::string reason, std::string message) {
   record(object, "Normal", std::move(reason), std::move(message));
@@ -16,15 +20,17 @@ void EventRecorder::warning(const Json& object, std::string reason, std::string 
   record(object, "Warning", std::move(reason), std::move(message));
 }
 
-void EventRecorder::record(const Json& object, std::string type, std::string reason, std::string message) {
+void EventRecorder::record(const Json& object, std::string type, std::string reason,
+                           std::string message) {
   const Json& metadata = object.at("metadata");
   const std::string ns = metadata.value("namespace", "default");
   const std::string name = metadata.value("name", "");
   const auto now = clock_.wall_now();
   // client-go names events <object>.<nanoseconds in hex>; the sequence keeps names unique when
   // virtual time stands still.
-  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() +
-                     static_cast<long long>(sequence_++);
+  const auto nanos =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() +
+      static_cast<long long>(sequence_++);
   char suffix[24];
   std::snprintf(suffix, sizeof suffix, "%llx", static_cast<unsigned long long>(nanos));
   const std::string timestamp = net::format_rfc3339(now);

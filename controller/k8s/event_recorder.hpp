@@ -12,7 +12,8 @@ namespace albc::k8s {
 // traced and dropped) and without making the reconciler wait.
 class EventRecorder {
  public:
-  EventRecorder(Client& client, net::Clock& clock, net::Trace& trace, net::Executor executor, std::string component);
+  EventRecorder(Client& client, net::Clock& clock, net::Trace& trace, net::Executor executor,
+                std::string component);
 
   void normal(const Json& object, std::string reason, std::string message);
   void warning(const Json& object, std::string reason, std::string message);

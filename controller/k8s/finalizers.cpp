@@ -7,18 +7,20 @@ namespace albc::k8s {
 FinalizerManager::FinalizerManager(Client& client, net::Clock& clock, net::Trace& trace)
     : client_(client), clock_(clock), trace_(trace) {}
 
-net::Awaitable<net::Result<void>> FinalizerManager::add(const Resource& resource, std::string ns, std::string name,
-                                                        std::string finalizer) {
+net::Awaitable<net::Result<void>> FinalizerManager::add(const Resource& resource, std::string ns,
+                                                        std::string name, std::string finalizer) {
   co_return co_await change(resource, std::move(ns), std::move(name), std::move(finalizer), true);
 }
 
-net::Awaitable<net::Result<void>> FinalizerManager::remove(const Resource& resource, std::string ns, std::string name,
+net::Awaitable<net::Result<void>> FinalizerManager::remove(const Resource& resource, std::string ns,
+                                                           std::string name,
                                                            std::string finalizer) {
   co_return co_await change(resource, std::move(ns), std::move(name), std::move(finalizer), false);
 }
 
-net::Awaitable<net::Result<void>> FinalizerManager::change(const Resource& resource, std::string ns, std::string name,
-                                                           std::string finalizer, bool present) {
+net::Awaitable<net::Result<void>> FinalizerManager::change(const Resource& resource, std::string ns,
+                                                           std::string name, std::string finalizer,
+                                                           bool present) {
   auto delay = std::chrono::milliseconds(10);
   net::Error last;
   for (int attempt = 0; attempt < 4; ++attempt) {
@@ -37,16 +39,18 @@ net::Awaitable<net::Result<void>> FinalizerManager::change(const Resource& resou
     if (present) {
       finalizers.push_back(finalizer);
     } else {
-      finalizers.erase(std::remove(finalizers.begin(), finalizers.end(), finalizer), finalizers.end());
+      finalizers.erase(std::remove(finalizers.begin(), finalizers.end(), finalizer),
+                       finalizers.end());
     }
     Json patch = {{"metadata",
                    {{"finalizers", finalizers.empty() ? Json(nullptr) : finalizers},
                     {"resourceVersion", (*current)["metadata"].value("resourceVersion", "")}}}};
     auto patched = co_await client_.patch(resource, ns, name, PatchType::Merge, patch);
     if (patched) {
-      trace_.event(present ? "k8s.finalizer.added" : "k8s.finalizer.removed",
-                   {{"object", std::string(resource.kind) + "/" + (ns.empty() ? name : ns + "/" + name)},
-                    {"finalizer", finalizer}});
+      trace_.event(
+          present ? "k8s.finalizer.added" : "k8s.finalizer.removed",
+          {{"object", std::string(resource.kind) + "/" + (ns.empty() ? name : ns + "/" + name)},
+           {"finalizer", finalizer}});
       co_return net::Result<void>();
     }
     if (!present && is_not_found(patched.error())) co_return net::Result<void>();

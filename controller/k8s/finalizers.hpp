@@ -16,12 +16,14 @@ class FinalizerManager {
  public:
   FinalizerManager(Client& client, net::Clock& clock, net::Trace& trace);
 
-  net::Awaitable<net::Result<void>> add(const Resource& resource, std::string ns, std::string name, std::string finalizer);
-  net::Awaitable<net::Result<void>> remove(const Resource& resource, std::string ns, std::string name, std::string finalizer);
+  net::Awaitable<net::Result<void>> add(const Resource& resource, std::string ns, std::string name,
+                                        std::string finalizer);
+  net::Awaitable<net::Result<void>> remove(const Resource& resource, std::string ns,
+                                           std::string name, std::string finalizer);
 
  private:
-  net::Awaitable<net::Result<void>> change(const Resource& resource, std::string ns, std::string name,
-                                           std::string finalizer, bool present);
+  net::Awaitable<net::Result<void>> change(const Resource& resource, std::string ns,
+                                           std::string name, std::string finalizer, bool present);
   Client& client_;
   net::Clock& clock_;
   net::Trace& trace_;

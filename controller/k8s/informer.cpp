@@ -4,8 +4,12 @@ namespace albc::k8s {
 
 Informer::Informer(Client& client, net::Clock& clock, net::Random random, net::Trace& trace,
                    const Resource& resource, InformerOptions options)
-    : client_(client), clock_(clock), random_(std::move(random)), trace_(trace),
-      resource_(resource), options_(options) {}
+    : client_(client),
+      clock_(clock),
+      random_(std::move(random)),
+      trace_(trace),
+      resource_(resource),
+      options_(options) {}
 
 Informer::~Informer() {
   if (resync_timer_ != 0) clock_.cancel(resync_timer_);
@@ -19,17 +23,20 @@ void Informer::start(net::Executor executor) {
 void Informer::resync() {
   resync_timer_ = 0;
   if (stopped_) return;
-  for (const auto& [key, object] : std::map<std::string, Json>(cache_.all())) notify(&object, &object);
+  for (const auto& [key, object] : std::map<std::string, Json>(cache_.all()))
+    notify(&object, &object);
   resync_timer_ = clock_.call_after(options_.resync_period, [this] { resync(); });
 }
 
 void Informer::notify(const Json* old, const Json* current) {
-  for (const Handler& handler : handlers_) handler(old, current);
+  for (const Handler& handler : handlers_)
+    handler(old, current);
 }
 
 net::Clock::duration Informer::next_backoff() {
-  backoff_ = backoff_ == net::Clock::duration{} ? net::Clock::duration(options_.backoff_initial)
-                                                : std::min<net::Clock::duration>(backoff_ * 2, options_.backoff_max);
+  backoff_ = backoff_ == net::Clock::duration{}
+                 ? net::Clock::duration(options_.backoff_initial)
+                 : std::min<net::Clock::duration>(backoff_ * 2, options_.backoff_max);
   return backoff_;
 }
 
@@ -38,15 +45,15 @@ net::Awaitable<bool> Informer::list_and_replace(std::string& resource_version) {
   list_options.limit = options_.page_size;
   auto list = co_await client_.list(resource_, "", list_options);
   if (!list) {
-    trace_.event("k8s.informer.list_failed", {{"resource", std::string(resource_.plural)},
-                                               {"error", list.error().describe()}});
+    trace_.event("k8s.informer.list_failed",
+                 {{"resource", std::string(resource_.plural)}, {"error", list.error().describe()}});
     co_return false;
   }
   std::map<std::string, Json> fresh;
   for (Json& item : (*list)["items"]) {
     item["apiVersion"] = resource_.api_version();
     item["kind"] = resource_.kind;
-    const std::string key = ObjectCache::key_of(item);
+    const std::string key = object_key(item);
     fresh[key] = std::move(item);
   }
   // Deletions first, then additions and updates, each in key order.
@@ -70,7 +77,7 @@ net::Awaitable<bool> Informer::list_and_replace(std::string& resource_version) {
 }
 
 void Informer::apply(const std::string& type, const Json& object) {
-  const std::string key = ObjectCache::key_of(object);
+  const std::string key = object_key(object);
   const Json* existing = cache_.get("", key);
   std::optional<Json> old;
   if (existing != nullptr) old = *existing;
@@ -86,9 +93,9 @@ void Informer::apply(const std::string& type, const Json& object) {
 
 net::Awaitable<void> Informer::watch_until_gone(std::string& resource_version) {
   while (!stopped_) {
-    const auto timeout = std::chrono::seconds(random_.uniform(
-        static_cast<std::uint64_t>(options_.watch_timeout_min.count()),
-        static_cast<std::uint64_t>(options_.watch_timeout_max.count())));
+    const auto timeout = std::chrono::seconds(
+        random_.uniform(static_cast<std::uint64_t>(options_.watch_timeout_min.count()),
+                        static_cast<std::uint64_t>(options_.watch_timeout_max.count())));
     WatchOptions watch_options;
     watch_options.resource_version = resource_version;
     watch_options.timeout = timeout;
@@ -96,7 +103,7 @@ net::Awaitable<void> Informer::watch_until_gone(std::string& resource_version) {
     if (!stream) {
       if (stream.error().http_status == 410) co_return;  // history gone: re-list
       trace_.event("k8s.informer.watch_failed", {{"resource", std::string(resource_.plural)},
-                                                  {"error", stream.error().describe()}});
+                                                 {"error", stream.error().describe()}});
       co_await clock_.sleep_for(next_backoff());
       continue;
     }
@@ -104,7 +111,7 @@ net::Awaitable<void> Informer::watch_until_gone(std::string& resource_version) {
       auto event = co_await (*stream)->next();
       if (!event) {
         trace_.event("k8s.informer.watch_broken", {{"resource", std::string(resource_.plural)},
-                                                    {"error", event.error().describe()}});
+                                                   {"error", event.error().describe()}});
         co_await clock_.sleep_for(next_backoff());
         break;
       }

@@ -19,4 +19,12 @@ std::string Resource::path(std::string_view ns, std::string_view name,
   return path;
 }
 
+std::string object_key(const nlohmann::json& object) {
+  const auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return "";
+  const std::string ns = metadata->value("namespace", "");
+  const std::string name = metadata->value("name", "");
+  return ns.empty() ? name : ns + "/" + name;
+}
+
 }  // namespace albc::k8s

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,10 @@ struct Resource {
   std::string path(std::string_view ns = {}, std::string_view name = {},
                    std::string_view subresource = {}) const;
 };
+
+// "namespace/name", or "name" for a cluster-scoped object: how caches, work queues and messages
+// name an object.
+std::string object_key(const nlohmann::json& object);
 
 namespace resources {
 inline constexpr Resource namespaces{"", "v1", "namespaces", "Namespace", false};

@@ -4,10 +4,12 @@
 
 namespace albc::k8s {
 
-WorkQueue::WorkQueue(net::Clock& clock, WorkQueueOptions options) : clock_(clock), options_(options) {}
+WorkQueue::WorkQueue(net::Clock& clock, WorkQueueOptions options)
+    : clock_(clock), options_(options) {}
 
 WorkQueue::~WorkQueue() {
-  for (const auto& [key, delayed] : delayed_) clock_.cancel(delayed.timer);
+  for (const auto& [key, delayed] : delayed_)
+    clock_.cancel(delayed.timer);
 }
 
 void WorkQueue::add(const std::string& key) {
@@ -41,7 +43,8 @@ void WorkQueue::add_after(const std::string& key, net::Clock::duration delay) {
 void WorkQueue::add_rate_limited(const std::string& key) {
   const int failures = failures_[key]++;
   auto delay = net::Clock::duration(options_.backoff_base);
-  for (int i = 0; i < failures && delay < options_.backoff_max; ++i) delay *= 2;
+  for (int i = 0; i < failures && delay < options_.backoff_max; ++i)
+    delay *= 2;
   add_after(key, std::min<net::Clock::duration>(delay, options_.backoff_max));
 }
 
@@ -51,7 +54,8 @@ int WorkQueue::failures(const std::string& key) const {
 }
 
 net::Awaitable<std::optional<std::string>> WorkQueue::get() {
-  while (queue_.empty() && !shutting_down_) co_await ready_.wait();
+  while (queue_.empty() && !shutting_down_)
+    co_await ready_.wait();
   if (queue_.empty()) co_return std::nullopt;
   std::string key = queue_.front();
   queue_.pop_front();
@@ -77,7 +81,8 @@ void WorkQueue::shut_down() {
 std::vector<std::string> WorkQueue::unsettled() const {
   std::set<std::string> keys(queue_.begin(), queue_.end());
   keys.insert(processing_.begin(), processing_.end());
-  for (const auto& [key, delayed] : delayed_) keys.insert(key);
+  for (const auto& [key, delayed] : delayed_)
+    keys.insert(key);
   return {keys.begin(), keys.end()};
 }
 

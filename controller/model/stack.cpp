@@ -9,13 +9,15 @@ Json reference(const char* type, const std::string& id, const char* field) {
 
 Json tags_json(const Tags& tags) {
   Json object = Json::object();
-  for (const auto& [key, value] : tags) object[key] = value;
+  for (const auto& [key, value] : tags)
+    object[key] = value;
   return object;
 }
 
 Json string_list(const std::vector<std::string>& values) {
   Json list = Json::array();
-  for (const std::string& value : values) list.push_back(value);
+  for (const std::string& value : values)
+    list.push_back(value);
   return list;
 }
 
@@ -26,15 +28,17 @@ Json action_to_json(const Action& action) {
   if (action.forward) {
     Json groups = Json::array();
     for (const TargetGroupTuple& tuple : action.forward->target_groups) {
-      Json entry = {{"targetGroupARN", tuple.target_group_id.empty()
-                                           ? Json(tuple.target_group_arn)
-                                           : reference(kTargetGroupType, tuple.target_group_id, "targetGroupARN")}};
+      Json entry = {{"targetGroupARN",
+                     tuple.target_group_id.empty()
+                         ? Json(tuple.target_group_arn)
+                         : reference(kTargetGroupType, tuple.target_group_id, "targetGroupARN")}};
       if (tuple.weight) entry["weight"] = *tuple.weight;
       groups.push_back(entry);
     }
     json["forwardConfig"] = {{"targetGroups", groups}};
     if (action.forward->stickiness_enabled) {
-      json["forwardConfig"]["targetGroupStickinessConfig"] = {{"enabled", *action.forward->stickiness_enabled}};
+      json["forwardConfig"]["targetGroupStickinessConfig"] = {
+          {"enabled", *action.forward->stickiness_enabled}};
       if (action.forward->stickiness_duration_seconds) {
         json["forwardConfig"]["targetGroupStickinessConfig"]["durationSeconds"] =
             *action.forward->stickiness_duration_seconds;
@@ -52,8 +56,10 @@ Json action_to_json(const Action& action) {
   }
   if (action.fixed_response) {
     Json config = {{"statusCode", action.fixed_response->status_code}};
-    if (action.fixed_response->content_type) config["contentType"] = *action.fixed_response->content_type;
-    if (action.fixed_response->message_body) config["messageBody"] = *action.fixed_response->message_body;
+    if (action.fixed_response->content_type)
+      config["contentType"] = *action.fixed_response->content_type;
+    if (action.fixed_response->message_body)
+      config["messageBody"] = *action.fixed_response->message_body;
     json["fixedResponseConfig"] = config;
   }
   return json;
@@ -64,15 +70,19 @@ Json condition_to_json(const Condition& condition) {
   auto values_config = [&](const char* name) {
     Json config = Json::object();
     if (!condition.values.empty()) config["values"] = string_list(condition.values);
-    if (!condition.regex_values.empty()) config["regexValues"] = string_list(condition.regex_values);
+    if (!condition.regex_values.empty())
+      config["regexValues"] = string_list(condition.regex_values);
     json[name] = config;
   };
   if (condition.field == "host-header") values_config("hostHeaderConfig");
   if (condition.field == "path-pattern") values_config("pathPatternConfig");
-  if (condition.field == "http-request-method") json["httpRequestMethodConfig"] = {{"Values", string_list(condition.values)}};
-  if (condition.field == "source-ip") json["sourceIPConfig"] = {{"values", string_list(condition.values)}};
+  if (condition.field == "http-request-method")
+    json["httpRequestMethodConfig"] = {{"Values", string_list(condition.values)}};
+  if (condition.field == "source-ip")
+    json["sourceIPConfig"] = {{"values", string_list(condition.values)}};
   if (condition.field == "http-header") {
-    json["httpHeaderConfig"] = {{"httpHeaderName", condition.http_header_name}, {"values", string_list(condition.values)}};
+    json["httpHeaderConfig"] = {{"httpHeaderName", condition.http_header_name},
+                                {"values", string_list(condition.values)}};
   }
   if (condition.field == "query-string") {
     Json pairs = Json::array();
@@ -91,10 +101,15 @@ Json Stack::to_json() const {
   if (managed_security_group) {
     Json ingress = Json::array();
     for (const IngressPermission& permission : managed_security_group->ingress) {
-      Json entry = {{"ipProtocol", permission.protocol}, {"fromPort", permission.from_port}, {"toPort", permission.to_port}};
-      if (!permission.cidr.empty()) entry["ipRanges"] = Json::array({{{"cidrIP", permission.cidr}}});
-      if (!permission.cidr_v6.empty()) entry["ipv6Ranges"] = Json::array({{{"cidrIPv6", permission.cidr_v6}}});
-      if (!permission.prefix_list.empty()) entry["prefixLists"] = Json::array({{{"prefixListID", permission.prefix_list}}});
+      Json entry = {{"ipProtocol", permission.protocol},
+                    {"fromPort", permission.from_port},
+                    {"toPort", permission.to_port}};
+      if (!permission.cidr.empty())
+        entry["ipRanges"] = Json::array({{{"cidrIP", permission.cidr}}});
+      if (!permission.cidr_v6.empty())
+        entry["ipv6Ranges"] = Json::array({{{"cidrIPv6", permission.cidr_v6}}});
+      if (!permission.prefix_list.empty())
+        entry["prefixLists"] = Json::array({{{"prefixListID", permission.prefix_list}}});
       ingress.push_back(entry);
     }
     resources[kSecurityGroupType][kManagedSecurityGroupId]["spec"] = {
@@ -106,20 +121,21 @@ Json Stack::to_json() const {
   if (load_balancer) {
     Json groups = Json::array();
     for (const SecurityGroupRef& group : load_balancer->security_groups) {
-      groups.push_back(group.resource_id.empty() ? Json(group.group_id)
-                                                 : reference(kSecurityGroupType, group.resource_id, "groupID"));
+      groups.push_back(group.resource_id.empty()
+                           ? Json(group.group_id)
+                           : reference(kSecurityGroupType, group.resource_id, "groupID"));
     }
     Json mappings = Json::array();
-    for (const std::string& subnet : load_balancer->subnet_ids) mappings.push_back({{"subnetID", subnet}});
-    Json spec = {{"name", load_balancer->name},
-                 {"type", load_balancer->type},
-                 {"scheme", load_balancer->scheme},
-                 {"ipAddressType", load_balancer->ip_address_type},
-                 {"subnetMapping", mappings},
-                 {"securityGroups", groups}};
+    for (const std::string& subnet : load_balancer->subnet_ids)
+      mappings.push_back({{"subnetID", subnet}});
+    Json spec = {
+        {"name", load_balancer->name},     {"type", load_balancer->type},
+        {"scheme", load_balancer->scheme}, {"ipAddressType", load_balancer->ip_address_type},
+        {"subnetMapping", mappings},       {"securityGroups", groups}};
     if (!load_balancer->attributes.empty()) {
       Json attributes = Json::array();
-      for (const auto& [key, value] : load_balancer->attributes) attributes.push_back({{"key", key}, {"value", value}});
+      for (const auto& [key, value] : load_balancer->attributes)
+        attributes.push_back({{"key", key}, {"value", value}});
       spec["loadBalancerAttributes"] = attributes;
     }
     if (!load_balancer->tags.empty()) spec["tags"] = tags_json(load_balancer->tags);
@@ -127,14 +143,17 @@ Json Stack::to_json() const {
   }
   for (const auto& [id, listener] : listeners) {
     Json actions = Json::array();
-    for (const Action& action : listener.default_actions) actions.push_back(action_to_json(action));
-    Json spec = {{"loadBalancerARN", reference(kLoadBalancerType, kLoadBalancerId, "loadBalancerARN")},
-                 {"port", listener.port},
-                 {"protocol", listener.protocol},
-                 {"defaultActions", actions}};
+    for (const Action& action : listener.default_actions)
+      actions.push_back(action_to_json(action));
+    Json spec = {
+        {"loadBalancerARN", reference(kLoadBalancerType, kLoadBalancerId, "loadBalancerARN")},
+        {"port", listener.port},
+        {"protocol", listener.protocol},
+        {"defaultActions", actions}};
     if (!listener.certificates.empty()) {
       Json certificates = Json::array();
-      for (const std::string& arn : listener.certificates) certificates.push_back({{"certificateARN", arn}});
+      for (const std::string& arn : listener.certificates)
+        certificates.push_back({{"certificateARN", arn}});
       spec["certificates"] = certificates;
     }
     if (!listener.ssl_policy.empty()) spec["sslPolicy"] = listener.ssl_policy;
@@ -143,20 +162,25 @@ Json Stack::to_json() const {
   }
   for (const auto& [id, rule] : rules) {
     Json actions = Json::array();
-    for (const Action& action : rule.actions) actions.push_back(action_to_json(action));
+    for (const Action& action : rule.actions)
+      actions.push_back(action_to_json(action));
     Json conditions = Json::array();
-    for (const Condition& condition : rule.conditions) conditions.push_back(condition_to_json(condition));
-    Json spec = {{"listenerARN", reference(kListenerType, std::to_string(rule.port), "listenerARN")},
-                 {"priority", rule.priority},
-                 {"actions", actions},
-                 {"conditions", conditions}};
+    for (const Condition& condition : rule.conditions)
+      conditions.push_back(condition_to_json(condition));
+    Json spec = {
+        {"listenerARN", reference(kListenerType, std::to_string(rule.port), "listenerARN")},
+        {"priority", rule.priority},
+        {"actions", actions},
+        {"conditions", conditions}};
     if (!rule.tags.empty()) spec["tags"] = tags_json(rule.tags);
     resources[kListenerRuleType][id]["spec"] = spec;
   }
   for (const auto& [id, group] : target_groups) {
     Json matcher = Json::object();
-    if (!group.health_check.matcher_http_code.empty()) matcher["httpCode"] = group.health_check.matcher_http_code;
-    if (!group.health_check.matcher_grpc_code.empty()) matcher["grpcCode"] = group.health_check.matcher_grpc_code;
+    if (!group.health_check.matcher_http_code.empty())
+      matcher["httpCode"] = group.health_check.matcher_http_code;
+    if (!group.health_check.matcher_grpc_code.empty())
+      matcher["grpcCode"] = group.health_check.matcher_grpc_code;
     Json health = {{"port", group.health_check.port},
                    {"protocol", group.health_check.protocol},
                    {"path", group.health_check.path},
@@ -174,19 +198,21 @@ Json Stack::to_json() const {
                  {"healthCheckConfig", health}};
     if (!group.attributes.empty()) {
       Json attributes = Json::array();
-      for (const auto& [key, value] : group.attributes) attributes.push_back({{"key", key}, {"value", value}});
+      for (const auto& [key, value] : group.attributes)
+        attributes.push_back({{"key", key}, {"value", value}});
       spec["targetGroupAttributes"] = attributes;
     }
     if (!group.tags.empty()) spec["tags"] = tags_json(group.tags);
     resources[kTargetGroupType][id]["spec"] = spec;
   }
   for (const auto& [id, binding] : bindings) {
-    Json spec = {{"targetGroupARN", reference(kTargetGroupType, binding.target_group_id, "targetGroupARN")},
-                 {"targetType", binding.target_type},
-                 {"targetGroupProtocol", binding.target_group_protocol},
-                 {"serviceRef", {{"name", binding.service_name}, {"port", binding.service_port}}},
-                 {"ipAddressType", binding.ip_address_type},
-                 {"vpcID", binding.vpc_id}};
+    Json spec = {
+        {"targetGroupARN", reference(kTargetGroupType, binding.target_group_id, "targetGroupARN")},
+        {"targetType", binding.target_type},
+        {"targetGroupProtocol", binding.target_group_protocol},
+        {"serviceRef", {{"name", binding.service_name}, {"port", binding.service_port}}},
+        {"ipAddressType", binding.ip_address_type},
+        {"vpcID", binding.vpc_id}};
     if (binding.networking) {
       Json rules_json = Json::array();
       for (const NetworkingRule& rule : *binding.networking) {
@@ -195,10 +221,12 @@ Json Stack::to_json() const {
           if (!peer.cidr.empty()) {
             from.push_back({{"ipBlock", {{"cidr", peer.cidr}}}});
           } else {
-            from.push_back({{"securityGroup",
-                             {{"groupID", peer.security_group_resource_id.empty()
-                                              ? Json(peer.security_group_id)
-                                              : reference(kSecurityGroupType, peer.security_group_resource_id, "groupID")}}}});
+            from.push_back(
+                {{"securityGroup",
+                  {{"groupID", peer.security_group_resource_id.empty()
+                                   ? Json(peer.security_group_id)
+                                   : reference(kSecurityGroupType, peer.security_group_resource_id,
+                                               "groupID")}}}});
           }
         }
         Json ports = Json::array();
@@ -212,7 +240,8 @@ Json Stack::to_json() const {
       spec["networking"] = {{"ingress", rules_json}};
     }
     resources[kTargetGroupBindingType][id]["spec"] = {
-        {"template", {{"metadata", {{"name", binding.name}, {"namespace", binding.ns}}}, {"spec", spec}}}};
+        {"template",
+         {{"metadata", {{"name", binding.name}, {"namespace", binding.ns}}}, {"spec", spec}}}};
   }
   return {{"id", id}, {"resources", resources}};
 }

@@ -18,7 +18,8 @@ inline constexpr const char* kLoadBalancerType = "AWS::ElasticLoadBalancingV2::L
 inline constexpr const char* kListenerType = "AWS::ElasticLoadBalancingV2::Listener";
 inline constexpr const char* kListenerRuleType = "AWS::ElasticLoadBalancingV2::ListenerRule";
 inline constexpr const char* kTargetGroupType = "AWS::ElasticLoadBalancingV2::TargetGroup";
-inline constexpr const char* kTargetGroupBindingType = "K8S::ElasticLoadBalancingV2::TargetGroupBinding";
+inline constexpr const char* kTargetGroupBindingType =
+    "K8S::ElasticLoadBalancingV2::TargetGroupBinding";
 inline constexpr const char* kManagedSecurityGroupId = "ManagedLBSecurityGroup";
 inline constexpr const char* kLoadBalancerId = "LoadBalancer";
 
@@ -64,8 +65,9 @@ struct Action {
 };
 
 struct Condition {
-  std::string field;  // host-header, path-pattern, http-header, http-request-method, query-string, source-ip
-  std::vector<std::string> values;       // host-header, path-pattern, http-request-method, source-ip
+  std::string field;  // host-header, path-pattern, http-header, http-request-method, query-string,
+                      // source-ip
+  std::vector<std::string> values;  // host-header, path-pattern, http-request-method, source-ip
   std::vector<std::string> regex_values;  // host-header, path-pattern
   std::string http_header_name;
   std::vector<std::pair<std::string, std::string>> query_string;  // key (may be empty), value
@@ -155,7 +157,7 @@ struct TargetGroupSpec {
 };
 
 struct NetworkingPeer {
-  std::string security_group_id;  // a literal ID
+  std::string security_group_id;           // a literal ID
   std::string security_group_resource_id;  // or this stack's managed security group
   std::string cidr;
   bool operator==(const NetworkingPeer&) const = default;
@@ -199,7 +201,9 @@ struct Stack {
   std::map<std::string, TargetGroupSpec> target_groups;
   std::map<std::string, TargetGroupBindingSpec> bindings;
 
-  bool empty() const { return !load_balancer && target_groups.empty() && bindings.empty() && !managed_security_group; }
+  bool empty() const {
+    return !load_balancer && target_groups.empty() && bindings.empty() && !managed_security_group;
+  }
   // The real controller's stack JSON: {"id": ..., "resources": {type: {id: {"spec": ...}}}}.
   Json to_json() const;
   bool operator==(const Stack&) const = default;

@@ -10,9 +10,13 @@ namespace {
 AssertionContext assertion_context;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 }  // namespace
 
-void set_assertion_context(AssertionContext context) { assertion_context = context; }
+void set_assertion_context(AssertionContext context) {
+  assertion_context = context;
+}
 
-bool expensive_assertions_enabled() { return assertion_context.simulation; }
+bool expensive_assertions_enabled() {
+  return assertion_context.simulation;
+}
 
 void assertion_failed(const char* expression, const char* file, int line) {
   if (assertion_context.simulation) {

@@ -2,14 +2,14 @@
 
 // Bugs are not errors: an assertion that fails aborts with the expression, file:line and, in a
 // simulation, the seed that reproduces it. Never assert on anything that came from outside.
-#define ALBC_ASSERT(condition)                                                     \
-  do {                                                                             \
+#define ALBC_ASSERT(condition)                                                       \
+  do {                                                                               \
     if (!(condition)) ::albc::net::assertion_failed(#condition, __FILE__, __LINE__); \
   } while (false)
 
 #ifdef NDEBUG
-#define ALBC_ASSERT_EXPENSIVE(condition) \
-  do {                                   \
+#define ALBC_ASSERT_EXPENSIVE(condition)                                     \
+  do {                                                                       \
     if (::albc::net::expensive_assertions_enabled()) ALBC_ASSERT(condition); \
   } while (false)
 #else

@@ -15,8 +15,8 @@ std::string format_elapsed(Clock::duration elapsed) {
 
 namespace {
 std::tm utc_fields(Clock::wall_time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(
-      std::chrono::floor<std::chrono::seconds>(time));
+  const std::time_t seconds =
+      std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(time));
   std::tm fields{};
   gmtime_r(&seconds, &fields);
   return fields;

@@ -68,7 +68,8 @@ std::string base64url_encode(std::string_view bytes) {
     if (c == '+') c = '-';
     if (c == '/') c = '_';
   }
-  while (!text.empty() && text.back() == '=') text.pop_back();
+  while (!text.empty() && text.back() == '=')
+    text.pop_back();
   return text;
 }
 

@@ -38,7 +38,8 @@ http::request<http::string_body> to_beast(const Request& request) {
   wire.method_string(request.method);
   wire.target(request.target);
   wire.version(11);
-  for (const Header& field : request.headers) wire.insert(field.name, field.value);
+  for (const Header& field : request.headers)
+    wire.insert(field.name, field.value);
   wire.body() = request.body;
   wire.prepare_payload();
   return wire;
@@ -85,7 +86,9 @@ class NetworkBodyStream final : public BodyStream {
 }  // namespace
 
 NetworkTransport::NetworkTransport(Executor executor, NetworkOptions options)
-    : executor_(std::move(executor)), options_(std::move(options)), pool_(std::make_unique<Pool>()) {}
+    : executor_(std::move(executor)),
+      options_(std::move(options)),
+      pool_(std::make_unique<Pool>()) {}
 
 NetworkTransport::~NetworkTransport() = default;
 
@@ -124,7 +127,8 @@ Awaitable<Result<Response, TransportError>> NetworkTransport::send(Request reque
     }
     beast::error_code ec;
     stream->expires_after(options_.request_timeout);
-    co_await http::async_write(*stream, wire_request, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_write(*stream, wire_request,
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec && reused) continue;
     if (ec) co_return fail(failure(kind_of(ec), "write", ec));
     beast::flat_buffer buffer;
@@ -132,7 +136,8 @@ Awaitable<Result<Response, TransportError>> NetworkTransport::send(Request reque
     parser.body_limit(options_.response_body_bytes_max);
     parser.header_limit(static_cast<std::uint32_t>(options_.response_header_bytes_max));
     if (request.method == "HEAD") parser.skip(true);
-    co_await http::async_read(*stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_read(*stream, buffer, parser,
+                              asio::redirect_error(asio::use_awaitable, ec));
     if (ec && reused && (ec == http::error::end_of_stream || ec == asio::error::connection_reset)) {
       continue;
     }

@@ -56,7 +56,8 @@ Result<void> insert(Node& root, const std::string& name, const std::string& valu
   std::size_t start = 0;
   while (start <= name.size()) {
     const auto dot = name.find('.', start);
-    segments.push_back(name.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    segments.push_back(
+        name.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
@@ -68,13 +69,15 @@ Result<void> insert(Node& root, const std::string& name, const std::string& valu
     }
     if (is_index(segment)) {
       if (node->has_value || !node->fields.empty()) {
-        return fail("MalformedQueryString", "parameter " + name + " mixes a list with other values");
+        return fail("MalformedQueryString",
+                    "parameter " + name + " mixes a list with other values");
       }
       node->is_list = true;
       node = &node->items[std::stoi(segment)];
     } else {
       if (node->has_value || node->is_list) {
-        return fail("MalformedQueryString", "parameter " + name + " mixes a structure with other values");
+        return fail("MalformedQueryString",
+                    "parameter " + name + " mixes a structure with other values");
       }
       node = &node->fields[segment];
     }
@@ -90,12 +93,14 @@ Result<void> insert(Node& root, const std::string& name, const std::string& valu
 Json to_json(const Node& node) {
   if (node.is_list) {
     Json array = Json::array();
-    for (const auto& [index, item] : node.items) array.push_back(to_json(item));
+    for (const auto& [index, item] : node.items)
+      array.push_back(to_json(item));
     return array;
   }
   if (!node.fields.empty()) {
     Json object = Json::object();
-    for (const auto& [key, field] : node.fields) object[key] = to_json(field);
+    for (const auto& [key, field] : node.fields)
+      object[key] = to_json(field);
     return object;
   }
   return node.value;

@@ -12,7 +12,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
   return z ^ (z >> 31);
 }
 
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 
 }  // namespace
 
@@ -27,7 +29,8 @@ std::uint64_t stable_hash(std::string_view text) {
 
 Random::Random(std::uint64_t seed) : seed_(seed) {
   std::uint64_t x = seed;
-  for (std::uint64_t& word : state_) word = splitmix64(x);
+  for (std::uint64_t& word : state_)
+    word = splitmix64(x);
 }
 
 Random Random::fork(std::string_view name) const {
@@ -54,7 +57,8 @@ std::uint64_t Random::uniform(std::uint64_t low, std::uint64_t high) {
   const std::uint64_t range = span + 1;
   const std::uint64_t limit = ~0ULL - (~0ULL % range);
   std::uint64_t value = next_u64();
-  while (value >= limit) value = next_u64();
+  while (value >= limit)
+    value = next_u64();
   return low + value % range;
 }
 
@@ -67,7 +71,8 @@ bool Random::chance(std::uint64_t numerator, std::uint64_t denominator) {
 std::string Random::hex(std::size_t length) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string text(length, '0');
-  for (char& c : text) c = kDigits[uniform(0, 15)];
+  for (char& c : text)
+    c = kDigits[uniform(0, 15)];
   return text;
 }
 
@@ -75,13 +80,15 @@ std::string Random::alphanumeric(std::size_t length) {
   // Kubernetes avoids vowels and look-alikes in generated names; so do we.
   static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
   std::string text(length, 'b');
-  for (char& c : text) c = kAlphabet[uniform(0, sizeof kAlphabet - 2)];
+  for (char& c : text)
+    c = kAlphabet[uniform(0, sizeof kAlphabet - 2)];
   return text;
 }
 
 std::string Random::digits(std::size_t length) {
   std::string text(length, '0');
-  for (char& c : text) c = static_cast<char>('0' + uniform(0, 9));
+  for (char& c : text)
+    c = static_cast<char>('0' + uniform(0, 9));
   return text;
 }
 

@@ -20,9 +20,13 @@ RealClock::~RealClock() {
   }
 }
 
-Clock::time_point RealClock::now() const { return std::chrono::steady_clock::now(); }
+Clock::time_point RealClock::now() const {
+  return std::chrono::steady_clock::now();
+}
 
-Clock::wall_time_point RealClock::wall_now() const { return std::chrono::system_clock::now(); }
+Clock::wall_time_point RealClock::wall_now() const {
+  return std::chrono::system_clock::now();
+}
 
 Awaitable<void> RealClock::sleep_for(duration delay) {
   asio::steady_timer timer(executor_, delay);
@@ -34,8 +38,8 @@ Clock::TimerId RealClock::call_after(duration delay, std::function<void()> callb
   const TimerId id = timers_->next_id++;
   auto timer = std::make_shared<asio::steady_timer>(executor_, delay);
   timers_->pending.emplace(id, timer);
-  timer->async_wait([timers = timers_.get(), id, timer, callback = std::move(callback)](
-                        const boost::system::error_code& ec) {
+  timer->async_wait([timers = timers_.get(), id, timer,
+                     callback = std::move(callback)](const boost::system::error_code& ec) {
     if (ec) return;  // cancelled: the clock may be gone
     timers->pending.erase(id);
     callback();

@@ -46,9 +46,9 @@ class [[nodiscard]] Result {
   Result(const T& value) : state_(std::in_place_index<0>, value) {}
   Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}
   template <class U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, Result> &&
-             !std::is_same_v<std::decay_t<U>, T>)
-  Result(U&& value) : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Result> &&
+           !std::is_same_v<std::decay_t<U>, T>) Result(U&& value)
+      : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}
   template <class F>
   Result(Unexpected<F> failure) : state_(std::in_place_index<1>, E(std::move(failure.error))) {}
 

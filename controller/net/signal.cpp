@@ -7,7 +7,9 @@
 
 namespace albc::net {
 
-Signal::~Signal() { ALBC_ASSERT(parked_.empty()); }
+Signal::~Signal() {
+  ALBC_ASSERT(parked_.empty());
+}
 
 Awaitable<void> Signal::wait() {
   Parked parked;
@@ -23,7 +25,8 @@ Awaitable<void> Signal::wait() {
 void Signal::notify_all() {
   std::vector<Parked*> woken;
   woken.swap(parked_);
-  for (Parked* parked : woken) parked->wake();
+  for (Parked* parked : woken)
+    parked->wake();
 }
 
 }  // namespace albc::net

@@ -12,7 +12,8 @@ namespace {
 
 std::string lower(std::string_view text) {
   std::string result(text);
-  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : result)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return result;
 }
 
@@ -38,8 +39,8 @@ std::string canonical_uri(std::string_view path) {
   std::size_t start = 0;
   while (start <= path.size()) {
     const auto slash = path.find('/', start);
-    const auto segment = path.substr(start, slash == std::string_view::npos ? std::string_view::npos
-                                                                             : slash - start);
+    const auto segment = path.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     auto decoded = percent_decode(segment, false);
     uri += percent_encode(decoded ? *decoded : std::string(segment));
     if (slash == std::string_view::npos) break;
@@ -85,12 +86,12 @@ std::string canonical_request(const Request& request,
 }
 
 std::string signature_for(const std::string& canonical, std::string_view date_time,
-                          std::string_view date, std::string_view region,
-                          std::string_view service, std::string_view secret) {
+                          std::string_view date, std::string_view region, std::string_view service,
+                          std::string_view secret) {
   const std::string scope =
       std::string(date) + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
-  const std::string string_to_sign = "AWS4-HMAC-SHA256\n" + std::string(date_time) + "\n" +
-                                     scope + "\n" + sha256_hex(canonical);
+  const std::string string_to_sign =
+      "AWS4-HMAC-SHA256\n" + std::string(date_time) + "\n" + scope + "\n" + sha256_hex(canonical);
   std::string key = hmac_sha256("AWS4" + std::string(secret), date);
   key = hmac_sha256(key, region);
   key = hmac_sha256(key, service);
@@ -155,7 +156,8 @@ Result<SignatureClaim> parse_authorization(std::string_view header) {
     const auto comma = rest.find(',');
     std::string_view part = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.front() == ' ')
+      part.remove_prefix(1);
     const auto eq = part.find('=');
     if (eq == std::string_view::npos) continue;
     const std::string_view key = part.substr(0, eq);
@@ -168,8 +170,8 @@ Result<SignatureClaim> parse_authorization(std::string_view header) {
   std::size_t start = 0;
   while (start <= credential.size()) {
     const auto slash = credential.find('/', start);
-    scope.push_back(credential.substr(start, slash == std::string::npos ? std::string::npos
-                                                                         : slash - start));
+    scope.push_back(
+        credential.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
     if (slash == std::string::npos) break;
     start = slash + 1;
   }

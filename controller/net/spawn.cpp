@@ -7,19 +7,20 @@
 namespace albc::net {
 
 void spawn_checked(Executor executor, Awaitable<void> coroutine, std::string name) {
-  asio::co_spawn(executor, std::move(coroutine), [name = std::move(name)](std::exception_ptr error) {
-    if (!error) return;
-    std::string what = "unknown exception";
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& exception) {
-      what = exception.what();
-    } catch (...) {
-    }
-    std::fprintf(stderr, "albc: coroutine %s ended with an exception: %s\n", name.c_str(),
-                 what.c_str());
-    std::abort();
-  });
+  asio::co_spawn(executor, std::move(coroutine),
+                 [name = std::move(name)](std::exception_ptr error) {
+                   if (!error) return;
+                   std::string what = "unknown exception";
+                   try {
+                     std::rethrow_exception(error);
+                   } catch (const std::exception& exception) {
+                     what = exception.what();
+                   } catch (...) {
+                   }
+                   std::fprintf(stderr, "albc: coroutine %s ended with an exception: %s\n",
+                                name.c_str(), what.c_str());
+                   std::abort();
+                 });
 }
 
 }  // namespace albc::net

@@ -4,12 +4,18 @@ namespace albc::net {
 
 std::string_view kind_name(TransportError::Kind kind) {
   switch (kind) {
-    case TransportError::Kind::ConnectFailed: return "ConnectFailed";
-    case TransportError::Kind::Timeout: return "Timeout";
-    case TransportError::Kind::Reset: return "Reset";
-    case TransportError::Kind::Closed: return "Closed";
-    case TransportError::Kind::Protocol: return "Protocol";
-    case TransportError::Kind::BodyTooLarge: return "BodyTooLarge";
+    case TransportError::Kind::ConnectFailed:
+      return "ConnectFailed";
+    case TransportError::Kind::Timeout:
+      return "Timeout";
+    case TransportError::Kind::Reset:
+      return "Reset";
+    case TransportError::Kind::Closed:
+      return "Closed";
+    case TransportError::Kind::Protocol:
+      return "Protocol";
+    case TransportError::Kind::BodyTooLarge:
+      return "BodyTooLarge";
   }
   return "Unknown";
 }

@@ -38,8 +38,8 @@ Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
       decoded += ' ';
     } else if (c == '%') {
       if (i + 2 >= text.size()) {
-        return fail("MalformedQueryString", "truncated percent-encoding in \"" +
-                                                std::string(text) + "\"");
+        return fail("MalformedQueryString",
+                    "truncated percent-encoding in \"" + std::string(text) + "\"");
       }
       const int high = hex_value(text[i + 1]);
       const int low = hex_value(text[i + 2]);
@@ -66,8 +66,8 @@ Result<QueryForm> QueryForm::parse(std::string_view encoded) {
     const auto eq = pair.find('=');
     auto name = percent_decode(pair.substr(0, eq));
     if (!name) return fail(std::move(name).error());
-    auto value = percent_decode(eq == std::string_view::npos ? std::string_view()
-                                                             : pair.substr(eq + 1));
+    auto value =
+        percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
     if (!value) return fail(std::move(value).error());
     form.add(std::move(*name), std::move(*value));
   }

@@ -17,7 +17,8 @@ using Json = nlohmann::json;
 
 inline constexpr std::string_view kBindingFinalizer = "elbv2.k8s.aws/resources";
 inline constexpr std::string_view kCheckpointAnnotation = "elbv2.k8s.aws/checkpoint";
-inline constexpr std::string_view kCheckpointTimestampAnnotation = "elbv2.k8s.aws/checkpoint-timestamp";
+inline constexpr std::string_view kCheckpointTimestampAnnotation =
+    "elbv2.k8s.aws/checkpoint-timestamp";
 
 struct BindingCaches {
   const k8s::ObjectCache& bindings;
@@ -32,9 +33,9 @@ struct BindingCaches {
 // deregisters them all when the binding is deleted, before its finalizer goes.
 class BindingReconciler final : public k8s::Reconciler {
  public:
-  BindingReconciler(BindingCaches caches, aws::Elbv2& elbv2, k8s::Client& client, k8s::FinalizerManager& finalizers,
-                    k8s::EventRecorder& events, net::Clock& clock, net::Trace& trace,
-                    std::vector<net::Ipv4Cidr> vpc_cidrs);
+  BindingReconciler(BindingCaches caches, aws::Elbv2& elbv2, k8s::Client& client,
+                    k8s::FinalizerManager& finalizers, k8s::EventRecorder& events,
+                    net::Clock& clock, net::Trace& trace, std::vector<net::Ipv4Cidr> vpc_cidrs);
 
   net::Awaitable<k8s::Outcome> reconcile(std::string key) override;
 

@@ -1,8 +1,8 @@
 #include "controller/tgb/endpoints.hpp"
 
+#include <openssl/sha.h>
 #include <algorithm>
 #include <ctime>
-#include <openssl/sha.h>
 
 #include "controller/net/digest.hpp"
 
@@ -12,7 +12,8 @@ namespace {
 long long creation_millis(const Json& object) {
   const std::string created = object["metadata"].value("creationTimestamp", "");
   std::tm fields{};
-  if (created.size() < 19 || strptime(created.c_str(), "%Y-%m-%dT%H:%M:%S", &fields) == nullptr) return 0;
+  if (created.size() < 19 || strptime(created.c_str(), "%Y-%m-%dT%H:%M:%S", &fields) == nullptr)
+    return 0;
   return static_cast<long long>(timegm(&fields)) * 1000;
 }
 
@@ -23,23 +24,31 @@ std::string sha256_raw(std::string_view data) {
 }
 
 // The Service and its port named by a binding, or why the backend is gone.
-net::Result<std::pair<Json, Json>> service_port_of(const k8s::ObjectCache& services, const std::string& ns,
-                                                   const std::string& service_name, const Json& service_port) {
+net::Result<std::pair<Json, Json>> service_port_of(const k8s::ObjectCache& services,
+                                                   const std::string& ns,
+                                                   const std::string& service_name,
+                                                   const Json& service_port) {
   const Json* service = services.get(ns, service_name);
-  if (service == nullptr) return net::fail("BackendNotFound", "services \"" + service_name + "\" not found");
+  if (service == nullptr)
+    return net::fail("BackendNotFound", "services \"" + service_name + "\" not found");
   const Json ports = (*service)["spec"].value("ports", Json::array());
   for (const Json& candidate : ports) {
-    const bool by_name = service_port.is_string() && candidate.value("name", "") == service_port.get<std::string>();
-    const bool by_number = service_port.is_number_integer() && candidate.value("port", 0) == service_port.get<long long>();
+    const bool by_name =
+        service_port.is_string() && candidate.value("name", "") == service_port.get<std::string>();
+    const bool by_number = service_port.is_number_integer() &&
+                           candidate.value("port", 0) == service_port.get<long long>();
     if (by_name || by_number) return std::make_pair(*service, candidate);
   }
-  return net::fail("BackendNotFound", "unable to find service port " +
-                                          (service_port.is_string() ? service_port.get<std::string>() : service_port.dump()) +
-                                          " on service " + ns + "/" + service_name);
+  return net::fail(
+      "BackendNotFound",
+      "unable to find service port " +
+          (service_port.is_string() ? service_port.get<std::string>() : service_port.dump()) +
+          " on service " + ns + "/" + service_name);
 }
 
 bool node_condition(const Json& node, const char* type, const char* status) {
-  for (const Json& condition : node.value("status", Json::object()).value("conditions", Json::array())) {
+  for (const Json& condition :
+       node.value("status", Json::object()).value("conditions", Json::array())) {
     if (condition.value("type", "") == type) return condition.value("status", "") == status;
   }
   return false;
@@ -48,8 +57,9 @@ bool node_condition(const Json& node, const char* type, const char* status) {
 // May a load balancer send traffic to this node (the real controller's default node filter)?
 bool carries_traffic(const Json& node, const Json& node_selector) {
   const Json labels = node["metadata"].value("labels", Json::object());
-  for (const char* excluded : {"node-role.kubernetes.io/master", "node.kubernetes.io/exclude-from-external-load-balancers",
-                               "alpha.service-controller.kubernetes.io/exclude-balancer"}) {
+  for (const char* excluded :
+       {"node-role.kubernetes.io/master", "node.kubernetes.io/exclude-from-external-load-balancers",
+        "alpha.service-controller.kubernetes.io/exclude-balancer"}) {
     if (labels.contains(excluded)) return false;
   }
   if (labels.value("eks.amazonaws.com/compute-type", "") == "fargate") return false;
@@ -66,16 +76,17 @@ bool carries_traffic(const Json& node, const Json& node_selector) {
 
 }  // namespace
 
-net::Result<std::vector<TargetEndpoint>> resolve_node_endpoints(const k8s::ObjectCache& services,
-                                                                const k8s::ObjectCache& nodes, const std::string& ns,
-                                                                const std::string& service_name, const Json& service_port,
-                                                                const Json& node_selector) {
+net::Result<std::vector<TargetEndpoint>> resolve_node_endpoints(
+    const k8s::ObjectCache& services, const k8s::ObjectCache& nodes, const std::string& ns,
+    const std::string& service_name, const Json& service_port, const Json& node_selector) {
   auto found = service_port_of(services, ns, service_name, service_port);
   if (!found) return net::fail(found.error());
   const auto& [service, port] = *found;
   const std::string type = service["spec"].value("type", "ClusterIP");
   if (type != "NodePort" && type != "LoadBalancer") {
-    return net::fail("InvalidBackend", "service type must be either 'NodePort' or 'LoadBalancer': " + ns + "/" + service_name);
+    return net::fail(
+        "InvalidBackend",
+        "service type must be either 'NodePort' or 'LoadBalancer': " + ns + "/" + service_name);
   }
   const int node_port = port.value("nodePort", 0);
   std::vector<TargetEndpoint> ready;
@@ -86,18 +97,21 @@ net::Result<std::vector<TargetEndpoint>> resolve_node_endpoints(const k8s::Objec
     const std::string instance = provider.substr(provider.rfind('/') + 1);
     if (!instance.starts_with("i-")) continue;
     TargetEndpoint endpoint{instance, node_port, creation_millis(*node)};
-    if (node_condition(*node, "Ready", "True")) ready.push_back(endpoint);
-    else if (node_condition(*node, "Ready", "Unknown")) unknown.push_back(endpoint);
+    if (node_condition(*node, "Ready", "True"))
+      ready.push_back(endpoint);
+    else if (node_condition(*node, "Ready", "Unknown"))
+      unknown.push_back(endpoint);
   }
   std::vector<TargetEndpoint>& chosen = ready.empty() ? unknown : ready;  // fail open, as upstream
-  std::sort(chosen.begin(), chosen.end(), [](const TargetEndpoint& a, const TargetEndpoint& b) { return a.id < b.id; });
+  std::sort(chosen.begin(), chosen.end(),
+            [](const TargetEndpoint& a, const TargetEndpoint& b) { return a.id < b.id; });
   return chosen;
 }
 
-net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(const k8s::ObjectCache& services,
-                                                               const k8s::ObjectCache& endpoint_slices,
-                                                               const k8s::ObjectCache& pods, const std::string& ns,
-                                                               const std::string& service_name, const Json& service_port) {
+net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(
+    const k8s::ObjectCache& services, const k8s::ObjectCache& endpoint_slices,
+    const k8s::ObjectCache& pods, const std::string& ns, const std::string& service_name,
+    const Json& service_port) {
   auto found = service_port_of(services, ns, service_name, service_port);
   if (!found) return net::fail(found.error());
   const std::string port_name = found->second.value("name", "");
@@ -111,7 +125,8 @@ net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(const k8s::Object
       const int target_port = slice_port.value("port", 0);
       for (const Json& endpoint : slice->value("endpoints", Json::array())) {
         const Json conditions = endpoint.value("conditions", Json::object());
-        const bool ready = !conditions.contains("ready") || conditions["ready"].is_null() || conditions.value("ready", false);
+        const bool ready = !conditions.contains("ready") || conditions["ready"].is_null() ||
+                           conditions.value("ready", false);
         if (!ready) continue;
         const Json target = endpoint.value("targetRef", Json::object());
         if (target.value("kind", "") != "Pod") continue;
@@ -123,11 +138,14 @@ net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(const k8s::Object
       }
     }
   }
-  std::sort(endpoints.begin(), endpoints.end(), [](const TargetEndpoint& a, const TargetEndpoint& b) {
-    return std::tie(a.id, a.port) < std::tie(b.id, b.port);
-  });
+  std::sort(endpoints.begin(), endpoints.end(),
+            [](const TargetEndpoint& a, const TargetEndpoint& b) {
+              return std::tie(a.id, a.port) < std::tie(b.id, b.port);
+            });
   endpoints.erase(std::unique(endpoints.begin(), endpoints.end(),
-                              [](const TargetEndpoint& a, const TargetEndpoint& b) { return a.id == b.id && a.port == b.port; }),
+                              [](const TargetEndpoint& a, const TargetEndpoint& b) {
+                                return a.id == b.id && a.port == b.port;
+                              }),
                   endpoints.end());
   return endpoints;
 }
@@ -135,12 +153,15 @@ net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(const k8s::Object
 std::string checkpoint_of(const std::vector<TargetEndpoint>& endpoints, const Json& spec) {
   std::vector<std::string> entries;
   for (const TargetEndpoint& endpoint : endpoints) {
-    entries.push_back(endpoint.id + ":" + std::to_string(endpoint.port) + ":" + std::to_string(endpoint.created_millis));
+    entries.push_back(endpoint.id + ":" + std::to_string(endpoint.port) + ":" +
+                      std::to_string(endpoint.created_millis));
   }
   std::sort(entries.begin(), entries.end());
   std::string joined;
-  for (const std::string& entry : entries) joined += (joined.empty() ? "" : ",") + entry;
-  return net::base64url_encode(sha256_raw(joined)) + "/" + net::base64url_encode(sha256_raw(spec.dump()));
+  for (const std::string& entry : entries)
+    joined += (joined.empty() ? "" : ",") + entry;
+  return net::base64url_encode(sha256_raw(joined)) + "/" +
+         net::base64url_encode(sha256_raw(spec.dump()));
 }
 
 }  // namespace albc::tgb

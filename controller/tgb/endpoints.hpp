@@ -23,17 +23,16 @@ struct TargetEndpoint {
 // The ready pod endpoints behind a Service port (by name or number), read from the
 // EndpointSlices labelled kubernetes.io/service-name and the pods they point at.
 // An error says the backend is gone: Service or port missing.
-net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(const k8s::ObjectCache& services,
-                                                            const k8s::ObjectCache& endpoint_slices,
-                                                            const k8s::ObjectCache& pods, const std::string& ns,
-                                                            const std::string& service_name, const Json& service_port);
+net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(
+    const k8s::ObjectCache& services, const k8s::ObjectCache& endpoint_slices,
+    const k8s::ObjectCache& pods, const std::string& ns, const std::string& service_name,
+    const Json& service_port);
 
 // The nodes behind a NodePort or LoadBalancer Service port (instance targets): ready nodes that
 // may carry load-balancer traffic and match the binding's node selector.
-net::Result<std::vector<TargetEndpoint>> resolve_node_endpoints(const k8s::ObjectCache& services,
-                                                                const k8s::ObjectCache& nodes, const std::string& ns,
-                                                                const std::string& service_name, const Json& service_port,
-                                                                const Json& node_selector);
+net::Result<std::vector<TargetEndpoint>> resolve_node_endpoints(
+    const k8s::ObjectCache& services, const k8s::ObjectCache& nodes, const std::string& ns,
+    const std::string& service_name, const Json& service_port, const Json& node_selector);
 
 // base64url(sha256(sorted "id:port:millis" joined by ",")) + "/" + base64url(sha256(spec JSON)).
 std::string checkpoint_of(const std::vector<TargetEndpoint>& endpoints, const Json& spec);

@@ -7,12 +7,14 @@
 
 namespace albc::sim::aws {
 namespace {
-constexpr std::string_view kElbv2Namespace = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
+constexpr std::string_view kElbv2Namespace =
+    "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
 constexpr std::string_view kEc2Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/";
 }  // namespace
 
 bool AwsCall::mutating() const {
-  return !action.starts_with("Describe") && !action.starts_with("Get") && !action.starts_with("List");
+  return !action.starts_with("Describe") && !action.starts_with("Get") &&
+         !action.starts_with("List");
 }
 
 AwsServer::AwsServer(net::Clock& clock, net::Random random, AwsServerOptions options)
@@ -37,10 +39,10 @@ net::Response AwsServer::answer(const std::string& service, const std::string& a
     call.error_code = error.code;
     response.status = error.status;
     if (ec2) {
-      response.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" +
-                      net::xml_escape(error.code) + "</Code><Message>" +
-                      net::xml_escape(error.message) + "</Message></Error></Errors><RequestID>" +
-                      request_id + "</RequestID></Response>";
+      response.body =
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" +
+          net::xml_escape(error.code) + "</Code><Message>" + net::xml_escape(error.message) +
+          "</Message></Error></Errors><RequestID>" + request_id + "</RequestID></Response>";
     } else {
       response.body = "<ErrorResponse xmlns=\"" + std::string(kElbv2Namespace) +
                       "\"><Error><Type>" + (error.status >= 500 ? "Receiver" : "Sender") +
@@ -64,7 +66,8 @@ net::Response AwsServer::answer(const std::string& service, const std::string& a
   ++calls_total_;
   if (call.mutating()) ++mutating_total_;
   calls_.push_back(std::move(call));
-  while (calls_.size() > options_.calls_kept_max) calls_.pop_front();
+  while (calls_.size() > options_.calls_kept_max)
+    calls_.pop_front();
   return response;
 }
 
@@ -80,53 +83,88 @@ net::Response AwsServer::handle(const net::Request& request) {
   if (form && form->value_or("Version", "") == "2016-11-15") service = "ec2";
   if (authorization.empty()) {
     return answer(service, form ? form->value_or("Action", "Unknown") : "Unknown",
-                  net::fail(AwsError{403, "MissingAuthenticationToken", "Request is missing Authentication Token"}));
+                  net::fail(AwsError{403, "MissingAuthenticationToken",
+                                     "Request is missing Authentication Token"}));
   }
   auto claim = net::parse_authorization(authorization);
   if (!claim) {
-    return answer(service, "Unknown", net::fail(AwsError{400, "IncompleteSignature", claim.error().message}));
+    return answer(service, "Unknown",
+                  net::fail(AwsError{400, "IncompleteSignature", claim.error().message}));
   }
   service = claim->service;
   if (service != "elasticloadbalancing" && service != "ec2") {
     return answer("elasticloadbalancing", "Unknown",
-                  net::fail(AwsError{400, "InvalidAction", "albc's fake AWS serves the elasticloadbalancing and ec2 services, not '" + service + "'"}));
+                  net::fail(AwsError{
+                      400, "InvalidAction",
+                      "albc's fake AWS serves the elasticloadbalancing and ec2 services, not '" +
+                          service + "'"}));
   }
-  if (!form) return answer(service, "Unknown", net::fail(AwsError{400, "MalformedQueryString", form.error().message}));
+  if (!form)
+    return answer(service, "Unknown",
+                  net::fail(AwsError{400, "MalformedQueryString", form.error().message}));
   const std::string action = form->value_or("Action", "");
   auto secret = options_.credentials.find(claim->access_key_id);
   if (secret == options_.credentials.end()) {
-    return answer(service, action, net::fail(AwsError{403, "InvalidClientTokenId", "The security token included in the request is invalid."}));
+    return answer(service, action,
+                  net::fail(AwsError{403, "InvalidClientTokenId",
+                                     "The security token included in the request is invalid."}));
   }
   if (net::expected_signature(request, *claim, secret->second) != claim->signature) {
-    return answer(service, action, net::fail(AwsError{403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}));
+    return answer(
+        service, action,
+        net::fail(AwsError{403, "SignatureDoesNotMatch",
+                           "The request signature we calculated does not match the signature you "
+                           "provided. Check your AWS Secret Access Key and signing method. Consult "
+                           "the service documentation for details."}));
   }
   if (claim->region != options_.region) {
-    return answer(service, action, net::fail(AwsError{400, "SignatureDoesNotMatch", "Credential should be scoped to a valid region, not '" + claim->region + "'. This endpoint serves '" + options_.region + "'."}));
+    return answer(
+        service, action,
+        net::fail(AwsError{400, "SignatureDoesNotMatch",
+                           "Credential should be scoped to a valid region, not '" + claim->region +
+                               "'. This endpoint serves '" + options_.region + "'."}));
   }
-  if (action.empty()) return answer(service, "Unknown", net::fail(AwsError{400, "MissingAction", "Missing Action"}));
+  if (action.empty())
+    return answer(service, "Unknown", net::fail(AwsError{400, "MissingAction", "Missing Action"}));
   auto tree = net::parse_query_tree(*form);
-  if (!tree) return answer(service, action, net::fail(AwsError{400, "MalformedQueryString", tree.error().message}));
+  if (!tree)
+    return answer(service, action,
+                  net::fail(AwsError{400, "MalformedQueryString", tree.error().message}));
   const std::string version = form->value_or("Version", "");
   try {
     if (service == "ec2") {
       if (!ec2_.knows(action)) {
-        return answer(service, action, net::fail(AwsError{400, "InvalidAction", "The action " + action + " is not valid for this web service."}));
+        return answer(
+            service, action,
+            net::fail(AwsError{400, "InvalidAction",
+                               "The action " + action + " is not valid for this web service."}));
       }
       return answer(service, action, ec2_.handle(action, Params(*tree, Params::Style::Ec2)));
     }
     if (version != "2015-12-01") {
-      return answer(service, action, net::fail(AwsError{400, "InvalidAction", "albc's fake Elastic Load Balancing serves API version 2015-12-01 (ELBv2), not '" + version + "'"}));
+      return answer(
+          service, action,
+          net::fail(AwsError{
+              400, "InvalidAction",
+              "albc's fake Elastic Load Balancing serves API version 2015-12-01 (ELBv2), not '" +
+                  version + "'"}));
     }
     if (!elbv2_.knows(action)) {
-      return answer(service, action, net::fail(AwsError{400, "InvalidAction", "Could not find operation " + action + " for version 2015-12-01"}));
+      return answer(
+          service, action,
+          net::fail(AwsError{400, "InvalidAction",
+                             "Could not find operation " + action + " for version 2015-12-01"}));
     }
     return answer(service, action, elbv2_.handle(action, Params(*tree, Params::Style::Elbv2)));
   } catch (const nlohmann::json::exception& error) {
     // A parameter with the wrong shape (a list where a value belongs): the caller's mistake.
-    return answer(service, action, net::fail(validation_error(std::string("malformed parameters: ") + error.what())));
+    return answer(
+        service, action,
+        net::fail(validation_error(std::string("malformed parameters: ") + error.what())));
   } catch (const std::logic_error& error) {
     // std::stoi and friends on a malformed number.
-    return answer(service, action, net::fail(validation_error(std::string("malformed number: ") + error.what())));
+    return answer(service, action,
+                  net::fail(validation_error(std::string("malformed number: ") + error.what())));
   }
 }
 

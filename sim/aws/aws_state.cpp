@@ -22,10 +22,12 @@ std::vector<std::string> forwarded_target_groups(const Json& actions) {
   std::vector<std::string> arns;
   for (const Json& action : actions) {
     if (action.value("Type", "") != "forward") continue;
-    if (action.contains("TargetGroupArn")) arns.push_back(action["TargetGroupArn"].get<std::string>());
+    if (action.contains("TargetGroupArn"))
+      arns.push_back(action["TargetGroupArn"].get<std::string>());
     if (action.contains("ForwardConfig") && action["ForwardConfig"].contains("TargetGroups")) {
       for (const Json& group : action["ForwardConfig"]["TargetGroups"]) {
-        if (group.contains("TargetGroupArn")) arns.push_back(group["TargetGroupArn"].get<std::string>());
+        if (group.contains("TargetGroupArn"))
+          arns.push_back(group["TargetGroupArn"].get<std::string>());
       }
     }
   }
@@ -45,8 +47,10 @@ std::vector<std::string> AwsState::load_balancers_using(const std::string& targe
       arns.push_back(listener->second.load_balancer_arn);
     }
   };
-  for (const auto& [arn, listener] : listeners) add(arn, listener.default_actions);
-  for (const auto& [arn, rule] : rules) add(rule.listener_arn, rule.actions);
+  for (const auto& [arn, listener] : listeners)
+    add(arn, listener.default_actions);
+  for (const auto& [arn, rule] : rules)
+    add(rule.listener_arn, rule.actions);
   std::sort(arns.begin(), arns.end());
   return arns;
 }

@@ -38,8 +38,8 @@ struct SecurityGroupRule {
   std::string source;
   std::string description;
   bool same_permission(const SecurityGroupRule& other) const {
-    return protocol == other.protocol && from_port == other.from_port &&
-           to_port == other.to_port && source_kind == other.source_kind && source == other.source;
+    return protocol == other.protocol && from_port == other.from_port && to_port == other.to_port &&
+           source_kind == other.source_kind && source == other.source;
   }
 };
 

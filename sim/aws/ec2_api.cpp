@@ -33,7 +33,8 @@ bool glob_match(std::string_view pattern, std::string_view text) {
       return false;
     }
   }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
+  while (p < pattern.size() && pattern[p] == '*')
+    ++p;
   return p == pattern.size();
 }
 
@@ -49,11 +50,13 @@ net::Result<std::vector<Filter>, AwsError> filters_of(const Params& params,
     Filter filter;
     filter.name = entry.value("Name", "");
     if (entry.contains("Value") && entry["Value"].is_array()) {
-      for (const Json& value : entry["Value"]) filter.values.push_back(value.get<std::string>());
+      for (const Json& value : entry["Value"])
+        filter.values.push_back(value.get<std::string>());
     }
     const bool tag_filter = filter.name.starts_with("tag:") || filter.name == "tag-key";
     if (!tag_filter && std::find(known.begin(), known.end(), filter.name) == known.end()) {
-      return net::fail(AwsError{400, "InvalidParameterValue", "The filter '" + filter.name + "' is invalid"});
+      return net::fail(
+          AwsError{400, "InvalidParameterValue", "The filter '" + filter.name + "' is invalid"});
     }
     filters.push_back(std::move(filter));
   }
@@ -69,13 +72,36 @@ bool matches(const std::vector<Filter>& filters, const Tags& tags, FieldOf field
       if (found == tags.end() || !any_matches(filter.values, found->second)) return false;
     } else if (filter.name == "tag-key") {
       bool any = false;
-      for (const auto& [key, value] : tags) any = any || any_matches(filter.values, key);
+      for (const auto& [key, value] : tags)
+        any = any || any_matches(filter.values, key);
       if (!any) return false;
     } else if (!any_matches(filter.values, field_of(filter.name))) {
       return false;
     }
   }
   return true;
+}
+
+// The resources a Describe* call names: every listed id must exist (else `not_found(id)`), and
+// a resource is kept when it is listed (or none are) and every filter matches it.
+template <class Resource, class NotFound, class FieldOf>
+net::Result<std::vector<const Resource*>, AwsError> select(
+    const std::map<std::string, Resource>& resources, const Params& params,
+    const std::string& id_parameter, const std::vector<std::string>& known_filters,
+    NotFound not_found, FieldOf field_of) {
+  auto filters = filters_of(params, known_filters);
+  if (!filters) return net::fail(filters.error());
+  const auto ids = params.strings(id_parameter);
+  for (const std::string& id : ids) {
+    if (!resources.contains(id)) return net::fail(not_found(id));
+  }
+  std::vector<const Resource*> selected;
+  for (const auto& [id, resource] : resources) {
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+    const auto field = [&](const std::string& name) { return field_of(resource, name); };
+    if (matches(*filters, resource.tags, field)) selected.push_back(&resource);
+  }
+  return selected;
 }
 
 Tags tags_from_specification(const Params& params, std::string_view resource_type) {
@@ -129,7 +155,8 @@ Json rule_permission(const SecurityGroupRule& rule, const std::string& account_i
 std::string rule_text(const SecurityGroupRule& rule) {
   std::string protocol = rule.protocol == "-1" ? "ALL" : rule.protocol;
   std::transform(protocol.begin(), protocol.end(), protocol.begin(), ::toupper);
-  return "peer: " + rule.source + ", " + protocol + ", from port: " + std::to_string(rule.from_port) +
+  return "peer: " + rule.source + ", " + protocol +
+         ", from port: " + std::to_string(rule.from_port) +
          ", to port: " + std::to_string(rule.to_port) + ", ALLOW";
 }
 
@@ -137,18 +164,26 @@ std::string rule_text(const SecurityGroupRule& rule) {
 
 Json ec2_tag_set(const Tags& tags) {
   Json set = Json::array();
-  for (const auto& [key, value] : tags) set.push_back({{"key", key}, {"value", value}});
+  for (const auto& [key, value] : tags)
+    set.push_back({{"key", key}, {"value", value}});
   return set;
 }
 
 Ec2Api::Ec2Api(AwsState& state, net::Random random) : state_(state), random_(std::move(random)) {}
 
 bool Ec2Api::knows(std::string_view action) const {
-  static const std::vector<std::string_view> kActions = {
-      "CreateVpc",           "DescribeVpcs",          "CreateSubnet",
-      "DescribeSubnets",     "DescribeAvailabilityZones", "CreateSecurityGroup",
-      "DescribeSecurityGroups", "DeleteSecurityGroup", "AuthorizeSecurityGroupIngress",
-      "RevokeSecurityGroupIngress", "CreateTags",     "DeleteTags"};
+  static const std::vector<std::string_view> kActions = {"CreateVpc",
+                                                         "DescribeVpcs",
+                                                         "CreateSubnet",
+                                                         "DescribeSubnets",
+                                                         "DescribeAvailabilityZones",
+                                                         "CreateSecurityGroup",
+                                                         "DescribeSecurityGroups",
+                                                         "DeleteSecurityGroup",
+                                                         "AuthorizeSecurityGroupIngress",
+                                                         "RevokeSecurityGroupIngress",
+                                                         "CreateTags",
+                                                         "DeleteTags"};
   return std::find(kActions.begin(), kActions.end(), action) != kActions.end();
 }
 
@@ -165,7 +200,9 @@ Outcome Ec2Api::handle(std::string_view action, const Params& params) {
   if (action == "RevokeSecurityGroupIngress") return change_ingress(params, false);
   if (action == "CreateTags") return create_tags(params);
   if (action == "DeleteTags") return delete_tags(params);
-  return net::fail(AwsError{400, "InvalidAction", "The action " + std::string(action) + " is not valid for this web service."});
+  return net::fail(
+      AwsError{400, "InvalidAction",
+               "The action " + std::string(action) + " is not valid for this web service."});
 }
 
 Outcome Ec2Api::create_vpc(const Params& params) {
@@ -173,34 +210,40 @@ Outcome Ec2Api::create_vpc(const Params& params) {
   if (!cidr) return net::fail(cidr.error());
   auto block = net::parse_cidr(*cidr);
   if (!block || block->prefix < 16 || block->prefix > 28) {
-    return net::fail(AwsError{400, "InvalidParameterValue", "Value (" + *cidr + ") for parameter cidrBlock is invalid. This is not a valid CIDR block."});
+    return net::fail(
+        AwsError{400, "InvalidParameterValue",
+                 "Value (" + *cidr +
+                     ") for parameter cidrBlock is invalid. This is not a valid CIDR block."});
   }
   Vpc vpc{"vpc-" + random_.hex(17), *cidr, tags_from_specification(params, "vpc")};
   state_.vpcs[vpc.id] = vpc;
-  return Json{{"vpc", {{"vpcId", vpc.id}, {"cidrBlock", vpc.cidr}, {"state", "available"},
-                       {"ownerId", state_.account_id}, {"tagSet", ec2_tag_set(vpc.tags)}}}};
+  return Json{{"vpc",
+               {{"vpcId", vpc.id},
+                {"cidrBlock", vpc.cidr},
+                {"state", "available"},
+                {"ownerId", state_.account_id},
+                {"tagSet", ec2_tag_set(vpc.tags)}}}};
 }
 
 Outcome Ec2Api::describe_vpcs(const Params& params) {
-  auto filters = filters_of(params, {"vpc-id", "cidr", "cidr-block-association.cidr-block", "state", "is-default", "owner-id"});
-  if (!filters) return net::fail(filters.error());
-  const auto ids = params.strings("VpcId");
-  for (const std::string& id : ids) {
-    if (!state_.vpcs.contains(id)) {
-      return net::fail(AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist"});
-    }
-  }
+  const auto not_found = [](const std::string& id) {
+    return AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist"};
+  };
+  const auto field_of = [&](const Vpc& vpc, const std::string& field) -> std::string {
+    if (field == "vpc-id") return vpc.id;
+    if (field == "cidr" || field == "cidr-block-association.cidr-block") return vpc.cidr;
+    if (field == "state") return "available";
+    if (field == "is-default") return "false";
+    return state_.account_id;
+  };
+  auto selected = select(
+      state_.vpcs, params, "VpcId",
+      {"vpc-id", "cidr", "cidr-block-association.cidr-block", "state", "is-default", "owner-id"},
+      not_found, field_of);
+  if (!selected) return net::fail(selected.error());
   Json set = Json::array();
-  for (const auto& [id, vpc] : state_.vpcs) {
-    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
-    const bool keep = matches(*filters, vpc.tags, [&](const std::string& field) -> std::string {
-      if (field == "vpc-id") return vpc.id;
-      if (field == "cidr" || field == "cidr-block-association.cidr-block") return vpc.cidr;
-      if (field == "state") return "available";
-      if (field == "is-default") return "false";
-      return state_.account_id;
-    });
-    if (!keep) continue;
+  for (const Vpc* found : *selected) {
+    const Vpc& vpc = *found;
     set.push_back({{"vpcId", vpc.id},
                    {"state", "available"},
                    {"cidrBlock", vpc.cidr},
@@ -224,7 +267,8 @@ Outcome Ec2Api::create_subnet(const Params& params) {
   if (!cidr) return net::fail(cidr.error());
   auto vpc = state_.vpcs.find(*vpc_id);
   if (vpc == state_.vpcs.end()) {
-    return net::fail(AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + *vpc_id + "' does not exist"});
+    return net::fail(
+        AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + *vpc_id + "' does not exist"});
   }
   auto block = net::parse_cidr(*cidr);
   auto vpc_block = net::parse_cidr(vpc->second.cidr);
@@ -234,56 +278,72 @@ Outcome Ec2Api::create_subnet(const Params& params) {
   for (const auto& [id, subnet] : state_.subnets) {
     auto other = net::parse_cidr(subnet.cidr);
     if (subnet.vpc_id == *vpc_id && other && other->overlaps(*block)) {
-      return net::fail(AwsError{400, "InvalidSubnet.Conflict", "The CIDR '" + *cidr + "' conflicts with another subnet"});
+      return net::fail(AwsError{400, "InvalidSubnet.Conflict",
+                                "The CIDR '" + *cidr + "' conflicts with another subnet"});
     }
   }
   const std::string zone = params.value_or("AvailabilityZone", state_.region + "a");
   if (!zone.starts_with(state_.region)) {
-    return net::fail(AwsError{400, "InvalidParameterValue", "Value (" + zone + ") for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: " + state_.region + "a, " + state_.region + "b, " + state_.region + "c, " + state_.region + "d."});
+    return net::fail(
+        AwsError{400, "InvalidParameterValue",
+                 "Value (" + zone +
+                     ") for parameter availabilityZone is invalid. Subnets can currently only be "
+                     "created in the following availability zones: " +
+                     state_.region + "a, " + state_.region + "b, " + state_.region + "c, " +
+                     state_.region + "d."});
   }
-  Subnet subnet{"subnet-" + random_.hex(17), *vpc_id, *cidr, zone,
-                net::availability_zone_id(state_.region, zone), tags_from_specification(params, "subnet")};
+  Subnet subnet{"subnet-" + random_.hex(17),
+                *vpc_id,
+                *cidr,
+                zone,
+                net::availability_zone_id(state_.region, zone),
+                tags_from_specification(params, "subnet")};
   state_.subnets[subnet.id] = subnet;
-  return Json{{"subnet", {{"subnetId", subnet.id}, {"vpcId", subnet.vpc_id},
-                          {"cidrBlock", subnet.cidr}, {"availabilityZone", subnet.availability_zone},
-                          {"state", "available"}, {"tagSet", ec2_tag_set(subnet.tags)}}}};
+  return Json{{"subnet",
+               {{"subnetId", subnet.id},
+                {"vpcId", subnet.vpc_id},
+                {"cidrBlock", subnet.cidr},
+                {"availabilityZone", subnet.availability_zone},
+                {"state", "available"},
+                {"tagSet", ec2_tag_set(subnet.tags)}}}};
 }
 
 Outcome Ec2Api::describe_subnets(const Params& params) {
-  auto filters = filters_of(params, {"vpc-id", "subnet-id", "availability-zone", "availability-zone-id", "cidr-block", "cidr", "state", "default-for-az"});
-  if (!filters) return net::fail(filters.error());
-  const auto ids = params.strings("SubnetId");
-  for (const std::string& id : ids) {
-    if (!state_.subnets.contains(id)) {
-      return net::fail(AwsError{400, "InvalidSubnetID.NotFound", "The subnet ID '" + id + "' does not exist"});
-    }
-  }
+  const auto not_found = [](const std::string& id) {
+    return AwsError{400, "InvalidSubnetID.NotFound", "The subnet ID '" + id + "' does not exist"};
+  };
+  const auto field_of = [](const Subnet& subnet, const std::string& field) -> std::string {
+    if (field == "vpc-id") return subnet.vpc_id;
+    if (field == "subnet-id") return subnet.id;
+    if (field == "availability-zone") return subnet.availability_zone;
+    if (field == "availability-zone-id") return subnet.availability_zone_id;
+    if (field == "cidr-block" || field == "cidr") return subnet.cidr;
+    if (field == "state") return "available";
+    return "false";
+  };
+  auto selected = select(state_.subnets, params, "SubnetId",
+                         {"vpc-id", "subnet-id", "availability-zone", "availability-zone-id",
+                          "cidr-block", "cidr", "state", "default-for-az"},
+                         not_found, field_of);
+  if (!selected) return net::fail(selected.error());
   Json set = Json::array();
-  for (const auto& [id, subnet] : state_.subnets) {
-    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
-    const bool keep = matches(*filters, subnet.tags, [&](const std::string& field) -> std::string {
-      if (field == "vpc-id") return subnet.vpc_id;
-      if (field == "subnet-id") return subnet.id;
-      if (field == "availability-zone") return subnet.availability_zone;
-      if (field == "availability-zone-id") return subnet.availability_zone_id;
-      if (field == "cidr-block" || field == "cidr") return subnet.cidr;
-      if (field == "state") return "available";
-      return "false";
-    });
-    if (!keep) continue;
+  for (const Subnet* found : *selected) {
+    const Subnet& subnet = *found;
     const auto block = net::parse_cidr(subnet.cidr);
-    set.push_back({{"subnetId", subnet.id},
-                   {"subnetArn", "arn:aws:ec2:" + state_.region + ":" + state_.account_id + ":subnet/" + subnet.id},
-                   {"state", "available"},
-                   {"vpcId", subnet.vpc_id},
-                   {"cidrBlock", subnet.cidr},
-                   {"availableIpAddressCount", std::to_string(block ? block->usable_addresses() : 0)},
-                   {"availabilityZone", subnet.availability_zone},
-                   {"availabilityZoneId", subnet.availability_zone_id},
-                   {"defaultForAz", "false"},
-                   {"mapPublicIpOnLaunch", "false"},
-                   {"ownerId", state_.account_id},
-                   {"tagSet", ec2_tag_set(subnet.tags)}});
+    set.push_back(
+        {{"subnetId", subnet.id},
+         {"subnetArn",
+          "arn:aws:ec2:" + state_.region + ":" + state_.account_id + ":subnet/" + subnet.id},
+         {"state", "available"},
+         {"vpcId", subnet.vpc_id},
+         {"cidrBlock", subnet.cidr},
+         {"availableIpAddressCount", std::to_string(block ? block->usable_addresses() : 0)},
+         {"availabilityZone", subnet.availability_zone},
+         {"availabilityZoneId", subnet.availability_zone_id},
+         {"defaultForAz", "false"},
+         {"mapPublicIpOnLaunch", "false"},
+         {"ownerId", state_.account_id},
+         {"tagSet", ec2_tag_set(subnet.tags)}});
   }
   return Json{{"subnetSet", set}};
 }
@@ -311,44 +371,51 @@ Outcome Ec2Api::create_security_group(const Params& params) {
   auto vpc_id = params.required("VpcId");
   if (!vpc_id) return net::fail(vpc_id.error());
   if (!state_.vpcs.contains(*vpc_id)) {
-    return net::fail(AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + *vpc_id + "' does not exist"});
+    return net::fail(
+        AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + *vpc_id + "' does not exist"});
   }
   if (name->empty() || name->size() > 255 || name->starts_with("sg-")) {
-    return net::fail(AwsError{400, "InvalidParameterValue", "Invalid value '" + *name + "' for groupName."});
+    return net::fail(
+        AwsError{400, "InvalidParameterValue", "Invalid value '" + *name + "' for groupName."});
   }
   for (const auto& [id, group] : state_.security_groups) {
     if (group.vpc_id == *vpc_id && group.name == *name) {
-      return net::fail(AwsError{400, "InvalidGroup.Duplicate", "The security group '" + *name + "' already exists for VPC '" + *vpc_id + "'"});
+      return net::fail(
+          AwsError{400, "InvalidGroup.Duplicate",
+                   "The security group '" + *name + "' already exists for VPC '" + *vpc_id + "'"});
     }
   }
-  SecurityGroup group{"sg-" + random_.hex(17), *name, *description, *vpc_id,
-                      tags_from_specification(params, "security-group"), {}};
+  SecurityGroup group{"sg-" + random_.hex(17),
+                      *name,
+                      *description,
+                      *vpc_id,
+                      tags_from_specification(params, "security-group"),
+                      {}};
   state_.security_groups[group.id] = group;
   return Json{{"return", "true"}, {"groupId", group.id}, {"tagSet", ec2_tag_set(group.tags)}};
 }
 
 Outcome Ec2Api::describe_security_groups(const Params& params) {
-  auto filters = filters_of(params, {"vpc-id", "group-id", "group-name", "description", "owner-id"});
-  if (!filters) return net::fail(filters.error());
-  const auto ids = params.strings("GroupId");
-  for (const std::string& id : ids) {
-    if (!state_.security_groups.contains(id)) {
-      return net::fail(AwsError{400, "InvalidGroup.NotFound", "The security group '" + id + "' does not exist"});
-    }
-  }
+  const auto not_found = [](const std::string& id) {
+    return AwsError{400, "InvalidGroup.NotFound", "The security group '" + id + "' does not exist"};
+  };
+  const auto field_of = [&](const SecurityGroup& group, const std::string& field) -> std::string {
+    if (field == "vpc-id") return group.vpc_id;
+    if (field == "group-id") return group.id;
+    if (field == "group-name") return group.name;
+    if (field == "description") return group.description;
+    return state_.account_id;
+  };
+  auto selected =
+      select(state_.security_groups, params, "GroupId",
+             {"vpc-id", "group-id", "group-name", "description", "owner-id"}, not_found, field_of);
+  if (!selected) return net::fail(selected.error());
   const auto names = params.strings("GroupName");
   Json set = Json::array();
-  for (const auto& [id, group] : state_.security_groups) {
-    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
-    if (!names.empty() && std::find(names.begin(), names.end(), group.name) == names.end()) continue;
-    const bool keep = matches(*filters, group.tags, [&](const std::string& field) -> std::string {
-      if (field == "vpc-id") return group.vpc_id;
-      if (field == "group-id") return group.id;
-      if (field == "group-name") return group.name;
-      if (field == "description") return group.description;
-      return state_.account_id;
-    });
-    if (!keep) continue;
+  for (const SecurityGroup* found : *selected) {
+    const SecurityGroup& group = *found;
+    if (!names.empty() && std::find(names.begin(), names.end(), group.name) == names.end())
+      continue;
     Json permissions = Json::array();
     for (const SecurityGroupRule& rule : group.ingress) {
       permissions.push_back(rule_permission(rule, state_.account_id));
@@ -375,18 +442,22 @@ Outcome Ec2Api::delete_security_group(const Params& params) {
   if (!id) return net::fail(id.error());
   auto found = state_.security_groups.find(*id);
   if (found == state_.security_groups.end()) {
-    return net::fail(AwsError{400, "InvalidGroup.NotFound", "The security group '" + *id + "' does not exist"});
+    return net::fail(
+        AwsError{400, "InvalidGroup.NotFound", "The security group '" + *id + "' does not exist"});
   }
   for (const auto& [arn, load_balancer] : state_.load_balancers) {
     const auto& groups = load_balancer.security_group_ids;
     if (std::find(groups.begin(), groups.end(), *id) != groups.end()) {
-      return net::fail(AwsError{400, "DependencyViolation", "resource " + *id + " has a dependent object"});
+      return net::fail(
+          AwsError{400, "DependencyViolation", "resource " + *id + " has a dependent object"});
     }
   }
   for (const auto& [other_id, other] : state_.security_groups) {
     for (const SecurityGroupRule& rule : other.ingress) {
-      if (rule.source_kind == SecurityGroupRule::Source::Group && rule.source == *id && other_id != *id) {
-        return net::fail(AwsError{400, "DependencyViolation", "resource " + *id + " has a dependent object"});
+      if (rule.source_kind == SecurityGroupRule::Source::Group && rule.source == *id &&
+          other_id != *id) {
+        return net::fail(
+            AwsError{400, "DependencyViolation", "resource " + *id + " has a dependent object"});
       }
     }
   }
@@ -399,7 +470,8 @@ Outcome Ec2Api::change_ingress(const Params& params, bool authorize) {
   if (!id) return net::fail(id.error());
   auto found = state_.security_groups.find(*id);
   if (found == state_.security_groups.end()) {
-    return net::fail(AwsError{400, "InvalidGroup.NotFound", "The security group '" + *id + "' does not exist"});
+    return net::fail(
+        AwsError{400, "InvalidGroup.NotFound", "The security group '" + *id + "' does not exist"});
   }
   std::vector<SecurityGroupRule> rules;
   for (const Json& permission : params.list("IpPermissions")) {
@@ -411,10 +483,14 @@ Outcome Ec2Api::change_ingress(const Params& params, bool authorize) {
         base.from_port = std::stoi(permission.value("FromPort", "-1"));
         base.to_port = std::stoi(permission.value("ToPort", "-1"));
       } catch (const std::exception&) {
-        return net::fail(AwsError{400, "InvalidParameterValue", "Invalid value for portRange. Must specify both from and to ports with TCP/UDP."});
+        return net::fail(AwsError{
+            400, "InvalidParameterValue",
+            "Invalid value for portRange. Must specify both from and to ports with TCP/UDP."});
       }
       if (base.from_port < 0 || base.to_port > 65535 || base.from_port > base.to_port) {
-        return net::fail(AwsError{400, "InvalidParameterValue", "Invalid value for portRange. Must specify both from and to ports with TCP/UDP."});
+        return net::fail(AwsError{
+            400, "InvalidParameterValue",
+            "Invalid value for portRange. Must specify both from and to ports with TCP/UDP."});
       }
     }
     auto add_sources = [&](const char* list, const char* field, SecurityGroupRule::Source kind) {
@@ -433,24 +509,29 @@ Outcome Ec2Api::change_ingress(const Params& params, bool authorize) {
     add_sources("Groups", "GroupId", SecurityGroupRule::Source::Group);
   }
   if (rules.empty()) {
-    return net::fail(AwsError{400, "MissingParameter", "The request must contain the parameter ipPermissions"});
+    return net::fail(
+        AwsError{400, "MissingParameter", "The request must contain the parameter ipPermissions"});
   }
   auto& ingress = found->second.ingress;
   for (const SecurityGroupRule& rule : rules) {
-    auto existing = std::find_if(ingress.begin(), ingress.end(),
-                                 [&](const SecurityGroupRule& other) { return other.same_permission(rule); });
+    auto existing =
+        std::find_if(ingress.begin(), ingress.end(),
+                     [&](const SecurityGroupRule& other) { return other.same_permission(rule); });
     if (authorize && existing != ingress.end()) {
-      return net::fail(AwsError{400, "InvalidPermission.Duplicate", "the specified rule \"" + rule_text(rule) + "\" already exists"});
+      return net::fail(AwsError{400, "InvalidPermission.Duplicate",
+                                "the specified rule \"" + rule_text(rule) + "\" already exists"});
     }
     if (!authorize && existing == ingress.end()) {
-      return net::fail(AwsError{400, "InvalidPermission.NotFound", "The specified rule does not exist in this security group."});
+      return net::fail(AwsError{400, "InvalidPermission.NotFound",
+                                "The specified rule does not exist in this security group."});
     }
   }
   for (const SecurityGroupRule& rule : rules) {
     if (authorize) {
       ingress.push_back(rule);
     } else {
-      std::erase_if(ingress, [&](const SecurityGroupRule& other) { return other.same_permission(rule); });
+      std::erase_if(ingress,
+                    [&](const SecurityGroupRule& other) { return other.same_permission(rule); });
     }
   }
   return Json{{"return", "true"}};
@@ -458,8 +539,10 @@ Outcome Ec2Api::change_ingress(const Params& params, bool authorize) {
 
 Tags* Ec2Api::tags_of(const std::string& resource_id) {
   if (auto vpc = state_.vpcs.find(resource_id); vpc != state_.vpcs.end()) return &vpc->second.tags;
-  if (auto subnet = state_.subnets.find(resource_id); subnet != state_.subnets.end()) return &subnet->second.tags;
-  if (auto group = state_.security_groups.find(resource_id); group != state_.security_groups.end()) {
+  if (auto subnet = state_.subnets.find(resource_id); subnet != state_.subnets.end())
+    return &subnet->second.tags;
+  if (auto group = state_.security_groups.find(resource_id);
+      group != state_.security_groups.end()) {
     return &group->second.tags;
   }
   return nullptr;
@@ -468,7 +551,8 @@ Tags* Ec2Api::tags_of(const std::string& resource_id) {
 Outcome Ec2Api::create_tags(const Params& params) {
   const auto resources = params.strings("ResourceId");
   if (resources.empty()) {
-    return net::fail(AwsError{400, "MissingParameter", "The request must contain the parameter resourceIdSet"});
+    return net::fail(
+        AwsError{400, "MissingParameter", "The request must contain the parameter resourceIdSet"});
   }
   for (const std::string& id : resources) {
     if (tags_of(id) == nullptr) {
@@ -478,14 +562,17 @@ Outcome Ec2Api::create_tags(const Params& params) {
   // All or nothing: every resource is checked before any is tagged.
   for (const std::string& id : resources) {
     Tags merged = *tags_of(id);
-    for (const Json& tag : params.list("Tag")) merged[tag.value("Key", "")] = tag.value("Value", "");
+    for (const Json& tag : params.list("Tag"))
+      merged[tag.value("Key", "")] = tag.value("Value", "");
     if (merged.size() > 50) {
-      return net::fail(AwsError{400, "TagLimitExceeded", "The maximum number of Tags for a resource has been reached."});
+      return net::fail(AwsError{400, "TagLimitExceeded",
+                                "The maximum number of Tags for a resource has been reached."});
     }
   }
   for (const std::string& id : resources) {
     Tags& tags = *tags_of(id);
-    for (const Json& tag : params.list("Tag")) tags[tag.value("Key", "")] = tag.value("Value", "");
+    for (const Json& tag : params.list("Tag"))
+      tags[tag.value("Key", "")] = tag.value("Value", "");
   }
   return Json{{"return", "true"}};
 }
@@ -493,7 +580,8 @@ Outcome Ec2Api::create_tags(const Params& params) {
 Outcome Ec2Api::delete_tags(const Params& params) {
   for (const std::string& id : params.strings("ResourceId")) {
     Tags* tags = tags_of(id);
-    if (tags == nullptr) return net::fail(AwsError{400, "InvalidID", "The ID '" + id + "' is not valid"});
+    if (tags == nullptr)
+      return net::fail(AwsError{400, "InvalidID", "The ID '" + id + "' is not valid"});
     for (const Json& tag : params.list("Tag")) {
       auto found = tags->find(tag.value("Key", ""));
       if (found == tags->end()) continue;

@@ -14,16 +14,40 @@ using Handler = Outcome (Elbv2Api::*)(const Params&);
 }  // namespace
 
 bool Elbv2Api::knows(std::string_view action) const {
-  static const std::vector<std::string_view> kActions = {
-      "CreateLoadBalancer", "DescribeLoadBalancers", "DeleteLoadBalancer",
-      "DescribeLoadBalancerAttributes", "ModifyLoadBalancerAttributes", "SetSecurityGroups",
-      "SetSubnets", "SetIpAddressType", "CreateListener", "DescribeListeners", "ModifyListener", "DeleteListener",
-      "DescribeListenerAttributes", "ModifyListenerAttributes", "DescribeListenerCertificates",
-      "AddListenerCertificates", "RemoveListenerCertificates", "CreateRule", "DescribeRules",
-      "ModifyRule", "DeleteRule", "SetRulePriorities", "CreateTargetGroup",
-      "DescribeTargetGroups", "ModifyTargetGroup", "DeleteTargetGroup",
-      "DescribeTargetGroupAttributes", "ModifyTargetGroupAttributes", "RegisterTargets",
-      "DeregisterTargets", "DescribeTargetHealth", "DescribeTags", "AddTags", "RemoveTags"};
+  static const std::vector<std::string_view> kActions = {"CreateLoadBalancer",
+                                                         "DescribeLoadBalancers",
+                                                         "DeleteLoadBalancer",
+                                                         "DescribeLoadBalancerAttributes",
+                                                         "ModifyLoadBalancerAttributes",
+                                                         "SetSecurityGroups",
+                                                         "SetSubnets",
+                                                         "SetIpAddressType",
+                                                         "CreateListener",
+                                                         "DescribeListeners",
+                                                         "ModifyListener",
+                                                         "DeleteListener",
+                                                         "DescribeListenerAttributes",
+                                                         "ModifyListenerAttributes",
+                                                         "DescribeListenerCertificates",
+                                                         "AddListenerCertificates",
+                                                         "RemoveListenerCertificates",
+                                                         "CreateRule",
+                                                         "DescribeRules",
+                                                         "ModifyRule",
+                                                         "DeleteRule",
+                                                         "SetRulePriorities",
+                                                         "CreateTargetGroup",
+                                                         "DescribeTargetGroups",
+                                                         "ModifyTargetGroup",
+                                                         "DeleteTargetGroup",
+                                                         "DescribeTargetGroupAttributes",
+                                                         "ModifyTargetGroupAttributes",
+                                                         "RegisterTargets",
+                                                         "DeregisterTargets",
+                                                         "DescribeTargetHealth",
+                                                         "DescribeTags",
+                                                         "AddTags",
+                                                         "RemoveTags"};
   return std::find(kActions.begin(), kActions.end(), action) != kActions.end();
 }
 
@@ -63,8 +87,9 @@ Outcome Elbv2Api::handle(std::string_view action, const Params& params) {
   if (action == "DescribeTags") return describe_tags(params);
   if (action == "AddTags") return add_tags(params);
   if (action == "RemoveTags") return remove_tags(params);
-  return net::fail(AwsError{400, "InvalidAction",
-                            "Could not find operation " + std::string(action) + " for version 2015-12-01"});
+  return net::fail(
+      AwsError{400, "InvalidAction",
+               "Could not find operation " + std::string(action) + " for version 2015-12-01"});
 }
 
 std::string Elbv2Api::arn_prefix() const {
@@ -76,14 +101,15 @@ std::string aws_timestamp(net::Clock::wall_time_point time) {
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
                           time - std::chrono::floor<std::chrono::seconds>(time))
                           .count();
-  char fraction[8];
-  std::snprintf(fraction, sizeof fraction, ".%03lld", static_cast<long long>(millis));
+  std::string fraction = std::to_string(1000 + millis);  // "1007": always four digits
+  fraction[0] = '.';
   return seconds.substr(0, seconds.size() - 1) + fraction + "Z";
 }
 
 Json elbv2_tags(const Tags& tags) {
   Json list = Json::array();
-  for (const auto& [key, value] : tags) list.push_back({{"Key", key}, {"Value", value}});
+  for (const auto& [key, value] : tags)
+    list.push_back({{"Key", key}, {"Value", value}});
   return list;
 }
 
@@ -97,12 +123,14 @@ net::Result<Tags, AwsError> parse_tags(const Json& list, std::size_t tags_max) {
                                         "Member must have length between 1 and 128"));
     }
     if (tags.contains(key)) {
-      return net::fail(AwsError{400, "DuplicateTagKeys", "A tag key was specified more than once: '" + key + "'"});
+      return net::fail(AwsError{400, "DuplicateTagKeys",
+                                "A tag key was specified more than once: '" + key + "'"});
     }
     tags[key] = tag.value("Value", "");
   }
   if (tags.size() > tags_max) {
-    return net::fail(AwsError{400, "TooManyTags", "You've reached the limit on the number of tags for this resource"});
+    return net::fail(AwsError{400, "TooManyTags",
+                              "You've reached the limit on the number of tags for this resource"});
   }
   return tags;
 }
@@ -123,24 +151,29 @@ net::Result<Json, AwsError> page_of(const Json& items, const Params& params,
       } catch (const std::exception&) {
         valid = false;
       }
-      valid = valid && marker->substr(bar + 1) == net::sha256_hex(list_name + std::to_string(start)).substr(0, 16);
+      valid = valid && marker->substr(bar + 1) ==
+                           net::sha256_hex(list_name + std::to_string(start)).substr(0, 16);
     }
     if (!valid) return net::fail(validation_error("Invalid marker '" + *marker + "'"));
   }
   const std::size_t size = page_size->value_or(static_cast<int>(page_size_max));
   Json page = Json::array();
-  for (std::size_t i = start; i < items.size() && page.size() < size; ++i) page.push_back(items[i]);
+  for (std::size_t i = start; i < items.size() && page.size() < size; ++i)
+    page.push_back(items[i]);
   Json result = {{list_name, page}};
   const std::size_t next = start + page.size();
   if (next < items.size()) {
-    result["NextMarker"] = std::to_string(next) + "-" + net::sha256_hex(list_name + std::to_string(next)).substr(0, 16);
+    result["NextMarker"] = std::to_string(next) + "-" +
+                           net::sha256_hex(list_name + std::to_string(next)).substr(0, 16);
   }
   return result;
 }
 
 Tags* Elbv2Api::tags_of(const std::string& arn) {
-  if (auto lb = state_.load_balancers.find(arn); lb != state_.load_balancers.end()) return &lb->second.tags;
-  if (auto tg = state_.target_groups.find(arn); tg != state_.target_groups.end()) return &tg->second.tags;
+  if (auto lb = state_.load_balancers.find(arn); lb != state_.load_balancers.end())
+    return &lb->second.tags;
+  if (auto tg = state_.target_groups.find(arn); tg != state_.target_groups.end())
+    return &tg->second.tags;
   if (auto listener = state_.listeners.find(arn); listener != state_.listeners.end()) {
     return &listener->second.tags;
   }
@@ -166,9 +199,14 @@ AwsError Elbv2Api::resource_not_found(const std::string& arn) const {
 
 Outcome Elbv2Api::describe_tags(const Params& params) {
   const auto arns = params.strings("ResourceArns");
-  if (arns.empty()) return net::fail(validation_error("1 validation error detected: Value null at 'resourceArns' failed to satisfy constraint: Member must not be null"));
+  if (arns.empty())
+    return net::fail(
+        validation_error("1 validation error detected: Value null at 'resourceArns' failed to "
+                         "satisfy constraint: Member must not be null"));
   if (arns.size() > options_.quotas.describe_tags_arns_max) {
-    return net::fail(validation_error("1 validation error detected: Value '[...]' at 'resourceArns' failed to satisfy constraint: Member must have length less than or equal to 20"));
+    return net::fail(
+        validation_error("1 validation error detected: Value '[...]' at 'resourceArns' failed to "
+                         "satisfy constraint: Member must have length less than or equal to 20"));
   }
   Json descriptions = Json::array();
   for (const std::string& arn : arns) {
@@ -187,13 +225,16 @@ Outcome Elbv2Api::add_tags(const Params& params) {
     Tags* tags = tags_of(arn);
     if (tags == nullptr) return net::fail(resource_not_found(arn));
     Tags merged = *tags;
-    for (const auto& [key, value] : *added) merged[key] = value;
+    for (const auto& [key, value] : *added)
+      merged[key] = value;
     if (merged.size() > options_.quotas.tags_per_resource_max) {
-      return net::fail(AwsError{400, "TooManyTags", "You've reached the limit on the number of tags for this resource"});
+      return net::fail(AwsError{
+          400, "TooManyTags", "You've reached the limit on the number of tags for this resource"});
     }
   }
   for (const std::string& arn : arns) {
-    for (const auto& [key, value] : *added) (*tags_of(arn))[key] = value;
+    for (const auto& [key, value] : *added)
+      (*tags_of(arn))[key] = value;
   }
   return Json::object();
 }
@@ -204,7 +245,8 @@ Outcome Elbv2Api::remove_tags(const Params& params) {
     if (tags_of(arn) == nullptr) return net::fail(resource_not_found(arn));
   }
   for (const std::string& arn : arns) {
-    for (const std::string& key : params.strings("TagKeys")) tags_of(arn)->erase(key);
+    for (const std::string& key : params.strings("TagKeys"))
+      tags_of(arn)->erase(key);
   }
   return Json::object();
 }

@@ -63,7 +63,7 @@ class Elbv2Api {
   net::Result<std::vector<std::string>, AwsError> resolve_security_groups(
       const std::vector<std::string>& ids, const std::string& vpc_id) const;
 
-  // Listeners and rules (elbv2_listeners.cpp)
+  // Listeners (elbv2_listeners.cpp)
   Outcome create_listener(const Params& params);
   Outcome describe_listeners(const Params& params);
   Outcome modify_listener(const Params& params);
@@ -72,19 +72,23 @@ class Elbv2Api {
   Outcome modify_listener_attributes(const Params& params);
   Outcome describe_listener_certificates(const Params& params);
   Outcome change_listener_certificates(const Params& params, bool add);
+  Json render_listener(const Listener& listener) const;
+
+  // Rules (elbv2_rules.cpp)
   Outcome create_rule(const Params& params);
   Outcome describe_rules(const Params& params);
   Outcome modify_rule(const Params& params);
   Outcome delete_rule(const Params& params);
   Outcome set_rule_priorities(const Params& params);
-  Json render_listener(const Listener& listener) const;
   Json render_rule(const Rule& rule) const;
+
+  // Actions and conditions, shared by listeners and rules (elbv2_actions.cpp)
   net::Result<Json, AwsError> normalize_actions(const Json& actions, const std::string& vpc_id,
                                                 const std::string& load_balancer_arn) const;
+  net::Result<Json, AwsError> normalize_conditions(const Json& conditions) const;
   void mark_in_use(const Json& actions);
   // Target groups nothing forwards to any more start over when next attached.
   void forget_unused();
-  net::Result<Json, AwsError> normalize_conditions(const Json& conditions) const;
   std::size_t rule_count(const std::string& load_balancer_arn) const;
 
   // Target groups and targets (elbv2_target_groups.cpp)
@@ -119,8 +123,8 @@ class Elbv2Api {
 Json elbv2_tags(const Tags& tags);
 net::Result<Tags, AwsError> parse_tags(const Json& list, std::size_t tags_max);
 // One page of a Describe* list: `Marker` is the index to start at, encoded opaquely.
-net::Result<Json, AwsError> page_of(const Json& items, const Params& params, std::size_t page_size_max,
-                                    const std::string& list_name);
+net::Result<Json, AwsError> page_of(const Json& items, const Params& params,
+                                    std::size_t page_size_max, const std::string& list_name);
 // "2026-01-01T00:00:00.000Z"
 std::string aws_timestamp(net::Clock::wall_time_point time);
 

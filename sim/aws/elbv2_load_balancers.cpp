@@ -33,8 +33,8 @@ const std::map<std::string, std::string>& default_load_balancer_attributes() {
 // stable made-up value).
 std::string hosted_zone_for(const std::string& region) {
   static const std::map<std::string, std::string> kZones = {
-      {"us-east-1", "Z35SXDOTRQ7X7K"}, {"us-east-2", "Z3AADJGX6KTTL2"},
-      {"us-west-2", "Z1H1FL5HABSF5"},  {"eu-west-1", "Z32O12XQLNTSW2"},
+      {"us-east-1", "Z35SXDOTRQ7X7K"},    {"us-east-2", "Z3AADJGX6KTTL2"},
+      {"us-west-2", "Z1H1FL5HABSF5"},     {"eu-west-1", "Z32O12XQLNTSW2"},
       {"eu-central-1", "Z215JYRZR1TBD5"}, {"ap-northeast-1", "Z14GRHDCWA56QT"},
       {"ap-northeast-2", "ZWKZPGTI48KDX"}};
   auto found = kZones.find(region);
@@ -43,15 +43,19 @@ std::string hosted_zone_for(const std::string& region) {
 
 std::optional<AwsError> check_load_balancer_name(const std::string& name) {
   if (name.empty() || name.size() > 32) {
-    return validation_error("The load balancer name '" + name + "' cannot be longer than 32 characters");
+    return validation_error("The load balancer name '" + name +
+                            "' cannot be longer than 32 characters");
   }
   for (char c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') {
-      return validation_error("The load balancer name '" + name + "' can only contain characters that are alphanumeric characters and hyphens(-)");
+      return validation_error(
+          "The load balancer name '" + name +
+          "' can only contain characters that are alphanumeric characters and hyphens(-)");
     }
   }
   if (name.front() == '-' || name.back() == '-') {
-    return validation_error("The load balancer name '" + name + "' cannot begin or end with a hyphen");
+    return validation_error("The load balancer name '" + name +
+                            "' cannot begin or end with a hyphen");
   }
   if (name.starts_with("internal-")) {
     return validation_error("The load balancer name '" + name + "' cannot begin with 'internal-'");
@@ -63,10 +67,14 @@ std::optional<AwsError> check_load_balancer_name(const std::string& name) {
 // subnets.
 std::optional<AwsError> check_ip_address_type(const std::string& type) {
   if (type != "ipv4" && type != "dualstack" && type != "dualstack-without-public-ipv4") {
-    return validation_error("1 validation error detected: Value '" + type + "' at 'ipAddressType' failed to satisfy constraint: Member must satisfy enum value set: [ipv4, dualstack, dualstack-without-public-ipv4]");
+    return validation_error(
+        "1 validation error detected: Value '" + type +
+        "' at 'ipAddressType' failed to satisfy constraint: Member must satisfy enum value set: "
+        "[ipv4, dualstack, dualstack-without-public-ipv4]");
   }
   if (type != "ipv4") {
-    return AwsError{400, "InvalidConfigurationRequest", "You must specify subnets with an associated IPv6 CIDR block."};
+    return AwsError{400, "InvalidConfigurationRequest",
+                    "You must specify subnets with an associated IPv6 CIDR block."};
   }
   return std::nullopt;
 }
@@ -74,7 +82,8 @@ std::optional<AwsError> check_ip_address_type(const std::string& type) {
 }  // namespace
 
 std::string Elbv2Api::load_balancer_state(const LoadBalancer& load_balancer) const {
-  return clock_.now() - load_balancer.created_at >= options_.provisioning_time ? "active" : "provisioning";
+  return clock_.now() - load_balancer.created_at >= options_.provisioning_time ? "active"
+                                                                               : "provisioning";
 }
 
 Json Elbv2Api::render_load_balancer(const LoadBalancer& load_balancer) const {
@@ -99,10 +108,11 @@ Json Elbv2Api::render_load_balancer(const LoadBalancer& load_balancer) const {
           {"IpAddressType", load_balancer.ip_address_type}};
 }
 
-net::Result<std::vector<std::string>, AwsError> Elbv2Api::resolve_subnets(const Params& params,
-                                                                          std::string& vpc_id) const {
+net::Result<std::vector<std::string>, AwsError> Elbv2Api::resolve_subnets(
+    const Params& params, std::string& vpc_id) const {
   std::vector<std::string> ids = params.strings("Subnets");
-  for (const Json& mapping : params.list("SubnetMappings")) ids.push_back(mapping.value("SubnetId", ""));
+  for (const Json& mapping : params.list("SubnetMappings"))
+    ids.push_back(mapping.value("SubnetId", ""));
   if (ids.empty()) {
     return net::fail(validation_error("At least one subnet must be specified"));
   }
@@ -114,14 +124,18 @@ net::Result<std::vector<std::string>, AwsError> Elbv2Api::resolve_subnets(const 
     }
     if (vpc_id.empty()) vpc_id = subnet->second.vpc_id;
     if (subnet->second.vpc_id != vpc_id) {
-      return net::fail(AwsError{400, "InvalidConfigurationRequest", "All subnets must belong to the same VPC: '" + vpc_id + "'"});
+      return net::fail(AwsError{400, "InvalidConfigurationRequest",
+                                "All subnets must belong to the same VPC: '" + vpc_id + "'"});
     }
     if (!zones.insert(subnet->second.availability_zone).second) {
-      return net::fail(AwsError{400, "InvalidConfigurationRequest", "You cannot specify multiple subnets in the same Availability Zone"});
+      return net::fail(
+          AwsError{400, "InvalidConfigurationRequest",
+                   "You cannot specify multiple subnets in the same Availability Zone"});
     }
   }
   if (zones.size() < 2) {
-    return net::fail(validation_error("At least two subnets in two different Availability Zones must be specified"));
+    return net::fail(validation_error(
+        "At least two subnets in two different Availability Zones must be specified"));
   }
   std::sort(ids.begin(), ids.end(), [&](const std::string& a, const std::string& b) {
     return state_.subnets.at(a).availability_zone < state_.subnets.at(b).availability_zone;
@@ -134,7 +148,8 @@ net::Result<std::vector<std::string>, AwsError> Elbv2Api::resolve_security_group
   for (const std::string& id : ids) {
     auto group = state_.security_groups.find(id);
     if (group == state_.security_groups.end() || group->second.vpc_id != vpc_id) {
-      return net::fail(AwsError{400, "InvalidSecurityGroup", "Security group '" + id + "' does not exist"});
+      return net::fail(
+          AwsError{400, "InvalidSecurityGroup", "Security group '" + id + "' does not exist"});
     }
   }
   return ids;
@@ -146,11 +161,14 @@ Outcome Elbv2Api::create_load_balancer(const Params& params) {
   if (auto invalid = check_load_balancer_name(*name)) return net::fail(*invalid);
   const std::string type = params.value_or("Type", "application");
   if (type != "application") {
-    return net::fail(validation_error("albc's fake ELBv2 serves Application Load Balancers only, not '" + type + "'"));
+    return net::fail(validation_error(
+        "albc's fake ELBv2 serves Application Load Balancers only, not '" + type + "'"));
   }
   const std::string scheme = params.value_or("Scheme", "internet-facing");
   if (scheme != "internet-facing" && scheme != "internal") {
-    return net::fail(validation_error("1 validation error detected: Value '" + scheme + "' at 'scheme' failed to satisfy constraint: Member must satisfy enum value set: [internet-facing, internal]"));
+    return net::fail(validation_error("1 validation error detected: Value '" + scheme +
+                                      "' at 'scheme' failed to satisfy constraint: Member must "
+                                      "satisfy enum value set: [internet-facing, internal]"));
   }
   const std::string ip_address_type = params.value_or("IpAddressType", "ipv4");
   if (auto invalid = check_ip_address_type(ip_address_type)) return net::fail(*invalid);
@@ -171,18 +189,22 @@ Outcome Elbv2Api::create_load_balancer(const Params& params) {
         existing_groups == sorted_groups && existing->ip_address_type == ip_address_type) {
       return Json{{"LoadBalancers", Json::array({render_load_balancer(*existing)})}};
     }
-    return net::fail(AwsError{400, "DuplicateLoadBalancerName", "A load balancer with the same name '" + *name + "' exists, but with different settings"});
+    return net::fail(AwsError{
+        400, "DuplicateLoadBalancerName",
+        "A load balancer with the same name '" + *name + "' exists, but with different settings"});
   }
   if (state_.load_balancers.size() >= options_.quotas.load_balancers_max) {
-    return net::fail(AwsError{400, "TooManyLoadBalancers", "You have reached the limit on the number of load balancers for your AWS account"});
+    return net::fail(AwsError{
+        400, "TooManyLoadBalancers",
+        "You have reached the limit on the number of load balancers for your AWS account"});
   }
   LoadBalancer load_balancer;
   const std::string id = new_id();
   load_balancer.arn = arn_prefix() + "loadbalancer/app/" + *name + "/" + id;
   load_balancer.name = *name;
   load_balancer.dns_name = (scheme == "internal" ? "internal-" : "") + *name + "-" +
-                           std::to_string(random_.uniform(1'000'000'000ULL, 2'147'483'647ULL)) + "." +
-                           state_.region + ".elb.amazonaws.com";
+                           std::to_string(random_.uniform(1'000'000'000ULL, 2'147'483'647ULL)) +
+                           "." + state_.region + ".elb.amazonaws.com";
   load_balancer.scheme = scheme;
   load_balancer.ip_address_type = ip_address_type;
   load_balancer.vpc_id = vpc_id;
@@ -204,7 +226,8 @@ Outcome Elbv2Api::describe_load_balancers(const Params& params) {
     for (const std::string& arn : arns) {
       auto found = state_.load_balancers.find(arn);
       if (found == state_.load_balancers.end()) {
-        return net::fail(AwsError{400, "LoadBalancerNotFound", "One or more load balancers not found"});
+        return net::fail(
+            AwsError{400, "LoadBalancerNotFound", "One or more load balancers not found"});
       }
       items.push_back(render_load_balancer(found->second));
     }
@@ -212,15 +235,19 @@ Outcome Elbv2Api::describe_load_balancers(const Params& params) {
     for (const std::string& name : names) {
       const LoadBalancer* found = state_.load_balancer_named(name);
       if (found == nullptr) {
-        return net::fail(AwsError{400, "LoadBalancerNotFound", "Load balancers '[" + name + "]' not found"});
+        return net::fail(
+            AwsError{400, "LoadBalancerNotFound", "Load balancers '[" + name + "]' not found"});
       }
       items.push_back(render_load_balancer(*found));
     }
   } else {
     std::vector<const LoadBalancer*> all;
-    for (const auto& [arn, load_balancer] : state_.load_balancers) all.push_back(&load_balancer);
-    std::sort(all.begin(), all.end(), [](const LoadBalancer* a, const LoadBalancer* b) { return a->name < b->name; });
-    for (const LoadBalancer* load_balancer : all) items.push_back(render_load_balancer(*load_balancer));
+    for (const auto& [arn, load_balancer] : state_.load_balancers)
+      all.push_back(&load_balancer);
+    std::sort(all.begin(), all.end(),
+              [](const LoadBalancer* a, const LoadBalancer* b) { return a->name < b->name; });
+    for (const LoadBalancer* load_balancer : all)
+      items.push_back(render_load_balancer(*load_balancer));
   }
   return page_of(items, params, options_.quotas.describe_page_size_max, "LoadBalancers");
 }
@@ -231,11 +258,14 @@ Outcome Elbv2Api::delete_load_balancer(const Params& params) {
   auto found = state_.load_balancers.find(*arn);
   if (found == state_.load_balancers.end()) return Json::object();  // already gone: success
   if (found->second.attributes["deletion_protection.enabled"] == "true") {
-    return net::fail(AwsError{400, "OperationNotPermitted", "Load balancer '" + *arn + "' cannot be deleted because deletion protection is enabled"});
+    return net::fail(AwsError{
+        400, "OperationNotPermitted",
+        "Load balancer '" + *arn + "' cannot be deleted because deletion protection is enabled"});
   }
   for (const Listener* listener : state_.listeners_of(*arn)) {
     const std::string listener_arn = listener->arn;
-    std::erase_if(state_.rules, [&](const auto& entry) { return entry.second.listener_arn == listener_arn; });
+    std::erase_if(state_.rules,
+                  [&](const auto& entry) { return entry.second.listener_arn == listener_arn; });
     state_.listeners.erase(listener_arn);
   }
   state_.load_balancers.erase(found);
@@ -249,7 +279,8 @@ Outcome Elbv2Api::describe_load_balancer_attributes(const Params& params) {
   auto found = state_.load_balancers.find(*arn);
   if (found == state_.load_balancers.end()) return net::fail(resource_not_found(*arn));
   Json attributes = Json::array();
-  for (const auto& [key, value] : found->second.attributes) attributes.push_back({{"Key", key}, {"Value", value}});
+  for (const auto& [key, value] : found->second.attributes)
+    attributes.push_back({{"Key", key}, {"Value", value}});
   return Json{{"Attributes", attributes}};
 }
 
@@ -262,10 +293,12 @@ Outcome Elbv2Api::modify_load_balancer_attributes(const Params& params) {
   for (const Json& change : changes) {
     const std::string key = change.value("Key", "");
     if (!default_load_balancer_attributes().contains(key)) {
-      return net::fail(AwsError{400, "InvalidConfigurationRequest", "Load balancer attribute key '" + key + "' is not recognized"});
+      return net::fail(AwsError{400, "InvalidConfigurationRequest",
+                                "Load balancer attribute key '" + key + "' is not recognized"});
     }
   }
-  for (const Json& change : changes) found->second.attributes[change.value("Key", "")] = change.value("Value", "");
+  for (const Json& change : changes)
+    found->second.attributes[change.value("Key", "")] = change.value("Value", "");
   return describe_load_balancer_attributes(params);
 }
 

@@ -28,7 +28,8 @@ std::map<std::string, std::string> default_target_group_attributes(const std::st
   return attributes;
 }
 
-std::optional<AwsError> check_target_group_attribute(const std::string& key, const std::string& value) {
+std::optional<AwsError> check_target_group_attribute(const std::string& key,
+                                                     const std::string& value) {
   struct Range {
     const char* key;
     long long minimum;
@@ -42,25 +43,32 @@ std::optional<AwsError> check_target_group_attribute(const std::string& key, con
     if (key != range.key) continue;
     long long number = -1;
     auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
-    if (error != std::errc() || end != value.data() + value.size() || number < range.minimum || number > range.maximum) {
-      return AwsError{400, "InvalidConfigurationRequest", "'" + value + "' must be an integer between " +
-                                                              std::to_string(range.minimum) + " and " + std::to_string(range.maximum) +
-                                                              " for target group attribute '" + key + "'"};
+    if (error != std::errc() || end != value.data() + value.size() || number < range.minimum ||
+        number > range.maximum) {
+      return AwsError{400, "InvalidConfigurationRequest",
+                      "'" + value + "' must be an integer between " +
+                          std::to_string(range.minimum) + " and " + std::to_string(range.maximum) +
+                          " for target group attribute '" + key + "'"};
     }
   }
   if ((key == "stickiness.enabled") && value != "true" && value != "false") {
-    return AwsError{400, "InvalidConfigurationRequest", "'" + value + "' must be true or false for target group attribute '" + key + "'"};
+    return AwsError{
+        400, "InvalidConfigurationRequest",
+        "'" + value + "' must be true or false for target group attribute '" + key + "'"};
   }
   return std::nullopt;
 }
 
 std::optional<AwsError> check_target_group_name(const std::string& name) {
   if (name.empty() || name.size() > 32) {
-    return validation_error("Target group name '" + name + "' cannot be longer than '32' characters");
+    return validation_error("Target group name '" + name +
+                            "' cannot be longer than '32' characters");
   }
   for (char c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') {
-      return validation_error("Target group name '" + name + "' can only contain characters that are alphanumeric characters or hyphens(-)");
+      return validation_error(
+          "Target group name '" + name +
+          "' can only contain characters that are alphanumeric characters or hyphens(-)");
     }
   }
   if (name.front() == '-' || name.back() == '-') {
@@ -94,7 +102,9 @@ std::optional<AwsError> apply_health_check(const Params& params, TargetGroup& gr
   }
   if (auto protocol = params.optional("HealthCheckProtocol")) {
     if (*protocol != "HTTP" && *protocol != "HTTPS") {
-      return validation_error("Health check protocol '" + *protocol + "' is not supported for target groups with the " + group.protocol + " protocol");
+      return validation_error("Health check protocol '" + *protocol +
+                              "' is not supported for target groups with the " + group.protocol +
+                              " protocol");
     }
     group.health_check_protocol = *protocol;
   }
@@ -107,14 +117,16 @@ std::optional<AwsError> apply_health_check(const Params& params, TargetGroup& gr
         number = 0;
       }
       if (number < 1 || number > 65535) {
-        return validation_error("Health check port '" + *port + "' must be 'traffic-port' or a number between 1 and 65535");
+        return validation_error("Health check port '" + *port +
+                                "' must be 'traffic-port' or a number between 1 and 65535");
       }
     }
     group.health_check_port = *port;
   }
   if (auto path = params.optional("HealthCheckPath")) {
     if (path->empty() || path->front() != '/' || path->size() > 1024) {
-      return validation_error("Health check path '" + *path + "' must begin with a '/' character and be at most 1024 characters");
+      return validation_error("Health check path '" + *path +
+                              "' must begin with a '/' character and be at most 1024 characters");
     }
     group.health_check_path = *path;
   }
@@ -125,7 +137,8 @@ std::optional<AwsError> apply_health_check(const Params& params, TargetGroup& gr
     if (matcher.contains("GrpcCode")) group.matcher_grpc_code = matcher.value("GrpcCode", "");
   }
   if (group.health_check_timeout_seconds >= group.health_check_interval_seconds) {
-    return validation_error("Health check timeout '" + std::to_string(group.health_check_timeout_seconds) +
+    return validation_error("Health check timeout '" +
+                            std::to_string(group.health_check_timeout_seconds) +
                             "' must be smaller than the interval '" +
                             std::to_string(group.health_check_interval_seconds) + "'");
   }
@@ -178,18 +191,24 @@ Outcome Elbv2Api::create_target_group(const Params& params) {
   group.name = *name;
   group.target_type = params.value_or("TargetType", "instance");
   if (group.target_type != "instance" && group.target_type != "ip") {
-    return net::fail(validation_error("albc's fake ELBv2 supports target types instance and ip, not '" + group.target_type + "'"));
+    return net::fail(
+        validation_error("albc's fake ELBv2 supports target types instance and ip, not '" +
+                         group.target_type + "'"));
   }
   auto protocol = params.required("Protocol");
   if (!protocol) return net::fail(protocol.error());
   if (*protocol != "HTTP" && *protocol != "HTTPS") {
-    return net::fail(validation_error("albc's fake ELBv2 serves Application Load Balancer target groups (HTTP, HTTPS), not '" + *protocol + "'"));
+    return net::fail(validation_error(
+        "albc's fake ELBv2 serves Application Load Balancer target groups (HTTP, HTTPS), not '" +
+        *protocol + "'"));
   }
   group.protocol = *protocol;
   group.health_check_protocol = *protocol;
   group.protocol_version = params.value_or("ProtocolVersion", "HTTP1");
-  if (group.protocol_version != "HTTP1" && group.protocol_version != "HTTP2" && group.protocol_version != "GRPC") {
-    return net::fail(validation_error("Protocol version '" + group.protocol_version + "' must be one of HTTP1, HTTP2, GRPC"));
+  if (group.protocol_version != "HTTP1" && group.protocol_version != "HTTP2" &&
+      group.protocol_version != "GRPC") {
+    return net::fail(validation_error("Protocol version '" + group.protocol_version +
+                                      "' must be one of HTTP1, HTTP2, GRPC"));
   }
   if (group.protocol_version == "GRPC") {
     group.health_check_path = "/AWS.ALB/healthcheck";
@@ -215,10 +234,14 @@ Outcome Elbv2Api::create_target_group(const Params& params) {
     if (same_settings(*existing, group)) {
       return Json{{"TargetGroups", Json::array({render_target_group(*existing)})}};
     }
-    return net::fail(AwsError{400, "DuplicateTargetGroupName", "A target group with the same name '" + *name + "' exists, but with different settings"});
+    return net::fail(AwsError{
+        400, "DuplicateTargetGroupName",
+        "A target group with the same name '" + *name + "' exists, but with different settings"});
   }
   if (state_.target_groups.size() >= options_.quotas.target_groups_max) {
-    return net::fail(AwsError{400, "TooManyTargetGroups", "You've reached the limit on the number of target groups for your AWS account"});
+    return net::fail(
+        AwsError{400, "TooManyTargetGroups",
+                 "You've reached the limit on the number of target groups for your AWS account"});
   }
   group.arn = arn_prefix() + "targetgroup/" + *name + "/" + new_id();
   group.attributes = default_target_group_attributes(group.target_type);
@@ -234,13 +257,17 @@ Outcome Elbv2Api::describe_target_groups(const Params& params) {
   if (!arns.empty()) {
     for (const std::string& arn : arns) {
       auto found = state_.target_groups.find(arn);
-      if (found == state_.target_groups.end()) return net::fail(AwsError{400, "TargetGroupNotFound", "One or more target groups not found"});
+      if (found == state_.target_groups.end())
+        return net::fail(
+            AwsError{400, "TargetGroupNotFound", "One or more target groups not found"});
       items.push_back(render_target_group(found->second));
     }
   } else if (!names.empty()) {
     for (const std::string& name : names) {
       const TargetGroup* found = state_.target_group_named(name);
-      if (found == nullptr) return net::fail(AwsError{400, "TargetGroupNotFound", "One or more target groups not found"});
+      if (found == nullptr)
+        return net::fail(
+            AwsError{400, "TargetGroupNotFound", "One or more target groups not found"});
       items.push_back(render_target_group(*found));
     }
   } else {
@@ -256,8 +283,10 @@ Outcome Elbv2Api::describe_target_groups(const Params& params) {
       }
       all.push_back(&group);
     }
-    std::sort(all.begin(), all.end(), [](const TargetGroup* a, const TargetGroup* b) { return a->name < b->name; });
-    for (const TargetGroup* group : all) items.push_back(render_target_group(*group));
+    std::sort(all.begin(), all.end(),
+              [](const TargetGroup* a, const TargetGroup* b) { return a->name < b->name; });
+    for (const TargetGroup* group : all)
+      items.push_back(render_target_group(*group));
   }
   return page_of(items, params, options_.quotas.describe_page_size_max, "TargetGroups");
 }
@@ -278,7 +307,9 @@ Outcome Elbv2Api::delete_target_group(const Params& params) {
   if (!arn) return net::fail(arn.error());
   if (!state_.target_groups.contains(*arn)) return Json::object();  // already gone: success
   if (!state_.load_balancers_using(*arn).empty()) {
-    return net::fail(AwsError{400, "ResourceInUse", "Target group '" + *arn + "' is currently in use by a listener or a rule"});
+    return net::fail(
+        AwsError{400, "ResourceInUse",
+                 "Target group '" + *arn + "' is currently in use by a listener or a rule"});
   }
   state_.target_groups.erase(*arn);
   return Json::object();
@@ -290,7 +321,8 @@ Outcome Elbv2Api::describe_target_group_attributes(const Params& params) {
   auto found = state_.target_groups.find(*arn);
   if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
   Json attributes = Json::array();
-  for (const auto& [key, value] : found->second.attributes) attributes.push_back({{"Key", key}, {"Value", value}});
+  for (const auto& [key, value] : found->second.attributes)
+    attributes.push_back({{"Key", key}, {"Value", value}});
   return Json{{"Attributes", attributes}};
 }
 
@@ -303,11 +335,14 @@ Outcome Elbv2Api::modify_target_group_attributes(const Params& params) {
   for (const Json& change : params.list("Attributes")) {
     const std::string key = change.value("Key", "");
     if (!known.contains(key)) {
-      return net::fail(AwsError{400, "InvalidConfigurationRequest", "Target group attribute key '" + key + "' is not recognized"});
+      return net::fail(AwsError{400, "InvalidConfigurationRequest",
+                                "Target group attribute key '" + key + "' is not recognized"});
     }
-    if (auto invalid = check_target_group_attribute(key, change.value("Value", ""))) return net::fail(*invalid);
+    if (auto invalid = check_target_group_attribute(key, change.value("Value", "")))
+      return net::fail(*invalid);
   }
-  for (const Json& change : params.list("Attributes")) found->second.attributes[change.value("Key", "")] = change.value("Value", "");
+  for (const Json& change : params.list("Attributes"))
+    found->second.attributes[change.value("Key", "")] = change.value("Value", "");
   return describe_target_group_attributes(params);
 }
 
@@ -318,7 +353,10 @@ Outcome Elbv2Api::register_targets(const Params& params) {
   if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
   TargetGroup& group = found->second;
   const Json targets = params.list("Targets");
-  if (targets.empty()) return net::fail(validation_error("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null"));
+  if (targets.empty())
+    return net::fail(
+        validation_error("1 validation error detected: Value null at 'targets' failed to satisfy "
+                         "constraint: Member must not be null"));
   const auto vpc_cidr = net::parse_cidr(state_.vpcs.at(group.vpc_id).cidr);
   std::vector<Target> additions;
   for (const Json& entry : targets) {
@@ -331,42 +369,52 @@ Outcome Elbv2Api::register_targets(const Params& params) {
       } catch (const std::exception&) {
         target.port = 0;
       }
-      if (target.port < 1 || target.port > 65535) return net::fail(validation_error("Port '" + entry.value("Port", "") + "' must be between 1 and 65535"));
+      if (target.port < 1 || target.port > 65535)
+        return net::fail(
+            validation_error("Port '" + entry.value("Port", "") + "' must be between 1 and 65535"));
     }
     target.availability_zone = entry.value("AvailabilityZone", "");
     if (group.target_type == "ip") {
       const auto address = net::parse_ipv4(target.id);
-      if (!address) return net::fail(AwsError{400, "InvalidTarget", "The IP address '" + target.id + "' is not a valid IPv4 address"});
+      if (!address)
+        return net::fail(
+            AwsError{400, "InvalidTarget",
+                     "The IP address '" + target.id + "' is not a valid IPv4 address"});
       if (target.availability_zone != "all" && (!vpc_cidr || !vpc_cidr->contains(*address))) {
-        return net::fail(validation_error("The IP address '" + target.id + "' is outside the VPC '" + group.vpc_id +
+        return net::fail(validation_error("The IP address '" + target.id +
+                                          "' is outside the VPC '" + group.vpc_id +
                                           "', you must specify an Availability Zone of 'all'"));
       }
       if (target.availability_zone.empty()) {
         for (const auto& [id, subnet] : state_.subnets) {
           const auto block = net::parse_cidr(subnet.cidr);
-          if (subnet.vpc_id == group.vpc_id && block && block->contains(*address)) target.availability_zone = subnet.availability_zone;
+          if (subnet.vpc_id == group.vpc_id && block && block->contains(*address))
+            target.availability_zone = subnet.availability_zone;
         }
       }
     } else if (!target.id.starts_with("i-")) {
-      return net::fail(AwsError{400, "InvalidTarget", "The following targets are not valid instances: '" + target.id + "'"});
+      return net::fail(
+          AwsError{400, "InvalidTarget",
+                   "The following targets are not valid instances: '" + target.id + "'"});
     }
     target.registered_at = clock_.now();
     additions.push_back(target);
   }
   std::size_t count = group.targets.size();
   for (const Target& target : additions) {
-    auto existing = std::find_if(group.targets.begin(), group.targets.end(), [&](const Target& other) {
-      return other.id == target.id && other.port == target.port;
-    });
+    auto existing = std::find_if(
+        group.targets.begin(), group.targets.end(),
+        [&](const Target& other) { return other.id == target.id && other.port == target.port; });
     if (existing == group.targets.end()) ++count;
   }
   if (count > options_.quotas.targets_per_target_group_max) {
-    return net::fail(AwsError{400, "TooManyTargets", "You've reached the limit on the number of targets"});
+    return net::fail(
+        AwsError{400, "TooManyTargets", "You've reached the limit on the number of targets"});
   }
   for (const Target& target : additions) {
-    auto existing = std::find_if(group.targets.begin(), group.targets.end(), [&](const Target& other) {
-      return other.id == target.id && other.port == target.port;
-    });
+    auto existing = std::find_if(
+        group.targets.begin(), group.targets.end(),
+        [&](const Target& other) { return other.id == target.id && other.port == target.port; });
     if (existing == group.targets.end()) {
       group.targets.push_back(target);
     } else if (existing->draining_until) {
@@ -408,30 +456,40 @@ void Elbv2Api::purge_drained_targets() {
 Json Elbv2Api::target_health(const TargetGroup& group, const Target& target) const {
   Json health;
   if (target.draining_until) {
-    health = {{"State", "draining"}, {"Reason", "Target.DeregistrationInProgress"},
+    health = {{"State", "draining"},
+              {"Reason", "Target.DeregistrationInProgress"},
               {"Description", "Target deregistration is in progress"}};
   } else if (state_.load_balancers_using(group.arn).empty()) {
-    health = {{"State", "unused"}, {"Reason", "Target.NotInUse"},
-              {"Description", "Target group is not configured to receive traffic from the load balancer"}};
+    health = {{"State", "unused"},
+              {"Reason", "Target.NotInUse"},
+              {"Description",
+               "Target group is not configured to receive traffic from the load balancer"}};
   } else if (!group.health_check_enabled) {
-    health = {{"State", "unavailable"}, {"Reason", "Target.HealthCheckDisabled"},
+    health = {{"State", "unavailable"},
+              {"Reason", "Target.HealthCheckDisabled"},
               {"Description", "Health checks are disabled"}};
   } else {
     // Health checks start when the target is registered and its group receives traffic,
     // whichever is later; the target is healthy after HealthyThresholdCount passing checks.
-    const auto checks = std::chrono::seconds(group.health_check_interval_seconds) * group.healthy_threshold_count;
-    const auto started = std::max(target.registered_at, group.in_use_since.value_or(target.registered_at));
+    const auto checks =
+        std::chrono::seconds(group.health_check_interval_seconds) * group.healthy_threshold_count;
+    const auto started =
+        std::max(target.registered_at, group.in_use_since.value_or(target.registered_at));
     if (clock_.now() - started < checks) {
-      health = {{"State", "initial"}, {"Reason", "Elb.RegistrationInProgress"},
+      health = {{"State", "initial"},
+                {"Reason", "Elb.RegistrationInProgress"},
                 {"Description", "Target registration is in progress"}};
     } else {
       health = {{"State", "healthy"}};
     }
   }
-  Json description = {{"Target", {{"Id", target.id}, {"Port", std::to_string(target.port)}}},
-                       {"HealthCheckPort", group.health_check_port == "traffic-port" ? std::to_string(target.port) : group.health_check_port},
-                       {"TargetHealth", health}};
-  if (!target.availability_zone.empty()) description["Target"]["AvailabilityZone"] = target.availability_zone;
+  Json description = {
+      {"Target", {{"Id", target.id}, {"Port", std::to_string(target.port)}}},
+      {"HealthCheckPort", group.health_check_port == "traffic-port" ? std::to_string(target.port)
+                                                                    : group.health_check_port},
+      {"TargetHealth", health}};
+  if (!target.availability_zone.empty())
+    description["Target"]["AvailabilityZone"] = target.availability_zone;
   return description;
 }
 
@@ -444,21 +502,23 @@ Outcome Elbv2Api::describe_target_health(const Params& params) {
   Json descriptions = Json::array();
   const Json asked = params.list("Targets");
   if (asked.empty()) {
-    for (const Target& target : group.targets) descriptions.push_back(target_health(group, target));
+    for (const Target& target : group.targets)
+      descriptions.push_back(target_health(group, target));
     return Json{{"TargetHealthDescriptions", descriptions}};
   }
   for (const Json& entry : asked) {
     const std::string id = entry.value("Id", "");
     const int port = entry.contains("Port") ? std::stoi(entry.value("Port", "0")) : group.port;
-    auto target = std::find_if(group.targets.begin(), group.targets.end(), [&](const Target& other) {
-      return other.id == id && other.port == port;
-    });
+    auto target =
+        std::find_if(group.targets.begin(), group.targets.end(),
+                     [&](const Target& other) { return other.id == id && other.port == port; });
     if (target != group.targets.end()) {
       descriptions.push_back(target_health(group, *target));
     } else {
       descriptions.push_back({{"Target", {{"Id", id}, {"Port", std::to_string(port)}}},
                               {"TargetHealth",
-                               {{"State", "unused"}, {"Reason", "Target.NotRegistered"},
+                               {{"State", "unused"},
+                                {"Reason", "Target.NotRegistered"},
                                 {"Description", "Target is not registered to the target group"}}}});
     }
   }

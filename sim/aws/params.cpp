@@ -4,19 +4,22 @@
 
 namespace albc::sim::aws {
 
-AwsError validation_error(std::string message) { return AwsError{400, "ValidationError", std::move(message)}; }
+AwsError validation_error(std::string message) {
+  return AwsError{400, "ValidationError", std::move(message)};
+}
 
 std::string member_name(std::string_view name) {
   std::string member(name);
-  if (!member.empty()) member[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(member[0])));
+  if (!member.empty())
+    member[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(member[0])));
   return member;
 }
 
 net::Result<std::string, AwsError> Params::required(const std::string& name) const {
   if (auto value = optional(name)) return *value;
   if (style_ == Style::Ec2) {
-    return net::fail(AwsError{400, "MissingParameter",
-                              "The request must contain the parameter " + name});
+    return net::fail(
+        AwsError{400, "MissingParameter", "The request must contain the parameter " + name});
   }
   return net::fail(validation_error("1 validation error detected: Value null at '" +
                                     member_name(name) +
@@ -43,8 +46,8 @@ net::Result<std::optional<int>, AwsError> Params::integer(const std::string& nam
     if (used != text->size()) throw std::invalid_argument("trailing characters");
   } catch (const std::exception&) {
     if (style_ == Style::Ec2) {
-      return net::fail(AwsError{400, "InvalidParameterValue",
-                                "Invalid value '" + *text + "' for " + name});
+      return net::fail(
+          AwsError{400, "InvalidParameterValue", "Invalid value '" + *text + "' for " + name});
     }
     return net::fail(validation_error("1 validation error detected: Value '" + *text + "' at '" +
                                       member_name(name) +

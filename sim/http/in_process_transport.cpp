@@ -8,7 +8,8 @@ InProcessTransport::InProcessTransport(Handler& handler, net::Clock& clock, net:
 
 net::Clock::duration InProcessTransport::draw_latency() {
   const auto low = static_cast<std::uint64_t>(latency_.minimum.count());
-  const auto high = static_cast<std::uint64_t>(std::max(latency_.minimum, latency_.maximum).count());
+  const auto high =
+      static_cast<std::uint64_t>(std::max(latency_.minimum, latency_.maximum).count());
   return std::chrono::microseconds(random_.uniform(low, high));
 }
 
@@ -30,7 +31,9 @@ net::Awaitable<net::Result<net::Response, net::TransportError>> InProcessTranspo
     auto stream = std::move(response.stream);
     while (true) {
       auto piece = co_await stream->next();
-      if (!piece) co_return net::fail(net::TransportError{net::TransportError::Kind::Closed, piece.error().message});
+      if (!piece)
+        co_return net::fail(
+            net::TransportError{net::TransportError::Kind::Closed, piece.error().message});
       if (!piece->has_value()) break;
       response.body += **piece;
     }

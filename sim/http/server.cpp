@@ -11,6 +11,9 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 struct Server::State {
+  State(net::Executor executor, Handler& handler, ServerOptions options)
+      : executor(std::move(executor)), handler(handler), options(std::move(options)) {}
+
   net::Executor executor;
   Handler& handler;
   ServerOptions options;
@@ -91,8 +94,7 @@ net::Awaitable<void> serve_session(std::shared_ptr<Server::State> state, tcp::so
       bhttp::response<bhttp::string_body> too_large{bhttp::status::payload_too_large, 11};
       too_large.keep_alive(false);
       too_large.prepare_payload();
-      co_await bhttp::async_write(stream, too_large,
-                                  asio::redirect_error(asio::use_awaitable, ec));
+      co_await bhttp::async_write(stream, too_large, asio::redirect_error(asio::use_awaitable, ec));
       break;
     }
     if (ec) break;  // end of stream, timeout or a reset: the session is over either way
@@ -121,8 +123,8 @@ net::Awaitable<void> serve_session(std::shared_ptr<Server::State> state, tcp::so
 net::Awaitable<void> accept_loop(std::shared_ptr<Server::State> state) {
   while (!state->stopping) {
     beast::error_code ec;
-    tcp::socket socket = co_await state->acceptor->async_accept(
-        asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await state->acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || state->stopping) break;
     if (ec) continue;  // a failed accept (the client gave up) does not stop the server
     if (state->open_connections >= state->options.connections_max) continue;  // socket closes
@@ -134,14 +136,18 @@ net::Awaitable<void> accept_loop(std::shared_ptr<Server::State> state) {
 }  // namespace
 
 Server::Server(net::Executor executor, Handler& handler, ServerOptions options)
-    : state_(std::make_shared<State>(State{std::move(executor), handler, std::move(options)})) {}
+    : state_(std::make_shared<State>(std::move(executor), handler, std::move(options))) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 net::Result<std::uint16_t> Server::listen() {
   beast::error_code ec;
   const auto address = asio::ip::make_address(state_->options.address, ec);
-  if (ec) return net::fail("InvalidAddress", "listen address " + state_->options.address + ": " + ec.message());
+  if (ec)
+    return net::fail("InvalidAddress",
+                     "listen address " + state_->options.address + ": " + ec.message());
   tcp::endpoint endpoint(address, state_->options.port);
   state_->acceptor.emplace(state_->executor);
   state_->acceptor->open(endpoint.protocol(), ec);
@@ -150,13 +156,16 @@ net::Result<std::uint16_t> Server::listen() {
   if (!ec) state_->acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return net::fail("ListenFailed", "listen on " + state_->options.address + ":" +
-                                         std::to_string(state_->options.port) + ": " + ec.message());
+                                         std::to_string(state_->options.port) + ": " +
+                                         ec.message());
   }
   state_->port = state_->acceptor->local_endpoint().port();
   return state_->port;
 }
 
-void Server::start() { net::spawn_checked(state_->executor, accept_loop(state_), "http.server.accept"); }
+void Server::start() {
+  net::spawn_checked(state_->executor, accept_loop(state_), "http.server.accept");
+}
 
 void Server::stop() {
   state_->stopping = true;
@@ -166,8 +175,14 @@ void Server::stop() {
   }
 }
 
-std::uint16_t Server::port() const { return state_->port; }
-std::size_t Server::open_connections() const { return state_->open_connections; }
-std::size_t Server::requests_served() const { return state_->requests_served; }
+std::uint16_t Server::port() const {
+  return state_->port;
+}
+std::size_t Server::open_connections() const {
+  return state_->open_connections;
+}
+std::size_t Server::requests_served() const {
+  return state_->requests_served;
+}
 
 }  // namespace albc::sim::http

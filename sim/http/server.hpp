@@ -13,7 +13,7 @@ namespace albc::sim::http {
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  std::uint16_t port = 0;  // 0: the system picks one
+  std::uint16_t port = 0;                                // 0: the system picks one
   std::size_t request_body_bytes_max = 3 * 1024 * 1024;  // the Kubernetes API server's limit
   std::size_t request_header_bytes_max = 64 * 1024;
   std::chrono::seconds idle_timeout{300};

@@ -28,8 +28,8 @@ net::Result<void, StatusError> admit_service(const ResourceType& type, Json& ser
   const bool node_ports = spec["type"] == "NodePort" || spec["type"] == "LoadBalancer";
   if (spec.contains("ports")) {
     if (!spec["ports"].is_array()) {
-      return net::fail(invalid(type, name_of(service), "spec.ports", "FieldValueInvalid",
-                               "must be a list"));
+      return net::fail(
+          invalid(type, name_of(service), "spec.ports", "FieldValueInvalid", "must be a list"));
     }
     std::size_t index = 0;
     for (Json& port : spec["ports"]) {
@@ -51,7 +51,8 @@ net::Result<void, StatusError> admit_service(const ResourceType& type, Json& ser
       }
     }
   }
-  if (node_ports && !spec.contains("externalTrafficPolicy")) spec["externalTrafficPolicy"] = "Cluster";
+  if (node_ports && !spec.contains("externalTrafficPolicy"))
+    spec["externalTrafficPolicy"] = "Cluster";
   service["status"] = Json{{"loadBalancer", Json::object()}};
   return {};
 }
@@ -70,8 +71,8 @@ net::Result<void, StatusError> admit_ingress(const ResourceType& type, Json& ing
       if (!rule.contains("http") || !rule["http"].contains("paths")) continue;
       const Json& paths = rule["http"]["paths"];
       for (std::size_t p = 0; p < paths.size(); ++p) {
-        const std::string field = "spec.rules[" + std::to_string(r) + "].http.paths[" +
-                                  std::to_string(p) + "].pathType";
+        const std::string field =
+            "spec.rules[" + std::to_string(r) + "].http.paths[" + std::to_string(p) + "].pathType";
         if (!paths[p].contains("pathType")) {
           return net::fail(invalid(type, name_of(ingress), field, "FieldValueRequired",
                                    "Required value: pathType must be specified"));
@@ -136,8 +137,8 @@ net::Result<void, StatusError> admit_create(const ResourceType& type, Json& obje
   } else if (type.kind == "Deployment") {
     admit_deployment(object);
   } else if (type.kind == "EndpointSlice" && !object.contains("addressType")) {
-    return net::fail(invalid(type, name_of(object), "addressType", "FieldValueRequired",
-                             "Required value"));
+    return net::fail(
+        invalid(type, name_of(object), "addressType", "FieldValueRequired", "Required value"));
   }
   return {};
 }

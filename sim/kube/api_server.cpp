@@ -37,8 +37,8 @@ net::Response status_response(const StatusError& error) {
 }
 
 net::Response not_found_response() {
-  return status_response({404, "NotFound", "the server could not find the requested resource",
-                          Json::object()});
+  return status_response(
+      {404, "NotFound", "the server could not find the requested resource", Json::object()});
 }
 
 std::vector<std::string> split_path(std::string_view path) {
@@ -131,7 +131,8 @@ net::Result<ListOptions, StatusError> list_options(const net::QueryForm& query,
   options.continue_token = query.value_or("continue", "");
   if (!options.continue_token.empty() && query.has("resourceVersion") &&
       query.value_or("resourceVersion", "") != "0") {
-    return net::fail(StatusError{422, "Invalid", "specifying resource version is not allowed when using continue"});
+    return net::fail(StatusError{422, "Invalid",
+                                 "specifying resource version is not allowed when using continue"});
   }
   return options;
 }
@@ -151,10 +152,10 @@ net::Response ApiServer::handle(const net::Request& request) {
     return dispatch(request);
   } catch (const nlohmann::json::exception& error) {
     return status_response(StatusError{
-        400, "BadRequest",
-        std::string("the request could not be decoded: ") + error.what()});
+        400, "BadRequest", std::string("the request could not be decoded: ") + error.what()});
   } catch (const std::exception& error) {
-    return status_response(StatusError{500, "InternalError", std::string("Internal error occurred: ") + error.what()});
+    return status_response(
+        StatusError{500, "InternalError", std::string("Internal error occurred: ") + error.what()});
   }
 }
 
@@ -168,7 +169,8 @@ net::Response ApiServer::dispatch(const net::Request& request) {
       ok.body = "ok";
       return ok;
     }
-    if (path == "/api") return json_response(200, core_versions_document(options_.advertised_address));
+    if (path == "/api")
+      return json_response(200, core_versions_document(options_.advertised_address));
     if (path == "/apis") return json_response(200, group_list_document(store_.registry()));
     if (path == "/openapi/v3") return json_response(200, openapi_root_document(store_.registry()));
     if (path.starts_with("/openapi/v3/")) {
@@ -192,15 +194,15 @@ net::Response ApiServer::dispatch(const net::Request& request) {
   const auto route = resolve_route(store_.registry(), split_path(path));
   if (!route) return not_found_response();
   net::Response response = handle_resource(request, *route);
-  if (request.method != "GET" && request.method != "HEAD") trace_write(request, *route, response.status);
+  if (request.method != "GET" && request.method != "HEAD")
+    trace_write(request, *route, response.status);
   return response;
 }
 
 void ApiServer::trace_write(const net::Request& request, const Route& route, int status) {
   if (trace_ == nullptr) return;
-  const std::string object = route.type->namespaced && !route.ns.empty()
-                                 ? route.ns + "/" + route.name
-                                 : route.name;
+  const std::string object =
+      route.type->namespaced && !route.ns.empty() ? route.ns + "/" + route.name : route.name;
   trace_->event("kube.request", {{"verb", request.method},
                                  {"resource", route.type->plural},
                                  {"object", object},
@@ -212,22 +214,30 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
   auto query = net::QueryForm::parse(request.query());
   if (!query) return status_response(bad_request("malformed query: " + query.error().message));
   const ResourceType& type = *route.type;
-  if (request.method == "GET" || request.method == "HEAD") return handle_get(request, route, *query);
+  if (request.method == "GET" || request.method == "HEAD")
+    return handle_get(request, route, *query);
   const std::string dry_run_value = query->value_or("dryRun", "");
   if (!dry_run_value.empty() && dry_run_value != "All") {
-    return status_response(bad_request("dryRun: unsupported value \"" + dry_run_value + "\": supported values: \"All\""));
+    return status_response(bad_request("dryRun: unsupported value \"" + dry_run_value +
+                                       "\": supported values: \"All\""));
   }
   const WriteOptions write{dry_run_value == "All", false};
   if (request.method == "DELETE") {
-    if (route.name.empty()) return status_response(method_not_allowed("deletecollection is not supported by albc's API server"));
-    if (route.subresource != Subresource::None) return status_response(method_not_allowed("the status subresource cannot be deleted"));
+    if (route.name.empty())
+      return status_response(
+          method_not_allowed("deletecollection is not supported by albc's API server"));
+    if (route.subresource != Subresource::None)
+      return status_response(method_not_allowed("the status subresource cannot be deleted"));
     DeleteOptions options;
     if (!request.body.empty()) {
       const Json body = Json::parse(request.body, nullptr, false);
-      if (body.is_discarded() || !body.is_object()) return status_response(bad_request("the DeleteOptions body is not valid JSON"));
+      if (body.is_discarded() || !body.is_object())
+        return status_response(bad_request("the DeleteOptions body is not valid JSON"));
       const Json preconditions = body.value("preconditions", Json::object());
-      if (preconditions.contains("uid") && preconditions["uid"].is_string()) options.precondition_uid = preconditions["uid"].get<std::string>();
-      if (preconditions.contains("resourceVersion") && preconditions["resourceVersion"].is_string()) {
+      if (preconditions.contains("uid") && preconditions["uid"].is_string())
+        options.precondition_uid = preconditions["uid"].get<std::string>();
+      if (preconditions.contains("resourceVersion") &&
+          preconditions["resourceVersion"].is_string()) {
         options.precondition_resource_version = preconditions["resourceVersion"].get<std::string>();
       }
     }
@@ -245,11 +255,13 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
     return status_response(bad_request("the request body is not valid JSON"));
   }
   if (request.method == "POST") {
-    if (!route.name.empty()) return status_response(method_not_allowed("POST is not allowed on a named " + type.singular));
+    if (!route.name.empty())
+      return status_response(method_not_allowed("POST is not allowed on a named " + type.singular));
     auto created = store_.create(type, route.ns, body, write);
     return created ? json_response(201, *created) : status_response(created.error());
   }
-  if (route.name.empty()) return status_response(method_not_allowed(request.method + " needs an object name"));
+  if (route.name.empty())
+    return status_response(method_not_allowed(request.method + " needs an object name"));
   if (request.method == "PUT") {
     auto updated = store_.update(type, route.ns, route.name, body, route.subresource, write);
     return updated ? json_response(200, *updated) : status_response(updated.error());
@@ -258,7 +270,8 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
     auto patch_type = patch_type_of(request.headers.value_or("Content-Type", ""));
     if (!patch_type) return status_response(patch_type.error());
     const bool existed = store_.get(type, route.ns, route.name).has_value();
-    auto patched = store_.patch(type, route.ns, route.name, body, *patch_type, route.subresource, write);
+    auto patched =
+        store_.patch(type, route.ns, route.name, body, *patch_type, route.subresource, write);
     if (!patched) return status_response(patched.error());
     return json_response(existed ? 200 : 201, *patched);
   }
@@ -273,13 +286,15 @@ net::Response ApiServer::handle_get(const net::Request& request, const Route& ro
   if (!route.name.empty()) {
     auto object = store_.get(type, route.ns, route.name);
     if (!object) return status_response(object.error());
-    if (table) return json_response(200, render_table(type, {*object}, true, clock_.wall_now()), table_type);
+    if (table)
+      return json_response(200, render_table(type, {*object}, true, clock_.wall_now()), table_type);
     return json_response(200, *object);
   }
   const std::string watch = query.value_or("watch", "");
   if (!watch.empty()) {
     const auto watching = net::parse_go_bool(watch);
-    if (!watching) return status_response(bad_request("watch: invalid boolean value \"" + watch + "\""));
+    if (!watching)
+      return status_response(bad_request("watch: invalid boolean value \"" + watch + "\""));
     if (*watching) return handle_watch(request, route, query);
   }
   auto options = list_options(query, type, options_.list_limit_max);
@@ -309,21 +324,33 @@ net::Response ApiServer::handle_watch(const net::Request& request, const Route& 
   const std::string resource_version = query.value_or("resourceVersion", "");
   if (!resource_version.empty()) {
     std::uint64_t parsed = 0;
-    auto [end, error] = std::from_chars(resource_version.data(), resource_version.data() + resource_version.size(), parsed);
+    auto [end, error] = std::from_chars(resource_version.data(),
+                                        resource_version.data() + resource_version.size(), parsed);
     if (error != std::errc() || end != resource_version.data() + resource_version.size()) {
-      return status_response(bad_request("resourceVersion: invalid value \"" + resource_version + "\""));
+      return status_response(
+          bad_request("resourceVersion: invalid value \"" + resource_version + "\""));
     }
     options.resource_version = parsed;
     if (*options.resource_version > store_.revision()) {
-      return status_response(StatusError{504, "Timeout", "Too large resource version: " + resource_version + ", current: " + std::to_string(store_.revision()), Json{{"causes", Json::array({{{"reason", "ResourceVersionTooLarge"}, {"message", "Too large resource version"}}})}}});
+      return status_response(StatusError{
+          504, "Timeout",
+          "Too large resource version: " + resource_version +
+              ", current: " + std::to_string(store_.revision()),
+          Json{{"causes", Json::array({{{"reason", "ResourceVersionTooLarge"},
+                                        {"message", "Too large resource version"}}})}}});
     }
   }
-  options.allow_bookmarks = net::parse_go_bool(query.value_or("allowWatchBookmarks", "false")).value_or(false);
+  options.allow_bookmarks =
+      net::parse_go_bool(query.value_or("allowWatchBookmarks", "false")).value_or(false);
   const std::string initial = query.value_or("sendInitialEvents", "");
   if (!initial.empty()) {
     options.send_initial_events = net::parse_go_bool(initial).value_or(false);
-    if (options.send_initial_events && query.value_or("resourceVersionMatch", "") != "NotOlderThan") {
-      return status_response(StatusError{422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"});
+    if (options.send_initial_events &&
+        query.value_or("resourceVersionMatch", "") != "NotOlderThan") {
+      return status_response(
+          StatusError{422, "Invalid",
+                      "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: "
+                      "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"});
     }
   }
   options.timeout = options_.watch_timeout_default;
@@ -346,8 +373,8 @@ net::Response ApiServer::handle_watch(const net::Request& request, const Route& 
   auto watch = std::make_shared<Watch>(store_, clock_, type, options, std::move(renderer));
   watch->start();
   net::Response response;
-  response.headers.set("Content-Type", table ? "application/json;as=Table;v=v1;g=meta.k8s.io"
-                                             : "application/json");
+  response.headers.set("Content-Type",
+                       table ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json");
   response.headers.set("Cache-Control", "no-cache, private");
   response.stream = std::move(watch);
   return response;

@@ -49,17 +49,17 @@ std::optional<Json> group_document(const ResourceRegistry& registry, std::string
   return document;
 }
 
-std::optional<Json> resource_list_document(const ResourceRegistry& registry,
-                                           std::string_view group, std::string_view version) {
+std::optional<Json> resource_list_document(const ResourceRegistry& registry, std::string_view group,
+                                           std::string_view version) {
   Json resources = Json::array();
   for (const ResourceType& type : registry.all()) {
     if (type.group != group || type.version != version) continue;
-    Json entry = {{"name", type.plural},
-                  {"singularName", type.singular},
-                  {"namespaced", type.namespaced},
-                  {"kind", type.kind},
-                  {"verbs", Json::array({"create", "delete", "get", "list", "patch", "update",
-                                         "watch"})}};
+    Json entry = {
+        {"name", type.plural},
+        {"singularName", type.singular},
+        {"namespaced", type.namespaced},
+        {"kind", type.kind},
+        {"verbs", Json::array({"create", "delete", "get", "list", "patch", "update", "watch"})}};
     if (!type.short_names.empty()) entry["shortNames"] = type.short_names;
     if (!type.categories.empty()) entry["categories"] = type.categories;
     resources.push_back(entry);
@@ -90,8 +90,9 @@ Json patch_operation(const ResourceType& type) {
   return {{"x-kubernetes-group-version-kind",
            {{"group", type.group}, {"version", type.version}, {"kind", type.kind}}},
           {"parameters",
-           Json::array({{{"name", "fieldValidation"}, {"in", "query"}, {"schema", {{"type", "string"}}}},
-                        {{"name", "fieldManager"}, {"in", "query"}, {"schema", {{"type", "string"}}}}})},
+           Json::array(
+               {{{"name", "fieldValidation"}, {"in", "query"}, {"schema", {{"type", "string"}}}},
+                {{"name", "fieldManager"}, {"in", "query"}, {"schema", {{"type", "string"}}}}})},
           {"requestBody",
            {{"content",
              {{"application/json-patch+json", {{"schema", Json::object()}}},
@@ -107,8 +108,9 @@ std::optional<Json> openapi_group_version_document(const ResourceRegistry& regis
   Json paths = Json::object();
   for (const ResourceType& type : registry.all()) {
     if (openapi_path(type) != path) continue;
-    const std::string collection =
-        "/" + openapi_path(type) + (type.namespaced ? "/namespaces/{namespace}/" : "/") + type.plural;
+    const std::string collection = "/" + openapi_path(type) +
+                                   (type.namespaced ? "/namespaces/{namespace}/" : "/") +
+                                   type.plural;
     paths[collection + "/{name}"] = {{"patch", patch_operation(type)}};
   }
   if (paths.empty()) return std::nullopt;

@@ -15,8 +15,8 @@ Json version_document();
 Json core_versions_document(std::string_view server_address);
 Json group_list_document(const ResourceRegistry& registry);
 std::optional<Json> group_document(const ResourceRegistry& registry, std::string_view group);
-std::optional<Json> resource_list_document(const ResourceRegistry& registry,
-                                           std::string_view group, std::string_view version);
+std::optional<Json> resource_list_document(const ResourceRegistry& registry, std::string_view group,
+                                           std::string_view version);
 // A minimal OpenAPI v3: enough for kubectl to delegate validation to the server
 // (a PATCH operation per resource with x-kubernetes-group-version-kind and fieldValidation).
 Json openapi_root_document(const ResourceRegistry& registry);

@@ -23,8 +23,8 @@ namespace {
 // The merge key of a list field, by field name: how the API types declare
 // `patchMergeKey` for the kinds albc serves. Lists not named here are replaced whole.
 const char* merge_key_for(const std::string& field) {
-  if (field == "containers" || field == "initContainers" || field == "env" ||
-      field == "volumes" || field == "volumeMounts" || field == "imagePullSecrets") {
+  if (field == "containers" || field == "initContainers" || field == "env" || field == "volumes" ||
+      field == "volumeMounts" || field == "imagePullSecrets") {
     return "name";
   }
   if (field == "ports") return nullptr;  // decided per element below
@@ -133,7 +133,8 @@ net::Result<Json, StatusError> apply_patch(const Json& live, const Json& patch, 
       try {
         return live.patch(patch);
       } catch (const nlohmann::json::exception& error) {
-        return net::fail(StatusError{422, "Invalid", std::string("the JSON patch could not be applied: ") + error.what()});
+        return net::fail(StatusError{
+            422, "Invalid", std::string("the JSON patch could not be applied: ") + error.what()});
       }
     }
     case PatchType::Strategic:

@@ -16,51 +16,84 @@ ResourceRegistry ResourceRegistry::standard() {
   add({"", "v1", "configmaps", "configmap", "ConfigMap", true, false, false, {"cm"}, {}, {}});
   add({"", "v1", "secrets", "secret", "Secret", true, false, false, {}, {}, {}});
   add({"", "v1", "events", "event", "Event", true, false, false, {"ev"}, {}, {}});
-  add({"apps", "v1", "deployments", "deployment", "Deployment", true, true, false, {"deploy"},
-       all_category, {}});
-  add({"apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, true, false, {"rs"},
-       all_category, {}});
-  add({"networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true, true, false, {"ing"},
-       {}, {}});
-  add({"networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", false, false,
-       false, {}, {}, {}});
-  add({"discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, false,
-       false, {}, {}, {}});
+  add({"apps",
+       "v1",
+       "deployments",
+       "deployment",
+       "Deployment",
+       true,
+       true,
+       false,
+       {"deploy"},
+       all_category,
+       {}});
+  add({"apps",
+       "v1",
+       "replicasets",
+       "replicaset",
+       "ReplicaSet",
+       true,
+       true,
+       false,
+       {"rs"},
+       all_category,
+       {}});
+  add({"networking.k8s.io",
+       "v1",
+       "ingresses",
+       "ingress",
+       "Ingress",
+       true,
+       true,
+       false,
+       {"ing"},
+       {},
+       {}});
+  add({"networking.k8s.io",
+       "v1",
+       "ingressclasses",
+       "ingressclass",
+       "IngressClass",
+       false,
+       false,
+       false,
+       {},
+       {},
+       {}});
+  add({"discovery.k8s.io",
+       "v1",
+       "endpointslices",
+       "endpointslice",
+       "EndpointSlice",
+       true,
+       false,
+       false,
+       {},
+       {},
+       {}});
   add({"coordination.k8s.io", "v1", "leases", "lease", "Lease", true, false, false, {}, {}, {}});
   add({"events.k8s.io", "v1", "events", "event", "Event", true, false, false, {"ev"}, {}, {}});
-  add({"elbv2.k8s.aws",
-       "v1beta1",
-       "targetgroupbindings",
-       "targetgroupbinding",
-       "TargetGroupBinding",
-       true,
-       true,
-       true,
-       {},
-       {},
-       {{"SERVICE-NAME", "string", ".spec.serviceRef.name", 0, "The Kubernetes Service's name"},
-        {"SERVICE-PORT", "string", ".spec.serviceRef.port", 0, "The Kubernetes Service's port"},
-        {"TARGET-TYPE", "string", ".spec.targetType", 0, "The AWS TargetGroup's TargetType"},
-        {"ARN", "string", ".spec.targetGroupARN", 1, "The AWS TargetGroup's Amazon Resource Name"},
-        {"NAME", "string", ".spec.targetGroupName", 2, "The AWS TargetGroup's Name"},
-        {"AGE", "date", ".metadata.creationTimestamp", 0, ""}}});
+  const std::vector<PrinterColumn> binding_columns{
+      {"SERVICE-NAME", "string", ".spec.serviceRef.name", 0, "The Kubernetes Service's name"},
+      {"SERVICE-PORT", "string", ".spec.serviceRef.port", 0, "The Kubernetes Service's port"},
+      {"TARGET-TYPE", "string", ".spec.targetType", 0, "The AWS TargetGroup's TargetType"},
+      {"ARN", "string", ".spec.targetGroupARN", 1, "The AWS TargetGroup's Amazon Resource Name"},
+      {"NAME", "string", ".spec.targetGroupName", 2, "The AWS TargetGroup's Name"},
+      {"AGE", "date", ".metadata.creationTimestamp", 0, ""}};
   // v1alpha1 is served too (storage is v1beta1; the versions differ only in apiVersion).
-  add({"elbv2.k8s.aws",
-       "v1alpha1",
-       "targetgroupbindings",
-       "targetgroupbinding",
-       "TargetGroupBinding",
-       true,
-       true,
-       true,
-       {},
-       {},
-       {{"SERVICE-NAME", "string", ".spec.serviceRef.name", 0, "The Kubernetes Service's name"},
-        {"SERVICE-PORT", "string", ".spec.serviceRef.port", 0, "The Kubernetes Service's port"},
-        {"TARGET-TYPE", "string", ".spec.targetType", 0, "The AWS TargetGroup's TargetType"},
-        {"ARN", "string", ".spec.targetGroupARN", 1, "The AWS TargetGroup's Amazon Resource Name"},
-        {"NAME", "string", ".spec.targetGroupName", 2, "The AWS TargetGroup's Name"},
-        {"AGE", "date", ".metadata.creationTimestamp", 0, ""}}});
+  for (const char* version : {"v1beta1", "v1alpha1"}) {
+    add({"elbv2.k8s.aws",
+         version,
+         "targetgroupbindings",
+         "targetgroupbinding",
+         "TargetGroupBinding",
+         true,
+         true,
+         true,
+         {},
+         {},
+         binding_columns});
+  }
   add({"elbv2.k8s.aws",
        "v1beta1",
        "ingressclassparams",
@@ -73,7 +106,8 @@ ResourceRegistry ResourceRegistry::standard() {
        {},
        {{"GROUP-NAME", "string", ".spec.group.name", 0, "The Ingress Group name"},
         {"SCHEME", "string", ".spec.scheme", 0, "The AWS Load Balancer scheme"},
-        {"IP-ADDRESS-TYPE", "string", ".spec.ipAddressType", 0, "The AWS Load Balancer ipAddressType"},
+        {"IP-ADDRESS-TYPE", "string", ".spec.ipAddressType", 0,
+         "The AWS Load Balancer ipAddressType"},
         {"AGE", "date", ".metadata.creationTimestamp", 0, ""}}});
   return registry;
 }
@@ -107,8 +141,7 @@ std::vector<std::string> ResourceRegistry::groups() const {
 std::vector<std::string> ResourceRegistry::versions(std::string_view group) const {
   std::vector<std::string> names;
   for (const ResourceType& type : types_) {
-    if (type.group == group &&
-        std::find(names.begin(), names.end(), type.version) == names.end()) {
+    if (type.group == group && std::find(names.begin(), names.end(), type.version) == names.end()) {
       names.push_back(type.version);
     }
   }

@@ -10,7 +10,7 @@ namespace albc::sim::kube {
 // A column of `kubectl get` output (a CRD's additionalPrinterColumns, or a built-in printer).
 struct PrinterColumn {
   std::string name;
-  std::string type;  // string, integer, date
+  std::string type;       // string, integer, date
   std::string json_path;  // ".spec.serviceRef.name"; empty for computed built-in columns
   int priority = 0;
   std::string description;

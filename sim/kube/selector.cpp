@@ -6,8 +6,10 @@ namespace albc::sim::kube {
 namespace {
 
 std::string trim(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  while (!text.empty() && text.front() == ' ')
+    text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ')
+    text.remove_suffix(1);
   return std::string(text);
 }
 
@@ -41,7 +43,9 @@ net::Result<LabelSelector, StatusError> LabelSelector::parse(std::string_view te
   LabelSelector selector;
   if (trim(text).empty()) return selector;
   for (const std::string& term : split_terms(text)) {
-    if (term.empty()) return net::fail(bad_request("unable to parse requirement: empty term in \"" + std::string(text) + "\""));
+    if (term.empty())
+      return net::fail(
+          bad_request("unable to parse requirement: empty term in \"" + std::string(text) + "\""));
     Requirement requirement;
     const auto space = term.find(' ');
     if (term.starts_with("!")) {
@@ -66,7 +70,8 @@ net::Result<LabelSelector, StatusError> LabelSelector::parse(std::string_view te
         return net::fail(bad_request("unable to parse requirement: \"" + term + "\""));
       }
       if (rest.size() < 2 || rest.front() != '(' || rest.back() != ')') {
-        return net::fail(bad_request("unable to parse requirement: \"" + term + "\": expected a parenthesised set"));
+        return net::fail(bad_request("unable to parse requirement: \"" + term +
+                                     "\": expected a parenthesised set"));
       }
       std::vector<std::string> values;
       for (const std::string& value : split_terms(rest.substr(1, rest.size() - 2))) {
@@ -88,8 +93,8 @@ bool LabelSelector::matches(const Json& labels) const {
   for (const Requirement& requirement : requirements_) {
     bool present = false;
     const std::string value = label_value(labels, requirement.key, present);
-    const bool in_values = std::find(requirement.values.begin(), requirement.values.end(),
-                                     value) != requirement.values.end();
+    const bool in_values = std::find(requirement.values.begin(), requirement.values.end(), value) !=
+                           requirement.values.end();
     switch (requirement.op) {
       case Operator::Equals:
       case Operator::In:
@@ -129,7 +134,8 @@ std::string field_value(const Json& object, const std::string& field) {
   std::size_t start = 0;
   while (start <= field.size()) {
     const auto dot = field.find('.', start);
-    const std::string part = field.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const std::string part =
+        field.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (!node->is_object() || !node->contains(part)) return "";
     node = &(*node)[part];
     if (dot == std::string::npos) break;

@@ -3,8 +3,8 @@
 namespace albc::sim::kube {
 
 Json StatusError::to_json() const {
-  Json status = {{"kind", "Status"},     {"apiVersion", "v1"},  {"metadata", Json::object()},
-                 {"status", "Failure"},  {"message", message},  {"reason", reason},
+  Json status = {{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", Json::object()},
+                 {"status", "Failure"}, {"message", message}, {"reason", reason},
                  {"code", code}};
   if (!details.empty()) status["details"] = details;
   return status;
@@ -17,8 +17,7 @@ Json details_for(const ResourceType& type, std::string_view name) {
 }  // namespace
 
 StatusError not_found(const ResourceType& type, std::string_view name) {
-  return {404, "NotFound",
-          type.qualified_plural() + " \"" + std::string(name) + "\" not found",
+  return {404, "NotFound", type.qualified_plural() + " \"" + std::string(name) + "\" not found",
           details_for(type, name)};
 }
 
@@ -38,19 +37,20 @@ StatusError conflict(const ResourceType& type, std::string_view name, std::strin
 StatusError invalid(const ResourceType& type, std::string_view name, std::string_view field,
                     std::string_view cause_reason, std::string_view detail) {
   const std::string kind = type.group.empty() ? type.kind : type.kind + "." + type.group;
-  Json details = {{"name", name},
-                  {"group", type.group},
-                  {"kind", type.kind},
-                  {"causes", Json::array({{{"reason", cause_reason},
-                                           {"message", detail},
-                                           {"field", field}}})}};
+  Json details = {
+      {"name", name},
+      {"group", type.group},
+      {"kind", type.kind},
+      {"causes", Json::array({{{"reason", cause_reason}, {"message", detail}, {"field", field}}})}};
   return {422, "Invalid",
           kind + " \"" + std::string(name) + "\" is invalid: " + std::string(field) + ": " +
               std::string(detail),
           details};
 }
 
-StatusError bad_request(std::string message) { return {400, "BadRequest", std::move(message)}; }
+StatusError bad_request(std::string message) {
+  return {400, "BadRequest", std::move(message)};
+}
 
 StatusError method_not_allowed(std::string message) {
   return {405, "MethodNotAllowed", std::move(message)};
@@ -60,13 +60,17 @@ StatusError unsupported_media_type(std::string message) {
   return {415, "UnsupportedMediaType", std::move(message)};
 }
 
-StatusError expired(std::string message) { return {410, "Expired", std::move(message)}; }
+StatusError expired(std::string message) {
+  return {410, "Expired", std::move(message)};
+}
 
 StatusError namespace_not_found(std::string_view name) {
   return {404, "NotFound", "namespaces \"" + std::string(name) + "\" not found",
           Json{{"name", name}, {"kind", "namespaces"}}};
 }
 
-StatusError forbidden(std::string message) { return {403, "Forbidden", std::move(message)}; }
+StatusError forbidden(std::string message) {
+  return {403, "Forbidden", std::move(message)};
+}
 
 }  // namespace albc::sim::kube

@@ -11,9 +11,12 @@ namespace albc::sim::kube {
 
 std::string_view change_type_name(ChangeType type) {
   switch (type) {
-    case ChangeType::Added: return "ADDED";
-    case ChangeType::Modified: return "MODIFIED";
-    case ChangeType::Deleted: return "DELETED";
+    case ChangeType::Added:
+      return "ADDED";
+    case ChangeType::Modified:
+      return "MODIFIED";
+    case ChangeType::Deleted:
+      return "DELETED";
   }
   return "UNKNOWN";
 }
@@ -62,7 +65,9 @@ Store::Store(const ResourceRegistry& registry, net::Clock& clock, net::Random ra
              StoreLimits limits)
     : registry_(registry), clock_(clock), random_(std::move(random)), limits_(limits) {}
 
-Store::~Store() { ALBC_ASSERT(watches_.empty()); }
+Store::~Store() {
+  ALBC_ASSERT(watches_.empty());
+}
 
 const ResourceType& Store::type(std::string_view api_version, std::string_view kind) const {
   const ResourceType* found = registry_.find_kind(api_version, kind);
@@ -72,7 +77,8 @@ const ResourceType& Store::type(std::string_view api_version, std::string_view k
 
 std::size_t Store::object_count() const {
   std::size_t count = 0;
-  for (const auto& [key, objects] : storage_) count += objects.size();
+  for (const auto& [key, objects] : storage_)
+    count += objects.size();
   return count;
 }
 
@@ -81,7 +87,9 @@ const Store::Objects* Store::find_objects(const ResourceType& type) const {
   return found == storage_.end() ? nullptr : &found->second;
 }
 
-std::string Store::next_resource_version() { return std::to_string(++revision_); }
+std::string Store::next_resource_version() {
+  return std::to_string(++revision_);
+}
 
 std::uint64_t Store::oldest_history_revision() const {
   return history_.empty() ? revision_ : history_.front().resource_version;
@@ -91,17 +99,24 @@ void Store::observe(std::function<void(const Change&)> observer) {
   observers_.push_back(std::move(observer));
 }
 
-void Store::attach(Watch* watch) { watches_.push_back(watch); }
+void Store::attach(Watch* watch) {
+  watches_.push_back(watch);
+}
 
-void Store::detach(Watch* watch) { std::erase(watches_, watch); }
+void Store::detach(Watch* watch) {
+  std::erase(watches_, watch);
+}
 
 void Store::publish(ChangeType change_type, const ResourceType& type, const Json& object,
                     const Json& previous) {
   Change change{change_type, &type, object, previous, revision_};
-  for (Watch* watch : std::vector<Watch*>(watches_)) watch->offer(change);
-  for (const auto& observer : observers_) observer(change);
+  for (Watch* watch : std::vector<Watch*>(watches_))
+    watch->offer(change);
+  for (const auto& observer : observers_)
+    observer(change);
   history_.push_back(std::move(change));
-  while (history_.size() > limits_.history_events_max) history_.pop_front();
+  while (history_.size() > limits_.history_events_max)
+    history_.pop_front();
 }
 
 std::vector<Change> Store::history_after(const ResourceType& type,
@@ -139,7 +154,9 @@ net::Result<void, StatusError> Store::check_namespace(const ResourceType& type,
   auto found = all == nullptr ? Objects::const_iterator() : all->find(ns);
   if (all == nullptr || found == all->end()) return net::fail(namespace_not_found(ns));
   if (being_deleted(found->second)) {
-    return net::fail(forbidden(type.plural + " \"" + name + "\" is forbidden: unable to create new content in namespace " + ns + " because it is being terminated"));
+    return net::fail(forbidden(type.plural + " \"" + name +
+                               "\" is forbidden: unable to create new content in namespace " + ns +
+                               " because it is being terminated"));
   }
   return {};
 }
@@ -151,15 +168,17 @@ net::Result<void, StatusError> check_string_maps(const ResourceType& type, const
     if (!metadata.contains(field) || metadata[field].is_null()) continue;
     const Json& map = metadata[field];
     if (!map.is_object()) {
-      return net::fail(bad_request(type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind +
-                                   ": metadata." + field + " must be a map of strings"));
+      return net::fail(bad_request(type.kind + " in version \"" + type.version +
+                                   "\" cannot be handled as a " + type.kind + ": metadata." +
+                                   field + " must be a map of strings"));
     }
     for (auto it = map.begin(); it != map.end(); ++it) {
       if (!it->is_string()) {
-        return net::fail(bad_request(type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind +
+        return net::fail(bad_request(type.kind + " in version \"" + type.version +
+                                     "\" cannot be handled as a " + type.kind +
                                      ": json: cannot unmarshal " + std::string(it->type_name()) +
-                                     " into Go struct field ObjectMeta.metadata." + field + " of type string (metadata." +
-                                     field + "." + it.key() + ")"));
+                                     " into Go struct field ObjectMeta.metadata." + field +
+                                     " of type string (metadata." + field + "." + it.key() + ")"));
       }
     }
   }
@@ -192,10 +211,14 @@ net::Result<Json, StatusError> Store::create(const ResourceType& type, const std
   Objects& all = objects(type);
   if (all.contains(key)) return net::fail(already_exists(type, name));
   if (object_count() >= limits_.objects_max) {
-    return net::fail(StatusError{507, "InsufficientStorage", "the fake API server holds its maximum number of objects"});
+    return net::fail(StatusError{507, "InsufficientStorage",
+                                 "the fake API server holds its maximum number of objects"});
   }
   metadata["name"] = name;
-  if (type.namespaced) metadata["namespace"] = ns; else metadata.erase("namespace");
+  if (type.namespaced)
+    metadata["namespace"] = ns;
+  else
+    metadata.erase("namespace");
   metadata["uid"] = random_.uuid();
   metadata["creationTimestamp"] = net::format_rfc3339(clock_.wall_now());
   metadata["generation"] = 1;
@@ -252,7 +275,8 @@ net::Result<Json, StatusError> Store::list(const ResourceType& type, const std::
     for (std::size_t i = 0; i < token.size(); i += 2) {
       unsigned value = 0;
       auto [end, error] = std::from_chars(token.data() + i, token.data() + i + 2, value, 16);
-      if (error != std::errc() || end != token.data() + i + 2) return net::fail(bad_request("continue key is not valid: " + token));
+      if (error != std::errc() || end != token.data() + i + 2)
+        return net::fail(bad_request("continue key is not valid: " + token));
       start_key += static_cast<char>(value);
     }
   }
@@ -262,7 +286,8 @@ net::Result<Json, StatusError> Store::list(const ResourceType& type, const std::
   if (const Objects* all = find_objects(type)) {
     for (auto it = all->lower_bound(start_key); it != all->end(); ++it) {
       const Json& object = it->second;
-      if (type.namespaced && !ns.empty() && object["metadata"].value("namespace", "") != ns) continue;
+      if (type.namespaced && !ns.empty() && object["metadata"].value("namespace", "") != ns)
+        continue;
       if (!options.labels.matches(object["metadata"].value("labels", Json::object()))) continue;
       if (options.fields && !options.fields->matches(object)) continue;
       if (options.limit > 0 && items.size() == options.limit) {
@@ -320,14 +345,17 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
   if (being_deleted(live)) {
     const Json old_finalizers = live["metadata"].value("finalizers", Json::array());
     for (const Json& finalizer : updated["metadata"].value("finalizers", Json::array())) {
-      if (std::find(old_finalizers.begin(), old_finalizers.end(), finalizer) == old_finalizers.end()) {
+      if (std::find(old_finalizers.begin(), old_finalizers.end(), finalizer) ==
+          old_finalizers.end()) {
         return net::fail(invalid(type, name, "metadata.finalizers", "FieldValueForbidden",
-                                 "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{" +
+                                 "Forbidden: no new finalizers can be added if the object is being "
+                                 "deleted, found new finalizers []string{" +
                                      finalizer.dump() + "}"));
       }
     }
   }
-  if (auto admitted = admit_update(type, live, updated); !admitted) return net::fail(admitted.error());
+  if (auto admitted = admit_update(type, live, updated); !admitted)
+    return net::fail(admitted.error());
   if (spec_part(updated) != spec_part(live)) {
     updated["metadata"]["generation"] = live["metadata"].value("generation", 1) + 1;
   }
@@ -392,7 +420,8 @@ net::Result<Json, StatusError> Store::patch(const ResourceType& type, const std:
   if (found == all.end()) {
     if (patch_type == PatchType::Apply && subresource == Subresource::None) {
       Json object = patch_body;
-      if (!object.is_object()) return net::fail(bad_request("an apply patch must be a JSON object"));
+      if (!object.is_object())
+        return net::fail(bad_request("an apply patch must be a JSON object"));
       object["metadata"]["name"] = name;  // the URL names the object
       return create(type, ns, std::move(object), options);
     }
@@ -438,24 +467,26 @@ void Store::finish_namespace_if_empty(const std::string& ns) {
 }
 
 net::Result<Json, StatusError> Store::remove(const ResourceType& type, const std::string& ns,
-                                             const std::string& name,
-                                             const DeleteOptions& options, WriteOptions write) {
+                                             const std::string& name, const DeleteOptions& options,
+                                             WriteOptions write) {
   const std::string key = object_key(type, ns, name);
   Objects& all = objects(type);
   auto found = all.find(key);
   if (found == all.end()) return net::fail(not_found(type, name));
   const Json& live = found->second;
   if (options.precondition_uid && *options.precondition_uid != live["metadata"].value("uid", "")) {
-    return net::fail(conflict(type, name, "Precondition failed: UID in precondition: " +
-                                              *options.precondition_uid + ", UID in object meta: " +
-                                              live["metadata"].value("uid", "")));
+    return net::fail(
+        conflict(type, name,
+                 "Precondition failed: UID in precondition: " + *options.precondition_uid +
+                     ", UID in object meta: " + live["metadata"].value("uid", "")));
   }
   if (options.precondition_resource_version &&
       *options.precondition_resource_version != live["metadata"].value("resourceVersion", "")) {
-    return net::fail(conflict(type, name, "Precondition failed: ResourceVersion in precondition: " +
-                                              *options.precondition_resource_version +
-                                              ", ResourceVersion in object meta: " +
-                                              live["metadata"].value("resourceVersion", "")));
+    return net::fail(conflict(
+        type, name,
+        "Precondition failed: ResourceVersion in precondition: " +
+            *options.precondition_resource_version +
+            ", ResourceVersion in object meta: " + live["metadata"].value("resourceVersion", "")));
   }
   if (being_deleted(live)) return live;  // a second DELETE is a no-op
   if (write.dry_run) return live;
@@ -475,7 +506,8 @@ net::Result<Json, StatusError> Store::remove(const ResourceType& type, const std
     if (is_namespace) {
       // The namespace controller's job, simulated: delete everything inside, then the namespace.
       for (const ResourceType& member : registry_.all()) {
-        if (!member.namespaced || member.version != registry_.versions(member.group).front()) continue;
+        if (!member.namespaced || member.version != registry_.versions(member.group).front())
+          continue;
         for (const Json& object : snapshot(member, name)) {
           (void)remove(member, name, object["metadata"].value("name", ""), {});
         }

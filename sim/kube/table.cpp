@@ -34,7 +34,9 @@ std::string human_duration(std::chrono::seconds elapsed) {
   return std::to_string(hours / 24 / 365) + "y";
 }
 
-bool wants_table(std::string_view accept) { return accept.find("as=Table") != std::string_view::npos; }
+bool wants_table(std::string_view accept) {
+  return accept.find("as=Table") != std::string_view::npos;
+}
 
 namespace {
 
@@ -86,33 +88,43 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 std::vector<Column> builtin_columns(const ResourceType& type) {
   if (type.kind == "Ingress") {
-    return {{"Name", "string"}, {"Class", "string"}, {"Hosts", "string"},
+    return {{"Name", "string"},    {"Class", "string"}, {"Hosts", "string"},
             {"Address", "string"}, {"Ports", "string"}, {"Age", "string"}};
   }
   if (type.kind == "Service") {
-    return {{"Name", "string"},     {"Type", "string"}, {"Cluster-IP", "string"},
+    return {{"Name", "string"},        {"Type", "string"},    {"Cluster-IP", "string"},
             {"External-IP", "string"}, {"Port(s)", "string"}, {"Age", "string"},
             {"Selector", "string", 1}};
   }
   if (type.kind == "Pod") {
-    return {{"Name", "string"},   {"Ready", "string"}, {"Status", "string"},
-            {"Restarts", "string"}, {"Age", "string"}, {"IP", "string", 1},
-            {"Node", "string", 1}};
+    return {{"Name", "string"}, {"Ready", "string"}, {"Status", "string"}, {"Restarts", "string"},
+            {"Age", "string"},  {"IP", "string", 1}, {"Node", "string", 1}};
   }
   if (type.kind == "Deployment") {
-    return {{"Name", "string"}, {"Ready", "string"}, {"Up-to-date", "integer"},
-            {"Available", "integer"}, {"Age", "string"}};
+    return {{"Name", "string"},
+            {"Ready", "string"},
+            {"Up-to-date", "integer"},
+            {"Available", "integer"},
+            {"Age", "string"}};
   }
   if (type.kind == "EndpointSlice") {
-    return {{"Name", "string"}, {"AddressType", "string"}, {"Ports", "string"},
-            {"Endpoints", "string"}, {"Age", "string"}};
+    return {{"Name", "string"},
+            {"AddressType", "string"},
+            {"Ports", "string"},
+            {"Endpoints", "string"},
+            {"Age", "string"}};
   }
-  if (type.kind == "Namespace") return {{"Name", "string"}, {"Status", "string"}, {"Age", "string"}};
+  if (type.kind == "Namespace")
+    return {{"Name", "string"}, {"Status", "string"}, {"Age", "string"}};
   if (type.kind == "IngressClass") {
-    return {{"Name", "string"}, {"Controller", "string"}, {"Parameters", "string"}, {"Age", "string"}};
+    return {
+        {"Name", "string"}, {"Controller", "string"}, {"Parameters", "string"}, {"Age", "string"}};
   }
   if (type.kind == "Node") {
-    return {{"Name", "string"}, {"Status", "string"}, {"Roles", "string"}, {"Age", "string"},
+    return {{"Name", "string"},
+            {"Status", "string"},
+            {"Roles", "string"},
+            {"Age", "string"},
             {"Version", "string"}};
   }
   return {{"Name", "string"}, {"Age", "string"}};
@@ -166,9 +178,12 @@ Json builtin_cells(const ResourceType& type, const Json& object, net::Clock::wal
   const std::string name = metadata.value("name", "");
   const std::string age = age_of(object, now);
   if (type.kind == "Ingress") {
-    return {name, spec.value("ingressClassName", std::string("<none>")), ingress_hosts(spec),
+    return {name,
+            spec.value("ingressClassName", std::string("<none>")),
+            ingress_hosts(spec),
             load_balancer_addresses(status),
-            spec.contains("tls") && !spec["tls"].empty() ? "80, 443" : "80", age};
+            spec.contains("tls") && !spec["tls"].empty() ? "80, 443" : "80",
+            age};
   }
   if (type.kind == "Service") {
     std::vector<std::string> selector;
@@ -188,7 +203,12 @@ Json builtin_cells(const ResourceType& type, const Json& object, net::Clock::wal
   if (type.kind == "Pod") {
     std::string phase = status.value("phase", std::string("Pending"));
     if (metadata.contains("deletionTimestamp")) phase = "Terminating";
-    return {name, pod_ready(object), phase, "0", age, status.value("podIP", std::string("<none>")),
+    return {name,
+            pod_ready(object),
+            phase,
+            "0",
+            age,
+            status.value("podIP", std::string("<none>")),
             spec.value("nodeName", std::string("<none>"))};
   }
   if (type.kind == "Deployment") {
@@ -243,19 +263,25 @@ Json render_table(const ResourceType& type, const std::vector<Json>& objects,
   if (include_column_definitions) {
     Json definitions = Json::array();
     if (!type.columns.empty()) {
-      definitions.push_back({{"name", "Name"}, {"type", "string"}, {"format", "name"},
+      definitions.push_back({{"name", "Name"},
+                             {"type", "string"},
+                             {"format", "name"},
                              {"description", "Name must be unique within a namespace."},
                              {"priority", 0}});
       for (const PrinterColumn& column : type.columns) {
-        definitions.push_back({{"name", column.name}, {"type", column.type == "date" ? "string" : column.type},
-                               {"format", ""}, {"description", column.description},
+        definitions.push_back({{"name", column.name},
+                               {"type", column.type == "date" ? "string" : column.type},
+                               {"format", ""},
+                               {"description", column.description},
                                {"priority", column.priority}});
       }
     } else {
       for (const Column& column : builtin_columns(type)) {
-        definitions.push_back({{"name", column.name}, {"type", column.type},
+        definitions.push_back({{"name", column.name},
+                               {"type", column.type},
                                {"format", column.name == "Name" ? "name" : ""},
-                               {"description", ""}, {"priority", column.priority}});
+                               {"description", ""},
+                               {"priority", column.priority}});
       }
     }
     table["columnDefinitions"] = definitions;
@@ -265,7 +291,8 @@ Json render_table(const ResourceType& type, const std::vector<Json>& objects,
     Json cells = Json::array();
     if (!type.columns.empty()) {
       cells.push_back(object["metadata"].value("name", ""));
-      for (const PrinterColumn& column : type.columns) cells.push_back(cell_at(object, column, now));
+      for (const PrinterColumn& column : type.columns)
+        cells.push_back(cell_at(object, column, now));
     } else {
       cells = builtin_cells(type, object, now);
     }

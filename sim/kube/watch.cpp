@@ -4,7 +4,10 @@ namespace albc::sim::kube {
 
 Watch::Watch(Store& store, net::Clock& clock, const ResourceType& type, WatchOptions options,
              EventRenderer renderer)
-    : store_(store), clock_(clock), type_(type), options_(std::move(options)),
+    : store_(store),
+      clock_(clock),
+      type_(type),
+      options_(std::move(options)),
       renderer_(std::move(renderer)) {
   store_.attach(this);
   timeout_timer_ = clock_.call_after(options_.timeout, [this] {
@@ -33,9 +36,12 @@ void Watch::arm_bookmark_timer() {
 }
 
 void Watch::queue_bookmark(bool initial_events_end) {
-  Json metadata = {{"resourceVersion", std::to_string(store_.revision())}, {"creationTimestamp", nullptr}};
+  Json metadata = {{"resourceVersion", std::to_string(store_.revision())},
+                   {"creationTimestamp", nullptr}};
   if (initial_events_end) metadata["annotations"] = {{"k8s.io/initial-events-end", "true"}};
-  queue("BOOKMARK", Json{{"apiVersion", type_.api_version()}, {"kind", type_.kind}, {"metadata", metadata}}, initial_events_end);
+  queue("BOOKMARK",
+        Json{{"apiVersion", type_.api_version()}, {"kind", type_.kind}, {"metadata", metadata}},
+        initial_events_end);
 }
 
 bool Watch::matches(const Json& object) const {
@@ -54,15 +60,20 @@ void Watch::queue(std::string_view type, const Json& object, bool initial) {
     return;
   }
   Json shown = object;
-  if (shown.is_object() && type != "ERROR") shown["apiVersion"] = type_.api_version();  // served versions differ only in name
+  if (shown.is_object() && type != "ERROR")
+    shown["apiVersion"] = type_.api_version();  // served versions differ only in name
   if (renderer_ && type != "ERROR" && type != "BOOKMARK") {
     try {
       shown = renderer_(object, first_event_);
     } catch (const std::exception& error) {
       // This watcher cannot show the object; it alone ends, the write stands.
-      pending_.push_back(Json{{"type", "ERROR"},
-                              {"object", StatusError{500, "InternalError", std::string("cannot render the object: ") + error.what()}.to_json()}}
-                             .dump() + "\n");
+      pending_.push_back(
+          Json{{"type", "ERROR"},
+               {"object", StatusError{500, "InternalError",
+                                      std::string("cannot render the object: ") + error.what()}
+                              .to_json()}}
+              .dump() +
+          "\n");
       close();
       return;
     }
@@ -88,18 +99,23 @@ bool Watch::start() {
     return true;
   }
   if (from + 1 < store_.oldest_history_revision()) {
-    queue("ERROR", StatusError{410, "Expired",
-                               "too old resource version: " + std::to_string(from) + " (" +
-                                   std::to_string(store_.oldest_history_revision()) + ")"}
-                       .to_json(), true);
+    queue("ERROR",
+          StatusError{410, "Expired",
+                      "too old resource version: " + std::to_string(from) + " (" +
+                          std::to_string(store_.oldest_history_revision()) + ")"}
+              .to_json(),
+          true);
     close();
     return false;
   }
-  for (const Change& change : store_.history_after(type_, from)) offer(change, true);
+  for (const Change& change : store_.history_after(type_, from))
+    offer(change, true);
   return true;
 }
 
-void Watch::offer(const Change& change) { offer(change, false); }
+void Watch::offer(const Change& change) {
+  offer(change, false);
+}
 
 void Watch::offer(const Change& change, bool initial) {
   if (closed_ || change.resource->storage_key() != type_.storage_key()) return;
@@ -127,7 +143,8 @@ void Watch::offer(const Change& change, bool initial) {
 }
 
 net::Awaitable<net::Result<std::optional<std::string>>> Watch::next() {
-  while (pending_.empty() && !closed_) co_await ready_.wait();
+  while (pending_.empty() && !closed_)
+    co_await ready_.wait();
   if (pending_.empty()) co_return std::optional<std::string>();
   std::string batch;
   while (!pending_.empty()) {

@@ -20,11 +20,14 @@ std::string shown(const Json& value) {
 
 net::Result<void> match_pattern(const Json& pattern, const Json& actual, const std::string& path) {
   if (pattern.is_object()) {
-    if (!actual.is_object()) return net::fail("ExpectationFailed", path + ": expected a mapping, got " + shown(actual));
+    if (!actual.is_object())
+      return net::fail("ExpectationFailed", path + ": expected a mapping, got " + shown(actual));
     for (auto it = pattern.begin(); it != pattern.end(); ++it) {
       const std::string child = path.empty() ? it.key() : path + "." + it.key();
       if (it->is_string() && it->get<std::string>() == "absent") {
-        if (actual.contains(it.key())) return net::fail("ExpectationFailed", child + ": expected absent, got " + shown(actual[it.key()]));
+        if (actual.contains(it.key()))
+          return net::fail("ExpectationFailed",
+                           child + ": expected absent, got " + shown(actual[it.key()]));
         continue;
       }
       if (!actual.contains(it.key())) return net::fail("ExpectationFailed", child + ": missing");
@@ -33,31 +36,40 @@ net::Result<void> match_pattern(const Json& pattern, const Json& actual, const s
     return {};
   }
   if (pattern.is_array()) {
-    if (!actual.is_array()) return net::fail("ExpectationFailed", path + ": expected a list, got " + shown(actual));
+    if (!actual.is_array())
+      return net::fail("ExpectationFailed", path + ": expected a list, got " + shown(actual));
     if (pattern.size() != actual.size()) {
-      return net::fail("ExpectationFailed", path + ": expected " + std::to_string(pattern.size()) + " element(s), got " +
-                                                std::to_string(actual.size()) + ": " + shown(actual));
+      return net::fail("ExpectationFailed",
+                       path + ": expected " + std::to_string(pattern.size()) + " element(s), got " +
+                           std::to_string(actual.size()) + ": " + shown(actual));
     }
     for (std::size_t i = 0; i < pattern.size(); ++i) {
-      if (auto matched = match_pattern(pattern[i], actual[i], path + "[" + std::to_string(i) + "]"); !matched) return matched;
+      if (auto matched = match_pattern(pattern[i], actual[i], path + "[" + std::to_string(i) + "]");
+          !matched)
+        return matched;
     }
     return {};
   }
   const std::string expected = text_of(pattern);
   const std::string got = actual.is_object() || actual.is_array() ? actual.dump() : text_of(actual);
   if (pattern.is_string() && expected == "*") {
-    if (actual.is_null() || got.empty()) return net::fail("ExpectationFailed", path + ": expected a value, got nothing");
+    if (actual.is_null() || got.empty())
+      return net::fail("ExpectationFailed", path + ": expected a value, got nothing");
     return {};
   }
   if (pattern.is_string() && expected.starts_with("re:")) {
     try {
       if (std::regex_match(got, std::regex(expected.substr(3)))) return {};
     } catch (const std::regex_error& error) {
-      return net::fail("InvalidScenario", path + ": invalid regular expression " + expected.substr(3) + ": " + error.what());
+      return net::fail("InvalidScenario", path + ": invalid regular expression " +
+                                              expected.substr(3) + ": " + error.what());
     }
-    return net::fail("ExpectationFailed", path + ": expected to match " + expected.substr(3) + ", got \"" + got + "\"");
+    return net::fail("ExpectationFailed",
+                     path + ": expected to match " + expected.substr(3) + ", got \"" + got + "\"");
   }
-  if (expected != got) return net::fail("ExpectationFailed", path + ": expected \"" + expected + "\", got \"" + got + "\"");
+  if (expected != got)
+    return net::fail("ExpectationFailed",
+                     path + ": expected \"" + expected + "\", got \"" + got + "\"");
   return {};
 }
 

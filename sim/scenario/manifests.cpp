@@ -17,28 +17,33 @@ net::Result<std::vector<Manifests::Resolved>> Manifests::resolve(const std::vect
   for (std::size_t i = 0; i < documents.size(); ++i) {
     const Json& document = documents[i];
     const std::string where = source + ": document " + std::to_string(i + 1);
-    if (!document.is_object()) return net::fail("InvalidManifest", where + ": not a Kubernetes object");
+    if (!document.is_object())
+      return net::fail("InvalidManifest", where + ": not a Kubernetes object");
     const std::string api_version = document.value("apiVersion", "");
     const std::string kind = document.value("kind", "");
-    if (api_version.empty() || kind.empty()) return net::fail("InvalidManifest", where + ": apiVersion and kind are required");
+    if (api_version.empty() || kind.empty())
+      return net::fail("InvalidManifest", where + ": apiVersion and kind are required");
     const kube::ResourceType* type = store_.registry().find_kind(api_version, kind);
     if (type == nullptr) {
-      return net::fail("InvalidManifest", where + ": no kind \"" + kind + "\" is served in version \"" + api_version + "\"");
+      return net::fail("InvalidManifest", where + ": no kind \"" + kind +
+                                              "\" is served in version \"" + api_version + "\"");
     }
     const Json metadata = document.value("metadata", Json::object());
     if (!metadata.is_object() || !metadata.contains("name") || !metadata["name"].is_string() ||
         metadata["name"].get<std::string>().empty()) {
       return net::fail("InvalidManifest", where + " (" + kind + "): metadata.name is required");
     }
-    Resolved entry{type, type->namespaced ? metadata.value("namespace", "default") : "", metadata["name"].get<std::string>(),
-                   document, ""};
-    entry.label = where + " (" + kind + " " + (entry.ns.empty() ? entry.name : entry.ns + "/" + entry.name) + ")";
+    Resolved entry{type, type->namespaced ? metadata.value("namespace", "default") : "",
+                   metadata["name"].get<std::string>(), document, ""};
+    entry.label = where + " (" + kind + " " +
+                  (entry.ns.empty() ? entry.name : entry.ns + "/" + entry.name) + ")";
     resolved.push_back(std::move(entry));
   }
   return resolved;
 }
 
-net::Result<std::size_t> Manifests::apply(const std::vector<Json>& documents, const std::string& source) {
+net::Result<std::size_t> Manifests::apply(const std::vector<Json>& documents,
+                                          const std::string& source) {
   auto resolved = resolve(documents, source);
   if (!resolved) return net::fail(resolved.error());
   // First a dry run of everything, so that nothing is half-applied.
@@ -49,7 +54,8 @@ net::Result<std::size_t> Manifests::apply(const std::vector<Json>& documents, co
     auto checked = live ? store_.update(*entry.type, entry.ns, entry.name,
                                         [&] {
                                           Json merged = entry.object;
-                                          merged["metadata"]["resourceVersion"] = (*live)["metadata"]["resourceVersion"];
+                                          merged["metadata"]["resourceVersion"] =
+                                              (*live)["metadata"]["resourceVersion"];
                                           return merged;
                                         }(),
                                         kube::Subresource::None, {true, assume})
@@ -63,40 +69,55 @@ net::Result<std::size_t> Manifests::apply(const std::vector<Json>& documents, co
     if (live) {
       Json merged = entry.object;
       merged["metadata"]["resourceVersion"] = (*live)["metadata"]["resourceVersion"];
-      if ((*live)["metadata"].contains("finalizers")) merged["metadata"]["finalizers"] = (*live)["metadata"]["finalizers"];
-      auto updated = store_.update(*entry.type, entry.ns, entry.name, merged, kube::Subresource::None);
+      if ((*live)["metadata"].contains("finalizers"))
+        merged["metadata"]["finalizers"] = (*live)["metadata"]["finalizers"];
+      auto updated =
+          store_.update(*entry.type, entry.ns, entry.name, merged, kube::Subresource::None);
       if (!updated) return net::fail("ApplyFailed", entry.label + ": " + updated.error().message);
-      result = (*updated)["metadata"]["resourceVersion"] == (*live)["metadata"]["resourceVersion"] ? "unchanged" : "configured";
+      result = (*updated)["metadata"]["resourceVersion"] == (*live)["metadata"]["resourceVersion"]
+                   ? "unchanged"
+                   : "configured";
     } else {
       auto created = store_.create(*entry.type, entry.ns, entry.object);
       if (!created) return net::fail("ApplyFailed", entry.label + ": " + created.error().message);
       result = "created";
     }
-    trace_.event("scenario.apply", {{"object", entry.type->kind + "/" + (entry.ns.empty() ? entry.name : entry.ns + "/" + entry.name)},
-                                    {"result", result}});
+    trace_.event("scenario.apply",
+                 {{"object", entry.type->kind + "/" +
+                                 (entry.ns.empty() ? entry.name : entry.ns + "/" + entry.name)},
+                  {"result", result}});
   }
   return resolved->size();
 }
 
-net::Result<std::size_t> Manifests::remove(const std::vector<Json>& documents, const std::string& source) {
+net::Result<std::size_t> Manifests::remove(const std::vector<Json>& documents,
+                                           const std::string& source) {
   auto resolved = resolve(documents, source);
   if (!resolved) return net::fail(resolved.error());
   // Reverse order, as the objects were created.
   for (auto it = resolved->rbegin(); it != resolved->rend(); ++it) {
     auto removed = store_.remove(*it->type, it->ns, it->name, {});
-    if (!removed && removed.error().code != 404) return net::fail("DeleteFailed", it->label + ": " + removed.error().message);
-    trace_.event("scenario.delete", {{"object", it->type->kind + "/" + (it->ns.empty() ? it->name : it->ns + "/" + it->name)},
-                                     {"result", removed ? "deleted" : "not found"}});
+    if (!removed && removed.error().code != 404)
+      return net::fail("DeleteFailed", it->label + ": " + removed.error().message);
+    trace_.event(
+        "scenario.delete",
+        {{"object", it->type->kind + "/" + (it->ns.empty() ? it->name : it->ns + "/" + it->name)},
+         {"result", removed ? "deleted" : "not found"}});
   }
   return resolved->size();
 }
 
-net::Result<void> Manifests::remove_one(const std::string& kind, const std::string& ns, const std::string& name) {
+net::Result<void> Manifests::remove_one(const std::string& kind, const std::string& ns,
+                                        const std::string& name) {
   const kube::ResourceType* type = type_of_kind(kind);
   if (type == nullptr) return net::fail("InvalidScenario", "unknown kind \"" + kind + "\"");
-  auto removed = store_.remove(*type, type->namespaced ? (ns.empty() ? "default" : ns) : "", name, {});
-  if (!removed) return net::fail("DeleteFailed", kind + " " + (ns.empty() ? name : ns + "/" + name) + ": " + removed.error().message);
-  trace_.event("scenario.delete", {{"object", kind + "/" + (ns.empty() ? name : ns + "/" + name)}, {"result", "deleted"}});
+  auto removed =
+      store_.remove(*type, type->namespaced ? (ns.empty() ? "default" : ns) : "", name, {});
+  if (!removed)
+    return net::fail("DeleteFailed", kind + " " + (ns.empty() ? name : ns + "/" + name) + ": " +
+                                         removed.error().message);
+  trace_.event("scenario.delete", {{"object", kind + "/" + (ns.empty() ? name : ns + "/" + name)},
+                                   {"result", "deleted"}});
   return {};
 }
 

@@ -20,7 +20,8 @@ class Manifests {
   net::Result<std::size_t> apply(const std::vector<Json>& documents, const std::string& source);
   net::Result<std::size_t> remove(const std::vector<Json>& documents, const std::string& source);
   // `delete: {kind, namespace, name}`
-  net::Result<void> remove_one(const std::string& kind, const std::string& ns, const std::string& name);
+  net::Result<void> remove_one(const std::string& kind, const std::string& ns,
+                               const std::string& name);
   const kube::ResourceType* type_of_kind(const std::string& kind) const;
 
  private:
@@ -31,7 +32,8 @@ class Manifests {
     Json object;
     std::string label;  // "document 2 (Service test/nginx-svc)"
   };
-  net::Result<std::vector<Resolved>> resolve(const std::vector<Json>& documents, const std::string& source) const;
+  net::Result<std::vector<Resolved>> resolve(const std::vector<Json>& documents,
+                                             const std::string& source) const;
 
   kube::Store& store_;
   net::Trace& trace_;

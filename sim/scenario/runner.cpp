@@ -11,6 +11,18 @@
 #include "sim/world/world.hpp"
 
 namespace albc::sim::scenario {
+
+app::ControllerOptions controller_options(const Scenario& scenario) {
+  app::ControllerOptions options;
+  options.cluster_name = scenario.controller.cluster_name;
+  options.region = scenario.world.region;
+  options.vpc_tags = {{"Name", scenario.world.vpc_name}};
+  options.ingress_class = scenario.controller.ingress_class;
+  options.builder.default_scheme = scenario.controller.default_scheme;
+  options.builder.default_target_type = scenario.controller.default_target_type;
+  return options;
+}
+
 namespace {
 
 using Json = nlohmann::json;
@@ -18,8 +30,11 @@ using Json = nlohmann::json;
 class Run {
  public:
   Run(const Scenario& scenario, const RunOptions& options)
-      : scenario_(scenario), options_(options), out_(*options.out),
-        world_(world_options()), manifests_(world_.store(), world_.trace()) {}
+      : scenario_(scenario),
+        options_(options),
+        out_(*options.out),
+        world_(world_options()),
+        manifests_(world_.store(), world_.trace()) {}
   // The controller's coroutines run in the world's io_context: it goes first.
   ~Run() { world_.shutdown(); }
 
@@ -52,23 +67,22 @@ class Run {
 };
 
 net::Result<void> Run::start_controller() {
-  app::ControllerOptions options;
-  options.cluster_name = scenario_.controller.cluster_name;
-  options.region = scenario_.world.region;
-  options.vpc_tags = {{"Name", scenario_.world.vpc_name}};
-  options.ingress_class = scenario_.controller.ingress_class;
-  options.builder.default_scheme = scenario_.controller.default_scheme;
-  options.builder.default_target_type = scenario_.controller.default_target_type;
+  const app::ControllerOptions options = controller_options(scenario_);
   const std::string region = scenario_.world.region;
   controller_ = std::make_unique<app::ControllerApp>(
-      world_.executor(), world_.clock(), world_.random().fork("controller"), world_.trace(), world_.kube_transport(),
+      world_.executor(), world_.clock(), world_.random().fork("controller"), world_.trace(),
+      world_.kube_transport(),
       k8s::ClientOptions{"kubernetes.default.svc", "", "albc-controller/0.1"},
-      albc::aws::Endpoint{world_.aws_transport(), "elasticloadbalancing." + region + ".amazonaws.com"},
-      albc::aws::Endpoint{world_.aws_transport(), "ec2." + region + ".amazonaws.com"}, net::Credentials{"testing", "testing", ""},
-      albc::aws::ClientOptions{region}, options);
+      albc::aws::Endpoint{world_.aws_transport(),
+                          "elasticloadbalancing." + region + ".amazonaws.com"},
+      albc::aws::Endpoint{world_.aws_transport(), "ec2." + region + ".amazonaws.com"},
+      net::Credentials{"testing", "testing", ""}, albc::aws::ClientOptions{region}, options);
   auto started = world_.run_to_completion(controller_->start(), std::chrono::minutes(5));
-  if (!started) return net::fail("ControllerStart", "the controller did not start within 5 minutes of virtual time");
-  if (!*started) return net::fail(net::with_context(started->error(), "the controller failed to start"));
+  if (!started)
+    return net::fail("ControllerStart",
+                     "the controller did not start within 5 minutes of virtual time");
+  if (!*started)
+    return net::fail(net::with_context(started->error(), "the controller failed to start"));
   return {};
 }
 
@@ -84,7 +98,10 @@ net::Result<void> Run::run_step(const Step& step) {
   if (!step.file.empty()) fields.push_back({"file", step.file});
   if (!step.what.empty()) fields.push_back({"what", step.what});
   if (!step.description.empty()) fields.push_back({"description", step.description});
-  world_.trace().event(std::string("scenario.step.") + step.label().substr(step.label().find('(') + 1, step.label().size() - step.label().find('(') - 2), fields);
+  world_.trace().event(std::string("scenario.step.") +
+                           step.label().substr(step.label().find('(') + 1,
+                                               step.label().size() - step.label().find('(') - 2),
+                       fields);
   switch (step.kind) {
     case Step::Kind::Apply:
     case Step::Kind::Delete: {
@@ -102,14 +119,17 @@ net::Result<void> Run::run_step(const Step& step) {
         if (!done) return net::fail(done.error());
         return {};
       }
-      return manifests_.remove_one(step.inline_object.value("kind", ""), step.inline_object.value("namespace", ""),
+      return manifests_.remove_one(step.inline_object.value("kind", ""),
+                                   step.inline_object.value("namespace", ""),
                                    step.inline_object.value("name", ""));
     }
     case Step::Kind::Wait: {
-      const bool converged = world_.run_until([&] { return controller_->idle() && world_.quiescent(); }, step.duration);
+      const bool converged = world_.run_until(
+          [&] { return controller_->idle() && world_.quiescent(); }, step.duration);
       if (!converged) {
-        return net::fail("NotConverged", "did not converge within " + net::format_elapsed(step.duration) +
-                                             " of virtual time; still pending: " + controller_->pending());
+        return net::fail("NotConverged",
+                         "did not converge within " + net::format_elapsed(step.duration) +
+                             " of virtual time; still pending: " + controller_->pending());
       }
       world_.trace().event("scenario.converged", {{"step", std::to_string(step.index)}});
       return {};
@@ -132,12 +152,17 @@ net::Result<void> Run::expect(const Step& step) {
     const Json& patterns = step.expectation["aws"];
     for (auto it = patterns.begin(); it != patterns.end(); ++it) {
       if (!view.contains(it.key())) {
-        return net::fail("InvalidScenario", "expect.aws." + it.key() + ": unknown collection (load_balancers, target_groups, security_groups)");
+        return net::fail(
+            "InvalidScenario",
+            "expect.aws." + it.key() +
+                ": unknown collection (load_balancers, target_groups, security_groups)");
       }
-      if (auto matched = match_pattern(*it, view[it.key()], "aws." + it.key()); !matched) return matched;
+      if (auto matched = match_pattern(*it, view[it.key()], "aws." + it.key()); !matched)
+        return matched;
     }
   }
-  if (step.expectation.contains("kubernetes")) return expect_kubernetes(step.expectation["kubernetes"]);
+  if (step.expectation.contains("kubernetes"))
+    return expect_kubernetes(step.expectation["kubernetes"]);
   return {};
 }
 
@@ -147,23 +172,32 @@ net::Result<void> Run::expect_kubernetes(const Json& checks) {
     const Json& check = checks[i];
     const std::string where = "kubernetes[" + std::to_string(i) + "]";
     const kube::ResourceType* type = manifests_.type_of_kind(check.value("kind", ""));
-    if (type == nullptr) return net::fail("InvalidScenario", where + ".kind: unknown kind \"" + check.value("kind", "") + "\"");
+    if (type == nullptr)
+      return net::fail("InvalidScenario",
+                       where + ".kind: unknown kind \"" + check.value("kind", "") + "\"");
     const std::string ns = check.value("namespace", "");
     std::vector<Json> objects = world_.store().snapshot(*type, ns);
     if (check.contains("name")) {
-      std::erase_if(objects, [&](const Json& object) { return object["metadata"].value("name", "") != check.value("name", ""); });
+      std::erase_if(objects, [&](const Json& object) {
+        return object["metadata"].value("name", "") != check.value("name", "");
+      });
     }
     const std::string label = where + " (" + type->kind + (ns.empty() ? "" : " in " + ns) +
                               (check.contains("name") ? " " + check.value("name", "") : "") + ")";
     if (check.value("absent", false)) {
-      if (!objects.empty()) return net::fail("ExpectationFailed", label + ": expected absent, found " + std::to_string(objects.size()));
+      if (!objects.empty())
+        return net::fail("ExpectationFailed",
+                         label + ": expected absent, found " + std::to_string(objects.size()));
       continue;
     }
-    if (check.contains("count") && static_cast<long long>(objects.size()) != check.value("count", 0LL)) {
-      return net::fail("ExpectationFailed", label + ": expected " + std::to_string(check.value("count", 0LL)) + " object(s), found " +
-                                                std::to_string(objects.size()));
+    if (check.contains("count") &&
+        static_cast<long long>(objects.size()) != check.value("count", 0LL)) {
+      return net::fail("ExpectationFailed",
+                       label + ": expected " + std::to_string(check.value("count", 0LL)) +
+                           " object(s), found " + std::to_string(objects.size()));
     }
-    if (check.contains("name") && objects.empty()) return net::fail("ExpectationFailed", label + ": not found");
+    if (check.contains("name") && objects.empty())
+      return net::fail("ExpectationFailed", label + ": not found");
     if (check.contains("match")) {
       for (const Json& object : objects) {
         if (auto matched = match_pattern(check["match"], object, label); !matched) return matched;
@@ -180,19 +214,23 @@ std::string Run::describe_kubernetes() const {
     const kube::ResourceType* type = manifests_.type_of_kind(kind);
     for (const Json& object : store.snapshot(*type, "")) {
       const Json& metadata = object["metadata"];
-      text += "  " + std::string(kind) + " " + metadata.value("namespace", "") + "/" + metadata.value("name", "");
+      text += "  " + std::string(kind) + " " + metadata.value("namespace", "") + "/" +
+              metadata.value("name", "");
       if (std::string(kind) == "Ingress") {
         const Json entries = object["status"]["loadBalancer"].value("ingress", Json::array());
-        text += "  address " + (entries.empty() ? std::string("<none>") : entries[0].value("hostname", ""));
+        text += "  address " +
+                (entries.empty() ? std::string("<none>") : entries[0].value("hostname", ""));
         std::string finalizers;
-        for (const Json& finalizer : metadata.value("finalizers", Json::array())) finalizers += (finalizers.empty() ? "" : ",") + finalizer.get<std::string>();
+        for (const Json& finalizer : metadata.value("finalizers", Json::array()))
+          finalizers += (finalizers.empty() ? "" : ",") + finalizer.get<std::string>();
         text += "  finalizers " + (finalizers.empty() ? std::string("<none>") : finalizers);
       } else if (std::string(kind) == "TargetGroupBinding") {
         const Json spec = object.value("spec", Json::object());
-        text += "  service " + spec["serviceRef"].value("name", "") + ":" + spec["serviceRef"]["port"].dump() + "  " +
-                spec.value("targetType", "");
+        text += "  service " + spec["serviceRef"].value("name", "") + ":" +
+                spec["serviceRef"]["port"].dump() + "  " + spec.value("targetType", "");
       } else if (std::string(kind) == "Pod") {
-        text += "  " + object["status"].value("phase", "") + "  ip " + object["status"].value("podIP", "<none>");
+        text += "  " + object["status"].value("phase", "") + "  ip " +
+                object["status"].value("podIP", "<none>");
       } else {
         text += "  " + object["spec"].value("clusterIP", "");
       }
@@ -203,16 +241,18 @@ std::string Run::describe_kubernetes() const {
 }
 
 void Run::report(const RunResult& result) {
-  out_ << "\n== scenario " << scenario_.name << ": " << (result.passed ? "passed" : "FAILED") << "\n";
+  out_ << "\n== scenario " << scenario_.name << ": " << (result.passed ? "passed" : "FAILED")
+       << "\n";
   out_ << "   steps passed:  " << steps_passed_ << " of " << scenario_.steps.size() << "\n";
   if (!result.passed) out_ << "   failure:       " << result.failure << "\n";
   out_ << "   virtual time:  " << net::format_elapsed(world_.clock().elapsed()) << "\n";
   out_ << "   reconciles:    " << (controller_ ? controller_->reconciles() : 0) << "\n";
   out_ << "   kube requests: " << world_.kube_transport().requests_sent() << "\n";
-  out_ << "   AWS calls:     " << world_.aws().calls_total() << " (" << world_.aws().mutating_calls_total()
-       << " mutating) by operation:\n";
+  out_ << "   AWS calls:     " << world_.aws().calls_total() << " ("
+       << world_.aws().mutating_calls_total() << " mutating) by operation:\n";
   for (const auto& [operation, counts] : world_.aws().calls_by_operation()) {
-    out_ << "     " << operation << std::string(operation.size() < 40 ? 40 - operation.size() : 1, ' ') << counts.calls;
+    out_ << "     " << operation
+         << std::string(operation.size() < 40 ? 40 - operation.size() : 1, ' ') << counts.calls;
     if (counts.errors > 0) out_ << "  (" << counts.errors << " errors)";
     out_ << "\n";
   }
@@ -220,8 +260,10 @@ void Run::report(const RunResult& result) {
 
 RunResult Run::execute() {
   RunResult result;
-  world_.trace().event("scenario.start", {{"name", scenario_.name}, {"seed", std::to_string(scenario_.seed)}});
-  auto setup = world::build_account(world_.aws(), world_.cluster(), world_.trace(), to_account_setup(scenario_.world));
+  world_.trace().event("scenario.start",
+                       {{"name", scenario_.name}, {"seed", std::to_string(scenario_.seed)}});
+  auto setup = world::build_account(world_.aws(), world_.cluster(), world_.trace(),
+                                    to_account_setup(scenario_.world));
   if (setup) setup = world::build_cluster(world_.store(), scenario_.world.ingress_classes);
   if (!setup) {
     result.failure = "scenario " + scenario_.path + ": " + setup.error().describe();
@@ -237,10 +279,13 @@ RunResult Run::execute() {
   for (const Step& step : scenario_.steps) {
     auto done = run_step(step);
     if (!done) {
-      result.failure = "scenario " + scenario_.path + ": " + step.label() + ": " + done.error().describe();
-      result.bad_input = done.error().code == "InvalidScenario" || done.error().code == "InvalidManifest" ||
+      result.failure =
+          "scenario " + scenario_.path + ": " + step.label() + ": " + done.error().describe();
+      result.bad_input = done.error().code == "InvalidScenario" ||
+                         done.error().code == "InvalidManifest" ||
                          done.error().code == "InvalidYaml" || done.error().code == "FileNotFound";
-      world_.trace().event("scenario.failed", {{"step", std::to_string(step.index)}, {"error", done.error().describe()}});
+      world_.trace().event("scenario.failed", {{"step", std::to_string(step.index)},
+                                               {"error", done.error().describe()}});
       report(result);
       result.trace_events = world_.trace().event_count();
       return result;

@@ -3,6 +3,7 @@
 #include <iosfwd>
 #include <string>
 
+#include "controller/app/controller_app.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace albc::sim::scenario {
@@ -18,6 +19,9 @@ struct RunResult {
   std::string failure;     // what failed, naming the file, step and field
   std::size_t trace_events = 0;
 };
+
+// The controller's flags as the scenario's `controller:` and `world:` sections set them.
+app::ControllerOptions controller_options(const Scenario& scenario);
 
 // Builds a world from the scenario, starts the controller in it (talking to the fakes over
 // in-process transports in virtual time), runs the steps and reports.

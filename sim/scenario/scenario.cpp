@@ -9,7 +9,8 @@ net::Unexpected<net::Error> invalid(const std::string& field, const std::string&
   return net::fail("InvalidScenario", field + ": " + message);
 }
 
-net::Result<std::string> text_field(const Json& object, const std::string& key, const std::string& field, bool required) {
+net::Result<std::string> text_field(const Json& object, const std::string& key,
+                                    const std::string& field, bool required) {
   if (!object.contains(key)) {
     if (required) return invalid(field, "is required");
     return std::string();
@@ -20,12 +21,14 @@ net::Result<std::string> text_field(const Json& object, const std::string& key, 
   return invalid(field, "must be a string");
 }
 
-net::Result<void> only_keys(const Json& object, const std::vector<std::string>& allowed, const std::string& field) {
+net::Result<void> only_keys(const Json& object, const std::vector<std::string>& allowed,
+                            const std::string& field) {
   if (!object.is_object()) return invalid(field, "must be a mapping");
   for (auto it = object.begin(); it != object.end(); ++it) {
     if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
       std::string known;
-      for (const std::string& key : allowed) known += (known.empty() ? "" : ", ") + key;
+      for (const std::string& key : allowed)
+        known += (known.empty() ? "" : ", ") + key;
       return invalid(field + "." + it.key(), "unknown field (known: " + known + ")");
     }
   }
@@ -35,33 +38,48 @@ net::Result<void> only_keys(const Json& object, const std::vector<std::string>& 
 net::Result<WorldSpec> parse_world(const Json& world) {
   WorldSpec spec;
   if (world.is_null()) return spec;
-  if (auto keys = only_keys(world, {"region", "account_id", "vpc", "subnets", "security_groups", "ingress_classes"}, "world"); !keys) {
+  if (auto keys = only_keys(
+          world, {"region", "account_id", "vpc", "subnets", "security_groups", "ingress_classes"},
+          "world");
+      !keys) {
     return net::fail(keys.error());
   }
-  if (auto region = text_field(world, "region", "world.region", false); !region) return net::fail(region.error());
-  else if (!region->empty()) spec.region = *region;
-  if (auto account = text_field(world, "account_id", "world.account_id", false); !account) return net::fail(account.error());
-  else if (!account->empty()) spec.account_id = *account;
-  if (spec.account_id.size() != 12 || spec.account_id.find_first_not_of("0123456789") != std::string::npos) {
+  if (auto region = text_field(world, "region", "world.region", false); !region)
+    return net::fail(region.error());
+  else if (!region->empty())
+    spec.region = *region;
+  if (auto account = text_field(world, "account_id", "world.account_id", false); !account)
+    return net::fail(account.error());
+  else if (!account->empty())
+    spec.account_id = *account;
+  if (spec.account_id.size() != 12 ||
+      spec.account_id.find_first_not_of("0123456789") != std::string::npos) {
     return invalid("world.account_id", "must be 12 digits, got \"" + spec.account_id + "\"");
   }
   if (world.contains("vpc")) {
     const Json& vpc = world["vpc"];
-    if (auto keys = only_keys(vpc, {"name", "cidr"}, "world.vpc"); !keys) return net::fail(keys.error());
-    if (auto name = text_field(vpc, "name", "world.vpc.name", true); !name) return net::fail(name.error());
-    else spec.vpc_name = *name;
-    if (auto cidr = text_field(vpc, "cidr", "world.vpc.cidr", true); !cidr) return net::fail(cidr.error());
-    else spec.vpc_cidr = *cidr;
+    if (auto keys = only_keys(vpc, {"name", "cidr"}, "world.vpc"); !keys)
+      return net::fail(keys.error());
+    if (auto name = text_field(vpc, "name", "world.vpc.name", true); !name)
+      return net::fail(name.error());
+    else
+      spec.vpc_name = *name;
+    if (auto cidr = text_field(vpc, "cidr", "world.vpc.cidr", true); !cidr)
+      return net::fail(cidr.error());
+    else
+      spec.vpc_cidr = *cidr;
     const auto block = net::parse_cidr(spec.vpc_cidr);
     if (!block || block->prefix < 16 || block->prefix > 28) {
-      return invalid("world.vpc.cidr", "\"" + spec.vpc_cidr + "\" is not an IPv4 block between /16 and /28");
+      return invalid("world.vpc.cidr",
+                     "\"" + spec.vpc_cidr + "\" is not an IPv4 block between /16 and /28");
     }
   }
   const Json subnets = world.value("subnets", Json::array());
   if (!subnets.is_array()) return invalid("world.subnets", "must be a list");
   for (std::size_t i = 0; i < subnets.size(); ++i) {
     const std::string field = "world.subnets[" + std::to_string(i) + "]";
-    if (auto keys = only_keys(subnets[i], {"name", "zone", "cidr", "tags", "nodes"}, field); !keys) return net::fail(keys.error());
+    if (auto keys = only_keys(subnets[i], {"name", "zone", "cidr", "tags", "nodes"}, field); !keys)
+      return net::fail(keys.error());
     SubnetSpec subnet;
     auto name = text_field(subnets[i], "name", field + ".name", true);
     if (!name) return net::fail(name.error());
@@ -70,20 +88,24 @@ net::Result<WorldSpec> parse_world(const Json& world) {
     if (!zone) return net::fail(zone.error());
     subnet.zone = *zone;
     if (!subnet.zone.starts_with(spec.region) || subnet.zone.size() != spec.region.size() + 1) {
-      return invalid(field + ".zone", "\"" + subnet.zone + "\" is not a zone of region " + spec.region);
+      return invalid(field + ".zone",
+                     "\"" + subnet.zone + "\" is not a zone of region " + spec.region);
     }
     auto cidr = text_field(subnets[i], "cidr", field + ".cidr", true);
     if (!cidr) return net::fail(cidr.error());
     subnet.cidr = *cidr;
-    if (!net::parse_cidr(subnet.cidr)) return invalid(field + ".cidr", "\"" + subnet.cidr + "\" is not an IPv4 CIDR block");
+    if (!net::parse_cidr(subnet.cidr))
+      return invalid(field + ".cidr", "\"" + subnet.cidr + "\" is not an IPv4 CIDR block");
     const Json tags = subnets[i].value("tags", Json::object());
     if (!tags.is_object()) return invalid(field + ".tags", "must be a mapping of strings");
     for (auto it = tags.begin(); it != tags.end(); ++it) {
-      if (!it->is_string()) return invalid(field + ".tags." + it.key(), "must be a string (quote it)");
+      if (!it->is_string())
+        return invalid(field + ".tags." + it.key(), "must be a string (quote it)");
       subnet.tags[it.key()] = it->get<std::string>();
     }
     if (subnets[i].contains("nodes")) {
-      if (!subnets[i]["nodes"].is_number_integer() || subnets[i]["nodes"].get<int>() < 0 || subnets[i]["nodes"].get<int>() > 100) {
+      if (!subnets[i]["nodes"].is_number_integer() || subnets[i]["nodes"].get<int>() < 0 ||
+          subnets[i]["nodes"].get<int>() > 100) {
         return invalid(field + ".nodes", "must be an integer between 0 and 100");
       }
       subnet.nodes = subnets[i]["nodes"].get<int>();
@@ -94,7 +116,8 @@ net::Result<WorldSpec> parse_world(const Json& world) {
   if (!groups.is_array()) return invalid("world.security_groups", "must be a list");
   for (std::size_t i = 0; i < groups.size(); ++i) {
     const std::string field = "world.security_groups[" + std::to_string(i) + "]";
-    if (auto keys = only_keys(groups[i], {"name", "description"}, field); !keys) return net::fail(keys.error());
+    if (auto keys = only_keys(groups[i], {"name", "description"}, field); !keys)
+      return net::fail(keys.error());
     auto name = text_field(groups[i], "name", field + ".name", true);
     if (!name) return net::fail(name.error());
     auto description = text_field(groups[i], "description", field + ".description", false);
@@ -103,7 +126,8 @@ net::Result<WorldSpec> parse_world(const Json& world) {
   }
   if (world.contains("ingress_classes")) {
     spec.ingress_classes.clear();
-    if (!world["ingress_classes"].is_array()) return invalid("world.ingress_classes", "must be a list of names");
+    if (!world["ingress_classes"].is_array())
+      return invalid("world.ingress_classes", "must be a list of names");
     for (const Json& name : world["ingress_classes"]) {
       if (!name.is_string()) return invalid("world.ingress_classes", "must be a list of names");
       spec.ingress_classes.push_back(name.get<std::string>());
@@ -115,25 +139,31 @@ net::Result<WorldSpec> parse_world(const Json& world) {
 net::Result<ControllerSpec> parse_controller(const Json& controller) {
   ControllerSpec spec;
   if (controller.is_null()) return spec;
-  if (auto keys = only_keys(controller, {"cluster_name", "default_scheme", "default_target_type", "ingress_class"}, "controller"); !keys) {
+  if (auto keys = only_keys(
+          controller, {"cluster_name", "default_scheme", "default_target_type", "ingress_class"},
+          "controller");
+      !keys) {
     return net::fail(keys.error());
   }
   struct Field {
     const char* key;
     std::string* target;
   };
-  for (const Field& field : {Field{"cluster_name", &spec.cluster_name}, Field{"default_scheme", &spec.default_scheme},
-                             Field{"default_target_type", &spec.default_target_type},
-                             Field{"ingress_class", &spec.ingress_class}}) {
+  for (const Field& field :
+       {Field{"cluster_name", &spec.cluster_name}, Field{"default_scheme", &spec.default_scheme},
+        Field{"default_target_type", &spec.default_target_type},
+        Field{"ingress_class", &spec.ingress_class}}) {
     auto value = text_field(controller, field.key, std::string("controller.") + field.key, false);
     if (!value) return net::fail(value.error());
     if (!value->empty()) *field.target = *value;
   }
   if (spec.default_scheme != "internal" && spec.default_scheme != "internet-facing") {
-    return invalid("controller.default_scheme", "invalid value " + spec.default_scheme + " for default scheme");
+    return invalid("controller.default_scheme",
+                   "invalid value " + spec.default_scheme + " for default scheme");
   }
   if (spec.default_target_type != "instance" && spec.default_target_type != "ip") {
-    return invalid("controller.default_target_type", "invalid value " + spec.default_target_type + " for default target type");
+    return invalid("controller.default_target_type",
+                   "invalid value " + spec.default_target_type + " for default target type");
   }
   return spec;
 }
@@ -142,23 +172,31 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
   const std::string field = "steps[" + std::to_string(index - 1) + "]";
   Step step;
   step.index = index;
-  if (!entry.is_object()) return invalid(field, "must be a mapping with one action (apply, delete, wait, expect, print, advance)");
-  static const std::vector<std::string> kActions = {"apply", "delete", "wait", "expect", "print", "advance"};
+  if (!entry.is_object())
+    return invalid(
+        field, "must be a mapping with one action (apply, delete, wait, expect, print, advance)");
+  static const std::vector<std::string> kActions = {"apply",  "delete", "wait",
+                                                    "expect", "print",  "advance"};
   std::vector<std::string> actions;
   for (auto it = entry.begin(); it != entry.end(); ++it) {
     if (std::find(kActions.begin(), kActions.end(), it.key()) != kActions.end()) {
       actions.push_back(it.key());
     } else if (it.key() != "timeout" && it.key() != "description") {
-      return invalid(field + "." + it.key(), "unknown field (a step has one of apply, delete, wait, expect, print, advance, plus timeout and description)");
+      return invalid(field + "." + it.key(),
+                     "unknown field (a step has one of apply, delete, wait, expect, print, "
+                     "advance, plus timeout and description)");
     }
   }
-  if (actions.size() != 1) return invalid(field, "must have exactly one action, found " + std::to_string(actions.size()));
+  if (actions.size() != 1)
+    return invalid(field, "must have exactly one action, found " + std::to_string(actions.size()));
   const std::string& action = actions.front();
   const Json& value = entry[action];
   step.description = entry.value("description", "");
   step.duration = std::chrono::minutes(10);
   if (entry.contains("timeout")) {
-    const auto timeout = entry["timeout"].is_string() ? parse_duration(entry["timeout"].get<std::string>()) : std::nullopt;
+    const auto timeout = entry["timeout"].is_string()
+                             ? parse_duration(entry["timeout"].get<std::string>())
+                             : std::nullopt;
     if (!timeout) return invalid(field + ".timeout", "must be a duration such as 90s or 5m");
     step.duration = *timeout;
   }
@@ -169,27 +207,33 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
     } else if (value.is_object()) {
       step.inline_object = value;
       if (step.kind == Step::Kind::Delete) {
-        if (auto keys = only_keys(value, {"kind", "namespace", "name"}, field + ".delete"); !keys) return net::fail(keys.error());
-        if (!value.contains("kind") || !value.contains("name")) return invalid(field + ".delete", "needs kind and name");
+        if (auto keys = only_keys(value, {"kind", "namespace", "name"}, field + ".delete"); !keys)
+          return net::fail(keys.error());
+        if (!value.contains("kind") || !value.contains("name"))
+          return invalid(field + ".delete", "needs kind and name");
       }
     } else {
       return invalid(field + "." + action, "must be a manifest file name or a mapping");
     }
   } else if (action == "wait") {
     step.kind = Step::Kind::Wait;
-    if (!value.is_string() || value.get<std::string>() != "converged") return invalid(field + ".wait", "the only condition is \"converged\"");
+    if (!value.is_string() || value.get<std::string>() != "converged")
+      return invalid(field + ".wait", "the only condition is \"converged\"");
     step.what = "converged";
   } else if (action == "expect") {
     step.kind = Step::Kind::Expect;
-    if (auto keys = only_keys(value, {"aws", "kubernetes"}, field + ".expect"); !keys) return net::fail(keys.error());
+    if (auto keys = only_keys(value, {"aws", "kubernetes"}, field + ".expect"); !keys)
+      return net::fail(keys.error());
     step.expectation = value;
   } else if (action == "print") {
     step.kind = Step::Kind::Print;
-    if (!value.is_string() || (value != "aws" && value != "kubernetes")) return invalid(field + ".print", "must be aws or kubernetes");
+    if (!value.is_string() || (value != "aws" && value != "kubernetes"))
+      return invalid(field + ".print", "must be aws or kubernetes");
     step.what = value.get<std::string>();
   } else {
     step.kind = Step::Kind::Advance;
-    const auto duration = value.is_string() ? parse_duration(value.get<std::string>()) : std::nullopt;
+    const auto duration =
+        value.is_string() ? parse_duration(value.get<std::string>()) : std::nullopt;
     if (!duration) return invalid(field + ".advance", "must be a duration such as 90s or 5m");
     step.duration = *duration;
   }
@@ -202,8 +246,10 @@ world::AccountSetup to_account_setup(const WorldSpec& spec) {
   world::AccountSetup setup;
   setup.vpc_name = spec.vpc_name;
   setup.vpc_cidr = spec.vpc_cidr;
-  for (const SubnetSpec& subnet : spec.subnets) setup.subnets.push_back({subnet.name, subnet.zone, subnet.cidr, subnet.tags, subnet.nodes});
-  for (const SecurityGroupSpec& group : spec.security_groups) setup.security_groups.emplace_back(group.name, group.description);
+  for (const SubnetSpec& subnet : spec.subnets)
+    setup.subnets.push_back({subnet.name, subnet.zone, subnet.cidr, subnet.tags, subnet.nodes});
+  for (const SecurityGroupSpec& group : spec.security_groups)
+    setup.security_groups.emplace_back(group.name, group.description);
   return setup;
 }
 
@@ -217,7 +263,8 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   std::chrono::milliseconds total{0};
   while (!text.empty()) {
     std::size_t digits = 0;
-    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+      ++digits;
     if (digits == 0 || digits > 9) return std::nullopt;
     const long long value = std::stoll(std::string(text.substr(0, digits)));
     text.remove_prefix(digits);
@@ -246,7 +293,9 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
   const auto slash = path.rfind('/');
   scenario.directory = slash == std::string::npos ? "." : path.substr(0, slash);
   auto parsed = [&]() -> net::Result<void> {
-    if (auto keys = only_keys(document, {"name", "description", "seed", "world", "controller", "steps"}, "scenario"); !keys) {
+    if (auto keys = only_keys(
+            document, {"name", "description", "seed", "world", "controller", "steps"}, "scenario");
+        !keys) {
       return keys;
     }
     auto name = text_field(document, "name", "name", true);
@@ -255,7 +304,8 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
     scenario.description = document.value("description", "");
     if (document.contains("seed")) {
       const Json& seed = document["seed"];
-      if (!seed.is_number_integer() || seed.get<long long>() < 0) return invalid("seed", "must be a non-negative integer");
+      if (!seed.is_number_integer() || seed.get<long long>() < 0)
+        return invalid("seed", "must be a non-negative integer");
       scenario.seed = static_cast<std::uint64_t>(seed.get<long long>());
     }
     auto world = parse_world(document.value("world", Json()));
@@ -283,7 +333,8 @@ net::Result<Scenario> load_scenario(const std::string& path) {
   if (!text) return net::fail(text.error());
   auto document = yaml_to_json(*text, path);
   if (!document) return net::fail(document.error());
-  if (!document->is_object()) return net::fail("InvalidScenario", "scenario " + path + ": the file must hold a mapping");
+  if (!document->is_object())
+    return net::fail("InvalidScenario", "scenario " + path + ": the file must hold a mapping");
   return parse_scenario(*document, path);
 }
 

@@ -12,7 +12,8 @@ namespace {
 Json scalar_to_json(const YAML::Node& node) {
   const std::string& text = node.Scalar();
   if (node.Tag() == "!") return text;  // quoted: always a string
-  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return nullptr;
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
+    return nullptr;
   if (text == "true" || text == "True" || text == "TRUE") return true;
   if (text == "false" || text == "False" || text == "FALSE") return false;
   static const std::regex kInteger("^[-+]?(0|[1-9][0-9]*)$");
@@ -43,12 +44,14 @@ Json convert(const YAML::Node& node) {
       return scalar_to_json(node);
     case YAML::NodeType::Sequence: {
       Json array = Json::array();
-      for (const YAML::Node& element : node) array.push_back(convert(element));
+      for (const YAML::Node& element : node)
+        array.push_back(convert(element));
       return array;
     }
     case YAML::NodeType::Map: {
       Json object = Json::object();
-      for (const auto& entry : node) object[entry.first.as<std::string>()] = convert(entry.second);
+      for (const auto& entry : node)
+        object[entry.first.as<std::string>()] = convert(entry.second);
       return object;
     }
   }
@@ -61,12 +64,14 @@ net::Result<Json> yaml_to_json(const std::string& text, const std::string& sourc
   try {
     return convert(YAML::Load(text));
   } catch (const YAML::Exception& error) {
-    return net::fail("InvalidYaml", source_name + ": line " + std::to_string(error.mark.line + 1) + ", column " +
-                                        std::to_string(error.mark.column + 1) + ": " + error.msg);
+    return net::fail("InvalidYaml", source_name + ": line " + std::to_string(error.mark.line + 1) +
+                                        ", column " + std::to_string(error.mark.column + 1) + ": " +
+                                        error.msg);
   }
 }
 
-net::Result<std::vector<Json>> yaml_documents(const std::string& text, const std::string& source_name) {
+net::Result<std::vector<Json>> yaml_documents(const std::string& text,
+                                              const std::string& source_name) {
   try {
     std::vector<Json> documents;
     for (const YAML::Node& node : YAML::LoadAll(text)) {
@@ -75,8 +80,9 @@ net::Result<std::vector<Json>> yaml_documents(const std::string& text, const std
     }
     return documents;
   } catch (const YAML::Exception& error) {
-    return net::fail("InvalidYaml", source_name + ": line " + std::to_string(error.mark.line + 1) + ", column " +
-                                        std::to_string(error.mark.column + 1) + ": " + error.msg);
+    return net::fail("InvalidYaml", source_name + ": line " + std::to_string(error.mark.line + 1) +
+                                        ", column " + std::to_string(error.mark.column + 1) + ": " +
+                                        error.msg);
   }
 }
 

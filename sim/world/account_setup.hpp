@@ -29,8 +29,10 @@ struct AccountSetup {
 
 // Creates the account's VPC, subnets (with worker nodes in them) and security groups through
 // the fake EC2 API, as an operator would with the aws CLI. Errors name the field.
-net::Result<void> build_account(aws::AwsServer& aws, Cluster& cluster, net::Trace& trace, const AccountSetup& setup);
+net::Result<void> build_account(aws::AwsServer& aws, Cluster& cluster, net::Trace& trace,
+                                const AccountSetup& setup);
 // What a fresh cluster with the controller's Helm chart has: namespaces and IngressClasses.
-net::Result<void> build_cluster(kube::Store& store, const std::vector<std::string>& ingress_classes);
+net::Result<void> build_cluster(kube::Store& store,
+                                const std::vector<std::string>& ingress_classes);
 
 }  // namespace albc::sim::world

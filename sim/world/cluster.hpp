@@ -30,8 +30,8 @@ struct NodeSpec {
 // EndpointSlice controller. They act on the Store directly, in the world's time.
 class Cluster {
  public:
-  Cluster(kube::Store& store, net::Clock& clock, net::Random random, net::Trace& trace, net::Executor executor,
-          ClusterOptions options = {});
+  Cluster(kube::Store& store, net::Clock& clock, net::Random random, net::Trace& trace,
+          net::Executor executor, ClusterOptions options = {});
   ~Cluster();
 
   void add_node(const NodeSpec& node);

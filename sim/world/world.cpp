@@ -12,10 +12,12 @@ World::World(WorldOptions options)
       store_(registry_, clock_, random_.fork("kube.store")),
       kube_api_(store_, clock_),
       aws_(clock_, random_.fork("aws"),
-           aws::AwsServerOptions{options_.account_id, options_.region, {{"testing", "testing"}}, options_.elbv2}),
+           aws::AwsServerOptions{
+               options_.account_id, options_.region, {{"testing", "testing"}}, options_.elbv2}),
       kube_transport_(kube_api_, clock_, random_.fork("latency.kube"), options_.kube_latency),
       aws_transport_(aws_, clock_, random_.fork("latency.aws"), options_.aws_latency),
-      cluster_(store_, clock_, random_.fork("world.cluster"), trace_, io_->get_executor(), options_.cluster) {
+      cluster_(store_, clock_, random_.fork("world.cluster"), trace_, io_->get_executor(),
+               options_.cluster) {
   net::set_assertion_context({true, options_.seed});
 }
 

@@ -24,8 +24,10 @@ struct WorldOptions {
   std::string region = "us-east-1";
   std::string account_id = "123456789012";
   // Where virtual time starts on the calendar.
-  net::Clock::wall_time_point epoch = net::Clock::wall_time_point{} + std::chrono::seconds(1'767'225'600);
-  http::LatencyOptions kube_latency{std::chrono::microseconds(500), std::chrono::microseconds(3'000)};
+  net::Clock::wall_time_point epoch =
+      net::Clock::wall_time_point{} + std::chrono::seconds(1'767'225'600);
+  http::LatencyOptions kube_latency{std::chrono::microseconds(500),
+                                    std::chrono::microseconds(3'000)};
   http::LatencyOptions aws_latency{std::chrono::milliseconds(15), std::chrono::milliseconds(60)};
   std::ostream* trace_sink = nullptr;
   bool keep_trace_lines = false;
@@ -89,16 +91,19 @@ class World {
 
 namespace detail {
 template <class T>
-net::Awaitable<void> store_result(net::Awaitable<T> coroutine, std::shared_ptr<std::optional<T>> out) {
+net::Awaitable<void> store_result(net::Awaitable<T> coroutine,
+                                  std::shared_ptr<std::optional<T>> out) {
   out->emplace(co_await std::move(coroutine));
 }
 }  // namespace detail
 
 template <class T>
-std::optional<T> World::run_to_completion(net::Awaitable<T> coroutine, net::Clock::duration budget) {
+std::optional<T> World::run_to_completion(net::Awaitable<T> coroutine,
+                                          net::Clock::duration budget) {
   // Shared: a coroutine still suspended when the budget runs out must not write into a dead frame.
   auto result = std::make_shared<std::optional<T>>();
-  net::spawn_checked(io_->get_executor(), detail::store_result(std::move(coroutine), result), "world.run_to_completion");
+  net::spawn_checked(io_->get_executor(), detail::store_result(std::move(coroutine), result),
+                     "world.run_to_completion");
   run_until([&] { return result->has_value(); }, budget);
   return std::move(*result);
 }

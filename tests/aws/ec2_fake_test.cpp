@@ -9,9 +9,11 @@ using Json = nlohmann::json;
 TEST_CASE("ec2 fake: security groups, rules and their errors", "[aws][sim]") {
   test_support::SimFixture fixture(11);
   fixture.build_account();
-  auto created = fixture.run(fixture.ec2.create_security_group(fixture.vpc_id, "lb", "for the load balancer", {{"team", "a"}}));
+  auto created = fixture.run(fixture.ec2.create_security_group(
+      fixture.vpc_id, "lb", "for the load balancer", {{"team", "a"}}));
   REQUIRE(created);
-  auto duplicate = fixture.run(fixture.ec2.create_security_group(fixture.vpc_id, "lb", "again", {}));
+  auto duplicate =
+      fixture.run(fixture.ec2.create_security_group(fixture.vpc_id, "lb", "again", {}));
   REQUIRE_FALSE(duplicate);
   CHECK(duplicate.error().code == "InvalidGroup.Duplicate");
   aws::SecurityGroupPermission http;
@@ -38,7 +40,8 @@ TEST_CASE("ec2 fake: security groups, rules and their errors", "[aws][sim]") {
   CHECK(gone.error().code == "InvalidGroup.NotFound");
 }
 
-TEST_CASE("ec2 fake: filters select by tag and wildcard; unknown filters are refused", "[aws][sim]") {
+TEST_CASE("ec2 fake: filters select by tag and wildcard; unknown filters are refused",
+          "[aws][sim]") {
   test_support::SimFixture fixture(12);
   fixture.build_account();
   std::vector<aws::Filter> public_subnets = {{"tag:kubernetes.io/role/elb", {"", "1"}}};
@@ -84,5 +87,6 @@ TEST_CASE("aws fake: requests are verified against their SigV4 signature", "[aws
   unsigned_request.body = "Action=DescribeVpcs&Version=2016-11-15";
   answer = fixture.world.aws().handle(unsigned_request);
   CHECK(answer.status == 403);
-  CHECK(answer.body.find("<Response><Errors><Error><Code>MissingAuthenticationToken</Code>") != std::string::npos);
+  CHECK(answer.body.find("<Response><Errors><Error><Code>MissingAuthenticationToken</Code>") !=
+        std::string::npos);
 }

@@ -8,11 +8,17 @@ using Json = nlohmann::json;
 namespace {
 
 Json target_group_input(const std::string& name, const std::string& vpc_id, int port = 80) {
-  return {{"Name", name},          {"Protocol", "HTTP"}, {"Port", std::to_string(port)}, {"VpcId", vpc_id},
-          {"TargetType", "ip"},   {"HealthCheckIntervalSeconds", "15"}, {"HealthyThresholdCount", "2"}};
+  return {{"Name", name},
+          {"Protocol", "HTTP"},
+          {"Port", std::to_string(port)},
+          {"VpcId", vpc_id},
+          {"TargetType", "ip"},
+          {"HealthCheckIntervalSeconds", "15"},
+          {"HealthyThresholdCount", "2"}};
 }
 
-std::vector<std::string> subnet_ids(test_support::SimFixture& fixture, const std::vector<std::string>& names) {
+std::vector<std::string> subnet_ids(test_support::SimFixture& fixture,
+                                    const std::vector<std::string>& names) {
   std::vector<std::string> ids;
   for (const std::string& name : names) {
     for (const auto& [id, subnet] : fixture.world.aws().state().subnets) {
@@ -25,8 +31,12 @@ std::vector<std::string> subnet_ids(test_support::SimFixture& fixture, const std
 Json load_balancer_input(test_support::SimFixture& fixture, const std::string& name,
                          const std::vector<std::string>& subnets = {"public-a", "public-b"}) {
   Json mappings = Json::array();
-  for (const std::string& id : subnet_ids(fixture, subnets)) mappings.push_back({{"SubnetId", id}});
-  return {{"Name", name}, {"Type", "application"}, {"Scheme", "internet-facing"}, {"SubnetMappings", mappings}};
+  for (const std::string& id : subnet_ids(fixture, subnets))
+    mappings.push_back({{"SubnetId", id}});
+  return {{"Name", name},
+          {"Type", "application"},
+          {"Scheme", "internet-facing"},
+          {"SubnetMappings", mappings}};
 }
 
 }  // namespace
@@ -34,12 +44,15 @@ Json load_balancer_input(test_support::SimFixture& fixture, const std::string& n
 TEST_CASE("elbv2 fake: CreateTargetGroup is idempotent for identical settings only", "[aws][sim]") {
   test_support::SimFixture fixture(1);
   fixture.build_account();
-  auto first = fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
+  auto first =
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
   REQUIRE(first);
-  auto again = fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
+  auto again =
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
   REQUIRE(again);
   CHECK(again->arn == first->arn);
-  auto different = fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id, 8080)));
+  auto different = fixture.run(
+      fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id, 8080)));
   REQUIRE_FALSE(different);
   CHECK(different.error().code == "DuplicateTargetGroupName");
   CHECK(different.error().http_status == 400);
@@ -61,19 +74,25 @@ TEST_CASE("elbv2 fake: target groups are validated as AWS validates them", "[aws
   missing.erase("Port");
   auto absent = fixture.run(fixture.elbv2.create_target_group(missing));
   REQUIRE_FALSE(absent);
-  CHECK(absent.error().message == "1 validation error detected: Value null at 'port' failed to satisfy constraint: Member must not be null");
+  CHECK(absent.error().message ==
+        "1 validation error detected: Value null at 'port' failed to satisfy constraint: Member "
+        "must not be null");
 }
 
-TEST_CASE("elbv2 fake: an ALB needs subnets in two zones, and a repeat create returns it", "[aws][sim]") {
+TEST_CASE("elbv2 fake: an ALB needs subnets in two zones, and a repeat create returns it",
+          "[aws][sim]") {
   test_support::SimFixture fixture(3);
   fixture.build_account();
-  auto one_zone = fixture.run(fixture.elbv2.create_load_balancer(load_balancer_input(fixture, "web", {"public-a"})));
+  auto one_zone = fixture.run(
+      fixture.elbv2.create_load_balancer(load_balancer_input(fixture, "web", {"public-a"})));
   REQUIRE_FALSE(one_zone);
   CHECK(one_zone.error().code == "ValidationError");
-  auto same_zone = fixture.run(fixture.elbv2.create_load_balancer(load_balancer_input(fixture, "web", {"public-a", "private-a"})));
+  auto same_zone = fixture.run(fixture.elbv2.create_load_balancer(
+      load_balancer_input(fixture, "web", {"public-a", "private-a"})));
   REQUIRE_FALSE(same_zone);
   CHECK(same_zone.error().code == "InvalidConfigurationRequest");
-  auto created = fixture.run(fixture.elbv2.create_load_balancer(load_balancer_input(fixture, "web")));
+  auto created =
+      fixture.run(fixture.elbv2.create_load_balancer(load_balancer_input(fixture, "web")));
   REQUIRE(created);
   CHECK(created->state == "provisioning");
   CHECK(created->dns_name.starts_with("web-"));
@@ -96,16 +115,28 @@ TEST_CASE("elbv2 fake: an ALB needs subnets in two zones, and a repeat create re
 TEST_CASE("elbv2 fake: rules keep priorities unique and the default rule last", "[aws][sim]") {
   test_support::SimFixture fixture(4);
   fixture.build_account();
-  auto group = fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
+  auto group =
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
   auto lb = fixture.run(fixture.elbv2.create_load_balancer(load_balancer_input(fixture, "web")));
   REQUIRE(group);
   REQUIRE(lb);
-  Json fixed = Json::array({{{"Type", "fixed-response"}, {"FixedResponseConfig", {{"StatusCode", "404"}, {"ContentType", "text/plain"}}}}});
-  auto listener = fixture.run(fixture.elbv2.create_listener({{"LoadBalancerArn", lb->arn}, {"Port", "80"}, {"Protocol", "HTTP"}, {"DefaultActions", fixed}}));
+  Json fixed = Json::array(
+      {{{"Type", "fixed-response"},
+        {"FixedResponseConfig", {{"StatusCode", "404"}, {"ContentType", "text/plain"}}}}});
+  auto listener = fixture.run(fixture.elbv2.create_listener({{"LoadBalancerArn", lb->arn},
+                                                             {"Port", "80"},
+                                                             {"Protocol", "HTTP"},
+                                                             {"DefaultActions", fixed}}));
   REQUIRE(listener);
-  Json forward = Json::array({{{"Type", "forward"}, {"ForwardConfig", {{"TargetGroups", Json::array({{{"TargetGroupArn", group->arn}}})}}}}});
-  Json conditions = Json::array({{{"Field", "path-pattern"}, {"PathPatternConfig", {{"Values", {"/api", "/api/*"}}}}}});
-  Json rule = {{"ListenerArn", listener->arn}, {"Priority", "1"}, {"Conditions", conditions}, {"Actions", forward}};
+  Json forward = Json::array(
+      {{{"Type", "forward"},
+        {"ForwardConfig", {{"TargetGroups", Json::array({{{"TargetGroupArn", group->arn}}})}}}}});
+  Json conditions = Json::array(
+      {{{"Field", "path-pattern"}, {"PathPatternConfig", {{"Values", {"/api", "/api/*"}}}}}});
+  Json rule = {{"ListenerArn", listener->arn},
+               {"Priority", "1"},
+               {"Conditions", conditions},
+               {"Actions", forward}};
   REQUIRE(fixture.run(fixture.elbv2.create_rule(rule)));
   auto taken = fixture.run(fixture.elbv2.create_rule(rule));
   REQUIRE_FALSE(taken);
@@ -114,7 +145,8 @@ TEST_CASE("elbv2 fake: rules keep priorities unique and the default rule last", 
   REQUIRE(rules);
   REQUIRE(rules->size() == 2);
   CHECK((*rules)[0].priority == "1");
-  CHECK((*rules)[0].conditions[0]["PathPatternConfig"]["Values"] == Json::array({"/api", "/api/*"}));
+  CHECK((*rules)[0].conditions[0]["PathPatternConfig"]["Values"] ==
+        Json::array({"/api", "/api/*"}));
   CHECK((*rules)[0].actions[0]["ForwardConfig"]["TargetGroups"][0]["Weight"] == "1");
   CHECK((*rules)[1].is_default);
   CHECK((*rules)[1].priority == "default");
@@ -123,15 +155,18 @@ TEST_CASE("elbv2 fake: rules keep priorities unique and the default rule last", 
   CHECK(in_use.error().code == "ResourceInUse");
   REQUIRE(fixture.run(fixture.elbv2.delete_load_balancer(lb->arn)));
   CHECK(fixture.run(fixture.elbv2.delete_target_group(group->arn)));
-  CHECK(fixture.run(fixture.elbv2.delete_target_group(group->arn)));  // already gone: still a success
+  CHECK(
+      fixture.run(fixture.elbv2.delete_target_group(group->arn)));  // already gone: still a success
 }
 
 TEST_CASE("elbv2 fake: target health goes unused, initial, healthy, draining, gone", "[aws][sim]") {
   test_support::SimFixture fixture(5);
   fixture.build_account();
-  auto group = fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
+  auto group =
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
   REQUIRE(group);
-  REQUIRE(fixture.run(fixture.elbv2.register_targets(group->arn, {{"10.0.0.20", 80, ""}, {"10.0.1.20", 80, ""}})));
+  REQUIRE(fixture.run(
+      fixture.elbv2.register_targets(group->arn, {{"10.0.0.20", 80, ""}, {"10.0.1.20", 80, ""}})));
   auto health = fixture.run(fixture.elbv2.describe_target_health(group->arn));
   REQUIRE(health);
   REQUIRE(health->size() == 2);
@@ -140,14 +175,18 @@ TEST_CASE("elbv2 fake: target health goes unused, initial, healthy, draining, go
   CHECK((*health)[0].availability_zone == "us-east-1a");
   auto lb = fixture.run(fixture.elbv2.create_load_balancer(load_balancer_input(fixture, "web")));
   Json forward = Json::array({{{"Type", "forward"}, {"TargetGroupArn", group->arn}}});
-  REQUIRE(fixture.run(fixture.elbv2.create_listener({{"LoadBalancerArn", lb->arn}, {"Port", "80"}, {"Protocol", "HTTP"}, {"DefaultActions", forward}})));
+  REQUIRE(fixture.run(fixture.elbv2.create_listener({{"LoadBalancerArn", lb->arn},
+                                                     {"Port", "80"},
+                                                     {"Protocol", "HTTP"},
+                                                     {"DefaultActions", forward}})));
   fixture.world.run_for(std::chrono::seconds(20));
   health = fixture.run(fixture.elbv2.describe_target_health(group->arn));
-  CHECK((*health)[0].state == "initial");  // checks start when the group receives traffic
+  CHECK((*health)[0].state == "initial");           // checks start when the group receives traffic
   fixture.world.run_for(std::chrono::seconds(11));  // two checks 15 s apart
   health = fixture.run(fixture.elbv2.describe_target_health(group->arn));
   CHECK((*health)[0].state == "healthy");
-  REQUIRE(fixture.run(fixture.elbv2.deregister_targets(group->arn, {{"10.0.0.20", 80, ""}, {"10.9.9.9", 80, ""}})));
+  REQUIRE(fixture.run(
+      fixture.elbv2.deregister_targets(group->arn, {{"10.0.0.20", 80, ""}, {"10.9.9.9", 80, ""}})));
   health = fixture.run(fixture.elbv2.describe_target_health(group->arn));
   REQUIRE(health->size() == 2);
   CHECK((*health)[0].state == "draining");
@@ -160,7 +199,8 @@ TEST_CASE("elbv2 fake: target health goes unused, initial, healthy, draining, go
 TEST_CASE("elbv2 fake: ip targets outside the VPC need AvailabilityZone all", "[aws][sim]") {
   test_support::SimFixture fixture(6);
   fixture.build_account();
-  auto group = fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
+  auto group =
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
   auto outside = fixture.run(fixture.elbv2.register_targets(group->arn, {{"192.168.0.1", 80, ""}}));
   REQUIRE_FALSE(outside);
   CHECK(outside.error().code == "ValidationError");
@@ -173,16 +213,20 @@ TEST_CASE("elbv2 fake: Describe calls page with opaque markers", "[aws][sim]") {
   test_support::SimFixture fixture(7);
   fixture.build_account();
   for (int i = 0; i < 5; ++i) {
-    REQUIRE(fixture.run(fixture.elbv2.create_target_group(target_group_input("tg-" + std::to_string(i), fixture.vpc_id))));
+    REQUIRE(fixture.run(fixture.elbv2.create_target_group(
+        target_group_input("tg-" + std::to_string(i), fixture.vpc_id))));
   }
-  auto first_page = fixture.run(fixture.aws_client.elbv2("DescribeTargetGroups", {{"PageSize", "2"}}));
+  auto first_page =
+      fixture.run(fixture.aws_client.elbv2("DescribeTargetGroups", {{"PageSize", "2"}}));
   REQUIRE(first_page);
   CHECK((*first_page)["TargetGroups"].size() == 2);
   const std::string marker = (*first_page)["NextMarker"];
-  auto second_page = fixture.run(fixture.aws_client.elbv2("DescribeTargetGroups", {{"PageSize", "2"}, {"Marker", marker}}));
+  auto second_page = fixture.run(
+      fixture.aws_client.elbv2("DescribeTargetGroups", {{"PageSize", "2"}, {"Marker", marker}}));
   REQUIRE(second_page);
   CHECK((*second_page)["TargetGroups"][0]["TargetGroupName"] == "tg-2");
-  auto forged = fixture.run(fixture.aws_client.elbv2("DescribeTargetGroups", {{"Marker", "3-0000"}}));
+  auto forged =
+      fixture.run(fixture.aws_client.elbv2("DescribeTargetGroups", {{"Marker", "3-0000"}}));
   REQUIRE_FALSE(forged);
   CHECK(forged.error().code == "ValidationError");
   auto all = fixture.run(fixture.elbv2.describe_target_groups());

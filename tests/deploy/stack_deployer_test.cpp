@@ -25,7 +25,8 @@ model::Stack seed_stack(test_support::SimFixture& fixture) {
     if (subnet.tags.at("Name").starts_with("public")) subnets.push_back(id);
   }
   std::string group_id;
-  for (const auto& [id, group] : fixture.world.aws().state().security_groups) group_id = id;
+  for (const auto& [id, group] : fixture.world.aws().state().security_groups)
+    group_id = id;
   model::LoadBalancerSpec lb;
   lb.name = "k8s-nginxgroup-0123456789";
   lb.scheme = "internet-facing";
@@ -41,10 +42,14 @@ model::Stack seed_stack(test_support::SimFixture& fixture) {
   group.health_check.unhealthy_threshold_count = 4;
   group.health_check.matcher_http_code = "200,302";
   stack.target_groups[tg_id] = group;
-  model::Action not_found{"fixed-response", std::nullopt, std::nullopt, model::FixedResponseConfig{"text/plain", std::nullopt, "404"}};
+  model::Action not_found{"fixed-response", std::nullopt, std::nullopt,
+                          model::FixedResponseConfig{"text/plain", std::nullopt, "404"}};
   stack.listeners["81"] = model::ListenerSpec{81, "HTTP", {not_found}, {}, "", {}};
-  model::Action forward{"forward", model::ForwardConfig{{{tg_id, "", std::nullopt}}, std::nullopt, std::nullopt}, std::nullopt, std::nullopt};
-  stack.rules["81:1"] = model::RuleSpec{81, 1, {{"path-pattern", {"/*"}, {}, "", {}}}, {forward}, {}};
+  model::Action forward{
+      "forward", model::ForwardConfig{{{tg_id, "", std::nullopt}}, std::nullopt, std::nullopt},
+      std::nullopt, std::nullopt};
+  stack.rules["81:1"] =
+      model::RuleSpec{81, 1, {{"path-pattern", {"/*"}, {}, "", {}}}, {forward}, {}};
   model::TargetGroupBindingSpec binding;
   binding.name = group.name;
   binding.ns = "default";
@@ -61,13 +66,14 @@ model::Stack seed_stack(test_support::SimFixture& fixture) {
 
 }  // namespace
 
-TEST_CASE("stack_deployer: redeploying an unchanged stack makes no mutating call", "[deploy][sim]") {
+TEST_CASE("stack_deployer: redeploying an unchanged stack makes no mutating call",
+          "[deploy][sim]") {
   const auto seed = GENERATE(range<std::uint64_t>(1, 6));
   CAPTURE(seed);
   test_support::SimFixture fixture(seed);
   fixture.build_account();
-  deploy::StackDeployer deployer(fixture.elbv2, fixture.ec2, fixture.kube, fixture.world.clock(), fixture.world.trace(),
-                                 deployer_options(fixture.vpc_id));
+  deploy::StackDeployer deployer(fixture.elbv2, fixture.ec2, fixture.kube, fixture.world.clock(),
+                                 fixture.world.trace(), deployer_options(fixture.vpc_id));
   const model::Stack stack = seed_stack(fixture);
   auto first = fixture.run(deployer.deploy(stack));
   REQUIRE(first);
@@ -80,11 +86,12 @@ TEST_CASE("stack_deployer: redeploying an unchanged stack makes no mutating call
   CHECK(fixture.world.aws().mutating_calls_total() == mutating_before);
 }
 
-TEST_CASE("stack_deployer: an empty stack deletes what the stack's tags find, in reverse order", "[deploy][sim]") {
+TEST_CASE("stack_deployer: an empty stack deletes what the stack's tags find, in reverse order",
+          "[deploy][sim]") {
   test_support::SimFixture fixture(7);
   fixture.build_account();
-  deploy::StackDeployer deployer(fixture.elbv2, fixture.ec2, fixture.kube, fixture.world.clock(), fixture.world.trace(),
-                                 deployer_options(fixture.vpc_id));
+  deploy::StackDeployer deployer(fixture.elbv2, fixture.ec2, fixture.kube, fixture.world.clock(),
+                                 fixture.world.trace(), deployer_options(fixture.vpc_id));
   REQUIRE(fixture.run(deployer.deploy(seed_stack(fixture))));
   // The binding's finalizer is the TargetGroupBinding controller's, which does not run here.
   model::Stack empty;
@@ -98,11 +105,12 @@ TEST_CASE("stack_deployer: an empty stack deletes what the stack's tags find, in
   CHECK(fixture.world.aws().state().security_groups.size() == 1);  // the user's group stays
 }
 
-TEST_CASE("stack_deployer: a new rule at the top moves the old one with SetRulePriorities", "[deploy][sim]") {
+TEST_CASE("stack_deployer: a new rule at the top moves the old one with SetRulePriorities",
+          "[deploy][sim]") {
   test_support::SimFixture fixture(8);
   fixture.build_account();
-  deploy::StackDeployer deployer(fixture.elbv2, fixture.ec2, fixture.kube, fixture.world.clock(), fixture.world.trace(),
-                                 deployer_options(fixture.vpc_id));
+  deploy::StackDeployer deployer(fixture.elbv2, fixture.ec2, fixture.kube, fixture.world.clock(),
+                                 fixture.world.trace(), deployer_options(fixture.vpc_id));
   model::Stack stack = seed_stack(fixture);
   REQUIRE(fixture.run(deployer.deploy(stack)));
   model::RuleSpec moved = stack.rules.at("81:1");
@@ -115,37 +123,56 @@ TEST_CASE("stack_deployer: a new rule at the top moves the old one with SetRuleP
   REQUIRE(fixture.run(deployer.deploy(stack)));
   std::vector<std::string> mutations;
   const auto& calls = fixture.world.aws().recent_calls();
-  for (std::size_t i = calls.size() - (fixture.world.aws().calls_total() - calls_before); i < calls.size(); ++i) {
+  for (std::size_t i = calls.size() - (fixture.world.aws().calls_total() - calls_before);
+       i < calls.size(); ++i) {
     if (calls[i].mutating()) mutations.push_back(calls[i].action);
   }
   // The moved rule keeps its settings; only its resource-id tag ("81:2") changes with it.
   CHECK(mutations == std::vector<std::string>{"SetRulePriorities", "CreateRule", "AddTags"});
   std::map<int, Json> by_priority;
-  for (const auto& [arn, rule] : fixture.world.aws().state().rules) by_priority[rule.priority] = rule.conditions;
+  for (const auto& [arn, rule] : fixture.world.aws().state().rules)
+    by_priority[rule.priority] = rule.conditions;
   REQUIRE(by_priority.size() == 2);
   CHECK(by_priority[1][0]["PathPatternConfig"]["Values"][0] == "/api");
   CHECK(by_priority[2][0]["PathPatternConfig"]["Values"][0] == "/*");
 }
 
 TEST_CASE("sdk form: actions compare by the real controller's equality rules", "[deploy]") {
-  const Json desired = Json::array({{{"Type", "forward"}, {"Order", "1"},
-                                     {"ForwardConfig", {{"TargetGroups", Json::array({{{"TargetGroupArn", "arn:tg"}}})}}}}});
-  const Json echoed = Json::array({{{"Type", "forward"}, {"Order", "1"}, {"TargetGroupArn", "arn:tg"},
-                                    {"ForwardConfig", {{"TargetGroups", Json::array({{{"TargetGroupArn", "arn:tg"}, {"Weight", "1"}}})},
-                                                       {"TargetGroupStickinessConfig", {{"Enabled", "false"}}}}}}});
+  const Json desired = Json::array(
+      {{{"Type", "forward"},
+        {"Order", "1"},
+        {"ForwardConfig", {{"TargetGroups", Json::array({{{"TargetGroupArn", "arn:tg"}}})}}}}});
+  const Json echoed = Json::array(
+      {{{"Type", "forward"},
+        {"Order", "1"},
+        {"TargetGroupArn", "arn:tg"},
+        {"ForwardConfig",
+         {{"TargetGroups", Json::array({{{"TargetGroupArn", "arn:tg"}, {"Weight", "1"}}})},
+          {"TargetGroupStickinessConfig", {{"Enabled", "false"}}}}}}});
   CHECK(deploy::actions_equal(desired, echoed));
   Json other = echoed;
   other[0]["ForwardConfig"]["TargetGroups"][0]["TargetGroupArn"] = "arn:other";
   CHECK_FALSE(deploy::actions_equal(desired, other));
-  const Json redirect = Json::array({{{"Type", "redirect"}, {"RedirectConfig", {{"StatusCode", "HTTP_301"}, {"Protocol", "HTTPS"}}}}});
-  const Json redirect_echo = Json::array({{{"Type", "redirect"}, {"Order", "1"},
-                                           {"RedirectConfig", {{"StatusCode", "HTTP_301"}, {"Protocol", "HTTPS"}, {"Host", "#{host}"},
-                                                               {"Path", "/#{path}"}, {"Port", "#{port}"}, {"Query", "#{query}"}}}}});
+  const Json redirect =
+      Json::array({{{"Type", "redirect"},
+                    {"RedirectConfig", {{"StatusCode", "HTTP_301"}, {"Protocol", "HTTPS"}}}}});
+  const Json redirect_echo = Json::array({{{"Type", "redirect"},
+                                           {"Order", "1"},
+                                           {"RedirectConfig",
+                                            {{"StatusCode", "HTTP_301"},
+                                             {"Protocol", "HTTPS"},
+                                             {"Host", "#{host}"},
+                                             {"Path", "/#{path}"},
+                                             {"Port", "#{port}"},
+                                             {"Query", "#{query}"}}}}});
   CHECK(deploy::actions_equal(redirect, redirect_echo));
-  const Json conditions = Json::array({{{"Field", "path-pattern"}, {"PathPatternConfig", {{"Values", {"/a", "/b"}}}}}});
-  const Json echoed_conditions = Json::array({{{"Field", "path-pattern"}, {"Values", {"/a", "/b"}},
+  const Json conditions =
+      Json::array({{{"Field", "path-pattern"}, {"PathPatternConfig", {{"Values", {"/a", "/b"}}}}}});
+  const Json echoed_conditions = Json::array({{{"Field", "path-pattern"},
+                                               {"Values", {"/a", "/b"}},
                                                {"PathPatternConfig", {{"Values", {"/a", "/b"}}}}}});
   CHECK(deploy::conditions_equal(conditions, echoed_conditions));
-  const Json reordered = Json::array({{{"Field", "path-pattern"}, {"PathPatternConfig", {{"Values", {"/b", "/a"}}}}}});
+  const Json reordered =
+      Json::array({{{"Field", "path-pattern"}, {"PathPatternConfig", {{"Values", {"/b", "/a"}}}}}});
   CHECK_FALSE(deploy::conditions_equal(conditions, reordered));  // value order matters
 }

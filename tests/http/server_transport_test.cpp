@@ -49,12 +49,14 @@ template <class Body>
 void run(asio::io_context& io, Body body) {
   bool done = false;
   net::spawn_checked(io.get_executor(), body(done), "test");
-  while (!done) io.run_one();
+  while (!done)
+    io.run_one();
 }
 
 }  // namespace
 
-TEST_CASE("http: the network transport and the server round-trip requests over keep-alive", "[http]") {
+TEST_CASE("http: the network transport and the server round-trip requests over keep-alive",
+          "[http]") {
   asio::io_context io(1);
   EchoHandler handler;
   sim::http::Server server(io.get_executor(), handler, {});

@@ -13,25 +13,35 @@ namespace {
 // Answers the builder's AWS questions from fixed data: subnets and groups by ID or Name.
 class FixedResolver final : public NetworkResolver {
  public:
-  net::Awaitable<net::Result<std::vector<std::string>>> resolve_subnets(std::vector<std::string> entries) override {
+  net::Awaitable<net::Result<std::vector<std::string>>> resolve_subnets(
+      std::vector<std::string> entries) override {
     std::vector<std::string> ids;
-    for (const std::string& entry : entries) ids.push_back(entry.starts_with("subnet-") ? entry : "subnet-" + entry);
+    for (const std::string& entry : entries)
+      ids.push_back(entry.starts_with("subnet-") ? entry : "subnet-" + entry);
     co_return ids;
   }
-  net::Awaitable<net::Result<std::vector<std::string>>> discover_subnets(std::string scheme) override {
+  net::Awaitable<net::Result<std::vector<std::string>>> discover_subnets(
+      std::string scheme) override {
     ++discoveries;
     co_return std::vector<std::string>{"subnet-" + scheme + "-a", "subnet-" + scheme + "-b"};
   }
-  net::Awaitable<net::Result<std::vector<std::string>>> resolve_security_groups(std::vector<std::string> entries) override {
+  net::Awaitable<net::Result<std::vector<std::string>>> resolve_security_groups(
+      std::vector<std::string> entries) override {
     std::vector<std::string> ids;
-    for (const std::string& entry : entries) ids.push_back(entry.starts_with("sg-") ? entry : "sg-" + entry);
+    for (const std::string& entry : entries)
+      ids.push_back(entry.starts_with("sg-") ? entry : "sg-" + entry);
     co_return ids;
   }
-  net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>> stack_load_balancer(deploy::StackIdentity) override {
+  net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>> stack_load_balancer(
+      deploy::StackIdentity) override {
     co_return std::optional<aws::LoadBalancer>();
   }
-  net::Awaitable<net::Result<std::string>> backend_security_group() override { co_return std::string("sg-backend"); }
-  net::Awaitable<net::Result<void>> release_backend_security_group() override { co_return net::Result<void>(); }
+  net::Awaitable<net::Result<std::string>> backend_security_group() override {
+    co_return std::string("sg-backend");
+  }
+  net::Awaitable<net::Result<void>> release_backend_security_group() override {
+    co_return net::Result<void>();
+  }
   int discoveries = 0;
 };
 
@@ -44,19 +54,34 @@ struct BuildFixture {
   GroupLoader loader{ingresses, classes, params, LoaderOptions{}};
 
   BuildFixture() {
-    classes.put({{"metadata", {{"name", "alb"}}}, {"spec", {{"controller", "ingress.k8s.aws/alb"}}}});
-    classes.put({{"metadata", {{"name", "nginx"}}}, {"spec", {{"controller", "k8s.io/ingress-nginx"}}}});
+    classes.put(
+        {{"metadata", {{"name", "alb"}}}, {"spec", {{"controller", "ingress.k8s.aws/alb"}}}});
+    classes.put(
+        {{"metadata", {{"name", "nginx"}}}, {"spec", {{"controller", "k8s.io/ingress-nginx"}}}});
     services.put({{"metadata", {{"namespace", "test"}, {"name", "nginx-svc"}, {"uid", "uid-1"}}},
-                  {"spec", {{"ports", Json::array({{{"name", "http"}, {"port", 80}, {"targetPort", 8080}, {"protocol", "TCP"}, {"nodePort", 31234}}})}}}});
+                  {"spec",
+                   {{"ports", Json::array({{{"name", "http"},
+                                            {"port", 80},
+                                            {"targetPort", 8080},
+                                            {"protocol", "TCP"},
+                                            {"nodePort", 31234}}})}}}});
   }
 
   static Json ingress(const std::string& name, Json annotations, Json paths = Json()) {
     if (paths.is_null()) {
-      paths = Json::array({{{"path", "/"}, {"pathType", "Prefix"},
-                            {"backend", {{"service", {{"name", "nginx-svc"}, {"port", {{"number", 80}}}}}}}}});
+      paths = Json::array(
+          {{{"path", "/"},
+            {"pathType", "Prefix"},
+            {"backend", {{"service", {{"name", "nginx-svc"}, {"port", {{"number", 80}}}}}}}}});
     }
-    return {{"metadata", {{"namespace", "test"}, {"name", name}, {"annotations", annotations}, {"uid", name + "-uid"}}},
-            {"spec", {{"ingressClassName", "alb"}, {"rules", Json::array({{{"http", {{"paths", paths}}}}})}}}};
+    return {
+        {"metadata",
+         {{"namespace", "test"},
+          {"name", name},
+          {"annotations", annotations},
+          {"uid", name + "-uid"}}},
+        {"spec",
+         {{"ingressClassName", "alb"}, {"rules", Json::array({{{"http", {{"paths", paths}}}}})}}}};
   }
 
   net::Result<BuiltModel> build(const GroupId& id, BuilderOptions options = {}) {
@@ -73,7 +98,8 @@ struct BuildFixture {
     return std::move(*result);
   }
 
-  static net::Awaitable<void> store(net::Awaitable<net::Result<BuiltModel>> build, std::optional<net::Result<BuiltModel>>& out) {
+  static net::Awaitable<void> store(net::Awaitable<net::Result<BuiltModel>> build,
+                                    std::optional<net::Result<BuiltModel>>& out) {
     out.emplace(co_await std::move(build));
   }
 };
@@ -106,7 +132,8 @@ TEST_CASE("model builder: the seed's Ingress becomes the seed's stack", "[ingres
   REQUIRE(stack.load_balancer);
   CHECK(stack.load_balancer->name.starts_with("k8s-nginxgroup-"));
   CHECK(stack.load_balancer->scheme == "internet-facing");
-  CHECK(stack.load_balancer->subnet_ids == std::vector<std::string>{"subnet-sbn-a", "subnet-sbn-b"});
+  CHECK(stack.load_balancer->subnet_ids ==
+        std::vector<std::string>{"subnet-sbn-a", "subnet-sbn-b"});
   REQUIRE(stack.load_balancer->security_groups.size() == 1);
   CHECK(stack.load_balancer->security_groups[0].group_id == "sg-alb");
   CHECK_FALSE(stack.managed_security_group);
@@ -135,25 +162,32 @@ TEST_CASE("model builder: the seed's Ingress becomes the seed's stack", "[ingres
   CHECK(binding.name == group.name);
   CHECK(binding.ns == "test");
   CHECK(binding.service_port == 80);
-  CHECK(binding.labels == std::map<std::string, std::string>{{"ingress.k8s.aws/stack", "nginx-group"}});
+  CHECK(binding.labels ==
+        std::map<std::string, std::string>{{"ingress.k8s.aws/stack", "nginx-group"}});
   CHECK_FALSE(binding.networking);  // security groups given: the controller leaves node rules alone
   CHECK(built->listener_ports == std::vector<int>{81});
   const Json json = stack.to_json();
-  CHECK(json["resources"]["AWS::ElasticLoadBalancingV2::ListenerRule"]["81:1"]["spec"]["actions"][0]["forwardConfig"]["targetGroups"][0]["targetGroupARN"]["$ref"] ==
+  CHECK(json["resources"]["AWS::ElasticLoadBalancingV2::ListenerRule"]["81:1"]["spec"]["actions"][0]
+            ["forwardConfig"]["targetGroups"][0]["targetGroupARN"]["$ref"] ==
         "#/resources/AWS::ElasticLoadBalancingV2::TargetGroup/" + tg_id + "/status/targetGroupARN");
 }
 
-TEST_CASE("model builder: without security groups it builds a managed one and uses the backend one", "[ingress]") {
+TEST_CASE("model builder: without security groups it builds a managed one and uses the backend one",
+          "[ingress]") {
   BuildFixture fixture;
-  fixture.ingresses.put(BuildFixture::ingress("web", {{"alb.ingress.kubernetes.io/target-type", "ip"}}));
+  fixture.ingresses.put(
+      BuildFixture::ingress("web", {{"alb.ingress.kubernetes.io/target-type", "ip"}}));
   auto built = fixture.build(GroupId{"test", "web"});
   REQUIRE(built);
   const model::Stack& stack = built->stack;
   REQUIRE(stack.managed_security_group);
-  CHECK(stack.managed_security_group->name == "k8s-test-web-" + stack.managed_security_group->name.substr(13));
-  CHECK(stack.managed_security_group->ingress == std::vector<model::IngressPermission>{{"tcp", 80, 80, "0.0.0.0/0", "", ""}});
+  CHECK(stack.managed_security_group->name ==
+        "k8s-test-web-" + stack.managed_security_group->name.substr(13));
+  CHECK(stack.managed_security_group->ingress ==
+        std::vector<model::IngressPermission>{{"tcp", 80, 80, "0.0.0.0/0", "", ""}});
   CHECK(stack.load_balancer->scheme == "internal");
-  CHECK(stack.load_balancer->subnet_ids == std::vector<std::string>{"subnet-internal-a", "subnet-internal-b"});
+  CHECK(stack.load_balancer->subnet_ids ==
+        std::vector<std::string>{"subnet-internal-a", "subnet-internal-b"});
   REQUIRE(stack.load_balancer->security_groups.size() == 2);
   CHECK(stack.load_balancer->security_groups[0].resource_id == "ManagedLBSecurityGroup");
   CHECK(stack.load_balancer->security_groups[1].group_id == "sg-backend");
@@ -161,23 +195,30 @@ TEST_CASE("model builder: without security groups it builds a managed one and us
   REQUIRE(binding.networking);
   CHECK(binding.networking->at(0).from[0].security_group_id == "sg-backend");
   CHECK(binding.networking->at(0).ports[0].port == 8080);
-  CHECK(binding.labels == std::map<std::string, std::string>{{"ingress.k8s.aws/stack-name", "web"}, {"ingress.k8s.aws/stack-namespace", "test"}});
+  CHECK(binding.labels ==
+        std::map<std::string, std::string>{{"ingress.k8s.aws/stack-name", "web"},
+                                           {"ingress.k8s.aws/stack-namespace", "test"}});
 }
 
 TEST_CASE("model builder: rules follow group order, then path type and length", "[ingress]") {
   BuildFixture fixture;
   Json backend = {{"service", {{"name", "nginx-svc"}, {"port", {{"name", "http"}}}}}};
-  Json paths = Json::array({{{"path", "/a"}, {"pathType", "Prefix"}, {"backend", backend}},
-                            {{"path", "/api/"}, {"pathType", "Prefix"}, {"backend", backend}},
-                            {{"path", "/exact"}, {"pathType", "Exact"}, {"backend", backend}},
-                            {{"path", "/glob/*"}, {"pathType", "ImplementationSpecific"}, {"backend", backend}}});
-  fixture.ingresses.put(BuildFixture::ingress("second", {{"alb.ingress.kubernetes.io/group.name", "g"}}, paths));
-  fixture.ingresses.put(BuildFixture::ingress("first", {{"alb.ingress.kubernetes.io/group.name", "g"}, {"alb.ingress.kubernetes.io/group.order", "-5"}}));
+  Json paths = Json::array(
+      {{{"path", "/a"}, {"pathType", "Prefix"}, {"backend", backend}},
+       {{"path", "/api/"}, {"pathType", "Prefix"}, {"backend", backend}},
+       {{"path", "/exact"}, {"pathType", "Exact"}, {"backend", backend}},
+       {{"path", "/glob/*"}, {"pathType", "ImplementationSpecific"}, {"backend", backend}}});
+  fixture.ingresses.put(
+      BuildFixture::ingress("second", {{"alb.ingress.kubernetes.io/group.name", "g"}}, paths));
+  fixture.ingresses.put(
+      BuildFixture::ingress("first", {{"alb.ingress.kubernetes.io/group.name", "g"},
+                                      {"alb.ingress.kubernetes.io/group.order", "-5"}}));
   auto built = fixture.build(GroupId{"", "g"});
   REQUIRE(built);
   const auto& rules = built->stack.rules;
   REQUIRE(rules.size() == 5);
-  CHECK(rules.at("80:1").conditions[0].values == std::vector<std::string>{"/*"});  // "first" sorts first by order
+  CHECK(rules.at("80:1").conditions[0].values ==
+        std::vector<std::string>{"/*"});  // "first" sorts first by order
   CHECK(rules.at("80:2").conditions[0].values == std::vector<std::string>{"/exact"});
   CHECK(rules.at("80:3").conditions[0].values == std::vector<std::string>{"/api", "/api/*"});
   CHECK(rules.at("80:4").conditions[0].values == std::vector<std::string>{"/a", "/a/*"});
@@ -185,30 +226,41 @@ TEST_CASE("model builder: rules follow group order, then path type and length", 
   CHECK(built->stack.target_groups.size() == 2);  // port 80 and port "http" are two target groups
 }
 
-TEST_CASE("model builder: conflicts and bad values fail the whole group with the real texts", "[ingress]") {
+TEST_CASE("model builder: conflicts and bad values fail the whole group with the real texts",
+          "[ingress]") {
   BuildFixture fixture;
-  fixture.ingresses.put(BuildFixture::ingress("a", {{"alb.ingress.kubernetes.io/group.name", "g"}, {"alb.ingress.kubernetes.io/scheme", "internal"}}));
-  fixture.ingresses.put(BuildFixture::ingress("b", {{"alb.ingress.kubernetes.io/group.name", "g"}, {"alb.ingress.kubernetes.io/scheme", "internet-facing"}}));
+  fixture.ingresses.put(
+      BuildFixture::ingress("a", {{"alb.ingress.kubernetes.io/group.name", "g"},
+                                  {"alb.ingress.kubernetes.io/scheme", "internal"}}));
+  fixture.ingresses.put(
+      BuildFixture::ingress("b", {{"alb.ingress.kubernetes.io/group.name", "g"},
+                                  {"alb.ingress.kubernetes.io/scheme", "internet-facing"}}));
   auto conflict = fixture.build(GroupId{"", "g"});
   REQUIRE_FALSE(conflict);
   CHECK(conflict.error().describe() == "conflicting scheme: map[internal:{} internet-facing:{}]");
   BuildFixture bad_type;
-  bad_type.ingresses.put(BuildFixture::ingress("c", {{"alb.ingress.kubernetes.io/target-type", "pod"}}));
+  bad_type.ingresses.put(
+      BuildFixture::ingress("c", {{"alb.ingress.kubernetes.io/target-type", "pod"}}));
   auto unknown = bad_type.build(GroupId{"test", "c"});
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().describe() == "ingress: test/c: unknown targetType: pod");
   BuildFixture bad_port;
   Json backend = {{"service", {{"name", "nginx-svc"}, {"port", {{"number", 9999}}}}}};
-  bad_port.ingresses.put(BuildFixture::ingress("d", Json::object(), Json::array({{{"path", "/"}, {"pathType", "Prefix"}, {"backend", backend}}})));
+  bad_port.ingresses.put(BuildFixture::ingress(
+      "d", Json::object(),
+      Json::array({{{"path", "/"}, {"pathType", "Prefix"}, {"backend", backend}}})));
   auto missing = bad_port.build(GroupId{"test", "d"});
   REQUIRE_FALSE(missing);
-  CHECK(missing.error().describe() == "ingress: test/d: unable to find port 9999 on service test/nginx-svc");
+  CHECK(missing.error().describe() ==
+        "ingress: test/d: unable to find port 9999 on service test/nginx-svc");
 }
 
 TEST_CASE("model builder: a missing Service becomes a 503 rule, not an error", "[ingress]") {
   BuildFixture fixture;
   Json backend = {{"service", {{"name", "gone"}, {"port", {{"number", 80}}}}}};
-  fixture.ingresses.put(BuildFixture::ingress("e", Json::object(), Json::array({{{"path", "/"}, {"pathType", "Prefix"}, {"backend", backend}}})));
+  fixture.ingresses.put(BuildFixture::ingress(
+      "e", Json::object(),
+      Json::array({{{"path", "/"}, {"pathType", "Prefix"}, {"backend", backend}}})));
   auto built = fixture.build(GroupId{"test", "e"});
   REQUIRE(built);
   const model::Action& action = built->stack.rules.at("80:1").actions[0];
@@ -220,11 +272,15 @@ TEST_CASE("model builder: a missing Service becomes a 503 rule, not an error", "
 
 TEST_CASE("group loader: membership, order, inactive members and class matching", "[ingress]") {
   BuildFixture fixture;
-  Json leaving = BuildFixture::ingress("leaving", {{"alb.ingress.kubernetes.io/group.name", "other"}});
+  Json leaving =
+      BuildFixture::ingress("leaving", {{"alb.ingress.kubernetes.io/group.name", "other"}});
   leaving["metadata"]["finalizers"] = {"group.ingress.k8s.aws/g"};
   fixture.ingresses.put(leaving);
-  fixture.ingresses.put(BuildFixture::ingress("z", {{"alb.ingress.kubernetes.io/group.name", "g"}}));
-  fixture.ingresses.put(BuildFixture::ingress("a", {{"alb.ingress.kubernetes.io/group.name", "g"}, {"alb.ingress.kubernetes.io/group.order", "10"}}));
+  fixture.ingresses.put(
+      BuildFixture::ingress("z", {{"alb.ingress.kubernetes.io/group.name", "g"}}));
+  fixture.ingresses.put(
+      BuildFixture::ingress("a", {{"alb.ingress.kubernetes.io/group.name", "g"},
+                                  {"alb.ingress.kubernetes.io/group.order", "10"}}));
   Json foreign = BuildFixture::ingress("foreign", {{"alb.ingress.kubernetes.io/group.name", "g"}});
   foreign["spec"]["ingressClassName"] = "nginx";
   fixture.ingresses.put(foreign);
@@ -235,14 +291,19 @@ TEST_CASE("group loader: membership, order, inactive members and class matching"
   CHECK(group->members[1].key() == "test/a");
   REQUIRE(group->inactive_members.size() == 1);
   CHECK(group->inactive_members[0]["metadata"]["name"] == "leaving");
-  Json out_of_range = BuildFixture::ingress("x", {{"alb.ingress.kubernetes.io/group.name", "g"}, {"alb.ingress.kubernetes.io/group.order", "2000"}});
+  Json out_of_range =
+      BuildFixture::ingress("x", {{"alb.ingress.kubernetes.io/group.name", "g"},
+                                  {"alb.ingress.kubernetes.io/group.order", "2000"}});
   fixture.ingresses.put(out_of_range);
   auto failed = fixture.loader.load(GroupId{"", "g"});
   REQUIRE_FALSE(failed);
-  CHECK(failed.error().message == "explicit Ingress group order must be within [-1000:1000], Ingress: test/x, order: 2000");
+  CHECK(failed.error().message ==
+        "explicit Ingress group order must be within [-1000:1000], Ingress: test/x, order: 2000");
 }
 
-TEST_CASE("group loader: a broken IngressClass stops the group only when a member holds the finalizer", "[ingress]") {
+TEST_CASE(
+    "group loader: a broken IngressClass stops the group only when a member holds the finalizer",
+    "[ingress]") {
   BuildFixture fixture;
   Json member = BuildFixture::ingress("web", Json::object());
   member["spec"]["ingressClassName"] = "missing";
@@ -254,5 +315,6 @@ TEST_CASE("group loader: a broken IngressClass stops the group only when a membe
   fixture.ingresses.put(member);
   auto protected_group = fixture.loader.load(GroupId{"test", "web"});
   REQUIRE_FALSE(protected_group);
-  CHECK(protected_group.error().message.starts_with("Ingress: test/web: Ingress has invalid IngressClass configuration: invalid ingress class"));
+  CHECK(protected_group.error().message.starts_with(
+      "Ingress: test/web: Ingress has invalid IngressClass configuration: invalid ingress class"));
 }

@@ -26,7 +26,8 @@ TEST_CASE("work_queue: a key is queued once and never processed twice at a time"
   CHECK(queue.idle());
 }
 
-TEST_CASE("work_queue: delays keep the earliest deadline and backoff doubles per key", "[k8s][sim]") {
+TEST_CASE("work_queue: delays keep the earliest deadline and backoff doubles per key",
+          "[k8s][sim]") {
   test_support::SimFixture fixture(42);
   k8s::WorkQueue queue(fixture.world.clock());
   queue.add_after("a", std::chrono::seconds(10));
@@ -46,8 +47,9 @@ TEST_CASE("work_queue: delays keep the earliest deadline and backoff doubles per
     waits.push_back(fixture.world.clock().elapsed() - before);
     queue.done("a");
   }
-  CHECK(waits == std::vector<std::chrono::nanoseconds>{std::chrono::milliseconds(5), std::chrono::milliseconds(10),
-                                                       std::chrono::milliseconds(20), std::chrono::milliseconds(40)});
+  CHECK(waits == std::vector<std::chrono::nanoseconds>{
+                     std::chrono::milliseconds(5), std::chrono::milliseconds(10),
+                     std::chrono::milliseconds(20), std::chrono::milliseconds(40)});
   queue.forget("a");
   CHECK(queue.failures("a") == 0);
   CHECK(fixture.world.clock().elapsed() - start == std::chrono::milliseconds(75));
@@ -60,11 +62,14 @@ TEST_CASE("informer: lists, then follows a watch into its cache", "[k8s][sim]") 
   const auto& configmaps = store.type("v1", "ConfigMap");
   REQUIRE(store.create(configmaps, "default", {{"metadata", {{"name", "before"}}}}));
   static const k8s::Resource kConfigMaps{"", "v1", "configmaps", "ConfigMap", true};
-  k8s::Informer informer(fixture.kube, fixture.world.clock(), net::Random(1), fixture.world.trace(), kConfigMaps);
+  k8s::Informer informer(fixture.kube, fixture.world.clock(), net::Random(1), fixture.world.trace(),
+                         kConfigMaps);
   std::vector<std::string> seen;
   informer.on_change([&](const k8s::Json* old, const k8s::Json* current) {
     const k8s::Json& object = current != nullptr ? *current : *old;
-    seen.push_back(std::string(old == nullptr ? "add " : current == nullptr ? "delete " : "update ") +
+    seen.push_back(std::string(old == nullptr       ? "add "
+                               : current == nullptr ? "delete "
+                                                    : "update ") +
                    object["metadata"].value("name", ""));
   });
   informer.start(fixture.world.executor());

@@ -17,7 +17,9 @@ net::Request request(std::string method, std::string target, std::string body = 
   return made;
 }
 
-Json body_of(const net::Response& response) { return Json::parse(response.body); }
+Json body_of(const net::Response& response) {
+  return Json::parse(response.body);
+}
 
 }  // namespace
 
@@ -29,11 +31,13 @@ TEST_CASE("api server: discovery answers what kubectl asks for", "[kube][sim]") 
   const Json groups = body_of(api.handle(request("GET", "/apis")));
   CHECK(groups["kind"] == "APIGroupList");
   bool has_elbv2 = false;
-  for (const Json& group : groups["groups"]) has_elbv2 = has_elbv2 || group["name"] == "elbv2.k8s.aws";
+  for (const Json& group : groups["groups"])
+    has_elbv2 = has_elbv2 || group["name"] == "elbv2.k8s.aws";
   CHECK(has_elbv2);
   const Json resources = body_of(api.handle(request("GET", "/apis/networking.k8s.io/v1")));
   bool status_subresource = false;
-  for (const Json& resource : resources["resources"]) status_subresource = status_subresource || resource["name"] == "ingresses/status";
+  for (const Json& resource : resources["resources"])
+    status_subresource = status_subresource || resource["name"] == "ingresses/status";
   CHECK(status_subresource);
   const Json openapi = body_of(api.handle(request("GET", "/openapi/v3")));
   CHECK(openapi["paths"].contains("apis/elbv2.k8s.aws/v1beta1"));
@@ -44,45 +48,64 @@ TEST_CASE("api server: errors are Status bodies with the real codes and messages
   test_support::SimFixture fixture(22);
   fixture.build_account();
   sim::kube::ApiServer api(fixture.world.store(), fixture.world.clock());
-  auto missing = api.handle(request("GET", "/apis/networking.k8s.io/v1/namespaces/default/ingresses/nope"));
+  auto missing =
+      api.handle(request("GET", "/apis/networking.k8s.io/v1/namespaces/default/ingresses/nope"));
   CHECK(missing.status == 404);
   const Json status = body_of(missing);
   CHECK(status["kind"] == "Status");
   CHECK(status["reason"] == "NotFound");
   CHECK(status["message"] == "ingresses.networking.k8s.io \"nope\" not found");
   CHECK(status["details"]["kind"] == "ingresses");
-  CHECK(api.handle(request("POST", "/api/v1/namespaces/default/configmaps", "{not json")).status == 400);
-  CHECK(api.handle(request("PATCH", "/api/v1/namespaces/default/configmaps/x", "{}", "application/yaml")).status == 415);
-  CHECK(api.handle(request("GET", "/api/v1/namespaces/default/pods?labelSelector=a%20in%20b")).status == 400);
-  CHECK(api.handle(request("GET", "/api/v1/namespaces/default/pods?fieldSelector=spec.foo%3Dx")).status == 400);
-  CHECK(api.handle(request("POST", "/api/v1/namespaces/default/configmaps", "{}", "application/vnd.kubernetes.protobuf")).status == 415);
+  CHECK(api.handle(request("POST", "/api/v1/namespaces/default/configmaps", "{not json")).status ==
+        400);
+  CHECK(api.handle(request("PATCH", "/api/v1/namespaces/default/configmaps/x", "{}",
+                           "application/yaml"))
+            .status == 415);
+  CHECK(api.handle(request("GET", "/api/v1/namespaces/default/pods?labelSelector=a%20in%20b"))
+            .status == 400);
+  CHECK(api.handle(request("GET", "/api/v1/namespaces/default/pods?fieldSelector=spec.foo%3Dx"))
+            .status == 400);
+  CHECK(api.handle(request("POST", "/api/v1/namespaces/default/configmaps", "{}",
+                           "application/vnd.kubernetes.protobuf"))
+            .status == 415);
 }
 
 TEST_CASE("api server: create, get as a Table, patch and delete through HTTP", "[kube][sim]") {
   test_support::SimFixture fixture(23);
   fixture.build_account();
   sim::kube::ApiServer api(fixture.world.store(), fixture.world.clock());
-  const std::string binding = R"({"apiVersion":"elbv2.k8s.aws/v1beta1","kind":"TargetGroupBinding","metadata":{"name":"tgb"},
+  const std::string binding =
+      R"({"apiVersion":"elbv2.k8s.aws/v1beta1","kind":"TargetGroupBinding","metadata":{"name":"tgb"},
     "spec":{"serviceRef":{"name":"web","port":80},"targetType":"ip","targetGroupARN":"arn:aws:x"}})";
-  CHECK(api.handle(request("POST", "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings", binding)).status == 201);
-  net::Request table = request("GET", "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings?limit=500");
+  CHECK(api.handle(request("POST",
+                           "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings",
+                           binding))
+            .status == 201);
+  net::Request table = request(
+      "GET", "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings?limit=500");
   table.headers.set("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
   const Json rendered = body_of(api.handle(table));
   CHECK(rendered["kind"] == "Table");
   CHECK(rendered["columnDefinitions"][1]["name"] == "SERVICE-NAME");
   CHECK(rendered["rows"][0]["cells"][1] == "web");
   CHECK(rendered["rows"][0]["cells"][3] == "ip");
-  auto patched = api.handle(request("PATCH", "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings/tgb",
-                                    R"({"metadata":{"labels":{"a":"b"}}})", "application/merge-patch+json"));
+  auto patched = api.handle(
+      request("PATCH", "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings/tgb",
+              R"({"metadata":{"labels":{"a":"b"}}})", "application/merge-patch+json"));
   CHECK(patched.status == 200);
   CHECK(body_of(patched)["metadata"]["labels"]["a"] == "b");
-  auto deleted = api.handle(request("DELETE", "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings/tgb",
-                                    R"({"propagationPolicy":"Background"})"));
+  auto deleted = api.handle(
+      request("DELETE", "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings/tgb",
+              R"({"propagationPolicy":"Background"})"));
   CHECK(deleted.status == 200);
-  CHECK(api.handle(request("GET", "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings/tgb")).status == 404);
+  CHECK(
+      api.handle(request("GET",
+                         "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings/tgb"))
+          .status == 404);
 }
 
-TEST_CASE("watch: events stream in order, resume after a resourceVersion, and expire", "[kube][sim]") {
+TEST_CASE("watch: events stream in order, resume after a resourceVersion, and expire",
+          "[kube][sim]") {
   test_support::SimFixture fixture(24);
   fixture.build_account();
   sim::kube::Store& store = fixture.world.store();
@@ -117,18 +140,21 @@ TEST_CASE("watch: events stream in order, resume after a resourceVersion, and ex
   CHECK(fixture.world.clock().elapsed() >= std::chrono::seconds(30));
 }
 
-TEST_CASE("watch: a resourceVersion older than the history gets an ERROR 410 event", "[kube][sim]") {
+TEST_CASE("watch: a resourceVersion older than the history gets an ERROR 410 event",
+          "[kube][sim]") {
   test_support::SimFixture fixture(25);
   fixture.build_account();
   sim::kube::Store& store = fixture.world.store();
   const auto& configmaps = store.type("v1", "ConfigMap");
   for (int i = 0; i < 20'100; ++i) {
-    REQUIRE(store.create(configmaps, "default", {{"metadata", {{"name", "c" + std::to_string(i)}}}}));
+    REQUIRE(
+        store.create(configmaps, "default", {{"metadata", {{"name", "c" + std::to_string(i)}}}}));
     REQUIRE(store.remove(configmaps, "default", "c" + std::to_string(i), {}));
   }
   k8s::WatchOptions watch;
   watch.resource_version = "2";
-  auto stream = fixture.run(fixture.kube.watch({"", "v1", "configmaps", "ConfigMap", true}, "default", watch));
+  auto stream = fixture.run(
+      fixture.kube.watch({"", "v1", "configmaps", "ConfigMap", true}, "default", watch));
   REQUIRE(stream);
   auto event = fixture.run((*stream)->next());
   REQUIRE(event);

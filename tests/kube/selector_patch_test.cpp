@@ -22,20 +22,28 @@ TEST_CASE("selector: label selectors support the full syntax", "[kube]") {
 
 TEST_CASE("patch: merge patches replace lists and null deletes", "[kube]") {
   const Json live = {{"metadata", {{"labels", {{"a", "1"}, {"b", "2"}}}, {"finalizers", {"x"}}}}};
-  auto patched = apply_patch(live, {{"metadata", {{"labels", {{"a", nullptr}}}, {"finalizers", {"y"}}}}}, PatchType::Merge);
+  auto patched =
+      apply_patch(live, {{"metadata", {{"labels", {{"a", nullptr}}}, {"finalizers", {"y"}}}}},
+                  PatchType::Merge);
   REQUIRE(patched);
   CHECK((*patched)["metadata"]["labels"] == Json{{"b", "2"}});
   CHECK((*patched)["metadata"]["finalizers"] == Json::array({"y"}));
 }
 
 TEST_CASE("patch: strategic merge follows merge keys and directives", "[kube]") {
-  const Json live = {{"spec", {{"containers", Json::array({{{"name", "a"}, {"image", "1"}}, {{"name", "b"}, {"image", "1"}}})}}},
-                     {"metadata", {{"finalizers", {"x"}}}},
-                     {"status", {{"conditions", Json::array({{{"type", "Ready"}, {"status", "False"}}})}}}};
-  const Json patch = {{"spec", {{"containers", Json::array({{{"name", "b"}, {"image", "2"}}, {{"name", "a"}, {"$patch", "delete"}}})},
-                                {"$setElementOrder/containers", Json::array({{{"name", "b"}}})}}},
-                      {"metadata", {{"finalizers", {"y"}}}},
-                      {"status", {{"conditions", Json::array({{{"type", "Ready"}, {"status", "True"}}})}}}};
+  const Json live = {
+      {"spec",
+       {{"containers",
+         Json::array({{{"name", "a"}, {"image", "1"}}, {{"name", "b"}, {"image", "1"}}})}}},
+      {"metadata", {{"finalizers", {"x"}}}},
+      {"status", {{"conditions", Json::array({{{"type", "Ready"}, {"status", "False"}}})}}}};
+  const Json patch = {
+      {"spec",
+       {{"containers",
+         Json::array({{{"name", "b"}, {"image", "2"}}, {{"name", "a"}, {"$patch", "delete"}}})},
+        {"$setElementOrder/containers", Json::array({{{"name", "b"}}})}}},
+      {"metadata", {{"finalizers", {"y"}}}},
+      {"status", {{"conditions", Json::array({{{"type", "Ready"}, {"status", "True"}}})}}}};
   auto patched = apply_patch(live, patch, PatchType::Strategic);
   REQUIRE(patched);
   CHECK((*patched)["spec"]["containers"] == Json::array({{{"name", "b"}, {"image", "2"}}}));
@@ -46,10 +54,13 @@ TEST_CASE("patch: strategic merge follows merge keys and directives", "[kube]") 
 
 TEST_CASE("patch: JSON patches apply, and fail with 422 when they cannot", "[kube]") {
   const Json live = {{"spec", {{"replicas", 1}}}};
-  auto patched = apply_patch(live, Json::array({{{"op", "replace"}, {"path", "/spec/replicas"}, {"value", 3}}}), PatchType::Json);
+  auto patched = apply_patch(
+      live, Json::array({{{"op", "replace"}, {"path", "/spec/replicas"}, {"value", 3}}}),
+      PatchType::Json);
   REQUIRE(patched);
   CHECK((*patched)["spec"]["replicas"] == 3);
-  auto failed = apply_patch(live, Json::array({{{"op", "remove"}, {"path", "/spec/nothing"}}}), PatchType::Json);
+  auto failed = apply_patch(live, Json::array({{{"op", "remove"}, {"path", "/spec/nothing"}}}),
+                            PatchType::Json);
   REQUIRE_FALSE(failed);
   CHECK(failed.error().code == 422);
   CHECK_FALSE(patch_type_of("application/yaml"));

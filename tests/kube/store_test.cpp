@@ -9,7 +9,8 @@ using namespace albc::sim::kube;
 namespace {
 
 struct StoreFixture {
-  sim::world::VirtualClock clock{net::Clock::wall_time_point{} + std::chrono::seconds(1'767'225'600)};
+  sim::world::VirtualClock clock{net::Clock::wall_time_point{} +
+                                 std::chrono::seconds(1'767'225'600)};
   ResourceRegistry registry = ResourceRegistry::standard();
   Store store{registry, clock, net::Random(1)};
   const ResourceType& namespaces = *registry.find("", "v1", "namespaces");
@@ -20,10 +21,18 @@ struct StoreFixture {
   StoreFixture() { REQUIRE(store.create(namespaces, "", {{"metadata", {{"name", "test"}}}})); }
 
   Json ingress(const std::string& name) {
-    return {{"metadata", {{"name", name}}},
-            {"spec", {{"ingressClassName", "alb"},
-                      {"rules", Json::array({{{"http", {{"paths", Json::array({{{"path", "/"}, {"pathType", "Prefix"},
-                                                                               {"backend", {{"service", {{"name", "web"}, {"port", {{"number", 80}}}}}}}}})}}}}})}}}};
+    return {
+        {"metadata", {{"name", name}}},
+        {"spec",
+         {{"ingressClassName", "alb"},
+          {"rules",
+           Json::array({{{"http",
+                          {{"paths", Json::array({{{"path", "/"},
+                                                   {"pathType", "Prefix"},
+                                                   {"backend",
+                                                    {{"service",
+                                                      {{"name", "web"},
+                                                       {"port", {{"number", 80}}}}}}}}})}}}}})}}}};
   }
 };
 
@@ -53,12 +62,15 @@ TEST_CASE("store: admission rejects what the API server rejects", "[kube]") {
   auto rejected = fixture.store.create(fixture.ingresses, "test", no_path_type);
   REQUIRE_FALSE(rejected);
   CHECK(rejected.error().code == 422);
-  CHECK(rejected.error().to_json()["details"]["causes"][0]["field"] == "spec.rules[0].http.paths[0].pathType");
-  auto missing_namespace = fixture.store.create(fixture.ingresses, "nowhere", fixture.ingress("web"));
+  CHECK(rejected.error().to_json()["details"]["causes"][0]["field"] ==
+        "spec.rules[0].http.paths[0].pathType");
+  auto missing_namespace =
+      fixture.store.create(fixture.ingresses, "nowhere", fixture.ingress("web"));
   REQUIRE_FALSE(missing_namespace);
   CHECK(missing_namespace.error().message == "namespaces \"nowhere\" not found");
   Json numeric_annotation = fixture.ingress("web");
-  numeric_annotation["metadata"]["annotations"] = {{"alb.ingress.kubernetes.io/healthcheck-interval-seconds", 15}};
+  numeric_annotation["metadata"]["annotations"] = {
+      {"alb.ingress.kubernetes.io/healthcheck-interval-seconds", 15}};
   auto not_a_string = fixture.store.create(fixture.ingresses, "test", numeric_annotation);
   REQUIRE_FALSE(not_a_string);
   CHECK(not_a_string.error().code == 400);
@@ -66,8 +78,9 @@ TEST_CASE("store: admission rejects what the API server rejects", "[kube]") {
 
 TEST_CASE("store: a Service gets a cluster IP, protocols and target ports", "[kube]") {
   StoreFixture fixture;
-  auto created = fixture.store.create(fixture.services, "test",
-                                      {{"metadata", {{"name", "web"}}}, {"spec", {{"ports", Json::array({{{"port", 80}}})}}}});
+  auto created = fixture.store.create(
+      fixture.services, "test",
+      {{"metadata", {{"name", "web"}}}, {"spec", {{"ports", Json::array({{{"port", 80}}})}}}});
   REQUIRE(created);
   const Json& spec = (*created)["spec"];
   CHECK(spec["clusterIP"].get<std::string>().starts_with("10.100."));
@@ -83,7 +96,8 @@ TEST_CASE("store: updates check resourceVersion; only spec changes bump generati
   Json stale = *created;
   Json labelled = *created;
   labelled["metadata"]["labels"] = {{"a", "b"}};
-  auto updated = fixture.store.update(fixture.ingresses, "test", "web", labelled, Subresource::None);
+  auto updated =
+      fixture.store.update(fixture.ingresses, "test", "web", labelled, Subresource::None);
   REQUIRE(updated);
   CHECK((*updated)["metadata"]["generation"] == 1);
   stale["spec"]["ingressClassName"] = "other";
@@ -105,14 +119,17 @@ TEST_CASE("store: updates check resourceVersion; only spec changes bump generati
 TEST_CASE("store: the status subresource and the main resource do not write each other", "[kube]") {
   StoreFixture fixture;
   auto created = fixture.store.create(fixture.ingresses, "test", fixture.ingress("web"));
-  Json status_patch = {{"status", {{"loadBalancer", {{"ingress", Json::array({{{"hostname", "lb.example"}}})}}}}},
-                       {"spec", {{"ingressClassName", "ignored"}}}};
-  auto patched = fixture.store.patch(fixture.ingresses, "test", "web", status_patch, PatchType::Merge, Subresource::Status);
+  Json status_patch = {
+      {"status", {{"loadBalancer", {{"ingress", Json::array({{{"hostname", "lb.example"}}})}}}}},
+      {"spec", {{"ingressClassName", "ignored"}}}};
+  auto patched = fixture.store.patch(fixture.ingresses, "test", "web", status_patch,
+                                     PatchType::Merge, Subresource::Status);
   REQUIRE(patched);
   CHECK((*patched)["status"]["loadBalancer"]["ingress"][0]["hostname"] == "lb.example");
   CHECK((*patched)["spec"]["ingressClassName"] == "alb");
   Json main_patch = {{"status", {{"loadBalancer", Json::object()}}}};
-  auto main = fixture.store.patch(fixture.ingresses, "test", "web", main_patch, PatchType::Merge, Subresource::None);
+  auto main = fixture.store.patch(fixture.ingresses, "test", "web", main_patch, PatchType::Merge,
+                                  Subresource::None);
   REQUIRE(main);
   CHECK((*main)["status"]["loadBalancer"]["ingress"][0]["hostname"] == "lb.example");
 }
@@ -123,33 +140,42 @@ TEST_CASE("store: finalizers defer deletion until the last one goes", "[kube]") 
   with_finalizer["metadata"]["finalizers"] = {"ingress.k8s.aws/resources"};
   REQUIRE(fixture.store.create(fixture.ingresses, "test", with_finalizer));
   std::vector<std::string> seen;
-  fixture.store.observe([&](const Change& change) { seen.push_back(std::string(change_type_name(change.type))); });
+  fixture.store.observe(
+      [&](const Change& change) { seen.push_back(std::string(change_type_name(change.type))); });
   auto deleting = fixture.store.remove(fixture.ingresses, "test", "web", {});
   REQUIRE(deleting);
   CHECK((*deleting)["metadata"].contains("deletionTimestamp"));
   CHECK((*deleting)["metadata"]["generation"] == 2);
   Json add_another = {{"metadata", {{"finalizers", {"ingress.k8s.aws/resources", "other"}}}}};
-  auto refused = fixture.store.patch(fixture.ingresses, "test", "web", add_another, PatchType::Merge, Subresource::None);
+  auto refused = fixture.store.patch(fixture.ingresses, "test", "web", add_another,
+                                     PatchType::Merge, Subresource::None);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == 422);
   Json stale_lock = {{"metadata", {{"finalizers", nullptr}, {"resourceVersion", "1"}}}};
-  auto locked = fixture.store.patch(fixture.ingresses, "test", "web", stale_lock, PatchType::Merge, Subresource::None);
+  auto locked = fixture.store.patch(fixture.ingresses, "test", "web", stale_lock, PatchType::Merge,
+                                    Subresource::None);
   REQUIRE_FALSE(locked);
   CHECK(locked.error().code == 409);
-  Json remove_all = {{"metadata", {{"finalizers", nullptr}, {"resourceVersion", (*deleting)["metadata"]["resourceVersion"]}}}};
-  REQUIRE(fixture.store.patch(fixture.ingresses, "test", "web", remove_all, PatchType::Merge, Subresource::None));
+  Json remove_all = {
+      {"metadata",
+       {{"finalizers", nullptr}, {"resourceVersion", (*deleting)["metadata"]["resourceVersion"]}}}};
+  REQUIRE(fixture.store.patch(fixture.ingresses, "test", "web", remove_all, PatchType::Merge,
+                              Subresource::None));
   CHECK_FALSE(fixture.store.get(fixture.ingresses, "test", "web"));
   CHECK(seen == std::vector<std::string>{"MODIFIED", "DELETED"});
 }
 
 TEST_CASE("store: custom resources refuse strategic merge and unconditional updates", "[kube]") {
   StoreFixture fixture;
-  Json binding = {{"metadata", {{"name", "tgb"}}}, {"spec", {{"serviceRef", {{"name", "web"}, {"port", 80}}}}}};
+  Json binding = {{"metadata", {{"name", "tgb"}}},
+                  {"spec", {{"serviceRef", {{"name", "web"}, {"port", 80}}}}}};
   REQUIRE(fixture.store.create(fixture.bindings, "test", binding));
-  auto strategic = fixture.store.patch(fixture.bindings, "test", "tgb", {{"spec", Json::object()}}, PatchType::Strategic, Subresource::None);
+  auto strategic = fixture.store.patch(fixture.bindings, "test", "tgb", {{"spec", Json::object()}},
+                                       PatchType::Strategic, Subresource::None);
   REQUIRE_FALSE(strategic);
   CHECK(strategic.error().code == 415);
-  auto unconditional = fixture.store.update(fixture.bindings, "test", "tgb", binding, Subresource::None);
+  auto unconditional =
+      fixture.store.update(fixture.bindings, "test", "tgb", binding, Subresource::None);
   REQUIRE_FALSE(unconditional);
   CHECK(unconditional.error().code == 422);
   auto deleted = fixture.store.remove(fixture.bindings, "test", "tgb", {});

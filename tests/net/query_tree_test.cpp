@@ -7,9 +7,11 @@ using namespace albc::net;
 using Json = nlohmann::json;
 
 TEST_CASE("query_tree: ELBv2 lists are written as .member.N and read back in order", "[net]") {
-  const Json tree = {{"Action", "CreateRule"},
-                     {"Conditions", Json::array({{{"Field", "path-pattern"}, {"PathPatternConfig", {{"Values", {"/a", "/a/*"}}}}}})},
-                     {"Priority", "3"}};
+  const Json tree = {
+      {"Action", "CreateRule"},
+      {"Conditions", Json::array({{{"Field", "path-pattern"},
+                                   {"PathPatternConfig", {{"Values", {"/a", "/a/*"}}}}}})},
+      {"Priority", "3"}};
   const QueryForm form = flatten_query(tree, QueryStyle::Query);
   CHECK(form.value_or("Conditions.member.1.PathPatternConfig.Values.member.2", "") == "/a/*");
   auto parsed = parse_query_tree(form);
@@ -44,7 +46,9 @@ TEST_CASE("query_tree: a name that is both a value and a structure is malformed"
 
 TEST_CASE("xml: member and item lists become arrays, empty elements empty strings", "[net]") {
   auto tree = xml_to_json(
-      "<DescribeX xmlns=\"urn:x\"><DescribeXResult><Items><member><Name>a</Name></member><member><Name>b</Name></member>"
+      "<DescribeX "
+      "xmlns=\"urn:x\"><DescribeXResult><Items><member><Name>a</Name></member><member><Name>b</"
+      "Name></member>"
       "</Items><Empty/></DescribeXResult></DescribeX>");
   REQUIRE(tree);
   const Json& result = (*tree)["DescribeX"]["DescribeXResult"];

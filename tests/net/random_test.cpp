@@ -7,7 +7,8 @@ using namespace albc::net;
 TEST_CASE("random: the same seed gives the same sequence", "[net]") {
   Random a(7);
   Random b(7);
-  for (int i = 0; i < 100; ++i) CHECK(a.next_u64() == b.next_u64());
+  for (int i = 0; i < 100; ++i)
+    CHECK(a.next_u64() == b.next_u64());
 }
 
 TEST_CASE("random: a fork depends on the seed and the name only, not on earlier draws", "[net]") {

@@ -11,7 +11,8 @@ TEST_CASE("url: percent_encode keeps unreserved characters and encodes the rest"
 }
 
 TEST_CASE("url: QueryForm parses and re-encodes a form body in order", "[net]") {
-  auto form = QueryForm::parse("Action=CreateRule&Conditions.member.1.Values.member.1=%2F%2A&x=a+b");
+  auto form =
+      QueryForm::parse("Action=CreateRule&Conditions.member.1.Values.member.1=%2F%2A&x=a+b");
   REQUIRE(form);
   CHECK(form->value_or("Action", "") == "CreateRule");
   CHECK(form->value_or("Conditions.member.1.Values.member.1", "") == "/*");
@@ -27,8 +28,10 @@ TEST_CASE("url: QueryForm rejects broken percent-encoding", "[net]") {
 }
 
 TEST_CASE("url: parse_go_bool accepts what Go's strconv.ParseBool accepts", "[net]") {
-  for (const char* yes : {"1", "t", "T", "TRUE", "true", "True"}) CHECK(parse_go_bool(yes) == true);
-  for (const char* no : {"0", "f", "F", "FALSE", "false", "False"}) CHECK(parse_go_bool(no) == false);
+  for (const char* yes : {"1", "t", "T", "TRUE", "true", "True"})
+    CHECK(parse_go_bool(yes) == true);
+  for (const char* no : {"0", "f", "F", "FALSE", "false", "False"})
+    CHECK(parse_go_bool(no) == false);
   CHECK_FALSE(parse_go_bool("yes").has_value());
   CHECK_FALSE(parse_go_bool("").has_value());
 }

@@ -33,14 +33,20 @@ RunResult run(const Scenario& scenario, std::string& output) {
 TEST_CASE("scenario: bad files are refused with the file and the field named", "[scenario]") {
   CHECK(error_of("name: x\nsteps: []\n") == "scenario test.yaml: steps: must be a non-empty list");
   CHECK(error_of("name: x\nbogus: 1\nsteps: [{wait: converged}]\n") ==
-        "scenario test.yaml: scenario.bogus: unknown field (known: name, description, seed, world, controller, steps)");
-  CHECK(error_of("name: x\nworld: {vpc: {name: v, cidr: 10.0.0.0/33}}\nsteps: [{wait: converged}]\n") ==
-        "scenario test.yaml: world.vpc.cidr: \"10.0.0.0/33\" is not an IPv4 block between /16 and /28");
-  CHECK(error_of("name: x\nworld: {region: us-east-1, subnets: [{name: a, zone: eu-west-1a, cidr: 10.0.0.0/24}]}\nsteps: [{wait: converged}]\n") ==
-        "scenario test.yaml: world.subnets[0].zone: \"eu-west-1a\" is not a zone of region us-east-1");
+        "scenario test.yaml: scenario.bogus: unknown field (known: name, description, seed, world, "
+        "controller, steps)");
+  CHECK(error_of(
+            "name: x\nworld: {vpc: {name: v, cidr: 10.0.0.0/33}}\nsteps: [{wait: converged}]\n") ==
+        "scenario test.yaml: world.vpc.cidr: \"10.0.0.0/33\" is not an IPv4 block between /16 and "
+        "/28");
+  CHECK(error_of("name: x\nworld: {region: us-east-1, subnets: [{name: a, zone: eu-west-1a, cidr: "
+                 "10.0.0.0/24}]}\nsteps: [{wait: converged}]\n") ==
+        "scenario test.yaml: world.subnets[0].zone: \"eu-west-1a\" is not a zone of region "
+        "us-east-1");
   CHECK(error_of("name: x\nsteps: [{wait: converged, print: aws}]\n") ==
         "scenario test.yaml: steps[0]: must have exactly one action, found 2");
-  CHECK(error_of("name: x\nsteps: [{advance: soon}]\n") == "scenario test.yaml: steps[0].advance: must be a duration such as 90s or 5m");
+  CHECK(error_of("name: x\nsteps: [{advance: soon}]\n") ==
+        "scenario test.yaml: steps[0].advance: must be a duration such as 90s or 5m");
   CHECK(error_of("name: x\ncontroller: {default_scheme: public}\nsteps: [{wait: converged}]\n") ==
         "scenario test.yaml: controller.default_scheme: invalid value public for default scheme");
   auto broken = yaml_to_json("name: [unclosed\n", "broken.yaml");
@@ -52,7 +58,8 @@ TEST_CASE("scenario: durations and YAML scalars read as Kubernetes reads them", 
   CHECK(parse_duration("1h30m") == std::chrono::minutes(90));
   CHECK(parse_duration("250ms") == std::chrono::milliseconds(250));
   CHECK_FALSE(parse_duration("5"));
-  auto document = yaml_to_json("a: '15'\nb: 15\nc: 200,302\nd: true\ne: ~\nf: \"true\"\n", "t.yaml");
+  auto document =
+      yaml_to_json("a: '15'\nb: 15\nc: 200,302\nd: true\ne: ~\nf: \"true\"\n", "t.yaml");
   REQUIRE(document);
   CHECK((*document)["a"] == "15");
   CHECK((*document)["b"] == 15);
@@ -63,19 +70,25 @@ TEST_CASE("scenario: durations and YAML scalars read as Kubernetes reads them", 
 }
 
 TEST_CASE("expectations: subsets, lists, regular expressions and absence", "[scenario]") {
-  const Json actual = {{"Scheme", "internet-facing"}, {"Port", "81"}, {"List", {1, 2}}, {"DNSName", "k8s-x-123.elb.amazonaws.com"}};
+  const Json actual = {{"Scheme", "internet-facing"},
+                       {"Port", "81"},
+                       {"List", {1, 2}},
+                       {"DNSName", "k8s-x-123.elb.amazonaws.com"}};
   CHECK(match_pattern({{"Scheme", "internet-facing"}, {"Port", 81}}, actual, ""));
-  CHECK(match_pattern({{"DNSName", "re:k8s-x-[0-9]+\\.elb\\.amazonaws\\.com"}, {"Missing", "absent"}}, actual, ""));
+  CHECK(match_pattern(
+      {{"DNSName", "re:k8s-x-[0-9]+\\.elb\\.amazonaws\\.com"}, {"Missing", "absent"}}, actual, ""));
   auto wrong = match_pattern({{"Scheme", "internal"}}, actual, "aws.load_balancers[0]");
   REQUIRE_FALSE(wrong);
-  CHECK(wrong.error().message == "aws.load_balancers[0].Scheme: expected \"internal\", got \"internet-facing\"");
+  CHECK(wrong.error().message ==
+        "aws.load_balancers[0].Scheme: expected \"internal\", got \"internet-facing\"");
   auto count = match_pattern({{"List", {1}}}, actual, "x");
   REQUIRE_FALSE(count);
   CHECK(count.error().message == "x.List: expected 1 element(s), got 2: [1,2]");
   CHECK_FALSE(match_pattern({{"Nope", "*"}}, actual, ""));
 }
 
-TEST_CASE("scenario: the seed walkthrough passes and its trace is the same twice", "[scenario][sim][slow]") {
+TEST_CASE("scenario: the seed walkthrough passes and its trace is the same twice",
+          "[scenario][sim][slow]") {
   auto scenario = load_scenario(kSource + "/scenarios/seed-walkthrough.yaml");
   REQUIRE(scenario);
   std::string first;
@@ -106,7 +119,9 @@ TEST_CASE("scenario: a failing expectation names the step and the path", "[scena
   const RunResult result = run(*scenario, output);
   CHECK_FALSE(result.passed);
   CHECK_FALSE(result.bad_input);
-  CHECK(result.failure.ends_with("step 4 (expect): aws.load_balancers[0].Scheme: expected \"internal\", got \"internet-facing\""));
+  CHECK(
+      result.failure.ends_with("step 4 (expect): aws.load_balancers[0].Scheme: expected "
+                               "\"internal\", got \"internet-facing\""));
   CHECK(output.find("== scenario seed-walkthrough: FAILED") != std::string::npos);
 }
 
@@ -116,10 +131,12 @@ TEST_CASE("scenario: a manifest with one bad document applies nothing", "[scenar
   Step apply;
   apply.kind = Step::Kind::Apply;
   apply.index = 1;
-  apply.inline_object = {{"apiVersion", "networking.k8s.io/v1"},
-                         {"kind", "Ingress"},
-                         {"metadata", {{"name", "bad"}, {"namespace", "default"}}},
-                         {"spec", {{"rules", Json::array({{{"http", {{"paths", Json::array({{{"path", "/"}}})}}}}})}}}};
+  apply.inline_object = {
+      {"apiVersion", "networking.k8s.io/v1"},
+      {"kind", "Ingress"},
+      {"metadata", {{"name", "bad"}, {"namespace", "default"}}},
+      {"spec",
+       {{"rules", Json::array({{{"http", {{"paths", Json::array({{{"path", "/"}}})}}}}})}}}};
   Step expect;
   expect.kind = Step::Kind::Expect;
   expect.index = 2;
@@ -128,7 +145,8 @@ TEST_CASE("scenario: a manifest with one bad document applies nothing", "[scenar
   const RunResult result = run(*scenario, output);
   CHECK_FALSE(result.passed);
   CHECK(result.bad_input);
-  CHECK(result.failure.find("step 1 (apply): inline manifest: document 1 (Ingress default/bad): "
-                            "Ingress.networking.k8s.io \"bad\" is invalid: spec.rules[0].http.paths[0].pathType: "
-                            "Required value: pathType must be specified") != std::string::npos);
+  CHECK(result.failure.find(
+            "step 1 (apply): inline manifest: document 1 (Ingress default/bad): "
+            "Ingress.networking.k8s.io \"bad\" is invalid: spec.rules[0].http.paths[0].pathType: "
+            "Required value: pathType must be specified") != std::string::npos);
 }

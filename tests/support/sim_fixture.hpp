@@ -13,7 +13,8 @@
 
 namespace albc::test_support {
 
-inline sim::world::WorldOptions world_options(std::uint64_t seed, std::string region = "us-east-1") {
+inline sim::world::WorldOptions world_options(std::uint64_t seed,
+                                              std::string region = "us-east-1") {
   sim::world::WorldOptions options;
   options.seed = seed;
   options.region = std::move(region);
@@ -25,10 +26,11 @@ struct SimFixture {
   explicit SimFixture(std::uint64_t seed, std::string region = "us-east-1")
       : world(world_options(seed, region)),
         kube(world.kube_transport(), k8s::ClientOptions{}),
-        aws_client(aws::Endpoint{world.aws_transport(), "elasticloadbalancing." + region + ".amazonaws.com"},
+        aws_client(aws::Endpoint{world.aws_transport(),
+                                 "elasticloadbalancing." + region + ".amazonaws.com"},
                    aws::Endpoint{world.aws_transport(), "ec2." + region + ".amazonaws.com"},
-                   net::Credentials{"testing", "testing", ""}, world.clock(), world.random().fork("test.aws"),
-                   world.trace(), aws::ClientOptions{region}),
+                   net::Credentials{"testing", "testing", ""}, world.clock(),
+                   world.random().fork("test.aws"), world.trace(), aws::ClientOptions{region}),
         elbv2(aws_client),
         ec2(aws_client) {}
 
@@ -48,10 +50,11 @@ struct SimFixture {
     setup.vpc_name = "test-vpc";
     setup.vpc_cidr = "10.0.0.0/16";
     const std::string region = world.options().region;
-    setup.subnets = {{"public-a", region + "a", "10.0.0.0/24", {{"kubernetes.io/role/elb", "1"}}, 1},
-                     {"public-b", region + "b", "10.0.1.0/24", {{"kubernetes.io/role/elb", "1"}}, 1},
-                     {"private-a", region + "a", "10.0.10.0/24", {{"kubernetes.io/role/internal-elb", "1"}}, 0},
-                     {"private-b", region + "b", "10.0.11.0/24", {{"kubernetes.io/role/internal-elb", "1"}}, 0}};
+    setup.subnets = {
+        {"public-a", region + "a", "10.0.0.0/24", {{"kubernetes.io/role/elb", "1"}}, 1},
+        {"public-b", region + "b", "10.0.1.0/24", {{"kubernetes.io/role/elb", "1"}}, 1},
+        {"private-a", region + "a", "10.0.10.0/24", {{"kubernetes.io/role/internal-elb", "1"}}, 0},
+        {"private-b", region + "b", "10.0.11.0/24", {{"kubernetes.io/role/internal-elb", "1"}}, 0}};
     setup.security_groups = {{"web", "web servers"}};
     REQUIRE(sim::world::build_account(world.aws(), world.cluster(), world.trace(), setup));
     REQUIRE(sim::world::build_cluster(world.store(), {"alb"}));

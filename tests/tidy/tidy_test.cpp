@@ -30,7 +30,8 @@ std::vector<Source> sources(const std::vector<std::string>& folders) {
       found.push_back({fs::relative(entry.path(), kRoot).string(), text.str()});
     }
   }
-  std::sort(found.begin(), found.end(), [](const Source& a, const Source& b) { return a.path < b.path; });
+  std::sort(found.begin(), found.end(),
+            [](const Source& a, const Source& b) { return a.path < b.path; });
   return found;
 }
 
@@ -42,10 +43,14 @@ std::string code_of(const std::string& text) {
     const char c = text[i];
     const char next = i + 1 < text.size() ? text[i + 1] : '\0';
     if (state == Code) {
-      if (c == '/' && next == '/') state = Line;
-      else if (c == '/' && next == '*') state = Block;
-      else if (c == '"' && (i == 0 || text[i - 1] != '\'')) state = String;
-      else code += c;
+      if (c == '/' && next == '/')
+        state = Line;
+      else if (c == '/' && next == '*')
+        state = Block;
+      else if (c == '"' && (i == 0 || text[i - 1] != '\''))
+        state = String;
+      else
+        code += c;
     } else if (state == Line && c == '\n') {
       state = Code;
       code += c;
@@ -73,16 +78,22 @@ TEST_CASE("tidy: banned calls stay out of the controller and the simulation", "[
     std::string what;
     std::vector<std::string> exceptions;
   };
-  const std::vector<std::string> time_files = {"controller/net/real_clock.cpp", "controller/net/network_transport.cpp"};
+  const std::vector<std::string> time_files = {"controller/net/real_clock.cpp",
+                                               "controller/net/network_transport.cpp"};
   const std::vector<Ban> bans = {
       {std::regex(R"(\brandom_device\b)"), "std::random_device (use net::Random)", {}},
       {std::regex(R"(\bs?rand\s*\()"), "rand() (use net::Random)", {}},
       {std::regex(R"(_distribution\s*<)"), "std::*_distribution (differs between libraries)", {}},
-      {std::regex(R"(steady_clock::now|system_clock::now)"), "reading the machine's clock (use net::Clock)", time_files},
-      {std::regex(R"(\bsteady_timer\b)"), "Asio timers (use net::Clock)",
-       {"controller/net/real_clock.cpp", "controller/net/parking.cpp", "controller/net/network_transport.cpp"}},
+      {std::regex(R"(steady_clock::now|system_clock::now)"),
+       "reading the machine's clock (use net::Clock)", time_files},
+      {std::regex(R"(\bsteady_timer\b)"),
+       "Asio timers (use net::Clock)",
+       {"controller/net/real_clock.cpp", "controller/net/parking.cpp",
+        "controller/net/network_transport.cpp"}},
       {std::regex(R"(this_thread::sleep_for)"), "sleeping (use net::Clock)", {}},
-      {std::regex(R"(std::(thread|mutex|atomic)\b)"), "threads and locks (one io_context, one thread)", {}},
+      {std::regex(R"(std::(thread|mutex|atomic)\b)"),
+       "threads and locks (one io_context, one thread)",
+       {}},
       {std::regex(R"(asio::detached)"), "asio::detached (drops exceptions; use spawn_checked)", {}},
       {std::regex(R"([=(,]\s*new\s+[A-Za-z_])"), "raw new (use values or make_unique)", {}},
       {std::regex(R"(\bdelete\s+[A-Za-z_(])"), "raw delete", {}},
@@ -100,7 +111,8 @@ TEST_CASE("tidy: banned calls stay out of the controller and the simulation", "[
 }
 
 TEST_CASE("tidy: Beast stays in the files that use it, never in a header", "[tidy]") {
-  const std::vector<std::string> beast_files = {"controller/net/network_transport.cpp", "sim/http/server.cpp",
+  const std::vector<std::string> beast_files = {"controller/net/network_transport.cpp",
+                                                "sim/http/server.cpp",
                                                 "controller/net/asio_beast_src.cpp"};
   std::vector<std::string> violations;
   for (const Source& source : sources({"controller", "sim", "tools"})) {
@@ -118,11 +130,14 @@ TEST_CASE("tidy: dependencies point one way", "[tidy]") {
     const bool controller = source.path.starts_with("controller/");
     const bool fake = source.path.starts_with("sim/kube/") || source.path.starts_with("sim/aws/") ||
                       source.path.starts_with("sim/http/") || source.path.starts_with("sim/world/");
-    for (auto it = std::sregex_iterator(source.text.begin(), source.text.end(), include); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(source.text.begin(), source.text.end(), include);
+         it != std::sregex_iterator(); ++it) {
       const std::string target = (*it)[1];
-      if (controller && target.starts_with("sim/")) violations.push_back(source.path + " includes " + target);
+      if (controller && target.starts_with("sim/"))
+        violations.push_back(source.path + " includes " + target);
       if (fake && target.starts_with("controller/") && !target.starts_with("controller/net/")) {
-        violations.push_back(source.path + " includes " + target + " (the fakes use only controller/net/)");
+        violations.push_back(source.path + " includes " + target +
+                             " (the fakes use only controller/net/)");
       }
     }
   }

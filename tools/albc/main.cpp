@@ -11,11 +11,15 @@ void usage(std::ostream& out) {
   out << "usage: albc <command> [options]\n"
          "\n"
          "commands:\n"
-         "  run SCENARIO.yaml [--quiet]   simulate: the controller against embedded fakes, in virtual time,\n"
-         "                                driven by the scenario's steps; prints the trace and a report\n"
+         "  run SCENARIO.yaml [--quiet]   simulate: the controller against embedded fakes, in "
+         "virtual time,\n"
+         "                                driven by the scenario's steps; prints the trace and a "
+         "report\n"
          "  serve [SCENARIO.yaml] [--kube-port N] [--aws-port N] [--kubeconfig FILE]\n"
-         "                                playground: the fake API server and fake AWS on loopback with the\n"
-         "                                controller running against them; kubectl and the aws CLI work\n"
+         "                                playground: the fake API server and fake AWS on loopback "
+         "with the\n"
+         "                                controller running against them; kubectl and the aws CLI "
+         "work\n"
          "  help                          this text\n";
 }
 

@@ -36,9 +36,11 @@ int run_command(const std::vector<std::string>& args) {
   options.out = &std::cout;
   options.trace = !quiet;
   const sim::scenario::RunResult result = sim::scenario::run_scenario(*scenario, options);
-  const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
   // Wall time goes to stderr: stdout is the deterministic part.
-  std::cerr << "albc run: " << (result.passed ? "passed" : "failed") << " in " << wall.count() << " ms of wall time\n";
+  std::cerr << "albc run: " << (result.passed ? "passed" : "failed") << " in " << wall.count()
+            << " ms of wall time\n";
   if (!result.passed) {
     std::cerr << "albc run: " << result.failure << "\n";
     return result.bad_input ? 2 : 1;

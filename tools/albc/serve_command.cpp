@@ -10,7 +10,7 @@
 #include "sim/aws/aws_server.hpp"
 #include "sim/http/server.hpp"
 #include "sim/kube/api_server.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "sim/scenario/runner.hpp"
 #include "sim/world/account_setup.hpp"
 #include "sim/world/cluster.hpp"
 #include "tools/albc/commands.hpp"
@@ -35,8 +35,16 @@ sim::scenario::Scenario default_scenario() {
   scenario.world.subnets = {
       {"albc-public-a", "us-east-1a", "10.0.0.0/24", {{"kubernetes.io/role/elb", "1"}}, 1},
       {"albc-public-b", "us-east-1b", "10.0.1.0/24", {{"kubernetes.io/role/elb", "1"}}, 1},
-      {"albc-private-a", "us-east-1a", "10.0.10.0/24", {{"kubernetes.io/role/internal-elb", "1"}}, 0},
-      {"albc-private-b", "us-east-1b", "10.0.11.0/24", {{"kubernetes.io/role/internal-elb", "1"}}, 0}};
+      {"albc-private-a",
+       "us-east-1a",
+       "10.0.10.0/24",
+       {{"kubernetes.io/role/internal-elb", "1"}},
+       0},
+      {"albc-private-b",
+       "us-east-1b",
+       "10.0.11.0/24",
+       {{"kubernetes.io/role/internal-elb", "1"}},
+       0}};
   return scenario;
 }
 
@@ -60,8 +68,10 @@ int parse_options(const std::vector<std::string>& args, ServeOptions& options) {
     };
     if (arg == "--kube-port" || arg == "--aws-port") {
       auto text = value();
-      if (!text || !parse_port(*text, arg == "--kube-port" ? options.kube_port : options.aws_port)) {
-        std::cerr << "albc serve: " << arg << " needs a port number (0 to 65535; 0 picks a free one)\n";
+      if (!text ||
+          !parse_port(*text, arg == "--kube-port" ? options.kube_port : options.aws_port)) {
+        std::cerr << "albc serve: " << arg
+                  << " needs a port number (0 to 65535; 0 picks a free one)\n";
         return 2;
       }
     } else if (arg == "--kubeconfig") {
@@ -86,16 +96,21 @@ int parse_options(const std::vector<std::string>& args, ServeOptions& options) {
 
 bool write_kubeconfig(const std::string& path, std::uint16_t port) {
   std::ofstream file(path);
-  file << "apiVersion: v1\nkind: Config\nclusters:\n- name: albc\n  cluster:\n    server: http://127.0.0.1:" << port
-       << "\n    insecure-skip-tls-verify: true\ncontexts:\n- name: albc\n  context:\n    cluster: albc\n    user: albc\n"
+  file << "apiVersion: v1\nkind: Config\nclusters:\n- name: albc\n  cluster:\n    server: "
+          "http://127.0.0.1:"
+       << port
+       << "\n    insecure-skip-tls-verify: true\ncontexts:\n- name: albc\n  context:\n    cluster: "
+          "albc\n    user: albc\n"
           "current-context: albc\nusers:\n- name: albc\n  user: {}\n";
   return static_cast<bool>(file);
 }
 
-net::Awaitable<void> start_controller(app::ControllerApp& controller, bool& failed, asio::io_context& io) {
+net::Awaitable<void> start_controller(app::ControllerApp& controller, bool& failed,
+                                      asio::io_context& io) {
   auto started = co_await controller.start();
   if (!started) {
-    std::cerr << "albc serve: the controller failed to start: " << started.error().describe() << "\n";
+    std::cerr << "albc serve: the controller failed to start: " << started.error().describe()
+              << "\n";
     failed = true;
     io.stop();
   }
@@ -122,13 +137,16 @@ int serve_command(const std::vector<std::string>& args) {
   net::Trace trace(clock, &std::cout);
   const auto registry = sim::kube::ResourceRegistry::standard();
   sim::kube::Store store(registry, clock, random.fork("kube.store"));
-  sim::kube::ApiServer kube_api(store, clock, {"127.0.0.1:" + std::to_string(options.kube_port)}, &trace);
+  sim::kube::ApiServer kube_api(store, clock, {"127.0.0.1:" + std::to_string(options.kube_port)},
+                                &trace);
   sim::aws::AwsServerOptions aws_options;
   aws_options.region = scenario.world.region;
   aws_options.account_id = scenario.world.account_id;
   sim::aws::AwsServer aws(clock, random.fork("aws"), aws_options);
   sim::world::Cluster cluster(store, clock, random.fork("world.cluster"), trace, io.get_executor());
-  if (auto built = sim::world::build_account(aws, cluster, trace, sim::scenario::to_account_setup(scenario.world)); !built) {
+  if (auto built = sim::world::build_account(aws, cluster, trace,
+                                             sim::scenario::to_account_setup(scenario.world));
+      !built) {
     std::cerr << "albc serve: " << built.error().describe() << "\n";
     return 2;
   }
@@ -137,12 +155,15 @@ int serve_command(const std::vector<std::string>& args) {
     return 2;
   }
   // Objects bound to the io_context come in unique_ptrs: they go before it, the rest after it.
-  auto kube_server = std::make_unique<sim::http::Server>(io.get_executor(), kube_api, sim::http::ServerOptions{"127.0.0.1", options.kube_port});
-  auto aws_server = std::make_unique<sim::http::Server>(io.get_executor(), aws, sim::http::ServerOptions{"127.0.0.1", options.aws_port});
+  auto kube_server = std::make_unique<sim::http::Server>(
+      io.get_executor(), kube_api, sim::http::ServerOptions{"127.0.0.1", options.kube_port});
+  auto aws_server = std::make_unique<sim::http::Server>(
+      io.get_executor(), aws, sim::http::ServerOptions{"127.0.0.1", options.aws_port});
   auto kube_port = kube_server->listen();
   auto aws_port = kube_port ? aws_server->listen() : kube_port;
   if (!kube_port || !aws_port) {
-    std::cerr << "albc serve: " << (!kube_port ? kube_port.error() : aws_port.error()).describe() << "\n";
+    std::cerr << "albc serve: " << (!kube_port ? kube_port.error() : aws_port.error()).describe()
+              << "\n";
     return 1;
   }
   kube_server->start();
@@ -153,30 +174,30 @@ int serve_command(const std::vector<std::string>& args) {
     return 1;
   }
   // The controller talks to both fakes over the network, as it would to a real cluster and AWS.
-  auto kube_transport = std::make_unique<net::NetworkTransport>(io.get_executor(), net::NetworkOptions{"127.0.0.1", *kube_port});
-  auto aws_transport = std::make_unique<net::NetworkTransport>(io.get_executor(), net::NetworkOptions{"127.0.0.1", *aws_port});
-  app::ControllerOptions controller_options;
-  controller_options.cluster_name = scenario.controller.cluster_name;
-  controller_options.region = scenario.world.region;
-  controller_options.vpc_tags = {{"Name", scenario.world.vpc_name}};
-  controller_options.ingress_class = scenario.controller.ingress_class;
-  controller_options.builder.default_scheme = scenario.controller.default_scheme;
-  controller_options.builder.default_target_type = scenario.controller.default_target_type;
+  auto kube_transport = std::make_unique<net::NetworkTransport>(
+      io.get_executor(), net::NetworkOptions{"127.0.0.1", *kube_port});
+  auto aws_transport = std::make_unique<net::NetworkTransport>(
+      io.get_executor(), net::NetworkOptions{"127.0.0.1", *aws_port});
+  const app::ControllerOptions controller_options = sim::scenario::controller_options(scenario);
   const std::string aws_host = "127.0.0.1:" + std::to_string(*aws_port);
-  app::ControllerApp controller(io.get_executor(), clock, random.fork("controller"), trace, *kube_transport,
-                                k8s::ClientOptions{"127.0.0.1:" + std::to_string(*kube_port), "", "albc-controller/0.1"},
-                                aws::Endpoint{*aws_transport, aws_host}, aws::Endpoint{*aws_transport, aws_host},
-                                net::Credentials{"testing", "testing", ""}, aws::ClientOptions{scenario.world.region},
-                                controller_options);
-  std::cerr << "albc serve: fake Kubernetes API on http://127.0.0.1:" << *kube_port
-            << ", fake AWS (ELBv2, EC2) on http://127.0.0.1:" << *aws_port << "\n"
-            << "  export KUBECONFIG=" << kubeconfig << "\n"
-            << "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=" << scenario.world.region << "\n"
-            << "  kubectl get ingress -A\n"
-            << "  aws elbv2 describe-load-balancers --endpoint-url http://127.0.0.1:" << *aws_port << "\n"
-            << "Ctrl-C stops.\n";
+  app::ControllerApp controller(
+      io.get_executor(), clock, random.fork("controller"), trace, *kube_transport,
+      k8s::ClientOptions{"127.0.0.1:" + std::to_string(*kube_port), "", "albc-controller/0.1"},
+      aws::Endpoint{*aws_transport, aws_host}, aws::Endpoint{*aws_transport, aws_host},
+      net::Credentials{"testing", "testing", ""}, aws::ClientOptions{scenario.world.region},
+      controller_options);
+  std::cerr
+      << "albc serve: fake Kubernetes API on http://127.0.0.1:" << *kube_port
+      << ", fake AWS (ELBv2, EC2) on http://127.0.0.1:" << *aws_port << "\n"
+      << "  export KUBECONFIG=" << kubeconfig << "\n"
+      << "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION="
+      << scenario.world.region << "\n"
+      << "  kubectl get ingress -A\n"
+      << "  aws elbv2 describe-load-balancers --endpoint-url http://127.0.0.1:" << *aws_port << "\n"
+      << "Ctrl-C stops.\n";
   bool failed = false;
-  net::spawn_checked(io.get_executor(), start_controller(controller, failed, io), "serve.controller");
+  net::spawn_checked(io.get_executor(), start_controller(controller, failed, io),
+                     "serve.controller");
   auto signals = std::make_unique<asio::signal_set>(io, SIGINT, SIGTERM);
   signals->async_wait([&io](const boost::system::error_code&, int) { io.stop(); });
   io.run();
