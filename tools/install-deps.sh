@@ -6,6 +6,7 @@ packages=(
   libboost-dev libboost-system-dev libssl-dev
   nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev
   catch2 libbenchmark-dev clang-format
+  python3-boto3
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -5,6 +5,16 @@
 #include "tools/albc/commands.hpp"
 
 namespace albc::tools {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: albc run SCENARIO.yaml [--quiet]\n"
+    "  Runs the scenario: the controller against the embedded fakes, in virtual time. Prints the\n"
+    "  trace (one line per event), the steps' output and a report. Exit 0 when every step passes,\n"
+    "  1 when one fails, 2 when the scenario or a manifest is wrong.\n"
+    "  --quiet  print the steps' output and the report, not the trace\n";
+
+}  // namespace
 
 int run_command(const std::vector<std::string>& args) {
   std::string path;
@@ -12,8 +22,11 @@ int run_command(const std::vector<std::string>& args) {
   for (const std::string& arg : args) {
     if (arg == "--quiet") {
       quiet = true;
+    } else if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
     } else if (arg.starts_with("-")) {
-      std::cerr << "albc run: unknown flag " << arg << "\n";
+      std::cerr << "albc run: unknown flag " << arg << "\n" << kUsage;
       return 2;
     } else if (path.empty()) {
       path = arg;
@@ -23,7 +36,7 @@ int run_command(const std::vector<std::string>& args) {
     }
   }
   if (path.empty()) {
-    std::cerr << "usage: albc run SCENARIO.yaml [--quiet]\n";
+    std::cerr << kUsage;
     return 2;
   }
   auto scenario = sim::scenario::load_scenario(path);

@@ -59,7 +59,17 @@ bool parse_port(const std::string& text, std::uint16_t& port) {
   }
 }
 
-int parse_options(const std::vector<std::string>& args, ServeOptions& options) {
+constexpr const char* kUsage =
+    "usage: albc serve [SCENARIO.yaml] [--kube-port N] [--aws-port N] [--kubeconfig FILE]\n"
+    "  Serves the fake Kubernetes API and the fake AWS (ELBv2, EC2) on loopback, with the\n"
+    "  controller running against them, until interrupted. The scenario's world section sets\n"
+    "  the region, VPC, subnets and security groups; its steps are not run.\n"
+    "  --kube-port N      fake Kubernetes API port (default 18080; 0 picks a free one)\n"
+    "  --aws-port N       fake AWS port (default 18081; 0 picks a free one)\n"
+    "  --kubeconfig FILE  where to write a kubeconfig for kubectl (default ./albc.kubeconfig)\n";
+
+// Empty: go on and serve; otherwise the exit code (after --help, or a bad flag).
+std::optional<int> parse_options(const std::vector<std::string>& args, ServeOptions& options) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     auto value = [&]() -> std::optional<std::string> {
@@ -81,8 +91,11 @@ int parse_options(const std::vector<std::string>& args, ServeOptions& options) {
         return 2;
       }
       options.kubeconfig = *text;
+    } else if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
     } else if (arg.starts_with("-")) {
-      std::cerr << "albc serve: unknown flag " << arg << "\n";
+      std::cerr << "albc serve: unknown flag " << arg << "\n" << kUsage;
       return 2;
     } else if (options.scenario_path.empty()) {
       options.scenario_path = arg;
@@ -91,7 +104,7 @@ int parse_options(const std::vector<std::string>& args, ServeOptions& options) {
       return 2;
     }
   }
-  return 0;
+  return std::nullopt;
 }
 
 bool write_kubeconfig(const std::string& path, std::uint16_t port) {
@@ -120,7 +133,7 @@ net::Awaitable<void> start_controller(app::ControllerApp& controller, bool& fail
 
 int serve_command(const std::vector<std::string>& args) {
   ServeOptions options;
-  if (int status = parse_options(args, options); status != 0) return status;
+  if (auto exit_code = parse_options(args, options)) return *exit_code;
   sim::scenario::Scenario scenario = default_scenario();
   if (!options.scenario_path.empty()) {
     auto loaded = sim::scenario::load_scenario(options.scenario_path);
