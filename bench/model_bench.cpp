@@ -13,36 +13,12 @@
 #include "controller/net/xml.hpp"
 #include "sim/kube/store.hpp"
 #include "sim/world/virtual_clock.hpp"
+#include "tests/support/fixed_resolver.hpp"
 
 using namespace albc;
 using Json = nlohmann::json;
 
 namespace {
-
-class FixedResolver final : public ingress::NetworkResolver {
- public:
-  net::Awaitable<net::Result<std::vector<std::string>>> resolve_subnets(
-      std::vector<std::string> entries) override {
-    co_return entries;
-  }
-  net::Awaitable<net::Result<std::vector<std::string>>> discover_subnets(std::string) override {
-    co_return std::vector<std::string>{"subnet-a", "subnet-b"};
-  }
-  net::Awaitable<net::Result<std::vector<std::string>>> resolve_security_groups(
-      std::vector<std::string> entries) override {
-    co_return entries;
-  }
-  net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>> stack_load_balancer(
-      deploy::StackIdentity) override {
-    co_return std::optional<aws::LoadBalancer>();
-  }
-  net::Awaitable<net::Result<std::string>> backend_security_group() override {
-    co_return std::string("sg-backend");
-  }
-  net::Awaitable<net::Result<void>> release_backend_security_group() override {
-    co_return net::Result<void>();
-  }
-};
 
 // The seed's Ingress, with `paths` paths to as many Services.
 Json seed_ingress(int paths) {
@@ -70,11 +46,6 @@ Json seed_ingress(int paths) {
            {{"ingressClassName", "alb"}, {"rules", Json::array({{{"http", {{"paths", list}}}}})}}}};
 }
 
-net::Awaitable<void> build_into(ingress::ModelBuilder& builder, ingress::Group group, bool& ok) {
-  auto built = co_await builder.build(std::move(group));
-  ok = built.has_value();
-}
-
 void BM_BuildSeedModel(benchmark::State& state) {
   const int paths = static_cast<int>(state.range(0));
   k8s::ObjectCache ingresses;
@@ -91,7 +62,7 @@ void BM_BuildSeedModel(benchmark::State& state) {
                   {"spec", {{"ports", Json::array({{{"port", 80}, {"targetPort", 8080}}})}}}});
   }
   ingress::GroupLoader loader(ingresses, classes, params, {});
-  FixedResolver resolver;
+  test_support::FixedResolver resolver;
   ingress::BuilderOptions options;
   options.cluster_name = "bys-dev";
   options.vpc_id = "vpc-1";
@@ -99,11 +70,8 @@ void BM_BuildSeedModel(benchmark::State& state) {
   asio::io_context io;
   for (auto _ : state) {
     auto group = loader.load(ingress::GroupId{"", "nginx-group"});
-    bool ok = false;
-    net::spawn_checked(io.get_executor(), build_into(builder, std::move(*group), ok), "bench");
-    io.restart();
-    io.run();
-    if (!ok) state.SkipWithError("build failed");
+    if (!test_support::run_build(io, builder, std::move(*group)))
+      state.SkipWithError("build failed");
   }
   state.SetItemsProcessed(state.iterations() * paths);
 }

@@ -26,6 +26,8 @@ class ApiServer final : public http::Handler {
 
   net::Response handle(const net::Request& request) override;
   std::size_t requests_handled() const { return requests_handled_; }
+  // The address /api advertises, once the server's socket is bound (port 0 picks it then).
+  void advertise(std::string address) { options_.advertised_address = std::move(address); }
 
   struct Route;
 

@@ -196,7 +196,9 @@ net::Result<void> Run::expect_kubernetes(const Json& checks) {
                        label + ": expected " + std::to_string(check.value("count", 0LL)) +
                            " object(s), found " + std::to_string(objects.size()));
     }
-    if (check.contains("name") && objects.empty())
+    // A pattern over no objects would hold vacuously: without `count`, something must be there.
+    if ((check.contains("name") || check.contains("match")) && !check.contains("count") &&
+        objects.empty())
       return net::fail("ExpectationFailed", label + ": not found");
     if (check.contains("match")) {
       for (const Json& object : objects) {

@@ -224,6 +224,8 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
     step.kind = Step::Kind::Expect;
     if (auto keys = only_keys(value, {"aws", "kubernetes"}, field + ".expect"); !keys)
       return net::fail(keys.error());
+    if (value.empty())
+      return invalid(field + ".expect", "expects nothing: give aws, kubernetes or both");
     step.expectation = value;
   } else if (action == "print") {
     step.kind = Step::Kind::Print;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "controller/net/sigv4.hpp"
 #include "tests/support/sim_fixture.hpp"
 
 using namespace albc;
@@ -229,9 +230,20 @@ TEST_CASE("elbv2 fake: Describe calls page with opaque markers", "[aws][sim]") {
       fixture.run(fixture.aws_client.elbv2("DescribeTargetGroups", {{"Marker", "3-0000"}}));
   REQUIRE_FALSE(forged);
   CHECK(forged.error().code == "ValidationError");
+}
+
+TEST_CASE("elbv2 client: Describe calls follow markers past the fake's largest page",
+          "[aws][sim]") {
+  test_support::SimFixture fixture(7);
+  fixture.build_account();
+  const std::size_t groups = sim::aws::Elbv2Quotas{}.describe_page_size_max + 1;
+  for (std::size_t i = 0; i < groups; ++i) {
+    REQUIRE(fixture.run(fixture.elbv2.create_target_group(
+        target_group_input("tg-" + std::to_string(i), fixture.vpc_id))));
+  }
   auto all = fixture.run(fixture.elbv2.describe_target_groups());
   REQUIRE(all);
-  CHECK(all->size() == 5);
+  CHECK(all->size() == groups);
 }
 
 TEST_CASE("elbv2 fake: unknown actions and versions are refused", "[aws][sim]") {
@@ -239,4 +251,16 @@ TEST_CASE("elbv2 fake: unknown actions and versions are refused", "[aws][sim]") 
   auto unknown = fixture.run(fixture.aws_client.elbv2("DescribeEverything", Json::object()));
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().code == "InvalidAction");
+  // The classic ELB API's version, signed as the aws CLI would sign it.
+  net::Request old_version;
+  old_version.method = "POST";
+  old_version.headers.set("Host", "elasticloadbalancing.us-east-1.amazonaws.com");
+  old_version.headers.set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  old_version.body = "Action=DescribeLoadBalancers&Version=2012-06-01";
+  net::sign_request(old_version, {"testing", "testing", ""}, {"us-east-1", "elasticloadbalancing"},
+                    fixture.world.clock().wall_now());
+  const net::Response refused = fixture.world.aws().handle(old_version);
+  CHECK(refused.status == 400);
+  CHECK(refused.body.find("InvalidAction") != std::string::npos);
+  CHECK(refused.body.find("2015-12-01") != std::string::npos);
 }

@@ -53,19 +53,29 @@ void run(asio::io_context& io, Body body) {
     io.run_one();
 }
 
+// An echo server on a free loopback port and a network transport to it, on one io_context.
+struct Loopback {
+  asio::io_context io{1};
+  EchoHandler handler;
+  sim::http::Server server{io.get_executor(), handler, {}};
+  std::optional<net::NetworkTransport> transport;
+
+  Loopback() {
+    auto port = server.listen();
+    REQUIRE(port);
+    server.start();
+    transport.emplace(io.get_executor(), net::NetworkOptions{"127.0.0.1", *port});
+  }
+};
+
 }  // namespace
 
 TEST_CASE("http: the network transport and the server round-trip requests over keep-alive",
           "[http]") {
-  asio::io_context io(1);
-  EchoHandler handler;
-  sim::http::Server server(io.get_executor(), handler, {});
-  auto port = server.listen();
-  REQUIRE(port);
-  server.start();
-  net::NetworkTransport transport(io.get_executor(), {"127.0.0.1", *port});
+  Loopback loopback;
+  net::NetworkTransport& transport = *loopback.transport;
   std::vector<net::Response> responses;
-  run(io, [&](bool& done) -> net::Awaitable<void> {
+  run(loopback.io, [&](bool& done) -> net::Awaitable<void> {
     for (int i = 0; i < 3; ++i) {
       net::Request request;
       request.method = "POST";
@@ -86,20 +96,15 @@ TEST_CASE("http: the network transport and the server round-trip requests over k
   CHECK(responses[2].body == "POST /echo?i=2 body");
   CHECK(responses[2].headers.value_or("X-Method", "") == "POST");
   CHECK(responses[3].status == 404);
-  CHECK(handler.handled == 4);
-  CHECK(server.open_connections() == 1);  // one connection, kept alive
+  CHECK(loopback.handler.handled == 4);
+  CHECK(loopback.server.open_connections() == 1);  // one connection, kept alive
 }
 
 TEST_CASE("http: a streamed response arrives chunk by chunk", "[http]") {
-  asio::io_context io(1);
-  EchoHandler handler;
-  sim::http::Server server(io.get_executor(), handler, {});
-  auto port = server.listen();
-  REQUIRE(port);
-  server.start();
-  net::NetworkTransport transport(io.get_executor(), {"127.0.0.1", *port});
+  Loopback loopback;
+  net::NetworkTransport& transport = *loopback.transport;
   std::string body;
-  run(io, [&](bool& done) -> net::Awaitable<void> {
+  run(loopback.io, [&](bool& done) -> net::Awaitable<void> {
     net::Request request;
     request.target = "/stream";
     auto response = co_await transport.open(request);

@@ -4,53 +4,20 @@
 
 #include "controller/ingress/group.hpp"
 #include "controller/ingress/model_builder.hpp"
+#include "controller/ingress/naming.hpp"
+#include "tests/support/fixed_resolver.hpp"
 
 using namespace albc;
 using namespace albc::ingress;
 
 namespace {
 
-// Answers the builder's AWS questions from fixed data: subnets and groups by ID or Name.
-class FixedResolver final : public NetworkResolver {
- public:
-  net::Awaitable<net::Result<std::vector<std::string>>> resolve_subnets(
-      std::vector<std::string> entries) override {
-    std::vector<std::string> ids;
-    for (const std::string& entry : entries)
-      ids.push_back(entry.starts_with("subnet-") ? entry : "subnet-" + entry);
-    co_return ids;
-  }
-  net::Awaitable<net::Result<std::vector<std::string>>> discover_subnets(
-      std::string scheme) override {
-    ++discoveries;
-    co_return std::vector<std::string>{"subnet-" + scheme + "-a", "subnet-" + scheme + "-b"};
-  }
-  net::Awaitable<net::Result<std::vector<std::string>>> resolve_security_groups(
-      std::vector<std::string> entries) override {
-    std::vector<std::string> ids;
-    for (const std::string& entry : entries)
-      ids.push_back(entry.starts_with("sg-") ? entry : "sg-" + entry);
-    co_return ids;
-  }
-  net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>> stack_load_balancer(
-      deploy::StackIdentity) override {
-    co_return std::optional<aws::LoadBalancer>();
-  }
-  net::Awaitable<net::Result<std::string>> backend_security_group() override {
-    co_return std::string("sg-backend");
-  }
-  net::Awaitable<net::Result<void>> release_backend_security_group() override {
-    co_return net::Result<void>();
-  }
-  int discoveries = 0;
-};
-
 struct BuildFixture {
   k8s::ObjectCache ingresses;
   k8s::ObjectCache classes;
   k8s::ObjectCache params;
   k8s::ObjectCache services;
-  FixedResolver resolver;
+  test_support::FixedResolver resolver;
   GroupLoader loader{ingresses, classes, params, LoaderOptions{}};
 
   BuildFixture() {
@@ -91,16 +58,7 @@ struct BuildFixture {
     if (!group) return net::fail(group.error());
     ModelBuilder builder(services, resolver, options);
     asio::io_context io;
-    std::optional<net::Result<BuiltModel>> result;
-    net::spawn_checked(io.get_executor(), store(builder.build(*group), result), "test.build");
-    io.run();
-    REQUIRE(result);
-    return std::move(*result);
-  }
-
-  static net::Awaitable<void> store(net::Awaitable<net::Result<BuiltModel>> build,
-                                    std::optional<net::Result<BuiltModel>>& out) {
-    out.emplace(co_await std::move(build));
+    return test_support::run_build(io, builder, std::move(*group));
   }
 };
 
@@ -182,7 +140,8 @@ TEST_CASE("model builder: without security groups it builds a managed one and us
   const model::Stack& stack = built->stack;
   REQUIRE(stack.managed_security_group);
   CHECK(stack.managed_security_group->name ==
-        "k8s-test-web-" + stack.managed_security_group->name.substr(13));
+        managed_security_group_name("demo", GroupNameParts{false, "", "test", "web", "test/web"}));
+  CHECK(stack.managed_security_group->name.starts_with("k8s-test-web-"));
   CHECK(stack.managed_security_group->ingress ==
         std::vector<model::IngressPermission>{{"tcp", 80, 80, "0.0.0.0/0", "", ""}});
   CHECK(stack.load_balancer->scheme == "internal");

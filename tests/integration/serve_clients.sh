@@ -34,11 +34,15 @@ for _ in $(seq 1 100); do
 done
 aws_port="$(sed -n 's/.*fake AWS (ELBv2, EC2) on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.err")"
 [ -n "$aws_port" ] || fail "albc serve did not start"
+kube_port="$(sed -n 's/.*fake Kubernetes API on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.err")"
 
 export KUBECONFIG="$work/kubeconfig" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=ap-northeast-2
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 kubectl_() { kubectl --cache-dir "$work/kube-cache" "$@"; }
 aws_() { aws --endpoint-url "http://127.0.0.1:$aws_port" --output text "$@"; }
+
+api="$(kubectl_ get --raw /api)" || fail "kubectl get --raw /api"
+echo "$api" | grep -q "\"serverAddress\":\"127.0.0.1:$kube_port\"" || fail "/api advertises $api, not port $kube_port"
 
 kubectl_ apply -f "$source_dir/scenarios/seed-walkthrough/namespace.yaml" -f "$source_dir/scenarios/seed-walkthrough/nginx.yaml" \
   >"$work/apply.out" || fail "kubectl apply failed: $(cat "$work/apply.out")"
@@ -78,7 +82,8 @@ kubectl_ get ingress -n test | grep -q "$hostname" || fail "kubectl get ingress 
 kubectl_ delete ingress nginx-ingress -n test --timeout=60s >/dev/null || fail "kubectl delete ingress"
 [ "$(aws_ elbv2 describe-load-balancers --query 'length(LoadBalancers)')" = "0" ] || fail "load balancer left behind"
 [ "$(aws_ elbv2 describe-target-groups --query 'length(TargetGroups)')" = "0" ] || fail "target group left behind"
-[ -z "$(kubectl_ get targetgroupbindings -n test -o name)" ] || fail "binding left behind"
+left="$(kubectl_ get targetgroupbindings -n test -o name)" || fail "kubectl get targetgroupbindings after the delete"
+[ -z "$left" ] || fail "binding left behind: $left"
 
 kill "$serve_pid"
 wait "$serve_pid" || true

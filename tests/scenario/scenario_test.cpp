@@ -49,6 +49,8 @@ TEST_CASE("scenario: bad files are refused with the file and the field named", "
         "scenario test.yaml: steps[0].advance: must be a duration such as 90s or 5m");
   CHECK(error_of("name: x\ncontroller: {default_scheme: public}\nsteps: [{wait: converged}]\n") ==
         "scenario test.yaml: controller.default_scheme: invalid value public for default scheme");
+  CHECK(error_of("name: x\nsteps: [{expect: {}}]\n") ==
+        "scenario test.yaml: steps[0].expect: expects nothing: give aws, kubernetes or both");
   auto broken = yaml_to_json("name: [unclosed\n", "broken.yaml");
   REQUIRE_FALSE(broken);
   CHECK(broken.error().message.starts_with("broken.yaml: line "));
@@ -123,6 +125,26 @@ TEST_CASE("scenario: a failing expectation names the step and the path", "[scena
       result.failure.ends_with("step 4 (expect): aws.load_balancers[0].Scheme: expected "
                                "\"internal\", got \"internet-facing\""));
   CHECK(output.find("== scenario seed-walkthrough: FAILED") != std::string::npos);
+}
+
+TEST_CASE("scenario: a Kubernetes pattern over no objects fails", "[scenario][sim]") {
+  auto scenario = load_scenario(kSource + "/scenarios/seed-walkthrough.yaml");
+  REQUIRE(scenario);
+  scenario->steps.resize(1);  // the namespace only: no Ingress yet
+  Step expect;
+  expect.kind = Step::Kind::Expect;
+  expect.index = 2;
+  expect.expectation = {{"kubernetes", Json::array({{{"kind", "Ingress"},
+                                                     {"namespace", "test"},
+                                                     {"match", {{"kind", "Ingress"}}}}})}};
+  scenario->steps.push_back(expect);
+  std::string output;
+  RunResult result = run(*scenario, output);
+  CHECK_FALSE(result.passed);
+  CHECK(result.failure.ends_with("kubernetes[0] (Ingress in test): not found"));
+  scenario->steps.back().expectation["kubernetes"][0]["count"] = 0;
+  result = run(*scenario, output);
+  CHECK(result.passed);
 }
 
 TEST_CASE("scenario: a manifest with one bad document applies nothing", "[scenario][sim]") {

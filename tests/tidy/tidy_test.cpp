@@ -30,6 +30,7 @@ std::vector<Source> sources(const std::vector<std::string>& folders) {
       found.push_back({fs::relative(entry.path(), kRoot).string(), text.str()});
     }
   }
+  REQUIRE(!found.empty());  // a wrong root must not make every rule pass
   std::sort(found.begin(), found.end(),
             [](const Source& a, const Source& b) { return a.path < b.path; });
   return found;

@@ -150,8 +150,7 @@ int serve_command(const std::vector<std::string>& args) {
   net::Trace trace(clock, &std::cout);
   const auto registry = sim::kube::ResourceRegistry::standard();
   sim::kube::Store store(registry, clock, random.fork("kube.store"));
-  sim::kube::ApiServer kube_api(store, clock, {"127.0.0.1:" + std::to_string(options.kube_port)},
-                                &trace);
+  sim::kube::ApiServer kube_api(store, clock, {}, &trace);
   sim::aws::AwsServerOptions aws_options;
   aws_options.region = scenario.world.region;
   aws_options.account_id = scenario.world.account_id;
@@ -179,6 +178,7 @@ int serve_command(const std::vector<std::string>& args) {
               << "\n";
     return 1;
   }
+  kube_api.advertise("127.0.0.1:" + std::to_string(*kube_port));
   kube_server->start();
   aws_server->start();
   const std::string kubeconfig = std::filesystem::absolute(options.kubeconfig).string();
