@@ -247,8 +247,4 @@ std::size_t ControllerApp::reconciles() const {
   return total;
 }
 
-const std::string& ControllerApp::vpc_id() const {
-  return parts_->vpc_id;
-}
-
 }  // namespace albc::app

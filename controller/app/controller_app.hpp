@@ -42,7 +42,6 @@ class ControllerApp {
   // Which keys are still unsettled, for a report.
   std::string pending() const;
   std::size_t reconciles() const;
-  const std::string& vpc_id() const;
 
   struct Parts;
 

@@ -5,8 +5,36 @@
 
 namespace albc::aws {
 
-Json items(const Json& node) {
-  return node.is_array() ? node : Json::array();
+const Json& as_list(const Json& node) {
+  static const Json kEmpty = Json::array();
+  return node.is_array() ? node : kEmpty;
+}
+
+const Json& list_at(const Json& node, std::string_view field) {
+  static const Json kEmpty = Json::array();
+  if (!node.is_object()) return kEmpty;
+  const auto found = node.find(field);
+  return found == node.end() ? kEmpty : as_list(*found);
+}
+
+net::Result<void> done(const net::Result<Json>& result) {
+  if (!result) return net::fail(result.error());
+  return {};
+}
+
+Json key_value_list(const std::map<std::string, std::string>& entries) {
+  Json list = Json::array();
+  for (const auto& [key, value] : entries)
+    list.push_back({{"Key", key}, {"Value", value}});
+  return list;
+}
+
+std::map<std::string, std::string> key_value_map(const Json& list, const char* key_field,
+                                                 const char* value_field) {
+  std::map<std::string, std::string> entries;
+  for (const Json& entry : as_list(list))
+    entries[text(entry, key_field)] = text(entry, value_field);
+  return entries;
 }
 
 std::string text(const Json& node, const char* field) {
@@ -21,11 +49,6 @@ int integer(const Json& node, const char* field, int fallback) {
   } catch (const std::exception&) {
     return fallback;
   }
-}
-
-bool is_mutating(std::string_view action) {
-  return !action.starts_with("Describe") && !action.starts_with("Get") &&
-         !action.starts_with("List");
 }
 
 Client::Client(Endpoint elbv2, Endpoint ec2, net::Credentials credentials, net::Clock& clock,
@@ -50,7 +73,6 @@ net::Awaitable<net::Result<Json>> Client::ec2(std::string action, Json params) {
 namespace {
 
 bool retryable(const net::Error& error) {
-  if (error.code.starts_with("Transport")) return true;
   if (error.http_status >= 500) return true;
   return error.code == "Throttling" || error.code == "ThrottlingException" ||
          error.code == "RequestLimitExceeded" || error.code == "TooManyRequestsException" ||
@@ -86,7 +108,8 @@ net::Awaitable<net::Result<Json>> Client::call(const Endpoint& endpoint, std::st
   params["Version"] = version;
   const net::QueryForm form = net::flatten_query(
       params, signing_name == "ec2" ? net::QueryStyle::Ec2 : net::QueryStyle::Query);
-  const bool mutating = is_mutating(action);
+  const std::string body = form.encode();
+  const bool mutating = net::is_mutating_action(action);
   if (mutating) trace_.event("aws.request", {{"service", signing_name}, {"action", action}});
   net::Error last_error;
   for (int attempt = 0; attempt < options_.attempts_max; ++attempt) {
@@ -105,10 +128,9 @@ net::Awaitable<net::Result<Json>> Client::call(const Endpoint& endpoint, std::st
     request.headers.set("User-Agent", options_.user_agent);
     request.headers.set("amz-sdk-request", "attempt=" + std::to_string(attempt + 1) +
                                                "; max=" + std::to_string(options_.attempts_max));
-    request.body = form.encode();
+    request.body = body;
     net::sign_request(request, credentials_, net::SigningScope{options_.region, signing_name},
                       clock_.wall_now());
-    ++calls_made_;
     auto response = co_await endpoint.transport.send(std::move(request));
     if (!response) {
       last_error = net::to_error(response.error());

@@ -41,10 +41,7 @@ class Client {
   net::Awaitable<net::Result<Json>> elbv2(std::string action, Json params);
   net::Awaitable<net::Result<Json>> ec2(std::string action, Json params);
 
-  std::size_t calls_made() const { return calls_made_; }
-
  private:
-  struct Service;
   net::Awaitable<net::Result<Json>> call(const Endpoint& endpoint, std::string signing_name,
                                          std::string version, std::string action, Json params);
 
@@ -55,14 +52,20 @@ class Client {
   net::Random random_;
   net::Trace& trace_;
   ClientOptions options_;
-  std::size_t calls_made_ = 0;
 };
 
-// An AWS answer's list: [] for an absent or empty element (XML cannot tell them apart).
-// Returned by value: callers pass temporaries (`items(node.value(...))`) in range-for loops.
-Json items(const Json& node);
+// The array at node[field] (or the node itself), or an empty array when it is absent or not an
+// array: an answer's empty list may come back as an empty element.
+const Json& list_at(const Json& node, std::string_view field);
+const Json& as_list(const Json& node);
+// For calls whose answer carries nothing the caller needs: success, or the error.
+net::Result<void> done(const net::Result<Json>& result);
+// A map as the Query protocol's list of {Key, Value} members (tags, attributes), and back from a
+// list whose members name their fields `key_field` and `value_field`.
+Json key_value_list(const std::map<std::string, std::string>& entries);
+std::map<std::string, std::string> key_value_map(const Json& list, const char* key_field,
+                                                 const char* value_field);
 std::string text(const Json& node, const char* field);
 int integer(const Json& node, const char* field, int fallback = 0);
-bool is_mutating(std::string_view action);
 
 }  // namespace albc::aws

@@ -10,13 +10,6 @@ Json filters_input(const std::vector<Filter>& filters) {
   return list;
 }
 
-std::map<std::string, std::string> parse_tag_set(const Json& node) {
-  std::map<std::string, std::string> tags;
-  for (const Json& tag : items(node.value("tagSet", Json())))
-    tags[text(tag, "key")] = text(tag, "value");
-  return tags;
-}
-
 Json permissions_input(const std::vector<SecurityGroupPermission>& permissions) {
   Json list = Json::array();
   for (const SecurityGroupPermission& permission : permissions) {
@@ -45,30 +38,30 @@ Json permissions_input(const std::vector<SecurityGroupPermission>& permissions) 
 // EC2 groups sources under one permission; albc compares one source at a time.
 std::vector<SecurityGroupPermission> expand_permissions(const Json& permissions) {
   std::vector<SecurityGroupPermission> expanded;
-  for (const Json& permission : items(permissions)) {
+  for (const Json& permission : as_list(permissions)) {
     SecurityGroupPermission base;
     base.protocol = text(permission, "ipProtocol");
     base.from_port = integer(permission, "fromPort", -1);
     base.to_port = integer(permission, "toPort", -1);
-    for (const Json& range : items(permission.value("ipRanges", Json()))) {
+    for (const Json& range : list_at(permission, "ipRanges")) {
       SecurityGroupPermission one = base;
       one.cidr = text(range, "cidrIp");
       one.description = text(range, "description");
       expanded.push_back(one);
     }
-    for (const Json& range : items(permission.value("ipv6Ranges", Json()))) {
+    for (const Json& range : list_at(permission, "ipv6Ranges")) {
       SecurityGroupPermission one = base;
       one.cidr_v6 = text(range, "cidrIpv6");
       one.description = text(range, "description");
       expanded.push_back(one);
     }
-    for (const Json& list : items(permission.value("prefixListIds", Json()))) {
+    for (const Json& list : list_at(permission, "prefixListIds")) {
       SecurityGroupPermission one = base;
       one.prefix_list = text(list, "prefixListId");
       one.description = text(list, "description");
       expanded.push_back(one);
     }
-    for (const Json& group : items(permission.value("groups", Json()))) {
+    for (const Json& group : list_at(permission, "groups")) {
       SecurityGroupPermission one = base;
       one.group = text(group, "groupId");
       one.description = text(group, "description");
@@ -76,11 +69,6 @@ std::vector<SecurityGroupPermission> expand_permissions(const Json& permissions)
     }
   }
   return expanded;
-}
-
-net::Result<void> done(const net::Result<Json>& result) {
-  if (!result) return net::fail(result.error());
-  return {};
 }
 
 }  // namespace
@@ -93,11 +81,11 @@ net::Awaitable<net::Result<std::vector<Vpc>>> Ec2::describe_vpcs(std::vector<std
   auto result = co_await client_.ec2("DescribeVpcs", params);
   if (!result) co_return net::fail(result.error());
   std::vector<Vpc> vpcs;
-  for (const Json& node : items(result->value("vpcSet", Json()))) {
+  for (const Json& node : list_at(*result, "vpcSet")) {
     Vpc vpc;
     vpc.id = text(node, "vpcId");
-    vpc.tags = parse_tag_set(node);
-    for (const Json& association : items(node.value("cidrBlockAssociationSet", Json()))) {
+    vpc.tags = key_value_map(list_at(node, "tagSet"), "key", "value");
+    for (const Json& association : list_at(node, "cidrBlockAssociationSet")) {
       vpc.cidrs.push_back(text(association, "cidrBlock"));
     }
     if (vpc.cidrs.empty()) vpc.cidrs.push_back(text(node, "cidrBlock"));
@@ -114,7 +102,7 @@ net::Awaitable<net::Result<std::vector<Subnet>>> Ec2::describe_subnets(
   auto result = co_await client_.ec2("DescribeSubnets", params);
   if (!result) co_return net::fail(result.error());
   std::vector<Subnet> subnets;
-  for (const Json& node : items(result->value("subnetSet", Json()))) {
+  for (const Json& node : list_at(*result, "subnetSet")) {
     Subnet subnet;
     subnet.id = text(node, "subnetId");
     subnet.vpc_id = text(node, "vpcId");
@@ -122,7 +110,7 @@ net::Awaitable<net::Result<std::vector<Subnet>>> Ec2::describe_subnets(
     subnet.availability_zone_id = text(node, "availabilityZoneId");
     subnet.cidr = text(node, "cidrBlock");
     subnet.available_ips = integer(node, "availableIpAddressCount");
-    subnet.tags = parse_tag_set(node);
+    subnet.tags = key_value_map(list_at(node, "tagSet"), "key", "value");
     subnets.push_back(std::move(subnet));
   }
   co_return subnets;
@@ -136,12 +124,12 @@ net::Awaitable<net::Result<std::vector<SecurityGroup>>> Ec2::describe_security_g
   auto result = co_await client_.ec2("DescribeSecurityGroups", params);
   if (!result) co_return net::fail(result.error());
   std::vector<SecurityGroup> groups;
-  for (const Json& node : items(result->value("securityGroupInfo", Json()))) {
+  for (const Json& node : list_at(*result, "securityGroupInfo")) {
     SecurityGroup group;
     group.id = text(node, "groupId");
     group.name = text(node, "groupName");
     group.vpc_id = text(node, "vpcId");
-    group.tags = parse_tag_set(node);
+    group.tags = key_value_map(list_at(node, "tagSet"), "key", "value");
     group.ingress = expand_permissions(node.value("ipPermissions", Json()));
     groups.push_back(std::move(group));
   }
@@ -151,13 +139,10 @@ net::Awaitable<net::Result<std::vector<SecurityGroup>>> Ec2::describe_security_g
 net::Awaitable<net::Result<std::string>> Ec2::create_security_group(
     std::string vpc_id, std::string name, std::string description,
     std::map<std::string, std::string> tags) {
-  Json tag_list = Json::array();
-  for (const auto& [key, value] : tags)
-    tag_list.push_back({{"Key", key}, {"Value", value}});
   Json params = {{"VpcId", vpc_id}, {"GroupName", name}, {"GroupDescription", description}};
-  if (!tag_list.empty()) {
+  if (!tags.empty()) {
     params["TagSpecification"] =
-        Json::array({{{"ResourceType", "security-group"}, {"Tag", tag_list}}});
+        Json::array({{{"ResourceType", "security-group"}, {"Tag", key_value_list(tags)}}});
   }
   auto result = co_await client_.ec2("CreateSecurityGroup", params);
   if (!result) co_return net::fail(result.error());
@@ -183,10 +168,7 @@ net::Awaitable<net::Result<void>> Ec2::revoke_ingress(
 
 net::Awaitable<net::Result<void>> Ec2::create_tags(std::string resource_id,
                                                    std::map<std::string, std::string> tags) {
-  Json tag_list = Json::array();
-  for (const auto& [key, value] : tags)
-    tag_list.push_back({{"Key", key}, {"Value", value}});
-  Json params = {{"ResourceId", Json::array({resource_id})}, {"Tag", tag_list}};
+  Json params = {{"ResourceId", Json::array({resource_id})}, {"Tag", key_value_list(tags)}};
   co_return done(co_await client_.ec2("CreateTags", params));
 }
 

@@ -2,6 +2,8 @@
 
 namespace albc::aws {
 
+namespace {
+
 LoadBalancer parse_load_balancer(const Json& node) {
   LoadBalancer lb;
   lb.arn = text(node, "LoadBalancerArn");
@@ -12,9 +14,9 @@ LoadBalancer parse_load_balancer(const Json& node) {
   lb.vpc_id = text(node, "VpcId");
   lb.state = node.contains("State") ? text(node["State"], "Code") : "";
   lb.ip_address_type = text(node, "IpAddressType");
-  for (const Json& group : items(node.value("SecurityGroups", Json())))
+  for (const Json& group : list_at(node, "SecurityGroups"))
     lb.security_groups.push_back(group.get<std::string>());
-  for (const Json& zone : items(node.value("AvailabilityZones", Json())))
+  for (const Json& zone : list_at(node, "AvailabilityZones"))
     lb.subnet_ids.push_back(text(zone, "SubnetId"));
   return lb;
 }
@@ -49,8 +51,8 @@ Listener parse_listener(const Json& node) {
   listener.load_balancer_arn = text(node, "LoadBalancerArn");
   listener.port = integer(node, "Port");
   listener.protocol = text(node, "Protocol");
-  listener.default_actions = items(node.value("DefaultActions", Json()));
-  listener.certificates = items(node.value("Certificates", Json()));
+  listener.default_actions = list_at(node, "DefaultActions");
+  listener.certificates = list_at(node, "Certificates");
   listener.ssl_policy = text(node, "SslPolicy");
   return listener;
 }
@@ -60,32 +62,9 @@ Rule parse_rule(const Json& node) {
   rule.arn = text(node, "RuleArn");
   rule.priority = text(node, "Priority");
   rule.is_default = text(node, "IsDefault") == "true";
-  rule.conditions = items(node.value("Conditions", Json()));
-  rule.actions = items(node.value("Actions", Json()));
+  rule.conditions = list_at(node, "Conditions");
+  rule.actions = list_at(node, "Actions");
   return rule;
-}
-
-Json tags_input(const Tags& tags) {
-  Json list = Json::array();
-  for (const auto& [key, value] : tags)
-    list.push_back({{"Key", key}, {"Value", value}});
-  return list;
-}
-
-namespace {
-Json attributes_input(const Attributes& attributes) {
-  Json list = Json::array();
-  for (const auto& [key, value] : attributes)
-    list.push_back({{"Key", key}, {"Value", value}});
-  return list;
-}
-
-Attributes parse_attributes(const Json& result) {
-  Attributes attributes;
-  for (const Json& entry : items(result.value("Attributes", Json()))) {
-    attributes[text(entry, "Key")] = text(entry, "Value");
-  }
-  return attributes;
 }
 
 template <class T, class Parse>
@@ -93,7 +72,7 @@ net::Result<std::vector<T>> parse_list(const net::Result<Json>& result, const ch
                                        Parse parse) {
   if (!result) return net::fail(result.error());
   std::vector<T> parsed;
-  for (const Json& node : items(result->value(list, Json())))
+  for (const Json& node : list_at(*result, list))
     parsed.push_back(parse(node));
   return parsed;
 }
@@ -101,15 +80,10 @@ net::Result<std::vector<T>> parse_list(const net::Result<Json>& result, const ch
 template <class T, class Parse>
 net::Result<T> parse_first(const net::Result<Json>& result, const char* list, Parse parse) {
   if (!result) return net::fail(result.error());
-  const Json nodes = items(result->value(list, Json()));
+  const Json nodes = list_at(*result, list);
   if (nodes.empty())
     return net::fail("MalformedResponse", std::string("the answer holds no ") + list);
   return parse(nodes[0]);
-}
-
-net::Result<void> done(const net::Result<Json>& result) {
-  if (!result) return net::fail(result.error());
-  return {};
 }
 
 Json targets_input(const std::vector<TargetRegistration>& targets, std::size_t begin,
@@ -137,7 +111,7 @@ net::Awaitable<net::Result<Json>> Elbv2::describe_all(std::string action, Json p
     if (!marker.empty()) page_params["Marker"] = marker;
     auto page = co_await client_.elbv2(action, page_params);
     if (!page) co_return page;
-    for (const Json& item : items(page->value(list, Json())))
+    for (const Json& item : list_at(*page, list))
       all.push_back(item);
     marker = text(*page, "NextMarker");
   } while (!marker.empty());
@@ -165,12 +139,12 @@ net::Awaitable<net::Result<Attributes>> Elbv2::describe_load_balancer_attributes
   Json input1 = {{"LoadBalancerArn", arn}};
   auto result = co_await client_.elbv2("DescribeLoadBalancerAttributes", input1);
   if (!result) co_return net::fail(result.error());
-  co_return parse_attributes(*result);
+  co_return key_value_map(list_at(*result, "Attributes"), "Key", "Value");
 }
 
 net::Awaitable<net::Result<void>> Elbv2::modify_load_balancer_attributes(std::string arn,
                                                                          Attributes changes) {
-  Json params = {{"LoadBalancerArn", arn}, {"Attributes", attributes_input(changes)}};
+  Json params = {{"LoadBalancerArn", arn}, {"Attributes", key_value_list(changes)}};
   co_return done(co_await client_.elbv2("ModifyLoadBalancerAttributes", params));
 }
 
@@ -197,7 +171,7 @@ Elbv2::describe_listener_certificates(std::string arn) {
   auto result = co_await describe_all("DescribeListenerCertificates", input, "Certificates");
   if (!result) co_return net::fail(result.error());
   std::vector<std::pair<std::string, bool>> certificates;
-  for (const Json& certificate : items(result->value("Certificates", Json()))) {
+  for (const Json& certificate : list_at(*result, "Certificates")) {
     certificates.emplace_back(text(certificate, "CertificateArn"),
                               text(certificate, "IsDefault") == "true");
   }
@@ -242,12 +216,12 @@ net::Awaitable<net::Result<Attributes>> Elbv2::describe_target_group_attributes(
   Json input2 = {{"TargetGroupArn", arn}};
   auto result = co_await client_.elbv2("DescribeTargetGroupAttributes", input2);
   if (!result) co_return net::fail(result.error());
-  co_return parse_attributes(*result);
+  co_return key_value_map(list_at(*result, "Attributes"), "Key", "Value");
 }
 
 net::Awaitable<net::Result<void>> Elbv2::modify_target_group_attributes(std::string arn,
                                                                         Attributes changes) {
-  Json params = {{"TargetGroupArn", arn}, {"Attributes", attributes_input(changes)}};
+  Json params = {{"TargetGroupArn", arn}, {"Attributes", key_value_list(changes)}};
   co_return done(co_await client_.elbv2("ModifyTargetGroupAttributes", params));
 }
 
@@ -311,17 +285,16 @@ net::Awaitable<net::Result<std::map<std::string, Tags>>> Elbv2::describe_tags(
                                                   arns.begin() + static_cast<long>(end))}};
     auto result = co_await client_.elbv2("DescribeTags", input);
     if (!result) co_return net::fail(result.error());
-    for (const Json& description : items(result->value("TagDescriptions", Json()))) {
-      Tags& resource_tags = tags[text(description, "ResourceArn")];
-      for (const Json& tag : items(description.value("Tags", Json())))
-        resource_tags[text(tag, "Key")] = text(tag, "Value");
+    for (const Json& description : list_at(*result, "TagDescriptions")) {
+      tags[text(description, "ResourceArn")] =
+          key_value_map(list_at(description, "Tags"), "Key", "Value");
     }
   }
   co_return tags;
 }
 
 net::Awaitable<net::Result<void>> Elbv2::add_tags(std::string arn, Tags tags) {
-  Json params = {{"ResourceArns", Json::array({arn})}, {"Tags", tags_input(tags)}};
+  Json params = {{"ResourceArns", Json::array({arn})}, {"Tags", key_value_list(tags)}};
   co_return done(co_await client_.elbv2("AddTags", params));
 }
 
@@ -337,7 +310,7 @@ net::Awaitable<net::Result<std::vector<TargetDescription>>> Elbv2::describe_targ
   auto result = co_await client_.elbv2("DescribeTargetHealth", input5);
   if (!result) co_return net::fail(result.error());
   std::vector<TargetDescription> targets;
-  for (const Json& node : items(result->value("TargetHealthDescriptions", Json()))) {
+  for (const Json& node : list_at(*result, "TargetHealthDescriptions")) {
     const Json target = node.value("Target", Json::object());
     const Json health = node.value("TargetHealth", Json::object());
     TargetDescription description;
@@ -353,23 +326,24 @@ net::Awaitable<net::Result<std::vector<TargetDescription>>> Elbv2::describe_targ
 
 net::Awaitable<net::Result<void>> Elbv2::register_targets(std::string target_group_arn,
                                                           std::vector<TargetRegistration> targets) {
-  for (std::size_t begin = 0; begin < targets.size(); begin += kTargetsPerCall) {
-    const std::size_t end = std::min(targets.size(), begin + kTargetsPerCall);
-    Json input6 = {{"TargetGroupArn", target_group_arn},
-                   {"Targets", targets_input(targets, begin, end)}};
-    auto result = co_await client_.elbv2("RegisterTargets", input6);
-    if (!result) co_return net::fail(result.error());
-  }
-  co_return net::Result<void>();
+  co_return co_await change_targets("RegisterTargets", std::move(target_group_arn),
+                                    std::move(targets));
 }
 
 net::Awaitable<net::Result<void>> Elbv2::deregister_targets(
     std::string target_group_arn, std::vector<TargetRegistration> targets) {
+  co_return co_await change_targets("DeregisterTargets", std::move(target_group_arn),
+                                    std::move(targets));
+}
+
+net::Awaitable<net::Result<void>> Elbv2::change_targets(std::string action,
+                                                        std::string target_group_arn,
+                                                        std::vector<TargetRegistration> targets) {
   for (std::size_t begin = 0; begin < targets.size(); begin += kTargetsPerCall) {
     const std::size_t end = std::min(targets.size(), begin + kTargetsPerCall);
-    Json input7 = {{"TargetGroupArn", target_group_arn},
-                   {"Targets", targets_input(targets, begin, end)}};
-    auto result = co_await client_.elbv2("DeregisterTargets", input7);
+    Json input = {{"TargetGroupArn", target_group_arn},
+                  {"Targets", targets_input(targets, begin, end)}};
+    auto result = co_await client_.elbv2(action, std::move(input));
     if (!result) co_return net::fail(result.error());
   }
   co_return net::Result<void>();

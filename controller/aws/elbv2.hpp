@@ -138,13 +138,10 @@ class Elbv2 {
 
  private:
   net::Awaitable<net::Result<Json>> describe_all(std::string action, Json params, std::string list);
+  // RegisterTargets or DeregisterTargets, 200 targets a call.
+  net::Awaitable<net::Result<void>> change_targets(std::string action, std::string target_group_arn,
+                                                   std::vector<TargetRegistration> targets);
   Client& client_;
 };
-
-LoadBalancer parse_load_balancer(const Json& node);
-TargetGroup parse_target_group(const Json& node);
-Listener parse_listener(const Json& node);
-Rule parse_rule(const Json& node);
-Json tags_input(const Tags& tags);
 
 }  // namespace albc::aws

@@ -13,13 +13,6 @@ Json certificates_input(const std::vector<std::string>& certificates, std::size_
   return list;
 }
 
-Json tag_list(const Tags& tags) {
-  Json list = Json::array();
-  for (const auto& [key, value] : tags)
-    list.push_back({{"Key", key}, {"Value", value}});
-  return list;
-}
-
 bool listener_drifted(const model::ListenerSpec& desired, const Json& desired_actions,
                       const aws::Listener& actual) {
   if (desired.port != actual.port || desired.protocol != actual.protocol) return true;
@@ -35,14 +28,10 @@ bool listener_drifted(const model::ListenerSpec& desired, const Json& desired_ac
 
 net::Awaitable<net::Result<void>> StackDeployer::add_certificate(std::string listener_arn,
                                                                  std::string certificate) {
-  const auto deadline = clock_.now() + options_.listener_not_found_timeout;
-  while (true) {
-    auto added = co_await elbv2_.add_listener_certificate(listener_arn, certificate);
-    if (added) co_return added;
-    // A listener created a moment ago may not be visible yet.
-    if (added.error().code != "ListenerNotFound" || clock_.now() >= deadline) co_return added;
-    co_await clock_.sleep_for(options_.retry_interval);
-  }
+  // A listener created a moment ago may not be visible yet.
+  co_return co_await net::retry_while(
+      clock_, "ListenerNotFound", options_.listener_not_found_timeout, options_.retry_interval,
+      [&] { return elbv2_.add_listener_certificate(listener_arn, certificate); });
 }
 
 net::Awaitable<net::Result<void>> StackDeployer::reconcile_certificates(
@@ -101,7 +90,7 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_listeners(State& sta
                     {"Port", std::to_string(spec.port)},
                     {"Protocol", spec.protocol},
                     {"DefaultActions", *actions},
-                    {"Tags", tag_list(tags)}};
+                    {"Tags", aws::key_value_list(tags)}};
       if (!spec.certificates.empty())
         input["Certificates"] = certificates_input(spec.certificates, 1);
       if (!spec.ssl_policy.empty()) input["SslPolicy"] = spec.ssl_policy;

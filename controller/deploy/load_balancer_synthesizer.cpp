@@ -6,11 +6,6 @@
 namespace albc::deploy {
 namespace {
 
-std::string resource_id_of(const Tags& tags) {
-  auto found = tags.find(std::string(kResourceTag));
-  return found == tags.end() ? "" : found->second;
-}
-
 std::set<std::string> as_set(const std::vector<std::string>& values) {
   return {values.begin(), values.end()};
 }
@@ -61,9 +56,6 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_load_balancer(State&
   }
   const Tags tags = resource_tags(state.identity, model::kLoadBalancerId, desired->tags);
   if (!matched) {
-    Json tag_list = Json::array();
-    for (const auto& [key, value] : tags)
-      tag_list.push_back({{"Key", key}, {"Value", value}});
     Json mappings = Json::array();
     for (const std::string& subnet : desired->subnet_ids)
       mappings.push_back({{"SubnetId", subnet}});
@@ -73,7 +65,7 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_load_balancer(State&
                   {"IpAddressType", desired->ip_address_type},
                   {"SubnetMappings", mappings},
                   {"SecurityGroups", security_groups},
-                  {"Tags", tag_list}};
+                  {"Tags", aws::key_value_list(tags)}};
     trace_.event("deploy.load_balancer.creating",
                  {{"stack", state.identity.stack_id}, {"name", desired->name}});
     auto created = co_await elbv2_.create_load_balancer(input);

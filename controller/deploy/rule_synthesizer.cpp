@@ -60,13 +60,6 @@ RulePlan plan_rules(const std::vector<DesiredRule>& desired, std::vector<Current
   return plan;
 }
 
-Json tag_list(const Tags& tags) {
-  Json list = Json::array();
-  for (const auto& [key, value] : tags)
-    list.push_back({{"Key", key}, {"Value", value}});
-  return list;
-}
-
 }  // namespace
 
 net::Awaitable<net::Result<void>> StackDeployer::synthesize_rules(State& state,
@@ -133,22 +126,16 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_rules(State& state,
                   {"Priority", std::to_string(rule.priority)},
                   {"Conditions", rule.conditions},
                   {"Actions", rule.actions},
-                  {"Tags", tag_list(rule.tags)}};
+                  {"Tags", aws::key_value_list(rule.tags)}};
     trace_.event("deploy.rule.creating", {{"stack", state.identity.stack_id}, {"id", rule.id}});
-    const auto deadline = clock_.now() + options_.listener_not_found_timeout;
-    while (true) {
-      auto created = co_await elbv2_.create_rule(input);
-      if (created) {
-        trace_.event("deploy.rule.created",
-                     {{"stack", state.identity.stack_id}, {"id", rule.id}, {"arn", created->arn}});
-        break;
-      }
-      // A listener created a moment ago may not be visible yet.
-      if (created.error().code != "ListenerNotFound" || clock_.now() >= deadline) {
-        co_return net::fail(net::with_context(created.error(), "failed to create listener rule"));
-      }
-      co_await clock_.sleep_for(options_.retry_interval);
-    }
+    // A listener created a moment ago may not be visible yet.
+    auto created = co_await net::retry_while(
+        clock_, "ListenerNotFound", options_.listener_not_found_timeout, options_.retry_interval,
+        [&] { return elbv2_.create_rule(input); });
+    if (!created)
+      co_return net::fail(net::with_context(created.error(), "failed to create listener rule"));
+    trace_.event("deploy.rule.created",
+                 {{"stack", state.identity.stack_id}, {"id", rule.id}, {"arn", created->arn}});
   }
   for (const CurrentRule& rule : plan.deleted) {
     trace_.event("deploy.rule.deleting",

@@ -5,11 +5,6 @@
 namespace albc::deploy {
 namespace {
 
-std::string resource_id_of(const Tags& tags) {
-  auto found = tags.find(std::string(kResourceTag));
-  return found == tags.end() ? "" : found->second;
-}
-
 std::vector<aws::SecurityGroupPermission> desired_permissions(
     const model::SecurityGroupSpec& spec) {
   std::vector<aws::SecurityGroupPermission> permissions;
@@ -68,21 +63,13 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_security_groups(Stat
                  {{"stack", state.identity.stack_id}, {"id", *created}});
     matched = aws::SecurityGroup{*created, spec.name, options_.vpc_id, tags, {}};
   } else {
-    std::map<std::string, std::string> changed;
-    for (const auto& [key, value] : tags) {
-      if (!matched->tags.contains(key) || matched->tags.at(key) != value) changed[key] = value;
-    }
-    std::vector<std::string> removed;
-    for (const auto& [key, value] : matched->tags) {
-      if (!tags.contains(key) && !is_ignored_tag_key(key, options_.cluster_name))
-        removed.push_back(key);
-    }
-    if (!changed.empty()) {
-      if (auto done = co_await ec2_.create_tags(matched->id, changed); !done)
+    const TagChanges changes = tag_changes(tags, matched->tags, options_.cluster_name, true);
+    if (!changes.set.empty()) {
+      if (auto done = co_await ec2_.create_tags(matched->id, changes.set); !done)
         co_return net::fail(done.error());
     }
-    if (!removed.empty()) {
-      if (auto done = co_await ec2_.delete_tags(matched->id, removed); !done)
+    if (!changes.remove.empty()) {
+      if (auto done = co_await ec2_.delete_tags(matched->id, changes.remove); !done)
         co_return net::fail(done.error());
     }
   }
@@ -122,16 +109,12 @@ net::Awaitable<net::Result<void>> StackDeployer::remove_security_groups(State& s
   for (const aws::SecurityGroup& group : state.unwanted_security_groups) {
     trace_.event("deploy.security_group.deleting",
                  {{"stack", state.identity.stack_id}, {"id", group.id}});
-    const auto deadline = clock_.now() + options_.security_group_dependency_timeout;
-    while (true) {
-      auto deleted = co_await ec2_.delete_security_group(group.id);
-      if (deleted) break;
-      // The network interfaces of a load balancer deleted a moment ago may still hold it.
-      if (deleted.error().code != "DependencyViolation" || clock_.now() >= deadline) {
-        co_return net::fail(net::with_context(deleted.error(), "failed to delete securityGroup"));
-      }
-      co_await clock_.sleep_for(options_.retry_interval);
-    }
+    // The network interfaces of a load balancer deleted a moment ago may still hold it.
+    auto deleted = co_await net::retry_while(
+        clock_, "DependencyViolation", options_.security_group_dependency_timeout,
+        options_.retry_interval, [&] { return ec2_.delete_security_group(group.id); });
+    if (!deleted)
+      co_return net::fail(net::with_context(deleted.error(), "failed to delete securityGroup"));
     trace_.event("deploy.security_group.deleted",
                  {{"stack", state.identity.stack_id}, {"id", group.id}});
   }

@@ -34,36 +34,37 @@ net::Awaitable<net::Result<Deployed>> StackDeployer::deploy(model::Stack stack) 
 net::Awaitable<net::Result<void>> StackDeployer::reconcile_elbv2_tags(std::string arn, Tags desired,
                                                                       Tags current,
                                                                       bool ignore_legacy) {
-  Tags changed;
-  for (const auto& [key, value] : desired) {
-    auto found = current.find(key);
-    if (found == current.end() || found->second != value) changed[key] = value;
-  }
-  std::vector<std::string> removed;
-  for (const auto& [key, value] : current) {
-    if (desired.contains(key) || key.starts_with("aws:")) continue;
-    if (ignore_legacy && is_ignored_tag_key(key, options_.cluster_name)) continue;
-    removed.push_back(key);
-  }
-  if (!changed.empty()) {
-    auto added = co_await elbv2_.add_tags(arn, changed);
+  const TagChanges changes = tag_changes(desired, current, options_.cluster_name, ignore_legacy);
+  if (!changes.set.empty()) {
+    auto added = co_await elbv2_.add_tags(arn, changes.set);
     if (!added) co_return net::fail(added.error());
   }
-  if (!removed.empty()) {
-    auto dropped = co_await elbv2_.remove_tags(arn, removed);
+  if (!changes.remove.empty()) {
+    auto dropped = co_await elbv2_.remove_tags(arn, changes.remove);
     if (!dropped) co_return net::fail(dropped.error());
   }
   co_return net::Result<void>();
 }
 
+namespace {
+
+aws::Attributes attribute_changes(const model::Attributes& desired,
+                                  const aws::Attributes& current) {
+  aws::Attributes changes;
+  for (const auto& [key, value] : desired) {
+    auto found = current.find(key);
+    if (found == current.end() || found->second != value) changes[key] = value;
+  }
+  return changes;
+}
+
+}  // namespace
+
 net::Awaitable<net::Result<void>> StackDeployer::reconcile_attributes_of_load_balancer(
     std::string arn, model::Attributes desired) {
   auto current = co_await elbv2_.describe_load_balancer_attributes(arn);
   if (!current) co_return net::fail(current.error());
-  aws::Attributes changes;
-  for (const auto& [key, value] : desired) {
-    if (current->count(key) == 0 || current->at(key) != value) changes[key] = value;
-  }
+  const aws::Attributes changes = attribute_changes(desired, *current);
   if (changes.empty()) co_return net::Result<void>();
   co_return co_await elbv2_.modify_load_balancer_attributes(arn, changes);
 }
@@ -72,10 +73,7 @@ net::Awaitable<net::Result<void>> StackDeployer::reconcile_attributes_of_target_
     std::string arn, model::Attributes desired) {
   auto current = co_await elbv2_.describe_target_group_attributes(arn);
   if (!current) co_return net::fail(current.error());
-  aws::Attributes changes;
-  for (const auto& [key, value] : desired) {
-    if (current->count(key) == 0 || current->at(key) != value) changes[key] = value;
-  }
+  const aws::Attributes changes = attribute_changes(desired, *current);
   if (changes.empty()) co_return net::Result<void>();
   co_return co_await elbv2_.modify_target_group_attributes(arn, changes);
 }

@@ -12,6 +12,7 @@
 #include "controller/k8s/client.hpp"
 #include "controller/model/stack.hpp"
 #include "controller/net/clock.hpp"
+#include "controller/net/retry.hpp"
 #include "controller/net/trace.hpp"
 
 namespace albc::deploy {
@@ -89,14 +90,6 @@ struct StackDeployer::State {
   std::vector<Tagged<aws::TargetGroup>> unwanted_target_groups;
   std::vector<Json> unwanted_bindings;
   Deployed deployed;
-};
-
-// Pairs desired resources (by resource id) with actual ones (by their resource-id tag): pure.
-template <class Desired, class Actual>
-struct Matched {
-  std::vector<std::pair<std::string, Actual>> pairs;  // resource id, actual
-  std::vector<std::string> create;                    // resource ids
-  std::vector<Actual> remove;
 };
 
 }  // namespace albc::deploy

@@ -3,11 +3,6 @@
 namespace albc::deploy {
 namespace {
 
-std::string resource_id_of(const Tags& tags) {
-  auto found = tags.find(std::string(kResourceTag));
-  return found == tags.end() ? "" : found->second;
-}
-
 // Changing any of these replaces the target group.
 bool needs_replacement(const model::TargetGroupSpec& desired, const aws::TargetGroup& actual) {
   return desired.target_type != actual.target_type || desired.protocol != actual.protocol ||
@@ -54,10 +49,7 @@ Json build_create_target_group_input(const model::TargetGroupSpec& spec, const s
   input["ProtocolVersion"] = spec.protocol_version;
   if (spec.ip_address_type != "ipv4") input["IpAddressType"] = spec.ip_address_type;
   input["VpcId"] = vpc_id;
-  Json tag_list = Json::array();
-  for (const auto& [key, value] : tags)
-    tag_list.push_back({{"Key", key}, {"Value", value}});
-  input["Tags"] = tag_list;
+  input["Tags"] = aws::key_value_list(tags);
   return input;
 }
 
@@ -125,16 +117,12 @@ net::Awaitable<net::Result<void>> StackDeployer::remove_target_groups(State& sta
   for (const Tagged<aws::TargetGroup>& group : state.unwanted_target_groups) {
     trace_.event("deploy.target_group.deleting",
                  {{"stack", state.identity.stack_id}, {"arn", group.resource.arn}});
-    const auto deadline = clock_.now() + options_.target_group_in_use_timeout;
-    while (true) {
-      auto deleted = co_await elbv2_.delete_target_group(group.resource.arn);
-      if (deleted) break;
-      // A load balancer deleted a moment ago may still hold the target group.
-      if (deleted.error().code != "ResourceInUse" || clock_.now() >= deadline) {
-        co_return net::fail(net::with_context(deleted.error(), "failed to delete targetGroup"));
-      }
-      co_await clock_.sleep_for(options_.retry_interval);
-    }
+    // A load balancer deleted a moment ago may still hold the target group.
+    auto deleted = co_await net::retry_while(
+        clock_, "ResourceInUse", options_.target_group_in_use_timeout, options_.retry_interval,
+        [&] { return elbv2_.delete_target_group(group.resource.arn); });
+    if (!deleted)
+      co_return net::fail(net::with_context(deleted.error(), "failed to delete targetGroup"));
     trace_.event("deploy.target_group.deleted",
                  {{"stack", state.identity.stack_id}, {"arn", group.resource.arn}});
   }

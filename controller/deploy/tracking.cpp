@@ -41,6 +41,26 @@ std::string stack_label_selector(const StackIdentity& stack) {
   return selector;
 }
 
+std::string resource_id_of(const Tags& tags) {
+  auto found = tags.find(std::string(kResourceTag));
+  return found == tags.end() ? "" : found->second;
+}
+
+TagChanges tag_changes(const Tags& desired, const Tags& current, std::string_view cluster,
+                       bool keep_ignored) {
+  TagChanges changes;
+  for (const auto& [key, value] : desired) {
+    auto found = current.find(key);
+    if (found == current.end() || found->second != value) changes.set[key] = value;
+  }
+  for (const auto& [key, value] : current) {
+    if (desired.contains(key) || key.starts_with("aws:")) continue;
+    if (keep_ignored && is_ignored_tag_key(key, cluster)) continue;
+    changes.remove.push_back(key);
+  }
+  return changes;
+}
+
 bool is_ignored_tag_key(std::string_view key, std::string_view cluster) {
   return key.starts_with("aws:") || key == "kubernetes.io/cluster/" + std::string(cluster) ||
          key == "kubernetes.io/cluster-name" || key == "kubernetes.io/namespace" ||

@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace albc::deploy {
 
@@ -32,6 +33,18 @@ struct StackIdentity {
 Tags stack_tags(const StackIdentity& stack);
 // Desired tags of one resource: spec tags, then the tracking tags, which win.
 Tags resource_tags(const StackIdentity& stack, std::string_view resource_id, const Tags& spec_tags);
+// The resource id a resource's tags name ("" when untagged): how actual resources are paired
+// with the model's.
+std::string resource_id_of(const Tags& tags);
+// The tag changes that take `current` to `desired`: keys to set, and keys to remove (never
+// AWS's own "aws:" keys, nor, when `keep_ignored`, the keys is_ignored_tag_key names).
+struct TagChanges {
+  Tags set;
+  std::vector<std::string> remove;
+  bool empty() const { return set.empty() && remove.empty(); }
+};
+TagChanges tag_changes(const Tags& desired, const Tags& current, std::string_view cluster,
+                       bool keep_ignored);
 // Whether a resource's tags say it belongs to the stack (current or legacy cluster tag).
 bool belongs_to(const StackIdentity& stack, const Tags& tags);
 std::map<std::string, std::string> stack_labels(const StackIdentity& stack);

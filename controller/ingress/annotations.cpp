@@ -49,8 +49,17 @@ net::Result<std::int64_t> parse_go_int(std::string_view raw, int bits) {
 Annotations::Annotations(const Json& annotations) {
   if (!annotations.is_object()) return;
   for (auto it = annotations.begin(); it != annotations.end(); ++it) {
-    if (it->is_string()) values_[it.key()] = it->get<std::string>();
+    if (it->is_string() && it.key().starts_with(kAnnotationPrefix))
+      values_[it.key()] = it->get<std::string>();
   }
+}
+
+Annotations Annotations::of(const Json& object) {
+  static const Json kNone = Json::object();
+  const auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return Annotations(kNone);
+  const auto annotations = metadata->find("annotations");
+  return Annotations(annotations == metadata->end() ? kNone : *annotations);
 }
 
 Annotations Annotations::merged(const Annotations& ingress, const Annotations& service) {

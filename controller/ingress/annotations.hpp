@@ -21,7 +21,10 @@ inline constexpr std::string_view kAnnotationPrefix = "alb.ingress.kubernetes.io
 class Annotations {
  public:
   Annotations() = default;
+  // Keeps the alb.ingress.kubernetes.io/ entries only (not, say, the last-applied manifest).
   explicit Annotations(const Json& annotations);
+  // An object's metadata.annotations.
+  static Annotations of(const Json& object);
   // Service annotations override the Ingress's, key by key.
   static Annotations merged(const Annotations& ingress, const Annotations& service);
 

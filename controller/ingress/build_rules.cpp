@@ -3,6 +3,7 @@
 
 #include "controller/ingress/build_task.hpp"
 #include "controller/ingress/conditions.hpp"
+#include "controller/ingress/go_text.hpp"
 
 namespace albc::ingress {
 namespace {
@@ -28,7 +29,7 @@ std::vector<PathEntry> sorted_paths(const Json& paths) {
   std::vector<PathEntry> rest;
   for (const Json& path : paths) {
     PathEntry entry{path.value("path", ""), path.value("pathType", ""),
-                    path.value("backend", Json::object())};
+                    k8s::field_or_empty(path, "backend")};
     if (entry.path_type == "Exact")
       exact.push_back(entry);
     else if (entry.path_type == "Prefix")
@@ -82,17 +83,16 @@ net::Result<std::optional<int>> BuildTask::ssl_redirect_port() const {
       ports.insert(static_cast<int>(*parsed));
       continue;
     }
-    auto port = Annotations(member.ingress["metadata"].value("annotations", Json::object()))
-                    .int32("ssl-redirect");
+    auto port = member.annotations.int32("ssl-redirect");
     if (!port) return net::fail(net::with_context(port.error(), "ingress: " + member.key()));
     if (*port) ports.insert(**port);
   }
   if (ports.empty()) return std::optional<int>();
   if (ports.size() > 1) {
-    std::string listed = "[";
+    std::vector<std::string> listed;
     for (int port : ports)
-      listed += (listed.size() > 1 ? " " : "") + std::to_string(port);
-    return net::fail("InvalidConfiguration", "conflicting sslRedirect port: " + listed + "]");
+      listed.push_back(std::to_string(port));
+    return net::fail("InvalidConfiguration", "conflicting sslRedirect port: " + go_list(listed));
   }
   const int port = *ports.begin();
   auto listener = ports_.find(port);
@@ -130,15 +130,16 @@ net::Result<void> BuildTask::build_listeners_and_rules() {
     } else {
       std::vector<const Member*> with_default;
       for (const Member* member : port_members_[port]) {
-        if (member->ingress.value("spec", Json::object()).contains("defaultBackend"))
+        const Json& ingress = member->ingress;
+        if (ingress.contains("spec") && ingress["spec"].contains("defaultBackend"))
           with_default.push_back(member);
       }
       if (with_default.size() > 1) {
-        std::string names = "[";
+        std::vector<std::string> names;
         for (const Member* member : with_default)
-          names += (names.size() > 1 ? " " : "") + member->key();
+          names.push_back(member->key());
         return net::fail("InvalidConfiguration",
-                         "multiple ingress defined default backend: " + names + "]");
+                         "multiple ingress defined default backend: " + go_list(names));
       }
       if (with_default.size() == 1) {
         auto actions = build_backend_actions(
@@ -155,7 +156,7 @@ net::Result<void> BuildTask::build_listeners_and_rules() {
     if (redirects) continue;  // an HTTP listener that redirects carries no rules
     int priority = 1;
     for (const Member* member : port_members_[port]) {
-      const Json spec = member->ingress.value("spec", Json::object());
+      const Json& spec = k8s::field_or_empty(member->ingress, "spec");
       for (const Json& rule : spec.value("rules", Json::array())) {
         if (!rule.contains("http")) continue;
         const std::string host = rule.value("host", "");
@@ -168,11 +169,9 @@ net::Result<void> BuildTask::build_listeners_and_rules() {
           rule_spec.priority = priority;
           // conditions.<name> is keyed by the backend's service (or action) name.
           const std::string backend_name =
-              entry.backend.value("service", Json::object()).value("name", "");
-          const Annotations member_annotations(
-              member->ingress["metadata"].value("annotations", Json::object()));
+              k8s::field_or_empty(entry.backend, "service").value("name", "");
           ConditionAdditions additions;
-          auto annotated = member_annotations.json("conditions." + backend_name);
+          auto annotated = member->annotations.json("conditions." + backend_name);
           if (!annotated)
             return net::fail(net::with_context(annotated.error(), "ingress: " + member->key()));
           if (*annotated) {

@@ -45,7 +45,7 @@ net::Result<std::vector<model::Action>> BuildTask::build_backend_actions(const M
     return net::fail("InvalidConfiguration", "missing required \"service\" field");
   const Json& service = backend["service"];
   const std::string name = service.value("name", "");
-  const Json port_ref = service.value("port", Json::object());
+  const Json& port_ref = k8s::field_or_empty(service, "port");
   Json service_port;
   if (port_ref.contains("name"))
     service_port = port_ref["name"];
@@ -66,8 +66,7 @@ net::Result<std::vector<model::Action>> BuildTask::build_backend_actions(const M
 net::Result<model::Action> BuildTask::action_from_annotation(const Member& member,
                                                              const std::string& service_name,
                                                              int port) {
-  const Annotations annotations(member.ingress["metadata"].value("annotations", Json::object()));
-  auto parsed = annotations.json("actions." + service_name);
+  auto parsed = member.annotations.json("actions." + service_name);
   if (!parsed) return net::fail(parsed.error());
   if (!*parsed) {
     if (options_.tolerate_missing_backend_action) return fixed_503("Backend action does not exist");
@@ -210,11 +209,9 @@ net::Result<std::string> BuildTask::target_group_for(const Member& member,
     return net::fail("InvalidConfiguration", "unable to find port " + port_text(service_port) +
                                                  " on service " + ns + "/" + service_name);
   }
-  const Annotations annotations = Annotations::merged(
-      Annotations(member.ingress["metadata"].value("annotations", Json::object())),
-      Annotations((*service)["metadata"].value("annotations", Json::object())));
-  if (auto unsupported = unsupported_annotation(
-          Annotations((*service)["metadata"].value("annotations", Json::object())))) {
+  const Annotations service_annotations = Annotations::of(*service);
+  const Annotations annotations = Annotations::merged(member.annotations, service_annotations);
+  if (auto unsupported = unsupported_annotation(service_annotations)) {
     return net::fail("UnsupportedConfiguration", "service " + ns + "/" + service_name +
                                                      ": annotation " +
                                                      std::string(kAnnotationPrefix) + *unsupported +
@@ -318,11 +315,9 @@ net::Result<std::string> BuildTask::target_group_for(const Member& member,
   if (!attributes) return net::fail(attributes.error());
   group.attributes = attributes->value_or(std::map<std::string, std::string>());
   // Tags: the Service's over the Ingress's, key by key; then IngressClassParams; then default tags.
-  auto ingress_tags = Annotations(member.ingress["metadata"].value("annotations", Json::object()))
-                          .string_map("tags");
+  auto ingress_tags = member.annotations.string_map("tags");
   if (!ingress_tags) return net::fail(ingress_tags.error());
-  auto service_tags =
-      Annotations((*service)["metadata"].value("annotations", Json::object())).string_map("tags");
+  auto service_tags = service_annotations.string_map("tags");
   if (!service_tags)
     return net::fail(net::with_context(service_tags.error(), "service " + ns + "/" + service_name));
   group.tags = ingress_tags->value_or(std::map<std::string, std::string>());

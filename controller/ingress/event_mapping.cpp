@@ -31,8 +31,8 @@ void EventMapping::on_ingress(const Json* old, const Json* current) {
     const Json& after = (*current)["metadata"];
     const bool resync = before.value("resourceVersion", "") == after.value("resourceVersion", "");
     const bool relevant =
-        before.value("annotations", Json::object()) != after.value("annotations", Json::object()) ||
-        old->value("spec", Json::object()) != current->value("spec", Json::object()) ||
+        k8s::field_or_empty(before, "annotations") != k8s::field_or_empty(after, "annotations") ||
+        k8s::field_or_empty(*old, "spec") != k8s::field_or_empty(*current, "spec") ||
         before.contains("deletionTimestamp") != after.contains("deletionTimestamp");
     if (!resync && !relevant) return;
   }
@@ -42,7 +42,7 @@ void EventMapping::on_ingress(const Json* old, const Json* current) {
 namespace {
 
 bool references_service(const Json& ingress, const std::string& service) {
-  const Json spec = ingress.value("spec", Json::object());
+  const Json& spec = k8s::field_or_empty(ingress, "spec");
   auto backend_uses = [&](const Json& backend) {
     return backend.contains("service") && backend["service"].value("name", "") == service;
   };
@@ -50,11 +50,11 @@ bool references_service(const Json& ingress, const std::string& service) {
   for (const Json& rule : spec.value("rules", Json::array())) {
     if (!rule.contains("http")) continue;
     for (const Json& path : rule["http"].value("paths", Json::array())) {
-      if (backend_uses(path.value("backend", Json::object()))) return true;
+      if (backend_uses(k8s::field_or_empty(path, "backend"))) return true;
     }
   }
   // actions.<name> annotations may forward to Services too.
-  const Json annotations = ingress["metadata"].value("annotations", Json::object());
+  const Json& annotations = k8s::field_or_empty(ingress["metadata"], "annotations");
   for (auto it = annotations.begin(); it != annotations.end(); ++it) {
     if (!it.key().starts_with("alb.ingress.kubernetes.io/actions.") || !it->is_string()) continue;
     if (it->get<std::string>().find("\"" + service + "\"") != std::string::npos) return true;
@@ -67,9 +67,9 @@ bool references_service(const Json& ingress, const std::string& service) {
 void EventMapping::on_service(const Json* old, const Json* current) {
   const Json* service = current != nullptr ? current : old;
   if (old != nullptr && current != nullptr && old != current &&
-      old->value("spec", Json::object()) == current->value("spec", Json::object()) &&
-      (*old)["metadata"].value("annotations", Json::object()) ==
-          (*current)["metadata"].value("annotations", Json::object()) &&
+      k8s::field_or_empty(*old, "spec") == k8s::field_or_empty(*current, "spec") &&
+      k8s::field_or_empty((*old)["metadata"], "annotations") ==
+          k8s::field_or_empty((*current)["metadata"], "annotations") &&
       (*old)["metadata"].contains("deletionTimestamp") ==
           (*current)["metadata"].contains("deletionTimestamp")) {
     return;
@@ -84,15 +84,15 @@ void EventMapping::on_service(const Json* old, const Json* current) {
 void EventMapping::on_ingress_class_params(const Json* old, const Json* current) {
   const Json* params = current != nullptr ? current : old;
   if (old != nullptr && current != nullptr && old != current &&
-      old->value("spec", Json::object()) == current->value("spec", Json::object()) &&
+      k8s::field_or_empty(*old, "spec") == k8s::field_or_empty(*current, "spec") &&
       (*old)["metadata"].contains("deletionTimestamp") ==
           (*current)["metadata"].contains("deletionTimestamp")) {
     return;
   }
   const std::string name = (*params)["metadata"].value("name", "");
   for (const Json* ingress_class : ingress_classes_.list()) {
-    const Json parameters =
-        ingress_class->value("spec", Json::object()).value("parameters", Json::object());
+    const Json& parameters =
+        k8s::field_or_empty(k8s::field_or_empty(*ingress_class, "spec"), "parameters");
     if (parameters.value("kind", "") == "IngressClassParams" &&
         parameters.value("name", "") == name) {
       on_ingress_class(ingress_class, ingress_class);
@@ -104,7 +104,7 @@ void EventMapping::on_ingress_class(const Json* old, const Json* current) {
   const Json* ingress_class = current != nullptr ? current : old;
   const std::string name = (*ingress_class)["metadata"].value("name", "");
   for (const Json* ingress : ingresses_.list()) {
-    if (ingress->value("spec", Json::object()).value("ingressClassName", "") == name)
+    if (k8s::field_or_empty(*ingress, "spec").value("ingressClassName", "") == name)
       enqueue_groups_of(*ingress);
   }
 }

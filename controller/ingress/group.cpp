@@ -66,7 +66,7 @@ std::vector<std::string> finalizers_of(const Json& object) {
 }  // namespace
 
 GroupLoader::Classified GroupLoader::classify(const Json& ingress) const {
-  const Json annotations = ingress["metadata"].value("annotations", Json::object());
+  const Json& annotations = k8s::field_or_empty(ingress["metadata"], "annotations");
   if (annotations.contains("kubernetes.io/ingress.class")) {
     const std::string value = annotations.value("kubernetes.io/ingress.class", "");
     const bool managed =
@@ -74,14 +74,14 @@ GroupLoader::Classified GroupLoader::classify(const Json& ingress) const {
     return {
         managed ? Classification::Managed : Classification::NotManaged, {value, std::nullopt}, ""};
   }
-  const Json spec = ingress.value("spec", Json::object());
+  const Json& spec = k8s::field_or_empty(ingress, "spec");
   std::string class_name;
   if (spec.contains("ingressClassName") && spec["ingressClassName"].is_string()) {
     class_name = spec["ingressClassName"].get<std::string>();
   } else {
     std::vector<std::string> defaults;
     for (const Json* candidate : ingress_classes_.list()) {
-      const Json class_annotations = (*candidate)["metadata"].value("annotations", Json::object());
+      const Json& class_annotations = k8s::field_or_empty((*candidate)["metadata"], "annotations");
       if (class_annotations.value("ingressclass.kubernetes.io/is-default-class", "") == "true") {
         defaults.push_back((*candidate)["metadata"].value("name", ""));
       }
@@ -102,7 +102,7 @@ GroupLoader::Classified GroupLoader::classify(const Json& ingress) const {
         {class_name, std::nullopt},
         "invalid ingress class: ingressclasses.networking.k8s.io \"" + class_name + "\" not found"};
   }
-  const Json class_spec = ingress_class->value("spec", Json::object());
+  const Json& class_spec = k8s::field_or_empty(*ingress_class, "spec");
   if (class_spec.value("controller", "") != kControllerName)
     return {Classification::NotManaged, {class_name, std::nullopt}, ""};
   if (!class_spec.contains("parameters"))
@@ -122,7 +122,7 @@ GroupLoader::Classified GroupLoader::classify(const Json& ingress) const {
             "invalid ingress class: ingressclassparams.elbv2.k8s.aws \"" + params_name +
                 "\" not found"};
   }
-  return {Classification::Managed, {class_name, params->value("spec", Json::object())}, ""};
+  return {Classification::Managed, {class_name, k8s::field_or_empty(*params, "spec")}, ""};
 }
 
 net::Result<std::optional<GroupId>> GroupLoader::group_of(const Json& ingress) const {
@@ -138,8 +138,7 @@ net::Result<std::optional<GroupId>> GroupLoader::group_of(const Json& ingress) c
       (*classified.config.params)["group"].contains("name")) {
     group_name = (*classified.config.params)["group"].value("name", "");
   } else {
-    const Annotations annotations(ingress["metadata"].value("annotations", Json::object()));
-    group_name = annotations.string("group.name").value_or("");
+    group_name = Annotations::of(ingress).string("group.name").value_or("");
   }
   if (group_name.empty()) {
     return std::optional<GroupId>(
@@ -179,9 +178,7 @@ net::Result<Group> GroupLoader::load(const GroupId& id) const {
   const std::string finalizer = finalizer_of(id);
   std::vector<std::pair<std::int32_t, Member>> members;
   for (const Json* ingress : ingresses_.list()) {
-    const auto finalizers = finalizers_of(*ingress);
-    bool has_finalizer =
-        std::find(finalizers.begin(), finalizers.end(), finalizer) != finalizers.end();
+    bool has_finalizer = k8s::has_finalizer(*ingress, finalizer);
     if (!id.is_explicit() && has_finalizer && k8s::object_key(*ingress) != id.to_string())
       has_finalizer = false;
     auto current = group_of(*ingress);
@@ -200,7 +197,7 @@ net::Result<Group> GroupLoader::load(const GroupId& id) const {
       continue;
     }
     if (*current && **current == id) {
-      const Annotations annotations((*ingress)["metadata"].value("annotations", Json::object()));
+      const Annotations annotations = Annotations::of(*ingress);
       auto order = annotations.int32("group.order");
       if (!order) {
         return net::fail("InvalidAnnotation", "failed to load Ingress group order for ingress: " +
@@ -213,7 +210,8 @@ net::Result<Group> GroupLoader::load(const GroupId& id) const {
                          "explicit Ingress group order must be within [-1000:1000], Ingress: " +
                              k8s::object_key(*ingress) + ", order: " + std::to_string(value));
       }
-      members.emplace_back(value, Member{*ingress, classify(*ingress).config});
+      members.emplace_back(value,
+                           Member{*ingress, classify(*ingress).config, Annotations::of(*ingress)});
     } else if (has_finalizer) {
       group.inactive_members.push_back(*ingress);
     }

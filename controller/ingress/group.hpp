@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/ingress/annotations.hpp"
 #include "controller/k8s/cache.hpp"
 #include "controller/net/result.hpp"
 
@@ -24,7 +25,7 @@ struct GroupId {
   std::string name;
 
   bool is_explicit() const { return ns.empty(); }
-  std::string to_string() const { return ns.empty() ? name : ns + "/" + name; }
+  std::string to_string() const { return k8s::object_key(ns, name); }
   // Queue keys are the string form; group names cannot hold '/'.
   static GroupId parse(std::string_view key);
   auto operator<=>(const GroupId&) const = default;
@@ -41,6 +42,7 @@ struct ClassConfig {
 struct Member {
   Json ingress;  // a copy: reconcilers never hold cache pointers across a co_await
   ClassConfig class_config;
+  Annotations annotations;  // the Ingress's, parsed once per load
   std::string key() const;  // namespace/name
 };
 

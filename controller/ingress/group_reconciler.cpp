@@ -77,9 +77,8 @@ net::Awaitable<k8s::Outcome> GroupReconciler::reconcile(std::string key) {
 net::Awaitable<net::Result<void>> GroupReconciler::add_finalizers(const Group& group) {
   const std::string finalizer = finalizer_of(group.id);
   for (const Member& member : group.members) {
+    if (k8s::has_finalizer(member.ingress, finalizer)) continue;
     const Json& metadata = member.ingress["metadata"];
-    const Json existing = metadata.value("finalizers", Json::array());
-    if (std::find(existing.begin(), existing.end(), finalizer) != existing.end()) continue;
     auto added =
         co_await finalizers_.add(k8s::resources::ingresses, metadata.value("namespace", ""),
                                  metadata.value("name", ""), finalizer);

@@ -59,7 +59,7 @@ net::Result<std::map<int, std::string>> parse_listen_ports(const Annotations& an
 
 net::Result<std::map<int, ListenPortConfig>> listen_ports_of(
     const Json& ingress, const std::optional<Json>& class_params) {
-  const Annotations annotations(ingress["metadata"].value("annotations", Json::object()));
+  const Annotations annotations = Annotations::of(ingress);
   std::vector<std::string> certificates = params_list(class_params, "certificateArn");
   if (certificates.empty())
     certificates = annotations.string_list("certificate-arn").value_or(std::vector<std::string>());

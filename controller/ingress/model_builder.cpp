@@ -10,10 +10,6 @@ namespace albc::ingress {
 
 namespace {
 
-Annotations annotations_of(const Member& member) {
-  return Annotations(member.ingress["metadata"].value("annotations", Json::object()));
-}
-
 std::optional<std::string> params_string(const Member& member, const char* field) {
   if (!member.class_config.params || !member.class_config.params->contains(field))
     return std::nullopt;
@@ -59,8 +55,7 @@ std::vector<const Member*> BuildTask::all_members() const {
 net::Result<void> BuildTask::check_deletion_protection() const {
   for (const Json& inactive : group_.inactive_members) {
     if (!inactive["metadata"].contains("deletionTimestamp")) continue;
-    const Annotations annotations(inactive["metadata"].value("annotations", Json::object()));
-    auto attributes = annotations.string_map("load-balancer-attributes");
+    auto attributes = Annotations::of(inactive).string_map("load-balancer-attributes");
     if (!attributes) return net::fail(attributes.error());
     if (!*attributes || !(**attributes).contains("deletion_protection.enabled")) continue;
     auto protected_value = parse_go_bool((**attributes)["deletion_protection.enabled"]);
@@ -91,7 +86,7 @@ net::Awaitable<net::Result<BuiltModel>> BuildTask::run() {
 net::Result<void> BuildTask::build_listen_ports() {
   std::map<int, std::vector<MergeInput>> inputs;
   for (const Member& member : group_.members) {
-    if (auto unsupported = unsupported_annotation(annotations_of(member))) {
+    if (auto unsupported = unsupported_annotation(member.annotations)) {
       return net::fail("UnsupportedConfiguration", "ingress: " + member.key() + ": annotation " +
                                                        std::string(kAnnotationPrefix) +
                                                        *unsupported +
@@ -120,7 +115,7 @@ net::Result<std::string> BuildTask::exclusive(const char* annotation, const char
   std::set<std::string> values;
   for (const Member& member : group_.members) {
     std::optional<std::string> value = params_string(member, params_field);
-    if (!value) value = annotations_of(member).string(annotation);
+    if (!value) value = member.annotations.string(annotation);
     if (value) values.insert(*value);
   }
   if (values.size() > 1) {
@@ -133,7 +128,7 @@ net::Result<std::string> BuildTask::exclusive(const char* annotation, const char
 }
 
 net::Result<model::Tags> BuildTask::ingress_tags(const Member& member) const {
-  auto member_tags = annotations_of(member).string_map("tags");
+  auto member_tags = member.annotations.string_map("tags");
   if (!member_tags)
     return net::fail(net::with_context(member_tags.error(), "ingress: " + member.key()));
   model::Tags merged = member_tags->value_or(std::map<std::string, std::string>());
@@ -187,7 +182,7 @@ net::Awaitable<net::Result<void>> BuildTask::build_load_balancer() {
   // existing load balancer's when its scheme is unchanged, else discovery.
   std::optional<std::vector<std::string>> subnet_entries;
   for (const Member& member : group_.members) {
-    auto listed = annotations_of(member).string_list("subnets");
+    auto listed = member.annotations.string_list("subnets");
     if (!listed) continue;
     std::vector<std::string> sorted = *listed;
     std::sort(sorted.begin(), sorted.end());
@@ -223,7 +218,7 @@ net::Awaitable<net::Result<void>> BuildTask::build_load_balancer() {
     co_return net::fail(groups.error());
   std::map<std::string, std::string> attributes;
   for (const Member& member : group_.members) {
-    auto member_attributes = annotations_of(member).string_map("load-balancer-attributes");
+    auto member_attributes = member.annotations.string_map("load-balancer-attributes");
     if (!member_attributes)
       co_return net::fail(net::with_context(member_attributes.error(), "ingress: " + member.key()));
     for (const auto& [key, value] :
@@ -247,7 +242,7 @@ net::Awaitable<net::Result<void>> BuildTask::build_security_groups(model::LoadBa
   std::optional<std::vector<std::string>> listed;
   std::optional<bool> manage_rules;
   for (const Member& member : group_.members) {
-    const Annotations annotations = annotations_of(member);
+    const Annotations annotations = member.annotations;
     if (auto groups = annotations.string_list("security-groups")) {
       if (listed && *listed != *groups) {
         co_return net::fail(

@@ -6,6 +6,7 @@
 #include "controller/deploy/discovery.hpp"
 #include "controller/ingress/go_text.hpp"
 #include "controller/ingress/naming.hpp"
+#include "controller/net/retry.hpp"
 
 namespace albc::ingress {
 namespace {
@@ -267,16 +268,12 @@ net::Awaitable<net::Result<void>> AwsNetworkResolver::release_backend_security_g
   if (!existing) co_return net::fail(existing.error());
   for (const aws::SecurityGroup& group : *existing) {
     trace_.event("deploy.backend_security_group.deleting", {{"id", group.id}});
-    const auto deadline = clock_.now() + options_.release_timeout;
-    while (true) {
-      auto deleted = co_await ec2_.delete_security_group(group.id);
-      if (deleted || deleted.error().code == "InvalidGroup.NotFound") break;
-      // Network interfaces of a load balancer deleted a moment ago may still hold it.
-      if (deleted.error().code != "DependencyViolation" || clock_.now() >= deadline) {
-        co_return net::fail(net::with_context(deleted.error(), "failed to delete securityGroup"));
-      }
-      co_await clock_.sleep_for(options_.retry_interval);
-    }
+    // Network interfaces of a load balancer deleted a moment ago may still hold it.
+    auto deleted = co_await net::retry_while(clock_, "DependencyViolation",
+                                             options_.release_timeout, options_.retry_interval,
+                                             [&] { return ec2_.delete_security_group(group.id); });
+    if (!deleted && deleted.error().code != "InvalidGroup.NotFound")
+      co_return net::fail(net::with_context(deleted.error(), "failed to delete securityGroup"));
     trace_.event("deploy.backend_security_group.deleted", {{"id", group.id}});
   }
   backend_security_group_id_.clear();

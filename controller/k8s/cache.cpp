@@ -3,7 +3,11 @@
 namespace albc::k8s {
 
 const Json* ObjectCache::get(const std::string& ns, const std::string& name) const {
-  auto found = objects_.find(ns.empty() ? name : ns + "/" + name);
+  return find(object_key(ns, name));
+}
+
+const Json* ObjectCache::find(const std::string& key) const {
+  auto found = objects_.find(key);
   return found == objects_.end() ? nullptr : &found->second;
 }
 
@@ -26,8 +30,20 @@ void ObjectCache::put(const Json& object) {
   objects_[object_key(object)] = object;
 }
 
-void ObjectCache::erase(const std::string& key) {
-  objects_.erase(key);
+std::optional<Json> ObjectCache::replace(const std::string& key, Json object) {
+  auto [it, inserted] = objects_.try_emplace(key);
+  std::optional<Json> previous;
+  if (!inserted)
+    previous = std::exchange(it->second, std::move(object));
+  else
+    it->second = std::move(object);
+  return previous;
+}
+
+std::optional<Json> ObjectCache::take(const std::string& key) {
+  auto node = objects_.extract(key);
+  if (node.empty()) return std::nullopt;
+  return std::move(node.mapped());
 }
 
 }  // namespace albc::k8s

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,14 @@ class ObjectCache {
   std::vector<const Json*> list(const std::string& ns = "") const;
   std::size_t size() const { return objects_.size(); }
 
+  const Json* find(const std::string& key) const;
+
   // Informer side.
   void put(const Json& object);
-  void erase(const std::string& key);
+  // Stores the object under `key`, handing back what was there.
+  std::optional<Json> replace(const std::string& key, Json object);
+  // Removes the object under `key`, handing it back.
+  std::optional<Json> take(const std::string& key);
   const std::map<std::string, Json>& all() const { return objects_; }
 
  private:

@@ -52,16 +52,12 @@ net::Awaitable<net::Result<Json>> Client::exchange(net::Request request, std::st
   co_return body;
 }
 
-namespace {
-std::string object_name(const std::string& ns, const std::string& name) {
-  return ns.empty() ? name : ns + "/" + name;
-}
-}  // namespace
+namespace {}  // namespace
 
 net::Awaitable<net::Result<Json>> Client::get(const Resource& resource, std::string ns,
                                               std::string name) {
   net::Request request = make_request("GET", resource.path(ns, name));
-  std::string what = "get " + std::string(resource.plural) + " " + object_name(ns, name);
+  std::string what = "get " + std::string(resource.plural) + " " + object_key(ns, name);
   co_return co_await exchange(std::move(request), std::move(what));
 }
 
@@ -107,7 +103,7 @@ net::Awaitable<net::Result<Json>> Client::create(const Resource& resource, std::
   request.headers.set("Content-Type", "application/json");
   const std::string name = object["metadata"].value("name", "");
   request.body = object.dump();
-  std::string what = "create " + std::string(resource.plural) + " " + object_name(ns, name);
+  std::string what = "create " + std::string(resource.plural) + " " + object_key(ns, name);
   co_return co_await exchange(std::move(request), std::move(what));
 }
 
@@ -116,7 +112,7 @@ net::Awaitable<net::Result<Json>> Client::update(const Resource& resource, std::
   net::Request request = make_request("PUT", resource.path(ns, name));
   request.headers.set("Content-Type", "application/json");
   request.body = object.dump();
-  std::string what = "update " + std::string(resource.plural) + " " + object_name(ns, name);
+  std::string what = "update " + std::string(resource.plural) + " " + object_key(ns, name);
   co_return co_await exchange(std::move(request), std::move(what));
 }
 
@@ -138,7 +134,7 @@ net::Awaitable<net::Result<Json>> Client::patch(const Resource& resource, std::s
   }
   request.body = patch.dump();
   std::string what = std::string("patch ") + (status_subresource ? "status of " : "") +
-                     std::string(resource.plural) + " " + object_name(ns, name);
+                     std::string(resource.plural) + " " + object_key(ns, name);
   co_return co_await exchange(std::move(request), std::move(what));
 }
 
@@ -147,7 +143,7 @@ net::Awaitable<net::Result<Json>> Client::remove(const Resource& resource, std::
   net::Request request = make_request("DELETE", resource.path(ns, name));
   request.headers.set("Content-Type", "application/json");
   request.body = R"({"propagationPolicy":"Background"})";
-  std::string what = "delete " + std::string(resource.plural) + " " + object_name(ns, name);
+  std::string what = "delete " + std::string(resource.plural) + " " + object_key(ns, name);
   co_return co_await exchange(std::move(request), std::move(what));
 }
 
@@ -190,8 +186,10 @@ net::Awaitable<net::Result<std::optional<WatchEvent>>> WatchStream::next() {
         co_return net::fail(net::make_error("InvalidResponse",
                                             "a watch event is not JSON: " + line.substr(0, 120)));
       }
-      co_return std::optional<WatchEvent>(
-          WatchEvent{event.value("type", ""), event.value("object", Json::object())});
+      WatchEvent change{event.value("type", ""), Json::object()};
+      if (auto object = event.find("object"); object != event.end())
+        change.object = std::move(*object);
+      co_return std::optional<WatchEvent>(std::move(change));
     }
     if (ended_ || !body_) co_return std::optional<WatchEvent>();
     auto piece = co_await body_->next();

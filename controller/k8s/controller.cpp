@@ -12,12 +12,11 @@ Controller::Controller(std::string name, WorkQueue& queue, Reconciler& reconcile
 
 void Controller::start(net::Executor executor) {
   for (std::size_t worker = 0; worker < workers_; ++worker) {
-    net::spawn_checked(executor, work(worker),
-                       "controller." + name_ + "." + std::to_string(worker));
+    net::spawn_checked(executor, work(), "controller." + name_ + "." + std::to_string(worker));
   }
 }
 
-net::Awaitable<void> Controller::work(std::size_t worker) {
+net::Awaitable<void> Controller::work() {
   while (true) {
     std::optional<std::string> key = co_await queue_.get();
     if (!key) co_return;
@@ -36,7 +35,6 @@ net::Awaitable<void> Controller::work(std::size_t worker) {
                                             {"reason", outcome.reason}});
         break;
       case Outcome::Next::Backoff:
-        ++failures_;
         queue_.add_rate_limited(*key);
         trace_.event("controller.backoff", {{"controller", name_},
                                             {"key", *key},

@@ -43,13 +43,10 @@ class Controller {
   Controller(std::string name, WorkQueue& queue, Reconciler& reconciler, net::Trace& trace,
              std::size_t workers);
   void start(net::Executor executor);
-  bool idle() const { return queue_.idle(); }
-  const std::string& name() const { return name_; }
   std::size_t reconciles() const { return reconciles_; }
-  std::size_t failures() const { return failures_; }
 
  private:
-  net::Awaitable<void> work(std::size_t worker);
+  net::Awaitable<void> work();
 
   std::string name_;
   WorkQueue& queue_;
@@ -57,7 +54,6 @@ class Controller {
   net::Trace& trace_;
   std::size_t workers_;
   std::size_t reconciles_ = 0;
-  std::size_t failures_ = 0;
 };
 
 }  // namespace albc::k8s

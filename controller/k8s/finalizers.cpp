@@ -47,10 +47,9 @@ net::Awaitable<net::Result<void>> FinalizerManager::change(const Resource& resou
                     {"resourceVersion", (*current)["metadata"].value("resourceVersion", "")}}}};
     auto patched = co_await client_.patch(resource, ns, name, PatchType::Merge, patch);
     if (patched) {
-      trace_.event(
-          present ? "k8s.finalizer.added" : "k8s.finalizer.removed",
-          {{"object", std::string(resource.kind) + "/" + (ns.empty() ? name : ns + "/" + name)},
-           {"finalizer", finalizer}});
+      trace_.event(present ? "k8s.finalizer.added" : "k8s.finalizer.removed",
+                   {{"object", std::string(resource.kind) + "/" + object_key(ns, name)},
+                    {"finalizer", finalizer}});
       co_return net::Result<void>();
     }
     if (!present && is_not_found(patched.error())) co_return net::Result<void>();

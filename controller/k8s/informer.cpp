@@ -57,38 +57,33 @@ net::Awaitable<bool> Informer::list_and_replace(std::string& resource_version) {
     fresh[key] = std::move(item);
   }
   // Deletions first, then additions and updates, each in key order.
-  for (const auto& [key, object] : std::map<std::string, Json>(cache_.all())) {
-    if (fresh.contains(key)) continue;
-    const Json old = object;
-    cache_.erase(key);
-    notify(&old, nullptr);
+  std::vector<std::string> gone;
+  for (const auto& [key, object] : cache_.all()) {
+    if (!fresh.contains(key)) gone.push_back(key);
   }
-  for (const auto& [key, object] : fresh) {
-    const Json* existing = cache_.get("", key);
+  for (const std::string& key : gone) {
+    const std::optional<Json> old = cache_.take(key);
+    notify(&*old, nullptr);
+  }
+  for (auto& [key, object] : fresh) {
+    const Json* existing = cache_.find(key);
     if (existing != nullptr && *existing == object) continue;
-    std::optional<Json> old;
-    if (existing != nullptr) old = *existing;
-    cache_.put(object);
-    notify(old ? &*old : nullptr, cache_.get("", key));
+    const std::optional<Json> old = cache_.replace(key, std::move(object));
+    notify(old ? &*old : nullptr, cache_.find(key));
   }
   resource_version = (*list)["metadata"].value("resourceVersion", "");
   synced_ = true;
   co_return true;
 }
 
-void Informer::apply(const std::string& type, const Json& object) {
+void Informer::apply(const std::string& type, Json object) {
   const std::string key = object_key(object);
-  const Json* existing = cache_.get("", key);
-  std::optional<Json> old;
-  if (existing != nullptr) old = *existing;
   if (type == "DELETED") {
-    if (!old) return;
-    cache_.erase(key);
-    notify(&*old, nullptr);
+    if (const std::optional<Json> old = cache_.take(key)) notify(&*old, nullptr);
     return;
   }
-  cache_.put(object);
-  notify(old ? &*old : nullptr, cache_.get("", key));
+  const std::optional<Json> old = cache_.replace(key, std::move(object));
+  notify(old ? &*old : nullptr, cache_.find(key));
 }
 
 net::Awaitable<void> Informer::watch_until_gone(std::string& resource_version) {
@@ -129,7 +124,7 @@ net::Awaitable<void> Informer::watch_until_gone(std::string& resource_version) {
       backoff_ = {};
       change.object["apiVersion"] = resource_.api_version();
       change.object["kind"] = resource_.kind;
-      apply(change.type, change.object);
+      apply(change.type, std::move(change.object));
     }
   }
 }

@@ -48,7 +48,7 @@ class Informer {
   net::Awaitable<void> run();
   net::Awaitable<bool> list_and_replace(std::string& resource_version);
   net::Awaitable<void> watch_until_gone(std::string& resource_version);
-  void apply(const std::string& type, const Json& object);
+  void apply(const std::string& type, Json object);
   void notify(const Json* old, const Json* current);
   void resync();
   net::Clock::duration next_backoff();

@@ -1,5 +1,7 @@
 #include "controller/k8s/resource.hpp"
 
+#include <algorithm>
+
 #include "controller/net/url.hpp"
 
 namespace albc::k8s {
@@ -22,9 +24,28 @@ std::string Resource::path(std::string_view ns, std::string_view name,
 std::string object_key(const nlohmann::json& object) {
   const auto metadata = object.find("metadata");
   if (metadata == object.end() || !metadata->is_object()) return "";
-  const std::string ns = metadata->value("namespace", "");
-  const std::string name = metadata->value("name", "");
-  return ns.empty() ? name : ns + "/" + name;
+  return object_key(metadata->value("namespace", ""), metadata->value("name", ""));
+}
+
+std::string object_key(std::string_view ns, std::string_view name) {
+  return ns.empty() ? std::string(name) : std::string(ns) + "/" + std::string(name);
+}
+
+const nlohmann::json& field_or_empty(const nlohmann::json& object, std::string_view key) {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  if (!object.is_object()) return kEmpty;
+  const auto found = object.find(key);
+  return found == object.end() ? kEmpty : *found;
+}
+
+bool has_finalizer(const nlohmann::json& object, std::string_view finalizer) {
+  const auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return false;
+  const auto finalizers = metadata->find("finalizers");
+  if (finalizers == metadata->end() || !finalizers->is_array()) return false;
+  return std::any_of(finalizers->begin(), finalizers->end(), [&](const nlohmann::json& entry) {
+    return entry.is_string() && entry.get_ref<const std::string&>() == finalizer;
+  });
 }
 
 }  // namespace albc::k8s

@@ -23,6 +23,14 @@ struct Resource {
 // "namespace/name", or "name" for a cluster-scoped object: how caches, work queues and messages
 // name an object.
 std::string object_key(const nlohmann::json& object);
+std::string object_key(std::string_view ns, std::string_view name);
+
+// object[key] when the object has it, else an empty object: a read that copies nothing (unlike
+// nlohmann's value(key, default)). The reference lives as long as `object` is unchanged.
+const nlohmann::json& field_or_empty(const nlohmann::json& object, std::string_view key);
+
+// Whether the object's metadata.finalizers lists `finalizer`.
+bool has_finalizer(const nlohmann::json& object, std::string_view finalizer);
 
 namespace resources {
 inline constexpr Resource namespaces{"", "v1", "namespaces", "Namespace", false};

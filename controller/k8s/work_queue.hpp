@@ -39,8 +39,6 @@ class WorkQueue {
   void shut_down();
 
   std::size_t length() const { return queue_.size(); }
-  std::size_t processing() const { return processing_.size(); }
-  std::size_t delayed() const { return delayed_.size(); }
   // Nothing queued, in progress or waiting for a delay.
   bool idle() const { return queue_.empty() && processing_.empty() && delayed_.empty(); }
   // The keys not settled yet, for diagnostics.

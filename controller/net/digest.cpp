@@ -17,10 +17,14 @@ std::string to_hex(std::string_view bytes) {
   return text;
 }
 
-std::string sha256_hex(std::string_view data) {
+std::string sha256(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+std::string sha256_hex(std::string_view data) {
+  return to_hex(sha256(data));
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {

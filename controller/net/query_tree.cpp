@@ -125,4 +125,9 @@ Result<nlohmann::json> parse_query_tree(const QueryForm& form) {
   return tree;
 }
 
+bool is_mutating_action(std::string_view action) {
+  return !action.starts_with("Describe") && !action.starts_with("Get") &&
+         !action.starts_with("List");
+}
+
 }  // namespace albc::net

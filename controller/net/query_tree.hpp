@@ -1,6 +1,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "controller/net/result.hpp"
 #include "controller/net/url.hpp"
@@ -19,5 +20,8 @@ QueryForm flatten_query(const nlohmann::json& tree, QueryStyle style);
 // The reverse, for servers: every value stays a string; `.member.N` and `.N` segments become
 // arrays ordered by N. Conflicting shapes (`A=1` and `A.B=2`) are a MalformedQueryString.
 Result<nlohmann::json> parse_query_tree(const QueryForm& form);
+
+// AWS's read-only actions are named Describe*, Get* or List*; every other action changes state.
+bool is_mutating_action(std::string_view action);
 
 }  // namespace albc::net

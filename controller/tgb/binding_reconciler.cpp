@@ -8,12 +8,6 @@
 namespace albc::tgb {
 namespace {
 
-bool has_finalizer(const Json& object) {
-  const Json finalizers = object["metadata"].value("finalizers", Json::array());
-  return std::find(finalizers.begin(), finalizers.end(), std::string(kBindingFinalizer)) !=
-         finalizers.end();
-}
-
 std::string key_of(const aws::TargetDescription& target) {
   return target.id + ":" + std::to_string(target.port);
 }
@@ -45,7 +39,7 @@ net::Awaitable<k8s::Outcome> BindingReconciler::reconcile(std::string key) {
   if (cached == nullptr) co_return k8s::Outcome::forget("NotFound");
   const Json binding = *cached;  // a copy: the cache may change across the co_awaits below
   if (binding["metadata"].contains("deletionTimestamp")) {
-    if (!has_finalizer(binding)) co_return k8s::Outcome::forget("Deleted");
+    if (!k8s::has_finalizer(binding, kBindingFinalizer)) co_return k8s::Outcome::forget("Deleted");
     if (auto cleaned = co_await deregister_all(binding); !cleaned) {
       events_.warning(binding, "FailedCleanup",
                       "Failed cleanup due to " + cleaned.error().describe());
@@ -60,7 +54,7 @@ net::Awaitable<k8s::Outcome> BindingReconciler::reconcile(std::string key) {
     }
     co_return k8s::Outcome::forget("Deleted");
   }
-  if (!has_finalizer(binding)) {
+  if (!k8s::has_finalizer(binding, kBindingFinalizer)) {
     if (auto added = co_await finalizers_.add(k8s::resources::target_group_bindings, ns, name,
                                               std::string(kBindingFinalizer));
         !added) {
@@ -191,10 +185,8 @@ net::Awaitable<net::Result<void>> BindingReconciler::deregister_all(const Json& 
     if (!draining(target)) registered.push_back({target.id, target.port, ""});
   }
   if (registered.empty()) co_return net::Result<void>();
-  trace_.event("tgb.targets.deregistering",
-               {{"binding", binding["metadata"].value("namespace", "") + "/" +
-                                binding["metadata"].value("name", "")},
-                {"count", std::to_string(registered.size())}});
+  trace_.event("tgb.targets.deregistering", {{"binding", k8s::object_key(binding)},
+                                             {"count", std::to_string(registered.size())}});
   auto done = co_await elbv2_.deregister_targets(arn, registered);
   if (!done && (done.error().code == "TargetGroupNotFound" || done.error().code == "InvalidTarget"))
     co_return net::Result<void>();

@@ -1,6 +1,5 @@
 #include "controller/tgb/endpoints.hpp"
 
-#include <openssl/sha.h>
 #include <algorithm>
 #include <ctime>
 
@@ -17,27 +16,22 @@ long long creation_millis(const Json& object) {
   return static_cast<long long>(timegm(&fields)) * 1000;
 }
 
-std::string sha256_raw(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
-}
-
-// The Service and its port named by a binding, or why the backend is gone.
-net::Result<std::pair<Json, Json>> service_port_of(const k8s::ObjectCache& services,
-                                                   const std::string& ns,
-                                                   const std::string& service_name,
-                                                   const Json& service_port) {
+// The Service and its port named by a binding (pointers into the cache), or why the backend is
+// gone.
+net::Result<std::pair<const Json*, const Json*>> service_port_of(const k8s::ObjectCache& services,
+                                                                 const std::string& ns,
+                                                                 const std::string& service_name,
+                                                                 const Json& service_port) {
   const Json* service = services.get(ns, service_name);
   if (service == nullptr)
     return net::fail("BackendNotFound", "services \"" + service_name + "\" not found");
-  const Json ports = (*service)["spec"].value("ports", Json::array());
-  for (const Json& candidate : ports) {
+  for (const Json& candidate :
+       k8s::field_or_empty(k8s::field_or_empty(*service, "spec"), "ports")) {
     const bool by_name =
         service_port.is_string() && candidate.value("name", "") == service_port.get<std::string>();
     const bool by_number = service_port.is_number_integer() &&
                            candidate.value("port", 0) == service_port.get<long long>();
-    if (by_name || by_number) return std::make_pair(*service, candidate);
+    if (by_name || by_number) return std::make_pair(service, &candidate);
   }
   return net::fail(
       "BackendNotFound",
@@ -48,7 +42,7 @@ net::Result<std::pair<Json, Json>> service_port_of(const k8s::ObjectCache& servi
 
 bool node_condition(const Json& node, const char* type, const char* status) {
   for (const Json& condition :
-       node.value("status", Json::object()).value("conditions", Json::array())) {
+       k8s::field_or_empty(node, "status").value("conditions", Json::array())) {
     if (condition.value("type", "") == type) return condition.value("status", "") == status;
   }
   return false;
@@ -56,18 +50,18 @@ bool node_condition(const Json& node, const char* type, const char* status) {
 
 // May a load balancer send traffic to this node (the real controller's default node filter)?
 bool carries_traffic(const Json& node, const Json& node_selector) {
-  const Json labels = node["metadata"].value("labels", Json::object());
+  const Json& labels = k8s::field_or_empty(node["metadata"], "labels");
   for (const char* excluded :
        {"node-role.kubernetes.io/master", "node.kubernetes.io/exclude-from-external-load-balancers",
         "alpha.service-controller.kubernetes.io/exclude-balancer"}) {
     if (labels.contains(excluded)) return false;
   }
   if (labels.value("eks.amazonaws.com/compute-type", "") == "fargate") return false;
-  for (const Json& taint : node.value("spec", Json::object()).value("taints", Json::array())) {
+  for (const Json& taint : k8s::field_or_empty(node, "spec").value("taints", Json::array())) {
     const std::string key = taint.value("key", "");
     if (key == "ToBeDeletedByClusterAutoscaler" || key == "karpenter.sh/disrupted") return false;
   }
-  const Json match = node_selector.value("matchLabels", Json::object());
+  const Json& match = k8s::field_or_empty(node_selector, "matchLabels");
   for (auto it = match.begin(); it != match.end(); ++it) {
     if (!labels.contains(it.key()) || labels[it.key()] != *it) return false;
   }
@@ -81,19 +75,19 @@ net::Result<std::vector<TargetEndpoint>> resolve_node_endpoints(
     const std::string& service_name, const Json& service_port, const Json& node_selector) {
   auto found = service_port_of(services, ns, service_name, service_port);
   if (!found) return net::fail(found.error());
-  const auto& [service, port] = *found;
-  const std::string type = service["spec"].value("type", "ClusterIP");
+  const auto [service, port] = *found;
+  const std::string type = k8s::field_or_empty(*service, "spec").value("type", "ClusterIP");
   if (type != "NodePort" && type != "LoadBalancer") {
     return net::fail(
         "InvalidBackend",
         "service type must be either 'NodePort' or 'LoadBalancer': " + ns + "/" + service_name);
   }
-  const int node_port = port.value("nodePort", 0);
+  const int node_port = port->value("nodePort", 0);
   std::vector<TargetEndpoint> ready;
   std::vector<TargetEndpoint> unknown;
   for (const Json* node : nodes.list()) {
     if (!carries_traffic(*node, node_selector)) continue;
-    const std::string provider = node->value("spec", Json::object()).value("providerID", "");
+    const std::string provider = k8s::field_or_empty(*node, "spec").value("providerID", "");
     const std::string instance = provider.substr(provider.rfind('/') + 1);
     if (!instance.starts_with("i-")) continue;
     TargetEndpoint endpoint{instance, node_port, creation_millis(*node)};
@@ -114,21 +108,21 @@ net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(
     const Json& service_port) {
   auto found = service_port_of(services, ns, service_name, service_port);
   if (!found) return net::fail(found.error());
-  const std::string port_name = found->second.value("name", "");
+  const std::string port_name = found->second->value("name", "");
   std::vector<TargetEndpoint> endpoints;
   for (const Json* slice : endpoint_slices.list(ns)) {
-    const Json labels = (*slice)["metadata"].value("labels", Json::object());
+    const Json& labels = k8s::field_or_empty((*slice)["metadata"], "labels");
     if (labels.value("kubernetes.io/service-name", "") != service_name) continue;
     if (slice->value("addressType", "") != "IPv4") continue;
     for (const Json& slice_port : slice->value("ports", Json::array())) {
       if (!port_name.empty() && slice_port.value("name", "") != port_name) continue;
       const int target_port = slice_port.value("port", 0);
       for (const Json& endpoint : slice->value("endpoints", Json::array())) {
-        const Json conditions = endpoint.value("conditions", Json::object());
+        const Json& conditions = k8s::field_or_empty(endpoint, "conditions");
         const bool ready = !conditions.contains("ready") || conditions["ready"].is_null() ||
                            conditions.value("ready", false);
         if (!ready) continue;
-        const Json target = endpoint.value("targetRef", Json::object());
+        const Json& target = k8s::field_or_empty(endpoint, "targetRef");
         if (target.value("kind", "") != "Pod") continue;
         const Json addresses = endpoint.value("addresses", Json::array());
         if (addresses.empty()) continue;
@@ -160,8 +154,8 @@ std::string checkpoint_of(const std::vector<TargetEndpoint>& endpoints, const Js
   std::string joined;
   for (const std::string& entry : entries)
     joined += (joined.empty() ? "" : ",") + entry;
-  return net::base64url_encode(sha256_raw(joined)) + "/" +
-         net::base64url_encode(sha256_raw(spec.dump()));
+  return net::base64url_encode(net::sha256(joined)) + "/" +
+         net::base64url_encode(net::sha256(spec.dump()));
 }
 
 }  // namespace albc::tgb

@@ -13,8 +13,7 @@ constexpr std::string_view kEc2Namespace = "http://ec2.amazonaws.com/doc/2016-11
 }  // namespace
 
 bool AwsCall::mutating() const {
-  return !action.starts_with("Describe") && !action.starts_with("Get") &&
-         !action.starts_with("List");
+  return net::is_mutating_action(action);
 }
 
 AwsServer::AwsServer(net::Clock& clock, net::Random random, AwsServerOptions options)
