@@ -161,7 +161,7 @@ net::Response AwsServer::handle(const net::Request& request) {
         service, action,
         net::fail(validation_error(std::string("malformed parameters: ") + error.what())));
   } catch (const std::logic_error& error) {
-    // std::stoi and friends on a malformed number.
+    // std::out_of_range and the like: input the checks above missed, answered, never a crash.
     return answer(service, action,
                   net::fail(validation_error(std::string("malformed number: ") + error.what())));
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "controller/net/cidr.hpp"
+#include "controller/net/numbers.hpp"
 
 namespace albc::sim::aws {
 namespace {
@@ -171,35 +172,31 @@ Json ec2_tag_set(const Tags& tags) {
 
 Ec2Api::Ec2Api(AwsState& state, net::Random random) : state_(state), random_(std::move(random)) {}
 
+const std::map<std::string_view, Ec2Api::Route>& Ec2Api::routes() {
+  static const std::map<std::string_view, Route> kRoutes = {
+      {"CreateVpc", &Ec2Api::create_vpc},
+      {"DescribeVpcs", &Ec2Api::describe_vpcs},
+      {"CreateSubnet", &Ec2Api::create_subnet},
+      {"DescribeSubnets", &Ec2Api::describe_subnets},
+      {"DescribeAvailabilityZones", &Ec2Api::describe_availability_zones},
+      {"CreateSecurityGroup", &Ec2Api::create_security_group},
+      {"DescribeSecurityGroups", &Ec2Api::describe_security_groups},
+      {"DeleteSecurityGroup", &Ec2Api::delete_security_group},
+      {"AuthorizeSecurityGroupIngress", &Ec2Api::authorize_ingress},
+      {"RevokeSecurityGroupIngress", &Ec2Api::revoke_ingress},
+      {"CreateTags", &Ec2Api::create_tags},
+      {"DeleteTags", &Ec2Api::delete_tags},
+  };
+  return kRoutes;
+}
+
 bool Ec2Api::knows(std::string_view action) const {
-  static const std::vector<std::string_view> kActions = {"CreateVpc",
-                                                         "DescribeVpcs",
-                                                         "CreateSubnet",
-                                                         "DescribeSubnets",
-                                                         "DescribeAvailabilityZones",
-                                                         "CreateSecurityGroup",
-                                                         "DescribeSecurityGroups",
-                                                         "DeleteSecurityGroup",
-                                                         "AuthorizeSecurityGroupIngress",
-                                                         "RevokeSecurityGroupIngress",
-                                                         "CreateTags",
-                                                         "DeleteTags"};
-  return std::find(kActions.begin(), kActions.end(), action) != kActions.end();
+  return routes().contains(action);
 }
 
 Outcome Ec2Api::handle(std::string_view action, const Params& params) {
-  if (action == "CreateVpc") return create_vpc(params);
-  if (action == "DescribeVpcs") return describe_vpcs(params);
-  if (action == "CreateSubnet") return create_subnet(params);
-  if (action == "DescribeSubnets") return describe_subnets(params);
-  if (action == "DescribeAvailabilityZones") return describe_availability_zones(params);
-  if (action == "CreateSecurityGroup") return create_security_group(params);
-  if (action == "DescribeSecurityGroups") return describe_security_groups(params);
-  if (action == "DeleteSecurityGroup") return delete_security_group(params);
-  if (action == "AuthorizeSecurityGroupIngress") return change_ingress(params, true);
-  if (action == "RevokeSecurityGroupIngress") return change_ingress(params, false);
-  if (action == "CreateTags") return create_tags(params);
-  if (action == "DeleteTags") return delete_tags(params);
+  const auto route = routes().find(action);
+  if (route != routes().end()) return (this->*route->second)(params);
   return net::fail(
       AwsError{400, "InvalidAction",
                "The action " + std::string(action) + " is not valid for this web service."});
@@ -479,10 +476,12 @@ Outcome Ec2Api::change_ingress(const Params& params, bool authorize) {
     base.protocol = permission.value("IpProtocol", "");
     if (base.protocol == "all") base.protocol = "-1";
     if (base.protocol != "-1" && base.protocol != "icmp" && base.protocol != "icmpv6") {
-      try {
-        base.from_port = std::stoi(permission.value("FromPort", "-1"));
-        base.to_port = std::stoi(permission.value("ToPort", "-1"));
-      } catch (const std::exception&) {
+      const auto from_port = net::parse_integer<int>(permission.value("FromPort", ""));
+      const auto to_port = net::parse_integer<int>(permission.value("ToPort", ""));
+      if (from_port && to_port) {
+        base.from_port = *from_port;
+        base.to_port = *to_port;
+      } else {
         return net::fail(AwsError{
             400, "InvalidParameterValue",
             "Invalid value for portRange. Must specify both from and to ports with TCP/UDP."});

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <map>
+#include <string_view>
+
 #include "controller/net/random.hpp"
 #include "sim/aws/aws_state.hpp"
 #include "sim/aws/params.hpp"
@@ -16,6 +19,8 @@ class Ec2Api {
   Outcome handle(std::string_view action, const Params& params);
 
  private:
+  using Route = Outcome (Ec2Api::*)(const Params&);
+  static const std::map<std::string_view, Route>& routes();
   Outcome create_vpc(const Params& params);
   Outcome describe_vpcs(const Params& params);
   Outcome create_subnet(const Params& params);
@@ -25,6 +30,8 @@ class Ec2Api {
   Outcome describe_security_groups(const Params& params);
   Outcome delete_security_group(const Params& params);
   Outcome change_ingress(const Params& params, bool authorize);
+  Outcome authorize_ingress(const Params& params) { return change_ingress(params, true); }
+  Outcome revoke_ingress(const Params& params) { return change_ingress(params, false); }
   Outcome create_tags(const Params& params);
   Outcome delete_tags(const Params& params);
   Tags* tags_of(const std::string& resource_id);

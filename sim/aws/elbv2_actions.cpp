@@ -2,6 +2,7 @@
 #include <cctype>
 #include <set>
 
+#include "controller/net/numbers.hpp"
 #include "sim/aws/elbv2_api.hpp"
 
 namespace albc::sim::aws {
@@ -73,6 +74,14 @@ net::Result<Json, AwsError> Elbv2Api::normalize_actions(
           "[redirect, authenticate-oidc, fixed-response, forward, authenticate-cognito]"));
     }
     if (!action.contains("Order")) action["Order"] = std::to_string(index);
+    const auto order = net::parse_integer<int>(action.value("Order", ""));
+    if (!order || *order < 1 || *order > 50000) {
+      return net::fail(validation_error(
+          "1 validation error detected: Value '" + action.value("Order", "") + "' at 'actions." +
+          std::to_string(index) +
+          ".member.order' failed to satisfy constraint: Member must have value between 1 and "
+          "50000"));
+    }
     if (type == "forward") {
       std::vector<Json> groups;
       if (action.contains("ForwardConfig") && action["ForwardConfig"].contains("TargetGroups")) {
@@ -177,7 +186,8 @@ net::Result<Json, AwsError> Elbv2Api::normalize_actions(
     normalized.push_back(action);
   }
   std::sort(normalized.begin(), normalized.end(), [](const Json& a, const Json& b) {
-    return std::stoi(a.value("Order", "0")) < std::stoi(b.value("Order", "0"));
+    return net::parse_integer<int>(a.value("Order", "")) <
+           net::parse_integer<int>(b.value("Order", ""));
   });
   if (!terminal(normalized.back().value("Type", ""))) {
     return net::fail(

@@ -2,6 +2,7 @@
 #include <ctime>
 
 #include "controller/net/digest.hpp"
+#include "controller/net/numbers.hpp"
 #include "sim/aws/elbv2_api.hpp"
 
 namespace albc::sim::aws {
@@ -9,84 +10,54 @@ namespace albc::sim::aws {
 Elbv2Api::Elbv2Api(AwsState& state, net::Clock& clock, net::Random random, Elbv2Options options)
     : state_(state), clock_(clock), random_(std::move(random)), options_(options) {}
 
-namespace {
-using Handler = Outcome (Elbv2Api::*)(const Params&);
-}  // namespace
+const std::map<std::string_view, Elbv2Api::Route>& Elbv2Api::routes() {
+  static const std::map<std::string_view, Route> kRoutes = {
+      {"CreateLoadBalancer", &Elbv2Api::create_load_balancer},
+      {"DescribeLoadBalancers", &Elbv2Api::describe_load_balancers},
+      {"DeleteLoadBalancer", &Elbv2Api::delete_load_balancer},
+      {"DescribeLoadBalancerAttributes", &Elbv2Api::describe_load_balancer_attributes},
+      {"ModifyLoadBalancerAttributes", &Elbv2Api::modify_load_balancer_attributes},
+      {"SetSecurityGroups", &Elbv2Api::set_security_groups},
+      {"SetSubnets", &Elbv2Api::set_subnets},
+      {"SetIpAddressType", &Elbv2Api::set_ip_address_type},
+      {"CreateListener", &Elbv2Api::create_listener},
+      {"DescribeListeners", &Elbv2Api::describe_listeners},
+      {"ModifyListener", &Elbv2Api::modify_listener},
+      {"DeleteListener", &Elbv2Api::delete_listener},
+      {"DescribeListenerAttributes", &Elbv2Api::describe_listener_attributes},
+      {"ModifyListenerAttributes", &Elbv2Api::modify_listener_attributes},
+      {"DescribeListenerCertificates", &Elbv2Api::describe_listener_certificates},
+      {"AddListenerCertificates", &Elbv2Api::add_listener_certificates},
+      {"RemoveListenerCertificates", &Elbv2Api::remove_listener_certificates},
+      {"CreateRule", &Elbv2Api::create_rule},
+      {"DescribeRules", &Elbv2Api::describe_rules},
+      {"ModifyRule", &Elbv2Api::modify_rule},
+      {"DeleteRule", &Elbv2Api::delete_rule},
+      {"SetRulePriorities", &Elbv2Api::set_rule_priorities},
+      {"CreateTargetGroup", &Elbv2Api::create_target_group},
+      {"DescribeTargetGroups", &Elbv2Api::describe_target_groups},
+      {"ModifyTargetGroup", &Elbv2Api::modify_target_group},
+      {"DeleteTargetGroup", &Elbv2Api::delete_target_group},
+      {"DescribeTargetGroupAttributes", &Elbv2Api::describe_target_group_attributes},
+      {"ModifyTargetGroupAttributes", &Elbv2Api::modify_target_group_attributes},
+      {"RegisterTargets", &Elbv2Api::register_targets},
+      {"DeregisterTargets", &Elbv2Api::deregister_targets},
+      {"DescribeTargetHealth", &Elbv2Api::describe_target_health},
+      {"DescribeTags", &Elbv2Api::describe_tags},
+      {"AddTags", &Elbv2Api::add_tags},
+      {"RemoveTags", &Elbv2Api::remove_tags},
+  };
+  return kRoutes;
+}
 
 bool Elbv2Api::knows(std::string_view action) const {
-  static const std::vector<std::string_view> kActions = {"CreateLoadBalancer",
-                                                         "DescribeLoadBalancers",
-                                                         "DeleteLoadBalancer",
-                                                         "DescribeLoadBalancerAttributes",
-                                                         "ModifyLoadBalancerAttributes",
-                                                         "SetSecurityGroups",
-                                                         "SetSubnets",
-                                                         "SetIpAddressType",
-                                                         "CreateListener",
-                                                         "DescribeListeners",
-                                                         "ModifyListener",
-                                                         "DeleteListener",
-                                                         "DescribeListenerAttributes",
-                                                         "ModifyListenerAttributes",
-                                                         "DescribeListenerCertificates",
-                                                         "AddListenerCertificates",
-                                                         "RemoveListenerCertificates",
-                                                         "CreateRule",
-                                                         "DescribeRules",
-                                                         "ModifyRule",
-                                                         "DeleteRule",
-                                                         "SetRulePriorities",
-                                                         "CreateTargetGroup",
-                                                         "DescribeTargetGroups",
-                                                         "ModifyTargetGroup",
-                                                         "DeleteTargetGroup",
-                                                         "DescribeTargetGroupAttributes",
-                                                         "ModifyTargetGroupAttributes",
-                                                         "RegisterTargets",
-                                                         "DeregisterTargets",
-                                                         "DescribeTargetHealth",
-                                                         "DescribeTags",
-                                                         "AddTags",
-                                                         "RemoveTags"};
-  return std::find(kActions.begin(), kActions.end(), action) != kActions.end();
+  return routes().contains(action);
 }
 
 Outcome Elbv2Api::handle(std::string_view action, const Params& params) {
   purge_drained_targets();
-  if (action == "CreateLoadBalancer") return create_load_balancer(params);
-  if (action == "DescribeLoadBalancers") return describe_load_balancers(params);
-  if (action == "DeleteLoadBalancer") return delete_load_balancer(params);
-  if (action == "DescribeLoadBalancerAttributes") return describe_load_balancer_attributes(params);
-  if (action == "ModifyLoadBalancerAttributes") return modify_load_balancer_attributes(params);
-  if (action == "SetSecurityGroups") return set_security_groups(params);
-  if (action == "SetSubnets") return set_subnets(params);
-  if (action == "SetIpAddressType") return set_ip_address_type(params);
-  if (action == "CreateListener") return create_listener(params);
-  if (action == "DescribeListeners") return describe_listeners(params);
-  if (action == "ModifyListener") return modify_listener(params);
-  if (action == "DeleteListener") return delete_listener(params);
-  if (action == "DescribeListenerAttributes") return describe_listener_attributes(params);
-  if (action == "ModifyListenerAttributes") return modify_listener_attributes(params);
-  if (action == "DescribeListenerCertificates") return describe_listener_certificates(params);
-  if (action == "AddListenerCertificates") return change_listener_certificates(params, true);
-  if (action == "RemoveListenerCertificates") return change_listener_certificates(params, false);
-  if (action == "CreateRule") return create_rule(params);
-  if (action == "DescribeRules") return describe_rules(params);
-  if (action == "ModifyRule") return modify_rule(params);
-  if (action == "DeleteRule") return delete_rule(params);
-  if (action == "SetRulePriorities") return set_rule_priorities(params);
-  if (action == "CreateTargetGroup") return create_target_group(params);
-  if (action == "DescribeTargetGroups") return describe_target_groups(params);
-  if (action == "ModifyTargetGroup") return modify_target_group(params);
-  if (action == "DeleteTargetGroup") return delete_target_group(params);
-  if (action == "DescribeTargetGroupAttributes") return describe_target_group_attributes(params);
-  if (action == "ModifyTargetGroupAttributes") return modify_target_group_attributes(params);
-  if (action == "RegisterTargets") return register_targets(params);
-  if (action == "DeregisterTargets") return deregister_targets(params);
-  if (action == "DescribeTargetHealth") return describe_target_health(params);
-  if (action == "DescribeTags") return describe_tags(params);
-  if (action == "AddTags") return add_tags(params);
-  if (action == "RemoveTags") return remove_tags(params);
+  const auto route = routes().find(action);
+  if (route != routes().end()) return (this->*route->second)(params);
   return net::fail(
       AwsError{400, "InvalidAction",
                "Could not find operation " + std::string(action) + " for version 2015-12-01"});
@@ -146,11 +117,9 @@ net::Result<Json, AwsError> page_of(const Json& items, const Params& params,
     const auto bar = marker->find('-');
     bool valid = bar != std::string::npos;
     if (valid) {
-      try {
-        start = std::stoul(marker->substr(0, bar));
-      } catch (const std::exception&) {
-        valid = false;
-      }
+      const auto index = net::parse_integer<std::size_t>(std::string_view(*marker).substr(0, bar));
+      valid = index.has_value();
+      start = index.value_or(0);
       valid = valid && marker->substr(bar + 1) ==
                            net::sha256_hex(list_name + std::to_string(start)).substr(0, 16);
     }

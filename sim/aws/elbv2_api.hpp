@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <string_view>
 
 #include "controller/net/clock.hpp"
 #include "controller/net/random.hpp"
@@ -46,8 +48,13 @@ class Elbv2Api {
   std::string load_balancer_state(const LoadBalancer& load_balancer) const;
   // Forgets targets whose deregistration delay has passed.
   void purge_drained_targets();
+  // The group's targets as AWS shows them now: a drained target is gone the moment its delay
+  // ends, whether or not a call has purged it yet.
+  std::vector<const Target*> current_targets(const TargetGroup& group) const;
 
  private:
+  using Route = Outcome (Elbv2Api::*)(const Params&);
+  static const std::map<std::string_view, Route>& routes();
   // Load balancers (elbv2_load_balancers.cpp)
   Outcome create_load_balancer(const Params& params);
   Outcome describe_load_balancers(const Params& params);
@@ -72,6 +79,12 @@ class Elbv2Api {
   Outcome modify_listener_attributes(const Params& params);
   Outcome describe_listener_certificates(const Params& params);
   Outcome change_listener_certificates(const Params& params, bool add);
+  Outcome add_listener_certificates(const Params& params) {
+    return change_listener_certificates(params, true);
+  }
+  Outcome remove_listener_certificates(const Params& params) {
+    return change_listener_certificates(params, false);
+  }
   Json render_listener(const Listener& listener) const;
 
   // Rules (elbv2_rules.cpp)

@@ -156,6 +156,7 @@ Outcome Elbv2Api::modify_listener(const Params& params) {
     updated.ssl_policy = "ELBSecurityPolicy-2016-08";
   }
   found->second = updated;
+  forget_unused();  // target groups this listener no longer forwards to
   mark_in_use(updated.default_actions);
   return Json{{"Listeners", Json::array({render_listener(updated)})}};
 }

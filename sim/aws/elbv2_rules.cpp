@@ -1,5 +1,6 @@
 #include <set>
 
+#include "controller/net/numbers.hpp"
 #include "sim/aws/elbv2_api.hpp"
 
 namespace albc::sim::aws {
@@ -122,6 +123,7 @@ Outcome Elbv2Api::modify_rule(const Params& params) {
     updated.actions = *actions;
   }
   found->second = updated;
+  forget_unused();  // target groups this rule no longer forwards to
   mark_in_use(updated.actions);
   return Json{{"Rules", Json::array({render_rule(updated)})}};
 }
@@ -159,12 +161,7 @@ Outcome Elbv2Api::set_rule_priorities(const Params& params) {
       }
     }
     if (!state_.rules.contains(arn)) return net::fail(resource_not_found(arn));
-    int priority = 0;
-    try {
-      priority = std::stoi(change.value("Priority", ""));
-    } catch (const std::exception&) {
-      return net::fail(validation_error("Priority must be an integer between 1 and 50000"));
-    }
+    const int priority = net::parse_integer<int>(change.value("Priority", "")).value_or(0);
     if (priority < 1 || priority > 50000) {
       return net::fail(validation_error("Priority must be an integer between 1 and 50000"));
     }

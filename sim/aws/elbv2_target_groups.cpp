@@ -1,8 +1,8 @@
 #include <algorithm>
-#include <charconv>
 #include <set>
 
 #include "controller/net/cidr.hpp"
+#include "controller/net/numbers.hpp"
 #include "sim/aws/elbv2_api.hpp"
 
 namespace albc::sim::aws {
@@ -41,10 +41,8 @@ std::optional<AwsError> check_target_group_attribute(const std::string& key,
                                   {"stickiness.app_cookie.duration_seconds", 1, 604800}};
   for (const Range& range : kRanges) {
     if (key != range.key) continue;
-    long long number = -1;
-    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
-    if (error != std::errc() || end != value.data() + value.size() || number < range.minimum ||
-        number > range.maximum) {
+    const long long number = net::parse_integer<long long>(value).value_or(-1);
+    if (number < range.minimum || number > range.maximum) {
       return AwsError{400, "InvalidConfigurationRequest",
                       "'" + value + "' must be an integer between " +
                           std::to_string(range.minimum) + " and " + std::to_string(range.maximum) +
@@ -110,12 +108,7 @@ std::optional<AwsError> apply_health_check(const Params& params, TargetGroup& gr
   }
   if (auto port = params.optional("HealthCheckPort")) {
     if (*port != "traffic-port") {
-      int number = 0;
-      try {
-        number = std::stoi(*port);
-      } catch (const std::exception&) {
-        number = 0;
-      }
+      const int number = net::parse_integer<int>(*port).value_or(0);
       if (number < 1 || number > 65535) {
         return validation_error("Health check port '" + *port +
                                 "' must be 'traffic-port' or a number between 1 and 65535");
@@ -155,6 +148,16 @@ bool same_settings(const TargetGroup& a, const TargetGroup& b) {
          a.healthy_threshold_count == b.healthy_threshold_count &&
          a.unhealthy_threshold_count == b.unhealthy_threshold_count &&
          a.matcher_http_code == b.matcher_http_code && a.matcher_grpc_code == b.matcher_grpc_code;
+}
+
+// A target's port: its own, else the group's; 1 to 65535.
+net::Result<int, AwsError> port_of_target(const Json& entry, const TargetGroup& group) {
+  if (!entry.contains("Port")) return group.port;
+  const std::string text = entry.value("Port", "");
+  const int port = net::parse_integer<int>(text).value_or(0);
+  if (port < 1 || port > 65535)
+    return net::fail(validation_error("Port '" + text + "' must be between 1 and 65535"));
+  return port;
 }
 
 }  // namespace
@@ -362,17 +365,9 @@ Outcome Elbv2Api::register_targets(const Params& params) {
   for (const Json& entry : targets) {
     Target target;
     target.id = entry.value("Id", "");
-    target.port = group.port;
-    if (entry.contains("Port")) {
-      try {
-        target.port = std::stoi(entry.value("Port", ""));
-      } catch (const std::exception&) {
-        target.port = 0;
-      }
-      if (target.port < 1 || target.port > 65535)
-        return net::fail(
-            validation_error("Port '" + entry.value("Port", "") + "' must be between 1 and 65535"));
-    }
+    const auto port = port_of_target(entry, group);
+    if (!port) return net::fail(port.error());
+    target.port = *port;
     target.availability_zone = entry.value("AvailabilityZone", "");
     if (group.target_type == "ip") {
       const auto address = net::parse_ipv4(target.id);
@@ -430,10 +425,18 @@ Outcome Elbv2Api::deregister_targets(const Params& params) {
   auto found = state_.target_groups.find(*arn);
   if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
   TargetGroup& group = found->second;
-  const int delay = std::stoi(group.attributes["deregistration_delay.timeout_seconds"]);
+  // Attributes are validated when set: the delay is always a number.
+  const int delay =
+      net::parse_integer<int>(group.attributes["deregistration_delay.timeout_seconds"])
+          .value_or(300);
+  // Every target is checked before any is changed: a bad entry changes nothing.
+  std::vector<std::pair<std::string, int>> leaving;
   for (const Json& entry : params.list("Targets")) {
-    const std::string id = entry.value("Id", "");
-    const int port = entry.contains("Port") ? std::stoi(entry.value("Port", "0")) : group.port;
+    const auto port = port_of_target(entry, group);
+    if (!port) return net::fail(port.error());
+    leaving.emplace_back(entry.value("Id", ""), *port);
+  }
+  for (const auto& [id, port] : leaving) {
     for (Target& target : group.targets) {
       // Deregistering a target that is not registered succeeds and changes nothing.
       if (target.id == id && target.port == port && !target.draining_until) {
@@ -442,6 +445,15 @@ Outcome Elbv2Api::deregister_targets(const Params& params) {
     }
   }
   return Json::object();
+}
+
+std::vector<const Target*> Elbv2Api::current_targets(const TargetGroup& group) const {
+  const auto now = clock_.now();
+  std::vector<const Target*> current;
+  for (const Target& target : group.targets) {
+    if (!target.draining_until || *target.draining_until > now) current.push_back(&target);
+  }
+  return current;
 }
 
 void Elbv2Api::purge_drained_targets() {
@@ -502,13 +514,15 @@ Outcome Elbv2Api::describe_target_health(const Params& params) {
   Json descriptions = Json::array();
   const Json asked = params.list("Targets");
   if (asked.empty()) {
-    for (const Target& target : group.targets)
-      descriptions.push_back(target_health(group, target));
+    for (const Target* target : current_targets(group))
+      descriptions.push_back(target_health(group, *target));
     return Json{{"TargetHealthDescriptions", descriptions}};
   }
   for (const Json& entry : asked) {
     const std::string id = entry.value("Id", "");
-    const int port = entry.contains("Port") ? std::stoi(entry.value("Port", "0")) : group.port;
+    const auto found_port = port_of_target(entry, group);
+    if (!found_port) return net::fail(found_port.error());
+    const int port = *found_port;
     auto target =
         std::find_if(group.targets.begin(), group.targets.end(),
                      [&](const Target& other) { return other.id == id && other.port == port; });

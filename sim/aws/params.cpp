@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "controller/net/numbers.hpp"
+
 namespace albc::sim::aws {
 
 AwsError validation_error(std::string message) {
@@ -39,12 +41,8 @@ net::Result<std::optional<int>, AwsError> Params::integer(const std::string& nam
                                                           int maximum) const {
   const auto text = optional(name);
   if (!text) return std::optional<int>();
-  long long value = 0;
-  try {
-    std::size_t used = 0;
-    value = std::stoll(*text, &used);
-    if (used != text->size()) throw std::invalid_argument("trailing characters");
-  } catch (const std::exception&) {
+  const auto parsed = net::parse_integer<long long>(*text);
+  if (!parsed) {
     if (style_ == Style::Ec2) {
       return net::fail(
           AwsError{400, "InvalidParameterValue", "Invalid value '" + *text + "' for " + name});
@@ -53,6 +51,7 @@ net::Result<std::optional<int>, AwsError> Params::integer(const std::string& nam
                                       member_name(name) +
                                       "' failed to satisfy constraint: Member must be a number"));
   }
+  const long long value = *parsed;
   if (value < minimum || value > maximum) {
     if (style_ == Style::Ec2) {
       return net::fail(AwsError{400, "InvalidParameterValue",

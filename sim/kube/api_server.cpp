@@ -1,7 +1,6 @@
 #include "sim/kube/api_server.hpp"
 
-#include <charconv>
-
+#include "controller/net/numbers.hpp"
 #include "controller/net/url.hpp"
 #include "sim/kube/discovery.hpp"
 #include "sim/kube/table.hpp"
@@ -120,13 +119,11 @@ net::Result<ListOptions, StatusError> list_options(const net::QueryForm& query,
     options.fields = std::move(*fields);
   }
   if (query.has("limit")) {
-    try {
-      const long long limit = std::stoll(query.value_or("limit", "0"));
-      if (limit < 0) return net::fail(bad_request("limit must not be negative"));
-      options.limit = std::min<std::size_t>(static_cast<std::size_t>(limit), limit_max);
-    } catch (const std::exception&) {
+    const auto limit = net::parse_integer<long long>(query.value_or("limit", ""));
+    if (!limit)
       return net::fail(bad_request("limit: not an integer: " + query.value_or("limit", "")));
-    }
+    if (*limit < 0) return net::fail(bad_request("limit must not be negative"));
+    options.limit = std::min<std::size_t>(static_cast<std::size_t>(*limit), limit_max);
   }
   options.continue_token = query.value_or("continue", "");
   if (!options.continue_token.empty() && query.has("resourceVersion") &&
@@ -323,14 +320,12 @@ net::Response ApiServer::handle_watch(const net::Request& request, const Route& 
   }
   const std::string resource_version = query.value_or("resourceVersion", "");
   if (!resource_version.empty()) {
-    std::uint64_t parsed = 0;
-    auto [end, error] = std::from_chars(resource_version.data(),
-                                        resource_version.data() + resource_version.size(), parsed);
-    if (error != std::errc() || end != resource_version.data() + resource_version.size()) {
+    const auto parsed = net::parse_integer<std::uint64_t>(resource_version);
+    if (!parsed) {
       return status_response(
           bad_request("resourceVersion: invalid value \"" + resource_version + "\""));
     }
-    options.resource_version = parsed;
+    options.resource_version = *parsed;
     if (*options.resource_version > store_.revision()) {
       return status_response(StatusError{
           504, "Timeout",
@@ -355,10 +350,9 @@ net::Response ApiServer::handle_watch(const net::Request& request, const Route& 
   }
   options.timeout = options_.watch_timeout_default;
   if (query.has("timeoutSeconds")) {
-    long long seconds = 0;
-    const std::string text = query.value_or("timeoutSeconds", "0");
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-    if (error != std::errc() || end != text.data() + text.size() || seconds < 0) {
+    const long long seconds =
+        net::parse_integer<long long>(query.value_or("timeoutSeconds", "")).value_or(-1);
+    if (seconds < 0) {
       return status_response(bad_request("timeoutSeconds: not a non-negative integer"));
     }
     if (seconds > 0) options.timeout = std::chrono::seconds(seconds);  // 0: the server's default

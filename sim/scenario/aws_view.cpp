@@ -128,10 +128,10 @@ Json aws_view(const aws::AwsServer& server) {
             [](auto* a, auto* b) { return a->name < b->name; });
   for (const aws::TargetGroup* group : sorted_groups) {
     Json targets = Json::array();
-    for (const aws::Target& target : group->targets) {
-      const Json health = server.elbv2().target_health(*group, target);
-      targets.push_back({{"Id", target.id},
-                         {"Port", std::to_string(target.port)},
+    for (const aws::Target* target : server.elbv2().current_targets(*group)) {
+      const Json health = server.elbv2().target_health(*group, *target);
+      targets.push_back({{"Id", target->id},
+                         {"Port", std::to_string(target->port)},
                          {"State", health["TargetHealth"].value("State", "")},
                          {"Reason", health["TargetHealth"].value("Reason", "")}});
     }

@@ -42,6 +42,20 @@ net::Result<std::vector<Manifests::Resolved>> Manifests::resolve(const std::vect
   return resolved;
 }
 
+namespace {
+
+// What applying `object` over the live one writes: the manifest, at the live resourceVersion,
+// keeping the finalizers controllers added (a manifest does not own them).
+Json applied_over(const Json& object, const Json& live) {
+  Json merged = object;
+  merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"];
+  if (live["metadata"].contains("finalizers"))
+    merged["metadata"]["finalizers"] = live["metadata"]["finalizers"];
+  return merged;
+}
+
+}  // namespace
+
 net::Result<std::size_t> Manifests::apply(const std::vector<Json>& documents,
                                           const std::string& source) {
   auto resolved = resolve(documents, source);
@@ -51,15 +65,10 @@ net::Result<std::size_t> Manifests::apply(const std::vector<Json>& documents,
   for (const Resolved& entry : *resolved) {
     auto live = store_.get(*entry.type, entry.ns, entry.name);
     const bool assume = namespaces_created.contains(entry.ns);
-    auto checked = live ? store_.update(*entry.type, entry.ns, entry.name,
-                                        [&] {
-                                          Json merged = entry.object;
-                                          merged["metadata"]["resourceVersion"] =
-                                              (*live)["metadata"]["resourceVersion"];
-                                          return merged;
-                                        }(),
-                                        kube::Subresource::None, {true, assume})
-                        : store_.create(*entry.type, entry.ns, entry.object, {true, assume});
+    auto checked =
+        live ? store_.update(*entry.type, entry.ns, entry.name, applied_over(entry.object, *live),
+                             kube::Subresource::None, {true, assume})
+             : store_.create(*entry.type, entry.ns, entry.object, {true, assume});
     if (!checked) return net::fail("InvalidManifest", entry.label + ": " + checked.error().message);
     if (entry.type->kind == "Namespace") namespaces_created.insert(entry.name);
   }
@@ -67,12 +76,8 @@ net::Result<std::size_t> Manifests::apply(const std::vector<Json>& documents,
     auto live = store_.get(*entry.type, entry.ns, entry.name);
     std::string result;
     if (live) {
-      Json merged = entry.object;
-      merged["metadata"]["resourceVersion"] = (*live)["metadata"]["resourceVersion"];
-      if ((*live)["metadata"].contains("finalizers"))
-        merged["metadata"]["finalizers"] = (*live)["metadata"]["finalizers"];
-      auto updated =
-          store_.update(*entry.type, entry.ns, entry.name, merged, kube::Subresource::None);
+      auto updated = store_.update(*entry.type, entry.ns, entry.name,
+                                   applied_over(entry.object, *live), kube::Subresource::None);
       if (!updated) return net::fail("ApplyFailed", entry.label + ": " + updated.error().message);
       result = (*updated)["metadata"]["resourceVersion"] == (*live)["metadata"]["resourceVersion"]
                    ? "unchanged"

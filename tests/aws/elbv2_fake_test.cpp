@@ -197,6 +197,65 @@ TEST_CASE("elbv2 fake: target health goes unused, initial, healthy, draining, go
   CHECK((*health)[0].id == "10.0.1.20");
 }
 
+TEST_CASE("elbv2 fake: a target group detached by ModifyListener starts its checks over",
+          "[aws][sim]") {
+  test_support::SimFixture fixture(9);
+  fixture.build_account();
+  auto first =
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("first", fixture.vpc_id)));
+  auto second =
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("second", fixture.vpc_id)));
+  REQUIRE(first);
+  REQUIRE(second);
+  REQUIRE(fixture.run(fixture.elbv2.register_targets(first->arn, {{"10.0.0.20", 80, ""}})));
+  auto lb = fixture.run(fixture.elbv2.create_load_balancer(load_balancer_input(fixture, "web")));
+  REQUIRE(lb);
+  auto forward_to = [](const std::string& arn) {
+    return Json::array({{{"Type", "forward"}, {"TargetGroupArn", arn}}});
+  };
+  Json listener_input = {{"LoadBalancerArn", lb->arn},
+                         {"Port", "80"},
+                         {"Protocol", "HTTP"},
+                         {"DefaultActions", forward_to(first->arn)}};
+  auto listener = fixture.run(fixture.elbv2.create_listener(listener_input));
+  REQUIRE(listener);
+  fixture.world.run_for(std::chrono::seconds(31));
+  auto health = fixture.run(fixture.elbv2.describe_target_health(first->arn));
+  REQUIRE(health);
+  CHECK((*health)[0].state == "healthy");
+  // Forward elsewhere for a while, then back: the first group's checks begin again.
+  Json to_second = {{"ListenerArn", listener->arn}, {"DefaultActions", forward_to(second->arn)}};
+  REQUIRE(fixture.run(fixture.elbv2.modify_listener(to_second)));
+  fixture.world.run_for(std::chrono::seconds(60));
+  Json to_first = {{"ListenerArn", listener->arn}, {"DefaultActions", forward_to(first->arn)}};
+  REQUIRE(fixture.run(fixture.elbv2.modify_listener(to_first)));
+  health = fixture.run(fixture.elbv2.describe_target_health(first->arn));
+  CHECK((*health)[0].state == "initial");
+  fixture.world.run_for(std::chrono::seconds(31));
+  health = fixture.run(fixture.elbv2.describe_target_health(first->arn));
+  CHECK((*health)[0].state == "healthy");
+}
+
+TEST_CASE("elbv2 fake: a DeregisterTargets call with one bad port changes nothing", "[aws][sim]") {
+  test_support::SimFixture fixture(10);
+  fixture.build_account();
+  auto group =
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
+  REQUIRE(group);
+  REQUIRE(fixture.run(fixture.elbv2.register_targets(group->arn, {{"10.0.0.20", 80, ""}})));
+  Json targets = Json::array(
+      {{{"Id", "10.0.0.20"}, {"Port", "80"}}, {{"Id", "10.0.0.21"}, {"Port", "eighty"}}});
+  auto refused = fixture.run(fixture.aws_client.elbv2(
+      "DeregisterTargets", {{"TargetGroupArn", group->arn}, {"Targets", targets}}));
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == "ValidationError");
+  CHECK(refused.error().message.find("'eighty'") != std::string::npos);
+  auto health = fixture.run(fixture.elbv2.describe_target_health(group->arn));
+  REQUIRE(health);
+  REQUIRE(health->size() == 1);
+  CHECK((*health)[0].state == "unused");  // still registered, not draining
+}
+
 TEST_CASE("elbv2 fake: ip targets outside the VPC need AvailabilityZone all", "[aws][sim]") {
   test_support::SimFixture fixture(6);
   fixture.build_account();
