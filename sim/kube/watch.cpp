@@ -100,9 +100,8 @@ bool Watch::start() {
   }
   if (from + 1 < store_.oldest_history_revision()) {
     queue("ERROR",
-          StatusError{410, "Expired",
-                      "too old resource version: " + std::to_string(from) + " (" +
-                          std::to_string(store_.oldest_history_revision()) + ")"}
+          expired("too old resource version: " + std::to_string(from) + " (" +
+                  std::to_string(store_.oldest_history_revision()) + ")")
               .to_json(),
           true);
     close();
