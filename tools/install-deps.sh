@@ -6,7 +6,7 @@ set -euo pipefail
 required=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-dev libboost-system-dev libssl-dev
-  nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev
+  nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev libre2-dev
   catch2 libbenchmark-dev
 )
 optional=(clang-format python3-boto3)

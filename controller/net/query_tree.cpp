@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "controller/net/numbers.hpp"
+
 namespace albc::net {
 namespace {
 
@@ -42,7 +44,8 @@ bool is_index(std::string_view segment) {
 }
 
 // An intermediate tree where list nodes are maps from index to child, so that sparse or
-// unordered indices come out sorted.
+// unordered indices come out sorted. Its depth is bounded by QueryLimits::segments_max, so the
+// recursive to_json and destructor are too.
 struct Node {
   std::string value;
   bool has_value = false;
@@ -51,13 +54,24 @@ struct Node {
   std::map<int, Node> items;
 };
 
-Result<void> insert(Node& root, const std::string& name, const std::string& value) {
+Result<void> insert(Node& root, const std::string& name, const std::string& value,
+                    const QueryLimits& limits) {
+  if (name.size() > limits.name_bytes_max) {
+    return fail("MalformedQueryString",
+                "parameter name " + name.substr(0, 64) + "... is " + std::to_string(name.size()) +
+                    " bytes long, over the limit of " + std::to_string(limits.name_bytes_max));
+  }
   std::vector<std::string> segments;
   std::size_t start = 0;
   while (start <= name.size()) {
     const auto dot = name.find('.', start);
     segments.push_back(
         name.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (segments.size() > limits.segments_max) {
+      return fail("MalformedQueryString", "parameter " + name.substr(0, 64) + "... has more than " +
+                                              std::to_string(limits.segments_max) +
+                                              " dot-separated parts");
+    }
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
@@ -73,7 +87,7 @@ Result<void> insert(Node& root, const std::string& name, const std::string& valu
                     "parameter " + name + " mixes a list with other values");
       }
       node->is_list = true;
-      node = &node->items[std::stoi(segment)];
+      node = &node->items[*parse_integer<int>(segment)];
     } else {
       if (node->has_value || node->is_list) {
         return fail("MalformedQueryString",
@@ -114,11 +128,18 @@ QueryForm flatten_query(const nlohmann::json& tree, QueryStyle style) {
   return form;
 }
 
-Result<nlohmann::json> parse_query_tree(const QueryForm& form) {
+Result<nlohmann::json> parse_query_tree(const QueryForm& form, QueryLimits limits) {
+  if (form.entries().size() > limits.parameters_max) {
+    return fail("MalformedQueryString", "the request has " + std::to_string(form.entries().size()) +
+                                            " parameters, over the limit of " +
+                                            std::to_string(limits.parameters_max));
+  }
   Node root;
   for (const auto& [name, value] : form.entries()) {
     if (name.empty()) continue;
-    if (auto inserted = insert(root, name, value); !inserted) return fail(inserted.error());
+    if (auto inserted = insert(root, name, value, limits); !inserted) {
+      return fail(inserted.error());
+    }
   }
   Json tree = to_json(root);
   if (!tree.is_object()) tree = Json::object();

@@ -37,6 +37,30 @@ Json element_to_json(const pugi::xml_node& element) {
   return object;
 }
 
+// How deep elements nest under `root`, walked through parent links (pugixml's own parser does
+// not recurse either), stopping once past `stop_after`.
+std::size_t element_depth(const pugi::xml_node& root, std::size_t stop_after) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  pugi::xml_node node = root;
+  while (node) {
+    deepest = std::max(deepest, depth);
+    if (deepest > stop_after) return deepest;
+    if (pugi::xml_node child = node.first_child()) {
+      node = child;
+      ++depth;
+      continue;
+    }
+    while (node && node != root && !node.next_sibling()) {
+      node = node.parent();
+      --depth;
+    }
+    if (!node || node == root) break;
+    node = node.next_sibling();
+  }
+  return deepest;
+}
+
 void write(const Json& node, std::string_view list_element, std::string& out) {
   if (node.is_object()) {
     for (auto it = node.begin(); it != node.end(); ++it) {
@@ -92,7 +116,7 @@ std::string xml_escape(std::string_view text) {
   return escaped;
 }
 
-Result<nlohmann::json> xml_to_json(std::string_view xml) {
+Result<nlohmann::json> xml_to_json(std::string_view xml, std::size_t depth_max) {
   pugi::xml_document document;
   const pugi::xml_parse_result parsed = document.load_buffer(xml.data(), xml.size());
   if (!parsed) {
@@ -100,6 +124,12 @@ Result<nlohmann::json> xml_to_json(std::string_view xml) {
                 std::string("cannot parse the XML answer: ") + parsed.description());
   }
   pugi::xml_node root = document.document_element();
+  if (!root) return fail("MalformedXml", "the XML answer has no root element");
+  // element_to_json recurses once per level.
+  if (element_depth(root, depth_max) > depth_max) {
+    return fail("MalformedXml",
+                "the XML answer nests deeper than " + std::to_string(depth_max) + " elements");
+  }
   Json tree = Json::object();
   tree[std::string(local_name(root.name()))] = element_to_json(root);
   return tree;

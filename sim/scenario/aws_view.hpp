@@ -3,7 +3,7 @@
 #include <string>
 
 #include "sim/aws/aws_server.hpp"
-#include "sim/scenario/yaml_json.hpp"
+#include "sim/scenario/source_file.hpp"
 
 namespace albc::sim::scenario {
 

@@ -1,6 +1,6 @@
 #include "sim/scenario/expectations.hpp"
 
-#include <regex>
+#include "controller/net/regex.hpp"
 
 namespace albc::sim::scenario {
 namespace {
@@ -58,12 +58,9 @@ net::Result<void> match_pattern(const Json& pattern, const Json& actual, const s
     return {};
   }
   if (pattern.is_string() && expected.starts_with("re:")) {
-    try {
-      if (std::regex_match(got, std::regex(expected.substr(3)))) return {};
-    } catch (const std::regex_error& error) {
-      return net::fail("InvalidScenario", path + ": invalid regular expression " +
-                                              expected.substr(3) + ": " + error.what());
-    }
+    auto regex = net::Regex::compile(std::string_view(expected).substr(3));
+    if (!regex) return net::fail("InvalidScenario", path + ": " + regex.error().message);
+    if (regex->full_match(got)) return {};
     return net::fail("ExpectationFailed",
                      path + ": expected to match " + expected.substr(3) + ", got \"" + got + "\"");
   }

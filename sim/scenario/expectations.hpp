@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "controller/net/result.hpp"
-#include "sim/scenario/yaml_json.hpp"
+#include "sim/scenario/source_file.hpp"
 
 namespace albc::sim::scenario {
 

@@ -19,8 +19,16 @@ net::Result<std::vector<Manifests::Resolved>> Manifests::resolve(const std::vect
     const std::string where = source + ": document " + std::to_string(i + 1);
     if (!document.is_object())
       return net::fail("InvalidManifest", where + ": not a Kubernetes object");
-    const std::string api_version = document.value("apiVersion", "");
-    const std::string kind = document.value("kind", "");
+    auto text = [&](const Json& object, const char* key) -> std::string {
+      const auto found = object.find(key);
+      return found != object.end() && found->is_string() ? found->get<std::string>() : "";
+    };
+    for (const char* key : {"apiVersion", "kind"}) {
+      if (document.contains(key) && !document[key].is_string())
+        return net::fail("InvalidManifest", where + ": " + key + " must be a string");
+    }
+    const std::string api_version = text(document, "apiVersion");
+    const std::string kind = text(document, "kind");
     if (api_version.empty() || kind.empty())
       return net::fail("InvalidManifest", where + ": apiVersion and kind are required");
     const kube::ResourceType* type = store_.registry().find_kind(api_version, kind);
@@ -28,13 +36,17 @@ net::Result<std::vector<Manifests::Resolved>> Manifests::resolve(const std::vect
       return net::fail("InvalidManifest", where + ": no kind \"" + kind +
                                               "\" is served in version \"" + api_version + "\"");
     }
-    const Json metadata = document.value("metadata", Json::object());
-    if (!metadata.is_object() || !metadata.contains("name") || !metadata["name"].is_string() ||
-        metadata["name"].get<std::string>().empty()) {
+    const auto metadata = document.find("metadata");
+    if (metadata == document.end() || !metadata->is_object() || text(*metadata, "name").empty()) {
       return net::fail("InvalidManifest", where + " (" + kind + "): metadata.name is required");
     }
-    Resolved entry{type, type->namespaced ? metadata.value("namespace", "default") : "",
-                   metadata["name"].get<std::string>(), document, ""};
+    if (metadata->contains("namespace") && !(*metadata)["namespace"].is_string()) {
+      return net::fail("InvalidManifest",
+                       where + " (" + kind + "): metadata.namespace must be a string");
+    }
+    const std::string ns = text(*metadata, "namespace");
+    Resolved entry{type, type->namespaced ? (ns.empty() ? "default" : ns) : "",
+                   text(*metadata, "name"), document, ""};
     entry.label = where + " (" + kind + " " +
                   (entry.ns.empty() ? entry.name : entry.ns + "/" + entry.name) + ")";
     resolved.push_back(std::move(entry));

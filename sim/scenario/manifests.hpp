@@ -6,7 +6,7 @@
 #include "controller/net/result.hpp"
 #include "controller/net/trace.hpp"
 #include "sim/kube/store.hpp"
-#include "sim/scenario/yaml_json.hpp"
+#include "sim/scenario/source_file.hpp"
 
 namespace albc::sim::scenario {
 

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "controller/app/controller_app.hpp"
+#include "controller/net/yaml.hpp"
 #include "sim/scenario/aws_view.hpp"
 #include "sim/scenario/expectations.hpp"
 #include "sim/scenario/manifests.hpp"
@@ -49,6 +50,7 @@ class Run {
     world.trace_sink = options_.trace ? options_.out : nullptr;
     return world;
   }
+  net::Result<void> check_kinds() const;
   net::Result<void> start_controller();
   net::Result<void> run_step(const Step& step);
   net::Result<void> expect(const Step& step);
@@ -90,7 +92,7 @@ net::Result<std::vector<Json>> Run::load_manifest(const std::string& file) const
   const std::string path = scenario_.directory + "/" + file;
   auto text = read_file(path);
   if (!text) return net::fail(text.error());
-  return yaml_documents(*text, path);
+  return net::yaml_documents(*text, path);
 }
 
 net::Result<void> Run::run_step(const Step& step) {
@@ -228,8 +230,9 @@ std::string Run::describe_kubernetes() const {
         text += "  finalizers " + (finalizers.empty() ? std::string("<none>") : finalizers);
       } else if (std::string(kind) == "TargetGroupBinding") {
         const Json spec = object.value("spec", Json::object());
-        text += "  service " + spec["serviceRef"].value("name", "") + ":" +
-                spec["serviceRef"]["port"].dump() + "  " + spec.value("targetType", "");
+        const Json service = spec.value("serviceRef", Json::object());
+        text += "  service " + service.value("name", "") + ":" +
+                service.value("port", Json()).dump() + "  " + spec.value("targetType", "");
       } else if (std::string(kind) == "Pod") {
         text += "  " + object["status"].value("phase", "") + "  ip " +
                 object["status"].value("podIP", "<none>");
@@ -260,8 +263,38 @@ void Run::report(const RunResult& result) {
   }
 }
 
+// Kinds named by the steps exist, before anything runs.
+net::Result<void> Run::check_kinds() const {
+  for (const Step& step : scenario_.steps) {
+    std::vector<std::pair<std::string, std::string>> kinds;  // field, kind
+    if (step.kind == Step::Kind::Delete && step.inline_object.is_object()) {
+      kinds.emplace_back("delete.kind", step.inline_object.value("kind", ""));
+    }
+    if (step.kind == Step::Kind::Expect && step.expectation.contains("kubernetes")) {
+      const Json& checks = step.expectation["kubernetes"];
+      for (std::size_t i = 0; i < checks.size(); ++i) {
+        kinds.emplace_back("expect.kubernetes[" + std::to_string(i) + "].kind",
+                           checks[i].value("kind", ""));
+      }
+    }
+    for (const auto& [field, kind] : kinds) {
+      if (manifests_.type_of_kind(kind) == nullptr) {
+        return net::fail("InvalidScenario", "steps[" + std::to_string(step.index - 1) + "]." +
+                                                field + ": unknown kind \"" + kind + "\"");
+      }
+    }
+  }
+  return {};
+}
+
 RunResult Run::execute() {
   RunResult result;
+  if (auto kinds = check_kinds(); !kinds) {
+    result.failure = "scenario " + scenario_.path + ": " + kinds.error().describe();
+    result.bad_input = true;
+    report(result);
+    return result;
+  }
   world_.trace().event("scenario.start",
                        {{"name", scenario_.name}, {"seed", std::to_string(scenario_.seed)}});
   auto setup = world::build_account(world_.aws(), world_.cluster(), world_.trace(),
@@ -285,7 +318,8 @@ RunResult Run::execute() {
           "scenario " + scenario_.path + ": " + step.label() + ": " + done.error().describe();
       result.bad_input = done.error().code == "InvalidScenario" ||
                          done.error().code == "InvalidManifest" ||
-                         done.error().code == "InvalidYaml" || done.error().code == "FileNotFound";
+                         done.error().code == "InvalidYaml" ||
+                         done.error().code == "FileNotFound" || done.error().code == "FileTooLarge";
       world_.trace().event("scenario.failed", {{"step", std::to_string(step.index)},
                                                {"error", done.error().describe()}});
       report(result);

@@ -1,6 +1,9 @@
 #include "sim/scenario/scenario.hpp"
 
 #include "controller/net/cidr.hpp"
+#include "controller/net/numbers.hpp"
+#include "controller/net/regex.hpp"
+#include "controller/net/yaml.hpp"
 
 namespace albc::sim::scenario {
 namespace {
@@ -9,16 +12,21 @@ net::Unexpected<net::Error> invalid(const std::string& field, const std::string&
   return net::fail("InvalidScenario", field + ": " + message);
 }
 
+// A text field. Plain YAML numbers are read as their text (an unquoted account_id is an
+// integer to YAML) unless `numbers_as_text` is off.
 net::Result<std::string> text_field(const Json& object, const std::string& key,
-                                    const std::string& field, bool required) {
+                                    const std::string& field, bool required,
+                                    bool numbers_as_text = true) {
   if (!object.contains(key)) {
     if (required) return invalid(field, "is required");
     return std::string();
   }
   const Json& value = object[key];
   if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer()) return std::to_string(value.get<long long>());
-  return invalid(field, "must be a string");
+  if (numbers_as_text && value.is_number_integer()) {
+    return std::to_string(value.get<long long>());
+  }
+  return invalid(field, "must be a string (quote it)");
 }
 
 net::Result<void> only_keys(const Json& object, const std::vector<std::string>& allowed,
@@ -33,6 +41,17 @@ net::Result<void> only_keys(const Json& object, const std::vector<std::string>& 
     }
   }
   return {};
+}
+
+// A duration field: text such as 90s or 1h30m, no longer than the scenario horizon.
+net::Result<std::chrono::milliseconds> duration_field(const Json& value, const std::string& field) {
+  const auto duration = value.is_string() ? parse_duration(value.get<std::string>()) : std::nullopt;
+  if (!duration) return invalid(field, "must be a duration such as 90s or 5m");
+  if (*duration > kVirtualTimeHorizon) {
+    return invalid(field, value.get<std::string>() + " is longer than the scenario horizon of " +
+                              std::to_string(kVirtualTimeHorizon.count()) + "h");
+  }
+  return *duration;
 }
 
 net::Result<WorldSpec> parse_world(const Json& world) {
@@ -168,6 +187,80 @@ net::Result<ControllerSpec> parse_controller(const Json& controller) {
   return spec;
 }
 
+// Every `re:` in a pattern compiles.
+net::Result<void> check_patterns(const Json& pattern, const std::string& field) {
+  if (pattern.is_string()) {
+    const std::string& text = pattern.get_ref<const std::string&>();
+    if (!text.starts_with("re:")) return {};
+    auto regex = net::Regex::compile(std::string_view(text).substr(3));
+    if (!regex) return invalid(field, regex.error().message);
+    return {};
+  }
+  if (pattern.is_object()) {
+    for (auto it = pattern.begin(); it != pattern.end(); ++it) {
+      if (auto checked = check_patterns(*it, field + "." + it.key()); !checked) return checked;
+    }
+  } else if (pattern.is_array()) {
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+      if (auto checked = check_patterns(pattern[i], field + "[" + std::to_string(i) + "]");
+          !checked) {
+        return checked;
+      }
+    }
+  }
+  return {};
+}
+
+net::Result<void> check_kubernetes_expectation(const Json& entry, const std::string& field) {
+  if (auto keys =
+          only_keys(entry, {"kind", "namespace", "name", "count", "absent", "match"}, field);
+      !keys) {
+    return keys;
+  }
+  for (const char* key : {"kind", "namespace", "name"}) {
+    auto text = text_field(entry, key, field + "." + key, std::string(key) == "kind");
+    if (!text) return net::fail(text.error());
+  }
+  if (entry.contains("count") &&
+      (!entry["count"].is_number_integer() || entry["count"].get<long long>() < 0)) {
+    return invalid(field + ".count", "must be a non-negative integer");
+  }
+  if (entry.contains("absent") && !entry["absent"].is_boolean()) {
+    return invalid(field + ".absent", "must be true or false");
+  }
+  if (entry.contains("match")) {
+    if (!entry["match"].is_object()) return invalid(field + ".match", "must be a mapping");
+    return check_patterns(entry["match"], field + ".match");
+  }
+  return {};
+}
+
+// The shape of an expect step, checked before the scenario runs: a mistake in step 20 must not
+// wait for steps 1 to 19.
+net::Result<void> check_expectation(const Json& value, const std::string& field) {
+  if (auto keys = only_keys(value, {"aws", "kubernetes"}, field); !keys) return keys;
+  if (value.empty()) return invalid(field, "expects nothing: give aws, kubernetes or both");
+  if (value.contains("aws")) {
+    const Json& aws = value["aws"];
+    if (auto keys =
+            only_keys(aws, {"load_balancers", "target_groups", "security_groups"}, field + ".aws");
+        !keys) {
+      return keys;
+    }
+    if (auto checked = check_patterns(aws, field + ".aws"); !checked) return checked;
+  }
+  if (value.contains("kubernetes")) {
+    const Json& checks = value["kubernetes"];
+    if (!checks.is_array()) return invalid(field + ".kubernetes", "must be a list");
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+      auto checked =
+          check_kubernetes_expectation(checks[i], field + ".kubernetes[" + std::to_string(i) + "]");
+      if (!checked) return checked;
+    }
+  }
+  return {};
+}
+
 net::Result<Step> parse_step(const Json& entry, std::size_t index) {
   const std::string field = "steps[" + std::to_string(index - 1) + "]";
   Step step;
@@ -191,13 +284,13 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
     return invalid(field, "must have exactly one action, found " + std::to_string(actions.size()));
   const std::string& action = actions.front();
   const Json& value = entry[action];
-  step.description = entry.value("description", "");
+  auto description = text_field(entry, "description", field + ".description", false, false);
+  if (!description) return net::fail(description.error());
+  step.description = *description;
   step.duration = std::chrono::minutes(10);
   if (entry.contains("timeout")) {
-    const auto timeout = entry["timeout"].is_string()
-                             ? parse_duration(entry["timeout"].get<std::string>())
-                             : std::nullopt;
-    if (!timeout) return invalid(field + ".timeout", "must be a duration such as 90s or 5m");
+    auto timeout = duration_field(entry["timeout"], field + ".timeout");
+    if (!timeout) return net::fail(timeout.error());
     step.duration = *timeout;
   }
   if (action == "apply" || action == "delete") {
@@ -209,8 +302,11 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
       if (step.kind == Step::Kind::Delete) {
         if (auto keys = only_keys(value, {"kind", "namespace", "name"}, field + ".delete"); !keys)
           return net::fail(keys.error());
-        if (!value.contains("kind") || !value.contains("name"))
-          return invalid(field + ".delete", "needs kind and name");
+        for (const char* key : {"kind", "namespace", "name"}) {
+          auto text =
+              text_field(value, key, field + ".delete." + key, std::string(key) != "namespace");
+          if (!text) return net::fail(text.error());
+        }
       }
     } else {
       return invalid(field + "." + action, "must be a manifest file name or a mapping");
@@ -222,10 +318,8 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
     step.what = "converged";
   } else if (action == "expect") {
     step.kind = Step::Kind::Expect;
-    if (auto keys = only_keys(value, {"aws", "kubernetes"}, field + ".expect"); !keys)
-      return net::fail(keys.error());
-    if (value.empty())
-      return invalid(field + ".expect", "expects nothing: give aws, kubernetes or both");
+    if (auto checked = check_expectation(value, field + ".expect"); !checked)
+      return net::fail(checked.error());
     step.expectation = value;
   } else if (action == "print") {
     step.kind = Step::Kind::Print;
@@ -234,9 +328,8 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
     step.what = value.get<std::string>();
   } else {
     step.kind = Step::Kind::Advance;
-    const auto duration =
-        value.is_string() ? parse_duration(value.get<std::string>()) : std::nullopt;
-    if (!duration) return invalid(field + ".advance", "must be a duration such as 90s or 5m");
+    auto duration = duration_field(value, field + ".advance");
+    if (!duration) return net::fail(duration.error());
     step.duration = *duration;
   }
   return step;
@@ -267,8 +360,10 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     std::size_t digits = 0;
     while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
       ++digits;
+    // Nine digits of hours still fit in milliseconds (and in the clock's nanoseconds once the
+    // horizon has been checked), so the sum below cannot overflow.
     if (digits == 0 || digits > 9) return std::nullopt;
-    const long long value = std::stoll(std::string(text.substr(0, digits)));
+    const long long value = *net::parse_integer<long long>(text.substr(0, digits));
     text.remove_prefix(digits);
     if (text.starts_with("ms")) {
       total += std::chrono::milliseconds(value);
@@ -303,7 +398,9 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
     auto name = text_field(document, "name", "name", true);
     if (!name) return net::fail(name.error());
     scenario.name = *name;
-    scenario.description = document.value("description", "");
+    auto description = text_field(document, "description", "description", false, false);
+    if (!description) return net::fail(description.error());
+    scenario.description = *description;
     if (document.contains("seed")) {
       const Json& seed = document["seed"];
       if (!seed.is_number_integer() || seed.get<long long>() < 0)
@@ -333,7 +430,7 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
 net::Result<Scenario> load_scenario(const std::string& path) {
   auto text = read_file(path);
   if (!text) return net::fail(text.error());
-  auto document = yaml_to_json(*text, path);
+  auto document = net::yaml_to_json(*text, path);
   if (!document) return net::fail(document.error());
   if (!document->is_object())
     return net::fail("InvalidScenario", "scenario " + path + ": the file must hold a mapping");

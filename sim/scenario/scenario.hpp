@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "controller/net/result.hpp"
-#include "sim/scenario/yaml_json.hpp"
+#include "sim/scenario/source_file.hpp"
 #include "sim/world/account_setup.hpp"
 
 namespace albc::sim::scenario {
@@ -66,6 +66,11 @@ struct Scenario {
   ControllerSpec controller;
   std::vector<Step> steps;
 };
+
+// How much virtual time one duration field of a scenario may stand for (an advance, a wait's
+// timeout), and how far a whole run may go: a month of simulated time runs in seconds, while
+// 999999999h would run for weeks of wall time (and overflow the clock's nanoseconds).
+inline constexpr std::chrono::hours kVirtualTimeHorizon{24 * 30};
 
 // Reads and checks a scenario file; every error names the file and the field.
 net::Result<Scenario> load_scenario(const std::string& path);

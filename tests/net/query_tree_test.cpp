@@ -70,3 +70,50 @@ TEST_CASE("xml: malformed documents are errors", "[net]") {
   CHECK_FALSE(xml_to_json("<a><b></a>"));
   CHECK_FALSE(xml_to_json(""));
 }
+
+TEST_CASE(
+    "query_tree: names with too many parts, long names and too many parameters are "
+    "malformed, not a stack overflow",
+    "[net]") {
+  std::string deep_name = "A";
+  for (int i = 0; i < 100'000; ++i)
+    deep_name += ".B";
+  QueryForm deep;
+  deep.add(deep_name, "1");
+  auto deep_tree = parse_query_tree(deep);
+  REQUIRE_FALSE(deep_tree);
+  CHECK(deep_tree.error().code == "MalformedQueryString");
+  QueryForm many_parts;
+  many_parts.add("A.B.C.D.E.F.G.H.I.J.K.L.M.N.O.P.Q", "1");
+  auto parts_tree = parse_query_tree(many_parts);
+  REQUIRE_FALSE(parts_tree);
+  CHECK(parts_tree.error().message.ends_with("has more than 16 dot-separated parts"));
+  QueryForm long_name;
+  long_name.add(std::string(600, 'N'), "1");
+  auto long_tree = parse_query_tree(long_name);
+  REQUIRE_FALSE(long_tree);
+  CHECK(long_tree.error().message.ends_with("bytes long, over the limit of 512"));
+  QueryForm many;
+  for (int i = 0; i < 10'001; ++i)
+    many.add("P" + std::to_string(i), "v");
+  auto many_tree = parse_query_tree(many);
+  REQUIRE_FALSE(many_tree);
+  CHECK(many_tree.error().message == "the request has 10001 parameters, over the limit of 10000");
+  QueryForm deepest;
+  deepest.add("Actions.member.1.ForwardConfig.TargetGroups.member.1.Weight", "5");
+  CHECK(parse_query_tree(deepest));
+}
+
+TEST_CASE("xml: answers nested deeper than the limit are refused", "[net]") {
+  std::string deep;
+  for (int i = 0; i < 100'000; ++i)
+    deep += "<a>";
+  for (int i = 0; i < 100'000; ++i)
+    deep += "</a>";
+  auto parsed = xml_to_json(deep);
+  REQUIRE_FALSE(parsed);
+  CHECK(parsed.error().message == "the XML answer nests deeper than 64 elements");
+  auto shallow = xml_to_json("<R><S><member><T>x</T></member></S></R>");
+  REQUIRE(shallow);
+  CHECK((*shallow)["R"]["S"][0]["T"] == "x");
+}

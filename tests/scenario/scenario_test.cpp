@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "controller/net/yaml.hpp"
 #include "sim/scenario/expectations.hpp"
 #include "sim/scenario/runner.hpp"
 
@@ -12,7 +13,7 @@ namespace {
 const std::string kSource = ALBC_SOURCE_DIR;
 
 std::string error_of(const std::string& yaml) {
-  auto document = yaml_to_json(yaml, "test.yaml");
+  auto document = albc::net::yaml_to_json(yaml, "test.yaml");
   REQUIRE(document);
   auto scenario = parse_scenario(*document, "test.yaml");
   REQUIRE_FALSE(scenario);
@@ -51,7 +52,7 @@ TEST_CASE("scenario: bad files are refused with the file and the field named", "
         "scenario test.yaml: controller.default_scheme: invalid value public for default scheme");
   CHECK(error_of("name: x\nsteps: [{expect: {}}]\n") ==
         "scenario test.yaml: steps[0].expect: expects nothing: give aws, kubernetes or both");
-  auto broken = yaml_to_json("name: [unclosed\n", "broken.yaml");
+  auto broken = albc::net::yaml_to_json("name: [unclosed\n", "broken.yaml");
   REQUIRE_FALSE(broken);
   CHECK(broken.error().message.starts_with("broken.yaml: line "));
 }
@@ -61,7 +62,7 @@ TEST_CASE("scenario: durations and YAML scalars read as Kubernetes reads them", 
   CHECK(parse_duration("250ms") == std::chrono::milliseconds(250));
   CHECK_FALSE(parse_duration("5"));
   auto document =
-      yaml_to_json("a: '15'\nb: 15\nc: 200,302\nd: true\ne: ~\nf: \"true\"\n", "t.yaml");
+      albc::net::yaml_to_json("a: '15'\nb: 15\nc: 200,302\nd: true\ne: ~\nf: \"true\"\n", "t.yaml");
   REQUIRE(document);
   CHECK((*document)["a"] == "15");
   CHECK((*document)["b"] == 15);
