@@ -22,8 +22,10 @@ using Awaitable = boost::asio::awaitable<T>;
 using Executor = boost::asio::any_io_executor;
 
 // Starts a coroutine that runs on its own. An exception leaving it is a bug (none may cross a
-// module), so it aborts with the coroutine's name instead of being dropped, which is what
-// asio::detached does in Boost 1.74.
+// module): it is printed at once with the coroutine's name, instead of being dropped as
+// asio::detached does in Boost 1.74, and then leaves io_context::run() (or poll()), where the
+// owner of the io_context reports it: `albc serve` goes on serving, a simulation stops with the
+// error.
 void spawn_checked(Executor executor, Awaitable<void> coroutine, std::string name);
 
 }  // namespace albc::net

@@ -1,5 +1,4 @@
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 
 #include "controller/net/awaitable.hpp"
@@ -17,9 +16,9 @@ void spawn_checked(Executor executor, Awaitable<void> coroutine, std::string nam
                      what = exception.what();
                    } catch (...) {
                    }
-                   std::fprintf(stderr, "albc: coroutine %s ended with an exception: %s\n",
-                                name.c_str(), what.c_str());
-                   std::abort();
+                   // Printed here, first, whatever the owner of the io_context does next.
+                   std::fprintf(stderr, "albc: task %s failed: %s\n", name.c_str(), what.c_str());
+                   std::rethrow_exception(error);
                  });
 }
 

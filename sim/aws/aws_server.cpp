@@ -70,6 +70,18 @@ net::Response AwsServer::answer(const std::string& service, const std::string& a
   return response;
 }
 
+net::Response AwsServer::refuse_body_too_large(std::size_t limit_bytes) {
+  net::Response response;
+  response.status = 413;
+  response.headers.set("Content-Type", "text/xml");
+  response.body = "<ErrorResponse xmlns=\"" + std::string(kElbv2Namespace) +
+                  "\"><Error><Type>Sender</Type><Code>RequestEntityTooLarge</Code><Message>The "
+                  "request body is larger than the limit of " +
+                  std::to_string(limit_bytes) + " bytes</Message></Error><RequestId>" +
+                  random_.uuid() + "</RequestId></ErrorResponse>";
+  return response;
+}
+
 net::Response AwsServer::handle(const net::Request& request) {
   std::string encoded(request.query());
   if (request.method == "POST" && !request.body.empty()) {

@@ -40,6 +40,7 @@ class AwsServer final : public http::Handler {
   AwsServer(net::Clock& clock, net::Random random, AwsServerOptions options);
 
   net::Response handle(const net::Request& request) override;
+  net::Response refuse_body_too_large(std::size_t limit_bytes) override;
 
   AwsState& state() { return state_; }
   const AwsState& state() const { return state_; }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string_view>
+
 #include "controller/net/http.hpp"
 
 namespace albc::sim::http {
@@ -11,6 +13,9 @@ class Handler {
  public:
   virtual ~Handler() = default;
   virtual net::Response handle(const net::Request& request) = 0;
+  // The answer to a request whose body is over the server's limit, which the server refuses
+  // before it reaches handle(), in the shape this service's clients expect.
+  virtual net::Response refuse_body_too_large(std::size_t limit_bytes);
 };
 
 }  // namespace albc::sim::http

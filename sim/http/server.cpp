@@ -1,14 +1,33 @@
 #include "sim/http/server.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <map>
 #include <optional>
 
 namespace albc::sim::http {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+
+namespace {
+
+// Where a connection is in its request cycle. Waiting ones may be closed to make room.
+enum class Phase { Idle, Header, Body, Busy };
+
+struct Session {
+  beast::tcp_stream* stream = nullptr;
+  Phase phase = Phase::Idle;
+  std::uint64_t phase_sequence = 0;  // when it entered its phase, in the server's order
+};
+
+// A failed accept (out of file descriptors, say) waits this long before the next, instead of
+// spinning on the same error.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+}  // namespace
 
 struct Server::State {
   State(net::Executor executor, Handler& handler, ServerOptions options)
@@ -19,12 +38,53 @@ struct Server::State {
   ServerOptions options;
   std::optional<tcp::acceptor> acceptor;
   std::uint16_t port = 0;
-  std::size_t open_connections = 0;
+  std::map<std::uint64_t, Session*> sessions;  // open connections, by arrival
+  std::uint64_t next_session = 0;
+  std::uint64_t next_phase = 0;
   std::size_t requests_served = 0;
+  std::size_t evicted = 0;
   bool stopping = false;
 };
 
 namespace {
+
+// A session's entry in the server's table, for as long as the session lives.
+class Registration {
+ public:
+  Registration(Server::State& state, Session& session)
+      : state_(state), id_(state.next_session++), session_(session) {
+    state_.sessions.emplace(id_, &session_);
+  }
+  ~Registration() { state_.sessions.erase(id_); }
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+
+  void enter(Phase phase) {
+    session_.phase = phase;
+    session_.phase_sequence = state_.next_phase++;
+  }
+
+ private:
+  Server::State& state_;
+  std::uint64_t id_;
+  Session& session_;
+};
+
+// Closes the connection that has waited longest for its next request, or nothing when every
+// connection is busy answering one. Returns whether one was closed.
+bool evict_longest_waiting(Server::State& state) {
+  Session* oldest = nullptr;
+  for (const auto& [id, session] : state.sessions) {
+    if (session->phase == Phase::Busy) continue;
+    if (oldest == nullptr || session->phase_sequence < oldest->phase_sequence) oldest = session;
+  }
+  if (oldest == nullptr) return false;
+  oldest->phase = Phase::Busy;  // not chosen twice while its coroutine unwinds
+  beast::error_code ignored;
+  oldest->stream->socket().close(ignored);
+  ++state.evicted;
+  return true;
+}
 
 net::Request from_beast(bhttp::request<bhttp::string_body>&& wire) {
   net::Request request;
@@ -48,71 +108,136 @@ void copy_headers(const net::Response& response, Message& wire) {
   }
 }
 
-// Writes a streamed body as chunks until the stream ends or the client goes away.
+bhttp::response<bhttp::string_body> to_beast(net::Response response, bool keep_alive) {
+  bhttp::response<bhttp::string_body> wire{static_cast<bhttp::status>(response.status), 11};
+  copy_headers(response, wire);
+  wire.body() = std::move(response.body);
+  wire.keep_alive(keep_alive);
+  wire.prepare_payload();
+  return wire;
+}
+
+// What Go's http.Server answers itself, before any handler, to a request it cannot read.
+bhttp::response<bhttp::string_body> plain_refusal(bhttp::status status) {
+  net::Response response;
+  response.status = static_cast<int>(status);
+  response.headers.set("Content-Type", "text/plain; charset=utf-8");
+  response.body =
+      std::to_string(response.status) + " " + std::string(bhttp::obsolete_reason(status)) + "\n";
+  return to_beast(std::move(response), false);
+}
+
+// Writes a streamed body as chunks until the stream ends or the client goes away. Each chunk
+// must be taken within the write timeout: a client that stops reading is cut off.
 net::Awaitable<bool> write_streamed(beast::tcp_stream& stream, net::Response response,
-                                    bool keep_alive) {
+                                    bool keep_alive, std::chrono::seconds write_timeout) {
   bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(response.status), 11};
   copy_headers(response, head);
   head.keep_alive(keep_alive);
   head.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> serializer{head};
   beast::error_code ec;
-  stream.expires_never();
+  stream.expires_after(write_timeout);
   co_await bhttp::async_write_header(stream, serializer,
                                      asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return false;
   while (true) {
+    stream.expires_never();  // waiting for the next event is not the client's doing
     auto piece = co_await response.stream->next();
     if (!piece || !piece->has_value()) break;
     if ((*piece)->empty()) continue;
+    stream.expires_after(write_timeout);
     co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(**piece)),
                                asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
   }
+  stream.expires_after(write_timeout);
   co_await asio::async_write(stream, bhttp::make_chunk_last(),
                              asio::redirect_error(asio::use_awaitable, ec));
   co_return !ec && keep_alive;
 }
 
+bool is_malformed(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+
+net::Awaitable<void> write_and_close(beast::tcp_stream& stream,
+                                     bhttp::response<bhttp::string_body> wire,
+                                     std::chrono::seconds write_timeout) {
+  beast::error_code ec;
+  stream.expires_after(write_timeout);
+  co_await bhttp::async_write(stream, wire, asio::redirect_error(asio::use_awaitable, ec));
+}
+
 net::Awaitable<void> serve_session(std::shared_ptr<Server::State> state, tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
-  ++state->open_connections;
-  struct Count {
-    Server::State& state;
-    ~Count() { --state.open_connections; }
-  } count{*state};
+  Session session{&stream};
+  Registration registration(*state, session);
+  const ServerOptions& options = state->options;
   while (!state->stopping) {
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.body_limit(state->options.request_body_bytes_max);
-    parser.header_limit(static_cast<std::uint32_t>(state->options.request_header_bytes_max));
     beast::error_code ec;
-    stream.expires_after(state->options.idle_timeout);
-    co_await bhttp::async_read(stream, buffer, parser,
-                               asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == bhttp::error::body_limit) {
-      bhttp::response<bhttp::string_body> too_large{bhttp::status::payload_too_large, 11};
-      too_large.keep_alive(false);
-      too_large.prepare_payload();
-      co_await bhttp::async_write(stream, too_large, asio::redirect_error(asio::use_awaitable, ec));
+    registration.enter(Phase::Idle);
+    if (buffer.size() == 0) {
+      stream.expires_after(options.idle_timeout);
+      const std::size_t read = co_await stream.async_read_some(
+          buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;  // the client left, the idle timeout passed, or the connection was evicted
+      buffer.commit(read);
+    }
+    registration.enter(Phase::Header);
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.body_limit(options.request_body_bytes_max);
+    parser.header_limit(static_cast<std::uint32_t>(options.request_header_bytes_max));
+    stream.expires_after(options.header_timeout);
+    co_await bhttp::async_read_header(stream, buffer, parser,
+                                      asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == bhttp::error::header_limit) {
+      co_await write_and_close(stream,
+                               plain_refusal(bhttp::status::request_header_fields_too_large),
+                               options.write_timeout);
       break;
     }
-    if (ec) break;  // end of stream, timeout or a reset: the session is over either way
+    if (is_malformed(ec) && ec != bhttp::error::body_limit) {
+      co_await write_and_close(stream, plain_refusal(bhttp::status::bad_request),
+                               options.write_timeout);
+      break;
+    }
+    if (!ec) {
+      registration.enter(Phase::Body);
+      stream.expires_after(options.body_timeout);
+      co_await bhttp::async_read(stream, buffer, parser,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (ec == bhttp::error::body_limit) {
+      co_await write_and_close(
+          stream,
+          to_beast(state->handler.refuse_body_too_large(options.request_body_bytes_max), false),
+          options.write_timeout);
+      break;
+    }
+    if (is_malformed(ec)) {
+      co_await write_and_close(stream, plain_refusal(bhttp::status::bad_request),
+                               options.write_timeout);
+      break;
+    }
+    if (ec) break;  // a timeout or a reset: the session is over either way
+    registration.enter(Phase::Busy);
     const bool keep_alive = parser.get().keep_alive();
     const bool head_request = parser.get().method() == bhttp::verb::head;
     net::Response response = state->handler.handle(from_beast(parser.release()));
     ++state->requests_served;
     if (response.stream) {
-      if (!co_await write_streamed(stream, std::move(response), keep_alive)) break;
+      if (!co_await write_streamed(stream, std::move(response), keep_alive,
+                                   options.write_timeout)) {
+        break;
+      }
       continue;
     }
-    bhttp::response<bhttp::string_body> wire{static_cast<bhttp::status>(response.status), 11};
-    copy_headers(response, wire);
-    wire.body() = std::move(response.body);
-    wire.keep_alive(keep_alive);
-    wire.prepare_payload();
+    auto wire = to_beast(std::move(response), keep_alive);
     if (head_request) wire.body().clear();
-    stream.expires_after(state->options.idle_timeout);
+    stream.expires_after(options.write_timeout);
     co_await bhttp::async_write(stream, wire, asio::redirect_error(asio::use_awaitable, ec));
     if (ec || !keep_alive) break;
   }
@@ -121,13 +246,21 @@ net::Awaitable<void> serve_session(std::shared_ptr<Server::State> state, tcp::so
 }
 
 net::Awaitable<void> accept_loop(std::shared_ptr<Server::State> state) {
+  asio::steady_timer pause(state->executor);
   while (!state->stopping) {
     beast::error_code ec;
     tcp::socket socket =
         co_await state->acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || state->stopping) break;
-    if (ec) continue;  // a failed accept (the client gave up) does not stop the server
-    if (state->open_connections >= state->options.connections_max) continue;  // socket closes
+    if (ec) {
+      pause.expires_after(kAcceptRetryDelay);
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    if (state->sessions.size() >= state->options.connections_max &&
+        !evict_longest_waiting(*state)) {
+      continue;  // every connection is busy answering: this one closes unanswered
+    }
     net::spawn_checked(state->executor, serve_session(state, std::move(socket)),
                        "http.server.session");
   }
@@ -179,10 +312,13 @@ std::uint16_t Server::port() const {
   return state_->port;
 }
 std::size_t Server::open_connections() const {
-  return state_->open_connections;
+  return state_->sessions.size();
 }
 std::size_t Server::requests_served() const {
   return state_->requests_served;
+}
+std::size_t Server::connections_evicted() const {
+  return state_->evicted;
 }
 
 }  // namespace albc::sim::http

@@ -141,6 +141,12 @@ std::string short_user_agent(const net::Request& request) {
 
 }  // namespace
 
+net::Response ApiServer::refuse_body_too_large(std::size_t limit_bytes) {
+  return status_response(
+      StatusError{413, "RequestEntityTooLarge",
+                  "Request entity too large: limit is " + std::to_string(limit_bytes)});
+}
+
 net::Response ApiServer::handle(const net::Request& request) {
   ++requests_handled_;
   // nlohmann::json throws on a type mismatch deep in a request's body; that is a bad request

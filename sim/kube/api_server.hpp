@@ -25,6 +25,8 @@ class ApiServer final : public http::Handler {
             net::Trace* trace = nullptr);
 
   net::Response handle(const net::Request& request) override;
+  // 413 RequestEntityTooLarge, as the real server's limitedReadBody answers.
+  net::Response refuse_body_too_large(std::size_t limit_bytes) override;
   std::size_t requests_handled() const { return requests_handled_; }
   // The address /api advertises, once the server's socket is bound (port 0 picks it then).
   void advertise(std::string address) { options_.advertised_address = std::move(address); }

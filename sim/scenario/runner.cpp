@@ -1,5 +1,7 @@
 #include "sim/scenario/runner.hpp"
 
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
 #include <map>
 #include <ostream>
 
@@ -35,9 +37,15 @@ class Run {
         options_(options),
         out_(*options.out),
         world_(world_options()),
-        manifests_(world_.store(), world_.trace()) {}
-  // The controller's coroutines run in the world's io_context: it goes first.
-  ~Run() { world_.shutdown(); }
+        manifests_(world_.store(), world_.trace()) {
+    if (options.handle_signals) watch_signals();
+  }
+  // The controller's coroutines run in the world's io_context: it goes first, after the signal
+  // set that lives in it.
+  ~Run() {
+    signals_.reset();
+    world_.shutdown();
+  }
 
   RunResult execute();
 
@@ -50,6 +58,9 @@ class Run {
     world.trace_sink = options_.trace ? options_.out : nullptr;
     return world;
   }
+  void watch_signals();
+  // Why the world stopped running on its own (a signal, a failed task), as a step failure.
+  std::optional<net::Error> stopped() const;
   net::Result<void> check_kinds() const;
   net::Result<void> start_controller();
   net::Result<void> run_step(const Step& step);
@@ -65,8 +76,31 @@ class Run {
   world::World world_;
   Manifests manifests_;
   std::unique_ptr<app::ControllerApp> controller_;
+  std::optional<asio::signal_set> signals_;
+  int interrupted_by_ = 0;
   std::size_t steps_passed_ = 0;
 };
+
+void Run::watch_signals() {
+  signals_.emplace(world_.executor(), SIGINT, SIGTERM);
+  signals_->async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    interrupted_by_ = signal;
+    world_.interrupt();
+  });
+}
+
+std::optional<net::Error> Run::stopped() const {
+  if (world_.failure()) {
+    return net::make_error("InternalError",
+                           "a task in the simulated world failed: " + *world_.failure());
+  }
+  if (world_.interrupted()) {
+    return net::make_error("Interrupted", std::string("interrupted by ") +
+                                              (interrupted_by_ == SIGINT ? "SIGINT" : "SIGTERM"));
+  }
+  return std::nullopt;
+}
 
 net::Result<void> Run::start_controller() {
   const app::ControllerOptions options = controller_options(scenario_);
@@ -306,14 +340,21 @@ RunResult Run::execute() {
     report(result);
     return result;
   }
-  if (auto started = start_controller(); !started) {
+  auto started = start_controller();
+  if (auto stop = stopped()) started = net::fail(*stop);
+  if (!started) {
     result.failure = "scenario " + scenario_.path + ": " + started.error().describe();
+    result.internal_error = started.error().code == "InternalError";
+    result.interrupted_by = interrupted_by_;
     report(result);
     return result;
   }
   for (const Step& step : scenario_.steps) {
     auto done = run_step(step);
+    if (auto stop = stopped()) done = net::fail(*stop);
     if (!done) {
+      result.internal_error = done.error().code == "InternalError";
+      result.interrupted_by = interrupted_by_;
       result.failure =
           "scenario " + scenario_.path + ": " + step.label() + ": " + done.error().describe();
       result.bad_input = done.error().code == "InvalidScenario" ||

@@ -44,22 +44,37 @@ bool World::quiescent() const {
   return kube_transport_.in_flight() == 0 && aws_transport_.in_flight() == 0 && cluster_.idle();
 }
 
+bool World::guarded(const std::function<void()>& step) {
+  if (failure_ || interrupted_) return false;
+  // Third-party code (nlohmann, Asio) may throw in a handler; no exception is expected, so one
+  // that arrives is a bug, kept with its message instead of unwinding the caller.
+  try {
+    step();
+  } catch (const std::exception& error) {
+    failure_ = error.what();
+  } catch (...) {
+    failure_ = "an exception that is not a std::exception";
+  }
+  return !failure_ && !interrupted_;
+}
+
 bool World::run_until(const std::function<bool()>& done, net::Clock::duration budget) {
   const auto deadline = clock_.now() + budget;
   while (true) {
-    run_ready();
+    if (!guarded([this] { run_ready(); })) return false;
     if (done()) return true;
     const auto next = clock_.next_deadline();
     if (!next || *next > deadline) return false;
-    clock_.fire_next();
+    if (!guarded([this] { clock_.fire_next(); })) return false;
   }
 }
 
 void World::run_for(net::Clock::duration duration) {
   const auto until = clock_.now() + duration;
   run_until([&] { return false; }, duration);
+  if (failure_ || interrupted_) return;
   clock_.advance_to(until);
-  run_ready();
+  guarded([this] { run_ready(); });
 }
 
 }  // namespace albc::sim::world

@@ -58,9 +58,15 @@ class World {
   const WorldOptions& options() const { return options_; }
 
   // Runs ready work; when none is left, jumps time to the next timer. Stops as soon as
-  // `done()` holds at a moment when no work is ready, or when virtual time passes `budget`
-  // (returns false then).
+  // `done()` holds at a moment when no work is ready, or when virtual time passes `budget`, the
+  // world is interrupted, or a task in it fails (returns false then).
   bool run_until(const std::function<bool()>& done, net::Clock::duration budget);
+  // Stops run_until and run_for at the next task boundary (a signal asked the run to end).
+  void interrupt() { interrupted_ = true; }
+  bool interrupted() const { return interrupted_; }
+  // The error of a task that threw out of the io_context or a timer: a bug, reported with its
+  // original message; the world runs no further once one is recorded.
+  const std::optional<std::string>& failure() const { return failure_; }
   // Lets virtual time pass.
   void run_for(net::Clock::duration duration);
   // Runs a coroutine to completion (or until the budget runs out).
@@ -74,6 +80,8 @@ class World {
 
  private:
   void run_ready();
+  // Runs `step` (ready work, or one timer), recording an escaping exception as the failure.
+  bool guarded(const std::function<void()>& step);
 
   WorldOptions options_;
   std::unique_ptr<asio::io_context> io_;
@@ -87,6 +95,8 @@ class World {
   http::InProcessTransport kube_transport_;
   http::InProcessTransport aws_transport_;
   Cluster cluster_;
+  bool interrupted_ = false;
+  std::optional<std::string> failure_;
 };
 
 namespace detail {

@@ -90,7 +90,7 @@ TEST_CASE("tidy: banned calls stay out of the controller and the simulation", "[
       {std::regex(R"(\bsteady_timer\b)"),
        "Asio timers (use net::Clock)",
        {"controller/net/real_clock.cpp", "controller/net/parking.cpp",
-        "controller/net/network_transport.cpp"}},
+        "controller/net/network_transport.cpp", "sim/http/server.cpp"}},
       {std::regex(R"(this_thread::sleep_for)"), "sleeping (use net::Clock)", {}},
       {std::regex(R"(std::(thread|mutex|atomic)\b)"),
        "threads and locks (one io_context, one thread)",

@@ -11,7 +11,8 @@ constexpr const char* kUsage =
     "usage: albc run SCENARIO.yaml [--quiet]\n"
     "  Runs the scenario: the controller against the embedded fakes, in virtual time. Prints the\n"
     "  trace (one line per event), the steps' output and a report. Exit 0 when every step passes,\n"
-    "  1 when one fails, 2 when the scenario or a manifest is wrong.\n"
+    "  1 when one fails, 2 when the scenario or a manifest is wrong, 3 when albc itself failed\n"
+    "  (a bug: the report names the error), 128+N when signal N (SIGINT, SIGTERM) stopped it.\n"
     "  --quiet  print the steps' output and the report, not the trace\n";
 
 }  // namespace
@@ -48,6 +49,7 @@ int run_command(const std::vector<std::string>& args) {
   sim::scenario::RunOptions options;
   options.out = &std::cout;
   options.trace = !quiet;
+  options.handle_signals = true;
   const sim::scenario::RunResult result = sim::scenario::run_scenario(*scenario, options);
   const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
@@ -56,6 +58,8 @@ int run_command(const std::vector<std::string>& args) {
             << " ms of wall time\n";
   if (!result.passed) {
     std::cerr << "albc run: " << result.failure << "\n";
+    if (result.interrupted_by != 0) return 128 + result.interrupted_by;
+    if (result.internal_error) return 3;
     return result.bad_input ? 2 : 1;
   }
   return 0;

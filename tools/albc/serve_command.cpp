@@ -1,5 +1,7 @@
+#include <sys/resource.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -129,6 +131,30 @@ net::Awaitable<void> start_controller(app::ControllerApp& controller, bool& fail
   }
 }
 
+// As Go programs do since 1.19 (the Kubernetes API server among them): the soft limit on open
+// files up to the hard one, so that many connections do not run the server out of descriptors.
+void raise_open_files_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  (void)setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+// Runs the io_context until stopped. A handler that throws is a bug in albc; it is reported
+// (spawn_checked has printed the task's name) and the servers go on serving.
+void run_serving(asio::io_context& io) {
+  while (true) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& error) {
+      std::cerr << "albc serve: internal error, still serving: " << error.what() << "\n";
+    } catch (...) {
+      std::cerr << "albc serve: internal error (not a std::exception), still serving\n";
+    }
+  }
+}
+
 }  // namespace
 
 int serve_command(const std::vector<std::string>& args) {
@@ -143,6 +169,7 @@ int serve_command(const std::vector<std::string>& args) {
     }
     scenario = *loaded;
   }
+  raise_open_files_limit();
   auto io_context = std::make_unique<asio::io_context>(1);
   asio::io_context& io = *io_context;
   net::RealClock clock(io.get_executor());
@@ -212,8 +239,12 @@ int serve_command(const std::vector<std::string>& args) {
   net::spawn_checked(io.get_executor(), start_controller(controller, failed, io),
                      "serve.controller");
   auto signals = std::make_unique<asio::signal_set>(io, SIGINT, SIGTERM);
-  signals->async_wait([&io](const boost::system::error_code&, int) { io.stop(); });
-  io.run();
+  signals->async_wait([&io](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    std::cerr << "albc serve: " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n";
+    io.stop();
+  });
+  run_serving(io);
   std::cerr << "albc serve: stopped\n";
   // Teardown: sockets and timers first, then the io_context (which unwinds the suspended
   // coroutines while the controller and fakes they use still exist), then everything else.
