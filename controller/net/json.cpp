@@ -47,6 +47,10 @@ Result<nlohmann::json> parse_json(std::string_view text, JsonLimits limits) {
   }
 }
 
+std::string dump_json(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 bool exceeds_depth(const nlohmann::json& value, std::size_t depth_max) {
   struct Frame {
     const nlohmann::json* node;

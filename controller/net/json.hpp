@@ -30,6 +30,11 @@ std::size_t nesting_depth(std::string_view text, std::size_t stop_after);
 // Walks with an explicit stack.
 bool exceeds_depth(const nlohmann::json& value, std::size_t depth_max);
 
+// Compact JSON text for the wire. A string that holds ill-formed UTF-8 (text that came from a
+// URL or a query parameter, say) is written with U+FFFD in place of the bad bytes, where
+// nlohmann's dump() would throw.
+std::string dump_json(const nlohmann::json& value);
+
 // Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past
 // U+10FFFF), as JSON and XML writers require.
 bool is_valid_utf8(std::string_view text);

@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <map>
 #include <optional>
+#include <vector>
 
 namespace albc::sim::http {
 namespace beast = boost::beast;
@@ -162,12 +163,27 @@ bool is_malformed(const beast::error_code& ec) {
          ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
 }
 
+// After a refusal the client may still be sending its body: reading (and dropping) what it
+// sends for a moment lets it finish and read the answer, where closing at once would reset the
+// connection under it (a "lingering close").
+constexpr std::chrono::seconds kLingerTimeout{2};
+constexpr std::size_t kLingerBytesMax = 16 * 1024 * 1024;
+
 net::Awaitable<void> write_and_close(beast::tcp_stream& stream,
                                      bhttp::response<bhttp::string_body> wire,
                                      std::chrono::seconds write_timeout) {
   beast::error_code ec;
   stream.expires_after(write_timeout);
   co_await bhttp::async_write(stream, wire, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  std::vector<char> scratch(64 * 1024);
+  std::size_t drained = 0;
+  while (!ec && drained < kLingerBytesMax) {
+    stream.expires_after(kLingerTimeout);
+    drained += co_await stream.async_read_some(asio::buffer(scratch),
+                                               asio::redirect_error(asio::use_awaitable, ec));
+  }
 }
 
 net::Awaitable<void> serve_session(std::shared_ptr<Server::State> state, tcp::socket socket) {

@@ -7,8 +7,7 @@ std::string name_of(const Json& object) {
   return object["metadata"].value("name", std::string());
 }
 
-net::Result<void, StatusError> admit_service(const ResourceType& type, Json& service,
-                                             AdmissionContext& context) {
+net::Result<void, StatusError> admit_service(Json& service, AdmissionContext& context) {
   Json& spec = service["spec"];
   if (!spec.is_object()) spec = Json::object();
   if (!spec.contains("type")) spec["type"] = "ClusterIP";
@@ -26,26 +25,12 @@ net::Result<void, StatusError> admit_service(const ResourceType& type, Json& ser
     spec["clusterIPs"] = Json::array({ip});
   }
   const bool node_ports = spec["type"] == "NodePort" || spec["type"] == "LoadBalancer";
-  if (spec.contains("ports")) {
-    if (!spec["ports"].is_array()) {
-      return net::fail(
-          invalid(type, name_of(service), "spec.ports", "FieldValueInvalid", "must be a list"));
-    }
-    std::size_t index = 0;
+  // Validation runs after the defaults and reports ports without a number.
+  if (spec.contains("ports") && spec["ports"].is_array()) {
     for (Json& port : spec["ports"]) {
-      const std::string field = "spec.ports[" + std::to_string(index++) + "]";
-      if (!port.is_object() || !port.contains("port") || !port["port"].is_number_integer()) {
-        return net::fail(invalid(type, name_of(service), field + ".port", "FieldValueRequired",
-                                 "Required value"));
-      }
-      const auto number = port["port"].get<long long>();
-      if (number < 1 || number > 65535) {
-        return net::fail(invalid(type, name_of(service), field + ".port", "FieldValueInvalid",
-                                 "Invalid value: " + std::to_string(number) +
-                                     ": must be between 1 and 65535, inclusive"));
-      }
+      if (!port.is_object()) continue;
       if (!port.contains("protocol")) port["protocol"] = "TCP";
-      if (!port.contains("targetPort")) port["targetPort"] = port["port"];
+      if (!port.contains("targetPort") && port.contains("port")) port["targetPort"] = port["port"];
       if (node_ports && !port.contains("nodePort")) {
         port["nodePort"] = context.random.uniform(30000, 32767);
       }
@@ -57,38 +42,12 @@ net::Result<void, StatusError> admit_service(const ResourceType& type, Json& ser
   return {};
 }
 
-net::Result<void, StatusError> admit_ingress(const ResourceType& type, Json& ingress,
-                                             AdmissionContext& context) {
+net::Result<void, StatusError> admit_ingress(Json& ingress, AdmissionContext& context) {
   Json& spec = ingress["spec"];
   if (!spec.is_object()) spec = Json::object();
   if (!spec.contains("ingressClassName")) {
     const std::string default_class = context.default_ingress_class("IngressClass");
     if (!default_class.empty()) spec["ingressClassName"] = default_class;
-  }
-  if (spec.contains("rules") && spec["rules"].is_array()) {
-    for (std::size_t r = 0; r < spec["rules"].size(); ++r) {
-      const Json& rule = spec["rules"][r];
-      if (!rule.contains("http") || !rule["http"].contains("paths")) continue;
-      const Json& paths = rule["http"]["paths"];
-      for (std::size_t p = 0; p < paths.size(); ++p) {
-        const std::string field =
-            "spec.rules[" + std::to_string(r) + "].http.paths[" + std::to_string(p) + "].pathType";
-        if (!paths[p].contains("pathType")) {
-          return net::fail(invalid(type, name_of(ingress), field, "FieldValueRequired",
-                                   "Required value: pathType must be specified"));
-        }
-        const std::string path_type = paths[p]["pathType"].is_string()
-                                          ? paths[p]["pathType"].get<std::string>()
-                                          : std::string();
-        if (path_type != "Exact" && path_type != "Prefix" &&
-            path_type != "ImplementationSpecific") {
-          return net::fail(invalid(type, name_of(ingress), field, "FieldValueNotSupported",
-                                   "Unsupported value: \"" + path_type +
-                                       "\": supported values: \"Exact\", "
-                                       "\"ImplementationSpecific\", \"Prefix\""));
-        }
-      }
-    }
   }
   ingress["status"] = Json{{"loadBalancer", Json::object()}};
   return {};
@@ -129,16 +88,13 @@ net::Result<void, StatusError> admit_create(const ResourceType& type, Json& obje
     object["spec"] = Json{{"finalizers", Json::array({"kubernetes"})}};
     object["status"] = Json{{"phase", "Active"}};
   } else if (type.kind == "Service" && type.group.empty()) {
-    return admit_service(type, object, context);
+    return admit_service(object, context);
   } else if (type.kind == "Ingress") {
-    return admit_ingress(type, object, context);
+    return admit_ingress(object, context);
   } else if (type.kind == "Pod" && type.group.empty()) {
     admit_pod(object);
   } else if (type.kind == "Deployment") {
     admit_deployment(object);
-  } else if (type.kind == "EndpointSlice" && !object.contains("addressType")) {
-    return net::fail(
-        invalid(type, name_of(object), "addressType", "FieldValueRequired", "Required value"));
   }
   return {};
 }

@@ -1,9 +1,13 @@
 #include "sim/kube/api_server.hpp"
 
+#include "controller/net/json.hpp"
 #include "controller/net/numbers.hpp"
 #include "controller/net/url.hpp"
 #include "sim/kube/discovery.hpp"
+#include "sim/kube/field_errors.hpp"
+#include "sim/kube/negotiation.hpp"
 #include "sim/kube/table.hpp"
+#include "sim/kube/validation.hpp"
 #include "sim/kube/watch.hpp"
 
 namespace albc::sim::kube {
@@ -23,7 +27,7 @@ net::Response json_response(int status, const Json& body,
   response.status = status;
   response.headers.set("Content-Type", std::move(content_type));
   response.headers.set("Cache-Control", "no-cache, private");
-  response.body = body.dump();
+  response.body = net::dump_json(body);
   return response;
 }
 
@@ -149,13 +153,10 @@ net::Response ApiServer::refuse_body_too_large(std::size_t limit_bytes) {
 
 net::Response ApiServer::handle(const net::Request& request) {
   ++requests_handled_;
-  // nlohmann::json throws on a type mismatch deep in a request's body; that is a bad request
-  // from outside, answered like the real server answers a body it cannot decode.
+  // Every body is decoded and checked before it is read, so nothing here should throw; if a bug
+  // lets nlohmann throw anyway, the answer is the real server's to a panic in a handler.
   try {
     return dispatch(request);
-  } catch (const nlohmann::json::exception& error) {
-    return status_response(StatusError{
-        400, "BadRequest", std::string("the request could not be decoded: ") + error.what()});
   } catch (const std::exception& error) {
     return status_response(
         StatusError{500, "InternalError", std::string("Internal error occurred: ") + error.what()});
@@ -163,7 +164,12 @@ net::Response ApiServer::handle(const net::Request& request) {
 }
 
 net::Response ApiServer::dispatch(const net::Request& request) {
-  const std::string_view path = request.path();
+  // Routing sees the decoded path, as Go's URL.Path: %2F is a slash by then.
+  auto decoded_path = net::percent_decode(request.path(), false);
+  if (!decoded_path) {
+    return status_response(bad_request("invalid URL escape in " + std::string(request.path())));
+  }
+  const std::string_view path = *decoded_path;
   if (request.method == "GET" || request.method == "HEAD") {
     if (path == "/version") return json_response(200, version_document());
     if (path == "/healthz" || path == "/livez" || path == "/readyz") {
@@ -213,72 +219,131 @@ void ApiServer::trace_write(const net::Request& request, const Route& route, int
                                  {"client", short_user_agent(request)}});
 }
 
+namespace {
+
+// The fieldValidation query parameter (Warn when absent), or the 422 the real server answers.
+net::Result<FieldValidation, StatusError> field_validation_of(const net::QueryForm& query,
+                                                              const std::string& method) {
+  const std::string value = query.value_or("fieldValidation", "");
+  if (value.empty() || value == "Warn") return FieldValidation::Warn;
+  if (value == "Strict") return FieldValidation::Strict;
+  if (value == "Ignore") return FieldValidation::Ignore;
+  const std::string options =
+      method == "POST" ? "CreateOptions" : (method == "PUT" ? "UpdateOptions" : "PatchOptions");
+  FieldErrors errors;
+  errors.not_supported("fieldValidation", Json(value), {"", "Ignore", "Strict", "Warn"});
+  return net::fail(
+      StatusError{422, "Invalid",
+                  options + ".meta.k8s.io \"\" is invalid: fieldValidation: " +
+                      errors.causes()[0].value("message", ""),
+                  Json{{"group", "meta.k8s.io"}, {"kind", options}, {"causes", errors.causes()}}});
+}
+
+// A DELETE's body: DeleteOptions with preconditions and a propagation policy.
+net::Result<DeleteOptions, StatusError> delete_options_of(const std::string& body) {
+  DeleteOptions options;
+  if (body.empty()) return options;
+  auto parsed = net::parse_json(body);
+  if (!parsed || !parsed->is_object()) {
+    return net::fail(bad_request("the DeleteOptions body is not a JSON object"));
+  }
+  const Json& preconditions = field_of(*parsed, "preconditions");
+  if (field_of(preconditions, "uid").is_string()) {
+    options.precondition_uid = text_of(field_of(preconditions, "uid"));
+  }
+  if (field_of(preconditions, "resourceVersion").is_string()) {
+    options.precondition_resource_version = text_of(field_of(preconditions, "resourceVersion"));
+  }
+  const Json& policy = field_of(*parsed, "propagationPolicy");
+  if (!policy.is_null() &&
+      (!policy.is_string() || (text_of(policy) != "Foreground" && text_of(policy) != "Background" &&
+                               text_of(policy) != "Orphan"))) {
+    FieldErrors errors;
+    errors.not_supported("propagationPolicy", policy,
+                         {"Foreground", "Background", "Orphan", "nil"});
+    return net::fail(StatusError{
+        422, "Invalid",
+        "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: " +
+            errors.causes()[0].value("message", ""),
+        Json{{"group", "meta.k8s.io"}, {"kind", "DeleteOptions"}, {"causes", errors.causes()}}});
+  }
+  return options;
+}
+
+net::Response with_warnings(net::Response response, const std::vector<std::string>& warnings) {
+  for (const std::string& warning : warnings)
+    response.headers.add("Warning", warning_header_value(warning));
+  return response;
+}
+
+}  // namespace
+
 net::Response ApiServer::handle_resource(const net::Request& request, const Route& route) {
   auto query = net::QueryForm::parse(request.query());
   if (!query) return status_response(bad_request("malformed query: " + query.error().message));
   const ResourceType& type = *route.type;
-  if (request.method == "GET" || request.method == "HEAD")
+  if (const auto problems = names::path_segment(route.name); !problems.empty()) {
+    return status_response(
+        bad_request("Name parameter invalid: " + Json(route.name).dump() + ": " + problems[0]));
+  }
+  if (request.method == "GET" || request.method == "HEAD") {
+    if (auto accepted = check_accept(request.headers.value_or("Accept", "")); !accepted) {
+      return status_response(accepted.error());
+    }
     return handle_get(request, route, *query);
+  }
   const std::string dry_run_value = query->value_or("dryRun", "");
   if (!dry_run_value.empty() && dry_run_value != "All") {
     return status_response(bad_request("dryRun: unsupported value \"" + dry_run_value +
                                        "\": supported values: \"All\""));
   }
-  const WriteOptions write{dry_run_value == "All", false};
+  std::vector<std::string> warnings;
+  WriteOptions write;
+  write.dry_run = dry_run_value == "All";
+  write.warnings = &warnings;
   if (request.method == "DELETE") {
     if (route.name.empty())
       return status_response(
           method_not_allowed("deletecollection is not supported by albc's API server"));
     if (route.subresource != Subresource::None)
       return status_response(method_not_allowed("the status subresource cannot be deleted"));
-    DeleteOptions options;
-    if (!request.body.empty()) {
-      const Json body = Json::parse(request.body, nullptr, false);
-      if (body.is_discarded() || !body.is_object())
-        return status_response(bad_request("the DeleteOptions body is not valid JSON"));
-      const Json preconditions = body.value("preconditions", Json::object());
-      if (preconditions.contains("uid") && preconditions["uid"].is_string())
-        options.precondition_uid = preconditions["uid"].get<std::string>();
-      if (preconditions.contains("resourceVersion") &&
-          preconditions["resourceVersion"].is_string()) {
-        options.precondition_resource_version = preconditions["resourceVersion"].get<std::string>();
-      }
-    }
-    auto removed = store_.remove(type, route.ns, route.name, options, write);
+    auto options = delete_options_of(request.body);
+    if (!options) return status_response(options.error());
+    auto removed = store_.remove(type, route.ns, route.name, *options, write);
     return removed ? json_response(200, *removed) : status_response(removed.error());
   }
-  const std::string content_type = request.headers.value_or("Content-Type", "application/json");
-  if (content_type.starts_with("application/vnd.kubernetes.protobuf")) {
-    return status_response(unsupported_media_type(
-        "albc's API server reads JSON request bodies only, not " + content_type +
-        " (kubectl create <kind> sends protobuf; use kubectl apply -f instead)"));
+  if (request.method != "POST" && request.method != "PUT" && request.method != "PATCH") {
+    return status_response(method_not_allowed("method " + request.method + " is not supported"));
   }
-  const Json body = Json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) {
-    return status_response(bad_request("the request body is not valid JSON"));
-  }
+  auto validation = field_validation_of(*query, request.method);
+  if (!validation) return status_response(validation.error());
+  write.field_validation = *validation;
   if (request.method == "POST") {
     if (!route.name.empty())
       return status_response(method_not_allowed("POST is not allowed on a named " + type.singular));
-    auto created = store_.create(type, route.ns, body, write);
-    return created ? json_response(201, *created) : status_response(created.error());
+    auto body = read_object_body(request, type);
+    if (!body) return status_response(body.error());
+    auto created = store_.create(type, route.ns, std::move(*body), write);
+    return created ? with_warnings(json_response(201, *created), warnings)
+                   : status_response(created.error());
   }
   if (route.name.empty())
     return status_response(method_not_allowed(request.method + " needs an object name"));
   if (request.method == "PUT") {
-    auto updated = store_.update(type, route.ns, route.name, body, route.subresource, write);
-    return updated ? json_response(200, *updated) : status_response(updated.error());
+    auto body = read_object_body(request, type);
+    if (!body) return status_response(body.error());
+    auto updated =
+        store_.update(type, route.ns, route.name, std::move(*body), route.subresource, write);
+    return updated ? with_warnings(json_response(200, *updated), warnings)
+                   : status_response(updated.error());
   }
-  if (request.method == "PATCH") {
-    auto patch_type = patch_type_of(request.headers.value_or("Content-Type", ""));
-    if (!patch_type) return status_response(patch_type.error());
-    const bool existed = store_.get(type, route.ns, route.name).has_value();
-    auto patched =
-        store_.patch(type, route.ns, route.name, body, *patch_type, route.subresource, write);
-    if (!patched) return status_response(patched.error());
-    return json_response(existed ? 200 : 201, *patched);
-  }
-  return status_response(method_not_allowed("method " + request.method + " is not supported"));
+  auto body = read_patch_body(request, type);
+  if (!body) return status_response(body.error());
+  const bool existed = store_.get(type, route.ns, route.name).has_value();
+  auto patched =
+      store_.patch(type, route.ns, route.name, body->second, body->first, route.subresource, write);
+  if (!patched) return status_response(patched.error());
+  return with_warnings(json_response(existed ? 200 : 201, *patched), warnings);
 }
 
 net::Response ApiServer::handle_get(const net::Request& request, const Route& route,

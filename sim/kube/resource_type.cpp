@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/kube/builtin_schemas.hpp"
+
 namespace albc::sim::kube {
 
 ResourceRegistry ResourceRegistry::standard() {
@@ -109,6 +111,14 @@ ResourceRegistry ResourceRegistry::standard() {
         {"IP-ADDRESS-TYPE", "string", ".spec.ipAddressType", 0,
          "The AWS Load Balancer ipAddressType"},
         {"AGE", "date", ".metadata.creationTimestamp", 0, ""}}});
+  for (ResourceType& type : registry.types_) {
+    if (type.custom) {
+      type.schema = custom_resource_schema(type.kind, type.version);
+      type.envelope = custom_resource_envelope(type.kind);
+    } else {
+      type.schema = builtin_schema(type.group, type.kind);
+    }
+  }
   return registry;
 }
 

@@ -1,11 +1,14 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace albc::sim::kube {
+
+struct Schema;
 
 // A column of `kubectl get` output (a CRD's additionalPrinterColumns, or a built-in printer).
 struct PrinterColumn {
@@ -29,6 +32,10 @@ struct ResourceType {
   std::vector<std::string> short_names;
   std::vector<std::string> categories;
   std::vector<PrinterColumn> columns;  // empty: Name and Age
+  // What a written object is decoded into (the Go type, or a CRD's OpenAPI schema) and, for a
+  // custom resource, what it shares with built-ins (apiVersion, kind and a Go ObjectMeta).
+  std::shared_ptr<const Schema> schema;
+  std::shared_ptr<const Schema> envelope;
 
   std::string api_version() const { return group.empty() ? version : group + "/" + version; }
   // "ingresses.networking.k8s.io", or "pods" for the core group: how error messages name it.

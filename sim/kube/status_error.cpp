@@ -1,5 +1,7 @@
 #include "sim/kube/status_error.hpp"
 
+#include <algorithm>
+
 namespace albc::sim::kube {
 
 Json StatusError::to_json() const {
@@ -36,16 +38,27 @@ StatusError conflict(const ResourceType& type, std::string_view name, std::strin
 
 StatusError invalid(const ResourceType& type, std::string_view name, std::string_view field,
                     std::string_view cause_reason, std::string_view detail) {
+  return invalid(type, name,
+                 Json::array({{{"reason", cause_reason}, {"message", detail}, {"field", field}}}));
+}
+
+StatusError invalid(const ResourceType& type, std::string_view name, Json causes) {
   const std::string kind = type.group.empty() ? type.kind : type.kind + "." + type.group;
+  std::vector<std::string> messages;
+  for (const Json& cause : causes) {
+    const std::string field = cause.value("field", "");
+    std::string text = (field.empty() ? "" : field + ": ") + cause.value("message", "");
+    if (std::find(messages.begin(), messages.end(), text) == messages.end()) {
+      messages.push_back(std::move(text));
+    }
+  }
+  std::string listed;
+  for (const std::string& message : messages)
+    listed += (listed.empty() ? "" : ", ") + message;
+  if (messages.size() > 1) listed = "[" + listed + "]";
   Json details = {
-      {"name", name},
-      {"group", type.group},
-      {"kind", type.kind},
-      {"causes", Json::array({{{"reason", cause_reason}, {"message", detail}, {"field", field}}})}};
-  return {422, "Invalid",
-          kind + " \"" + std::string(name) + "\" is invalid: " + std::string(field) + ": " +
-              std::string(detail),
-          details};
+      {"name", name}, {"group", type.group}, {"kind", type.kind}, {"causes", std::move(causes)}};
+  return {422, "Invalid", kind + " \"" + std::string(name) + "\" is invalid: " + listed, details};
 }
 
 StatusError bad_request(std::string message) {

@@ -26,6 +26,9 @@ StatusError conflict(const ResourceType& type, std::string_view name, std::strin
 // 422: `Ingress.networking.k8s.io "web" is invalid: <field>: <detail>`
 StatusError invalid(const ResourceType& type, std::string_view name, std::string_view field,
                     std::string_view cause_reason, std::string_view detail);
+// 422 with several causes ({reason, message, field}); the message lists them as the real server
+// does: one bare, several as `[a: x, b: y]`, repeated messages once.
+StatusError invalid(const ResourceType& type, std::string_view name, Json causes);
 StatusError bad_request(std::string message);
 StatusError method_not_allowed(std::string message);
 StatusError unsupported_media_type(std::string message);

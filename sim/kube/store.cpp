@@ -5,6 +5,7 @@
 
 #include "controller/net/digest.hpp"
 #include "sim/kube/admission.hpp"
+#include "sim/kube/validation.hpp"
 #include "sim/kube/watch.hpp"
 
 namespace albc::sim::kube {
@@ -161,34 +162,19 @@ net::Result<void, StatusError> Store::check_namespace(const ResourceType& type,
   return {};
 }
 
-namespace {
-// Label and annotation values must be strings, as the real API server's decoder insists.
-net::Result<void, StatusError> check_string_maps(const ResourceType& type, const Json& metadata) {
-  for (const char* field : {"labels", "annotations"}) {
-    if (!metadata.contains(field) || metadata[field].is_null()) continue;
-    const Json& map = metadata[field];
-    if (!map.is_object()) {
-      return net::fail(bad_request(type.kind + " in version \"" + type.version +
-                                   "\" cannot be handled as a " + type.kind + ": metadata." +
-                                   field + " must be a map of strings"));
-    }
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      if (!it->is_string()) {
-        return net::fail(bad_request(type.kind + " in version \"" + type.version +
-                                     "\" cannot be handled as a " + type.kind +
-                                     ": json: cannot unmarshal " + std::string(it->type_name()) +
-                                     " into Go struct field ObjectMeta.metadata." + field +
-                                     " of type string (metadata." + field + "." + it.key() + ")"));
-      }
-    }
+net::Result<void, StatusError> Store::decode(const ResourceType& type, Json& object,
+                                             const WriteOptions& options) const {
+  auto decoded = decode_object(type, registry_, object, options.field_validation);
+  if (!decoded) return net::fail(decoded.error());
+  if (options.warnings != nullptr) {
+    options.warnings->insert(options.warnings->end(), decoded->begin(), decoded->end());
   }
   return {};
 }
-}  // namespace
 
 net::Result<Json, StatusError> Store::create(const ResourceType& type, const std::string& ns,
                                              Json object, WriteOptions options) {
-  if (!object.is_object()) return net::fail(bad_request("the request body must be a JSON object"));
+  if (auto decoded = decode(type, object, options); !decoded) return net::fail(decoded.error());
   Json& metadata = metadata_of(object);
   const std::string body_namespace = string_field(metadata, "namespace");
   if (type.namespaced && !body_namespace.empty() && body_namespace != ns) {
@@ -203,16 +189,8 @@ net::Result<Json, StatusError> Store::create(const ResourceType& type, const std
     return net::fail(invalid(type, "", "metadata.name", "FieldValueRequired",
                              "Required value: name or generateName is required"));
   }
-  if (auto strings = check_string_maps(type, metadata); !strings) return net::fail(strings.error());
   if (!options.assume_namespace_exists) {
     if (auto checked = check_namespace(type, ns, name); !checked) return net::fail(checked.error());
-  }
-  const std::string key = object_key(type, ns, name);
-  Objects& all = objects(type);
-  if (all.contains(key)) return net::fail(already_exists(type, name));
-  if (object_count() >= limits_.objects_max) {
-    return net::fail(StatusError{507, "InsufficientStorage",
-                                 "the fake API server holds its maximum number of objects"});
   }
   metadata["name"] = name;
   if (type.namespaced)
@@ -246,6 +224,16 @@ net::Result<Json, StatusError> Store::create(const ResourceType& type, const std
       }};
   if (auto admitted = admit_create(type, object, context); !admitted) {
     return net::fail(admitted.error());
+  }
+  if (Json causes = validate_create(type, object); !causes.empty()) {
+    return net::fail(invalid(type, name, std::move(causes)));
+  }
+  const std::string key = object_key(type, ns, name);
+  Objects& all = objects(type);
+  if (all.contains(key)) return net::fail(already_exists(type, name));
+  if (object_count() >= limits_.objects_max) {
+    return net::fail(StatusError{507, "InsufficientStorage",
+                                 "the fake API server holds its maximum number of objects"});
   }
   if (options.dry_run) return object;
   metadata_of(object)["resourceVersion"] = next_resource_version();
@@ -317,7 +305,6 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
   const Json live = all.at(key);
   const std::string name = live["metadata"].value("name", "");
   Json& metadata = metadata_of(updated);
-  if (auto strings = check_string_maps(type, metadata); !strings) return net::fail(strings.error());
   // Identity fields are the server's.
   for (const char* field : {"name", "namespace", "uid", "creationTimestamp", "generation",
                             "deletionTimestamp", "deletionGracePeriodSeconds"}) {
@@ -356,6 +343,9 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
   }
   if (auto admitted = admit_update(type, live, updated); !admitted)
     return net::fail(admitted.error());
+  if (Json causes = validate_update(type, live, updated); !causes.empty()) {
+    return net::fail(invalid(type, name, std::move(causes)));
+  }
   if (spec_part(updated) != spec_part(live)) {
     updated["metadata"]["generation"] = live["metadata"].value("generation", 1) + 1;
   }
@@ -381,7 +371,7 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
 net::Result<Json, StatusError> Store::update(const ResourceType& type, const std::string& ns,
                                              const std::string& name, Json object,
                                              Subresource subresource, WriteOptions options) {
-  if (!object.is_object()) return net::fail(bad_request("the request body must be a JSON object"));
+  if (auto decoded = decode(type, object, options); !decoded) return net::fail(decoded.error());
   const std::string key = object_key(type, ns, name);
   Objects& all = objects(type);
   auto found = all.find(key);
@@ -440,6 +430,7 @@ net::Result<Json, StatusError> Store::patch(const ResourceType& type, const std:
   }
   auto patched = apply_patch(found->second, patch_body, patch_type);
   if (!patched) return net::fail(patched.error());
+  if (auto decoded = decode(type, *patched, options); !decoded) return net::fail(decoded.error());
   return commit_update(type, key, std::move(*patched), subresource, options.dry_run);
 }
 

@@ -11,6 +11,7 @@
 #include "controller/net/clock.hpp"
 #include "controller/net/random.hpp"
 #include "controller/net/result.hpp"
+#include "sim/kube/decode.hpp"
 #include "sim/kube/patch.hpp"
 #include "sim/kube/resource_type.hpp"
 #include "sim/kube/selector.hpp"
@@ -44,11 +45,15 @@ struct DeleteOptions {
   std::optional<std::string> precondition_resource_version;
 };
 
-// kubectl's --dry-run=server: every check, no commit.
 struct WriteOptions {
+  // kubectl's --dry-run=server: every check, no commit.
   bool dry_run = false;
   // For a dry run of a manifest whose namespace an earlier document of the same file creates.
   bool assume_namespace_exists = false;
+  // The fieldValidation query parameter; the real server's default is Warn.
+  FieldValidation field_validation = FieldValidation::Warn;
+  // Where Warn mode's warnings go (the API server turns them into Warning headers).
+  std::vector<std::string>* warnings = nullptr;
 };
 
 struct StoreLimits {
@@ -113,6 +118,9 @@ class Store {
   net::Result<Json, StatusError> commit_update(const ResourceType& type, const std::string& key,
                                                Json updated, Subresource subresource,
                                                bool dry_run = false);
+  // decode_object, with Warn mode's warnings passed on.
+  net::Result<void, StatusError> decode(const ResourceType& type, Json& object,
+                                        const WriteOptions& options) const;
   void erase_object(const ResourceType& type, const std::string& key);
   void finish_namespace_if_empty(const std::string& ns);
   void publish(ChangeType change, const ResourceType& type, const Json& object,

@@ -77,10 +77,14 @@ net::Result<std::size_t> Manifests::apply(const std::vector<Json>& documents,
   for (const Resolved& entry : *resolved) {
     auto live = store_.get(*entry.type, entry.ns, entry.name);
     const bool assume = namespaces_created.contains(entry.ns);
+    // kubectl apply's default: fields the kind does not have are an error.
+    const kube::WriteOptions dry_run{.dry_run = true,
+                                     .assume_namespace_exists = assume,
+                                     .field_validation = kube::FieldValidation::Strict};
     auto checked =
         live ? store_.update(*entry.type, entry.ns, entry.name, applied_over(entry.object, *live),
-                             kube::Subresource::None, {true, assume})
-             : store_.create(*entry.type, entry.ns, entry.object, {true, assume});
+                             kube::Subresource::None, dry_run)
+             : store_.create(*entry.type, entry.ns, entry.object, dry_run);
     if (!checked) return net::fail("InvalidManifest", entry.label + ": " + checked.error().message);
     if (entry.type->kind == "Namespace") namespaces_created.insert(entry.name);
   }

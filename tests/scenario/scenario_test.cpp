@@ -159,7 +159,14 @@ TEST_CASE("scenario: a manifest with one bad document applies nothing", "[scenar
       {"kind", "Ingress"},
       {"metadata", {{"name", "bad"}, {"namespace", "default"}}},
       {"spec",
-       {{"rules", Json::array({{{"http", {{"paths", Json::array({{{"path", "/"}}})}}}}})}}}};
+       {{"rules",
+         Json::array(
+             {{{"http",
+                {{"paths",
+                  Json::array(
+                      {{{"path", "/"},
+                        {"backend",
+                         {{"service", {{"name", "web"}, {"port", {{"number", 80}}}}}}}}})}}}}})}}}};
   Step expect;
   expect.kind = Step::Kind::Expect;
   expect.index = 2;

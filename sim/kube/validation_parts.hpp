@@ -1,0 +1,24 @@
+#pragma once
+
+#include "sim/kube/field_errors.hpp"
+#include "sim/kube/resource_type.hpp"
+
+namespace albc::sim::kube {
+
+// The pieces validate_create is made of, shared by its files.
+void validate_object_meta(const ResourceType& type, const Json& object, FieldErrors& errors);
+void validate_label_map(const Json& labels, const std::string& field, FieldErrors& errors);
+void validate_pod_spec(const Json& spec, const std::string& field, bool in_template,
+                       FieldErrors& errors);
+
+// Each kind's own rules, on a decoded and defaulted object.
+void validate_pod(const Json& object, FieldErrors& errors);
+void validate_deployment(const Json& object, FieldErrors& errors);
+void validate_replica_set(const Json& object, FieldErrors& errors);
+void validate_service(const Json& object, FieldErrors& errors);
+void validate_ingress(const Json& object, FieldErrors& errors);
+void validate_ingress_class(const Json& object, FieldErrors& errors);
+void validate_endpoint_slice(const Json& object, FieldErrors& errors);
+void validate_data(const ResourceType& type, const Json& object, FieldErrors& errors);
+
+}  // namespace albc::sim::kube

@@ -1,0 +1,283 @@
+#!/usr/bin/env python3
+"""The bad-input suite against a running `albc serve`: requests nobody should send.
+
+Each case sends one bad request (or a crowd of bad connections), checks the answer (status, and
+the error's code or message), then checks that the server still answers and that nothing was
+written. At the end, SIGTERM must stop the server within a second. Standard library only.
+Usage: serve_bad_input.py ALBC_BINARY SOURCE_DIR.
+"""
+import datetime
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+REGION = "ap-northeast-2"  # the seed walkthrough's
+
+
+def ensure(condition, detail):
+    # Not `assert`: python3 -O would drop the checks and the test would pass.
+    if not condition:
+        raise AssertionError(detail)
+
+
+class Serve:
+    def __init__(self, albc, source_dir, work):
+        self.err = open(os.path.join(work, "serve.err"), "w+")
+        self.out = open(os.path.join(work, "serve.out"), "w")
+        self.process = subprocess.Popen(
+            [albc, "serve", os.path.join(source_dir, "scenarios/seed-walkthrough.yaml"),
+             "--kube-port", "0", "--aws-port", "0",
+             "--kubeconfig", os.path.join(work, "kubeconfig")],
+            stdout=self.out, stderr=self.err)
+        for _ in range(100):
+            text = self.stderr()
+            kube = re.search(r"fake Kubernetes API on http://127\.0\.0\.1:(\d+)", text)
+            aws = re.search(r"fake AWS \(ELBv2, EC2\) on http://127\.0\.0\.1:(\d+)", text)
+            if kube and aws:
+                self.kube_port, self.aws_port = int(kube.group(1)), int(aws.group(1))
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        self.process.kill()
+        sys.exit("FAIL: albc serve did not start:\n" + self.stderr())
+
+    def stderr(self):
+        self.err.seek(0)
+        return self.err.read()
+
+    def alive(self):
+        ensure(self.process.poll() is None,
+               f"albc serve died (exit {self.process.returncode}):\n{self.stderr()[-3000:]}")
+
+
+def kube(serve, method, path, body=None, content_type="application/json", timeout=10):
+    connection = http.client.HTTPConnection("127.0.0.1", serve.kube_port, timeout=timeout)
+    headers = {"Accept": "application/json"}
+    if body is not None:
+        headers["Content-Type"] = content_type
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    try:
+        document = json.loads(data)
+    except ValueError:
+        document = None
+    return response.status, document, data
+
+
+def sign(method, host, body, service, region=REGION, when=None, signed=None, key="testing",
+         secret="testing"):
+    """SigV4 as botocore signs, with knobs for the cases that break it on purpose."""
+    when = when or datetime.datetime.now(datetime.timezone.utc)
+    amz_date = when.strftime("%Y%m%dT%H%M%SZ")
+    headers = {"host": host, "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+               "x-amz-date": amz_date}
+    signed = signed or sorted(headers)
+    canonical = "\n".join([method, "/", "",
+                           "".join(f"{name}:{headers[name]}\n" for name in signed),
+                           ";".join(signed), hashlib.sha256(body.encode()).hexdigest()])
+    scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
+                         hashlib.sha256(canonical.encode()).hexdigest()])
+    signing_key = ("AWS4" + secret).encode()
+    for part in (amz_date[:8], region, service, "aws4_request"):
+        signing_key = hmac.new(signing_key, part.encode(), hashlib.sha256).digest()
+    signature = hmac.new(signing_key, to_sign.encode(), hashlib.sha256).hexdigest()
+    headers["authorization"] = (f"AWS4-HMAC-SHA256 Credential={key}/{scope}, "
+                                f"SignedHeaders={';'.join(signed)}, Signature={signature}")
+    return headers
+
+
+def aws(serve, params, service="elasticloadbalancing", raw_body=None, **signing):
+    body = raw_body if raw_body is not None else urllib.parse.urlencode(params)
+    host = f"127.0.0.1:{serve.aws_port}"
+    headers = sign("POST", host, body, service, **signing)
+    connection = http.client.HTTPConnection("127.0.0.1", serve.aws_port, timeout=10)
+    connection.request("POST", "/", body=body.encode(), headers=headers)
+    response = connection.getresponse()
+    data = response.read().decode("utf-8", "replace")
+    connection.close()
+    code = re.search(r"<Code>([^<]*)</Code>", data)
+    message = re.search(r"<Message>([^<]*)</Message>", data)
+    return response.status, code.group(1) if code else None, message.group(1) if message else None
+
+
+def elbv2(action, **params):
+    return {"Action": action, "Version": "2015-12-01", **params}
+
+
+# --- the state that must not change -------------------------------------------------------
+
+def snapshot(serve):
+    """What a bad request must leave as it was: the objects kubectl sees and the load balancers
+    the aws CLI sees."""
+    state = {}
+    for path in ("/api/v1/configmaps", "/api/v1/secrets", "/api/v1/namespaces",
+                 "/apis/apps/v1/deployments", "/apis/networking.k8s.io/v1/ingressclasses",
+                 "/apis/elbv2.k8s.aws/v1beta1/targetgroupbindings"):
+        status, document, _ = kube(serve, "GET", path)
+        ensure(status == 200, f"GET {path}: {status}")
+        state[path] = sorted(item["metadata"]["name"] for item in document["items"])
+    status, _, _ = aws(serve, elbv2("DescribeLoadBalancers"))
+    ensure(status == 200, f"DescribeLoadBalancers: {status}")
+    status, _, _ = aws(serve, elbv2("DescribeTags", **{"ResourceArns.member.1": "x"}))
+    return state
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+CASES = []
+
+
+def case(function):
+    CASES.append(function)
+    return function
+
+
+@case
+def deeply_nested_json_body(serve):
+    body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":' + \
+        '{"a":' * 100_000 + '"x"' + "}" * 100_000 + "}"
+    status, document, _ = kube(serve, "POST", "/api/v1/namespaces/default/configmaps", body)
+    ensure(status == 400, f"status {status}")
+    ensure("exceeded max depth" in document["message"], document["message"])
+
+
+@case
+def body_over_three_mebibytes(serve):
+    body = json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "big"},
+                       "data": {"a": "x" * (3 * 1024 * 1024 + 1)}})
+    status, document, _ = kube(serve, "POST", "/api/v1/namespaces/default/configmaps", body)
+    ensure(status == 413, f"status {status}")
+    ensure(document["reason"] == "RequestEntityTooLarge", document)
+    ensure(document["message"] == "Request entity too large: limit is 3145728", document)
+
+
+@case
+def header_over_one_mebibyte(serve):
+    connection = socket.create_connection(("127.0.0.1", serve.kube_port), timeout=10)
+    connection.sendall(b"GET /version HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (1024 * 1024 + 10)
+                       + b"\r\n\r\n")
+    answer = connection.recv(4096)
+    connection.close()
+    ensure(answer.startswith(b"HTTP/1.1 431 "), answer[:100])
+
+
+@case
+def malformed_request_line(serve):
+    connection = socket.create_connection(("127.0.0.1", serve.kube_port), timeout=10)
+    connection.sendall(b"GET\x01 / HTTP/9.9\r\n\r\n")
+    answer = connection.recv(4096)
+    connection.close()
+    ensure(answer.startswith(b"HTTP/1.1 400 "), answer[:100])
+
+
+@case
+def aws_parameter_with_a_hundred_thousand_parts(serve):
+    status, code, message = aws(serve, elbv2("DescribeLoadBalancers",
+                                             **{"A" + ".B" * 100_000: "1"}))
+    ensure(status == 400 and code == "MalformedQueryString", (status, code, message))
+
+
+def crowd(serve, count, slow):
+    """`count` connections that never finish a request: idle ones, or slowloris ones that
+    trickle a header."""
+    sockets = []
+    for _ in range(count):
+        connection = socket.create_connection(("127.0.0.1", serve.kube_port), timeout=10)
+        if slow:
+            connection.sendall(b"GET /version HTTP/1.1\r\nHost: x\r\n")
+        sockets.append(connection)
+    return sockets
+
+
+def answers_quickly(serve):
+    started = time.monotonic()
+    status, _, _ = kube(serve, "GET", "/version", timeout=5)
+    ensure(status == 200, f"status {status}")
+    return time.monotonic() - started
+
+
+@case
+def thousands_of_idle_connections(serve):
+    sockets = crowd(serve, 4200, slow=False)
+    try:
+        ensure(answers_quickly(serve) < 2, "a new client waited behind idle connections")
+    finally:
+        for connection in sockets:
+            connection.close()
+
+
+@case
+def thousands_of_slowloris_connections(serve):
+    sockets = crowd(serve, 4200, slow=True)
+    try:
+        for connection in sockets[:100]:
+            connection.sendall(b"X-Slow: 1\r\n")
+        ensure(answers_quickly(serve) < 2, "a new client waited behind slow connections")
+    finally:
+        for connection in sockets:
+            connection.close()
+
+
+def main():
+    albc, source_dir = sys.argv[1], sys.argv[2]
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if hard < 10_000:
+        print(f"SKIP: the open-files limit ({hard}) is too low for the connection cases",
+              file=sys.stderr)
+        return 77
+    failures = []
+    with tempfile.TemporaryDirectory() as work:
+        serve = Serve(albc, source_dir, work)
+        try:
+            before = snapshot(serve)
+            for function in CASES:
+                name = function.__name__.replace("_", " ")
+                try:
+                    function(serve)
+                    serve.alive()
+                    after = snapshot(serve)
+                    ensure(after == before, f"the state changed: {before} -> {after}")
+                    print(f"ok   {name}")
+                except Exception as error:  # one failing case must not hide the others
+                    failures.append(name)
+                    print(f"FAIL {name}: {error}")
+                    if serve.process.poll() is not None:
+                        break
+            serve.alive()
+            started = time.monotonic()
+            serve.process.send_signal(signal.SIGTERM)
+            serve.process.wait(timeout=10)
+            stopped_in = time.monotonic() - started
+            print(f"{'ok  ' if stopped_in < 1 else 'FAIL'} SIGTERM stops albc serve "
+                  f"({stopped_in:.3f} s)")
+            if stopped_in >= 1:
+                failures.append("SIGTERM")
+        finally:
+            if serve.process.poll() is None:
+                serve.process.kill()
+        if failures:
+            print("albc serve stderr (tail):\n" + serve.stderr()[-2000:])
+    print(f"{len(CASES) + 1 - len(failures)} of {len(CASES) + 1} cases passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
