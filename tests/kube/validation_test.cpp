@@ -1,0 +1,289 @@
+#include <catch2/catch.hpp>
+
+#include "tests/support/sim_fixture.hpp"
+
+using namespace albc;
+using Json = nlohmann::json;
+
+namespace {
+
+struct Api {
+  explicit Api(std::uint64_t seed)
+      : fixture(seed), api(fixture.world.store(), fixture.world.clock()) {
+    fixture.build_account();
+  }
+
+  net::Response send(std::string method, std::string target, std::string body = "",
+                     std::string content_type = "application/json") {
+    net::Request request;
+    request.method = std::move(method);
+    request.target = std::move(target);
+    request.body = std::move(body);
+    if (!request.body.empty()) request.headers.set("Content-Type", std::move(content_type));
+    const std::uint64_t revision = fixture.world.store().revision();
+    net::Response response = api.handle(request);
+    if (response.status >= 300) {
+      // A refused write changes nothing.
+      CHECK(fixture.world.store().revision() == revision);
+    }
+    return response;
+  }
+
+  test_support::SimFixture fixture;
+  sim::kube::ApiServer api;
+};
+
+Json status_of(const net::Response& response) {
+  return Json::parse(response.body);
+}
+
+std::string message_of(const net::Response& response) {
+  return status_of(response).value("message", "");
+}
+
+}  // namespace
+
+TEST_CASE("validation: wrongly typed fields of built-in kinds are decode errors", "[kube][sim]") {
+  Api api(81);
+  auto two = api.send("POST", "/apis/apps/v1/namespaces/default/deployments",
+                      R"({"metadata":{"name":"web"},"spec":{"replicas":"two"}})");
+  CHECK(two.status == 400);
+  CHECK(message_of(two) ==
+        "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal "
+        "string into Go struct field DeploymentSpec.spec.replicas of type int32");
+  auto labels = api.send("POST", "/api/v1/namespaces/default/configmaps",
+                         R"({"metadata":{"name":"c","labels":{"a":5}}})");
+  CHECK(labels.status == 400);
+  CHECK(message_of(labels) ==
+        "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal "
+        "number into Go struct field ObjectMeta.metadata.labels of type string");
+  auto controller = api.send("POST", "/apis/networking.k8s.io/v1/ingressclasses",
+                             R"({"metadata":{"name":"x"},"spec":{"controller":5}})");
+  CHECK(controller.status == 400);
+  CHECK(message_of(controller)
+            .ends_with("json: cannot unmarshal number into Go struct field "
+                       "IngressClassSpec.spec.controller of "
+                       "type string"));
+  auto parameters = api.send("POST", "/apis/networking.k8s.io/v1/ingressclasses",
+                             R"({"metadata":{"name":"x"},"spec":{"controller":"a.io/b",
+                                 "parameters":"x"}})");
+  CHECK(parameters.status == 400);
+  CHECK(message_of(parameters)
+            .ends_with("cannot unmarshal string into Go struct field "
+                       "IngressClassSpec.spec.parameters of type "
+                       "v1.IngressClassParametersReference"));
+}
+
+TEST_CASE("validation: a patch that would store a wrong type is refused", "[kube][sim]") {
+  Api api(82);
+  auto created = api.send("POST", "/api/v1/namespaces/default/services",
+                          R"({"metadata":{"name":"web"},"spec":{"ports":[{"port":80}]}})");
+  REQUIRE(created.status == 201);
+  auto patched = api.send("PATCH", "/api/v1/namespaces/default/services/web",
+                          R"({"spec":{"ports":["x"]}})", "application/merge-patch+json");
+  CHECK(patched.status == 400);
+  CHECK(
+      message_of(patched).ends_with("json: cannot unmarshal string into Go struct field "
+                                    "ServiceSpec.spec.ports of type v1.ServicePort"));
+}
+
+TEST_CASE("validation: custom resources are checked against their CRD schema", "[kube][sim]") {
+  Api api(83);
+  const std::string bindings = "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings";
+  auto service_ref =
+      api.send("POST", bindings, R"({"metadata":{"name":"b"},"spec":{"serviceRef":5}})");
+  CHECK(service_ref.status == 422);
+  CHECK(message_of(service_ref) ==
+        "TargetGroupBinding.elbv2.k8s.aws \"b\" is invalid: spec.serviceRef: Invalid value: "
+        "\"integer\": spec.serviceRef in body must be of type object: \"integer\"");
+  CHECK(status_of(service_ref)["details"]["causes"][0]["reason"] == "FieldValueTypeInvalid");
+  auto several = api.send("POST", bindings,
+                          R"({"metadata":{"name":"b"},"spec":{"targetType":"pod",
+                              "serviceRef":{"name":"web"}}})");
+  CHECK(several.status == 422);
+  CHECK(message_of(several) ==
+        "TargetGroupBinding.elbv2.k8s.aws \"b\" is invalid: [spec.serviceRef.port: Required "
+        "value, spec.targetType: Unsupported value: \"pod\": supported values: \"instance\", "
+        "\"ip\"]");
+  // The CRD does not require spec: a binding without one is stored, and the controller must
+  // cope with it.
+  CHECK(api.send("POST", bindings, R"({"metadata":{"name":"empty"}})").status == 201);
+  auto scheme = api.send("POST", "/apis/elbv2.k8s.aws/v1beta1/ingressclassparams",
+                         R"({"metadata":{"name":"p"},"spec":{"scheme":"public"}})");
+  CHECK(scheme.status == 422);
+  CHECK(message_of(scheme).ends_with(
+      "spec.scheme: Unsupported value: \"public\": supported values: \"internal\", "
+      "\"internet-facing\""));
+}
+
+TEST_CASE("validation: names follow each kind's rule", "[kube][sim]") {
+  Api api(84);
+  auto upper = api.send("POST", "/api/v1/namespaces/default/services",
+                        R"({"metadata":{"name":"Web"},"spec":{"ports":[{"port":80}]}})");
+  CHECK(upper.status == 422);
+  CHECK(message_of(upper) ==
+        "Service \"Web\" is invalid: metadata.name: Invalid value: \"Web\": a DNS-1035 label must "
+        "consist of lower case alphanumeric characters or '-', start with an alphabetic "
+        "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex "
+        "used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
+  const std::string long_name(300, 'a');
+  auto too_long = api.send("POST", "/api/v1/namespaces/default/configmaps",
+                           R"({"metadata":{"name":")" + long_name + R"("}})");
+  CHECK(too_long.status == 422);
+  CHECK(message_of(too_long).find("must be no more than 253 characters") != std::string::npos);
+  auto slash =
+      api.send("POST", "/api/v1/namespaces/default/configmaps", R"({"metadata":{"name":"a/b"}})");
+  CHECK(slash.status == 422);
+  CHECK(message_of(slash).find("may not contain '/'") != std::string::npos);
+  auto space =
+      api.send("POST", "/api/v1/namespaces/default/configmaps", R"({"metadata":{"name":"a b"}})");
+  CHECK(space.status == 422);
+  auto label = api.send("POST", "/api/v1/namespaces/default/configmaps",
+                        R"({"metadata":{"name":"c","labels":{"bad key":"v"}}})");
+  CHECK(label.status == 422);
+  CHECK(message_of(label).starts_with(
+      "ConfigMap \"c\" is invalid: metadata.labels: Invalid value: \"bad key\": name part must "
+      "consist of alphanumeric characters"));
+}
+
+TEST_CASE("validation: kind rules: replicas, selectors, ports, paths, controllers", "[kube][sim]") {
+  Api api(85);
+  auto replicas = api.send(
+      "POST", "/apis/apps/v1/namespaces/default/deployments",
+      R"({"metadata":{"name":"web"},"spec":{"replicas":-1,"selector":{"matchLabels":{"app":"web"}},
+          "template":{"metadata":{"labels":{"app":"web"}},
+                      "spec":{"containers":[{"name":"web","image":"nginx"}]}}}})");
+  CHECK(replicas.status == 422);
+  CHECK(message_of(replicas) ==
+        "Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater "
+        "than or equal to 0");
+  auto selector =
+      api.send("POST", "/apis/apps/v1/namespaces/default/deployments",
+               R"({"metadata":{"name":"web"},"spec":{"selector":{"matchLabels":{"app":"other"}},
+          "template":{"metadata":{"labels":{"app":"web"}},
+                      "spec":{"containers":[{"name":"web","image":"nginx"}]}}}})");
+  CHECK(selector.status == 422);
+  CHECK(message_of(selector).ends_with(
+      "spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not "
+      "match template `labels`"));
+  auto port = api.send("POST", "/api/v1/namespaces/default/services",
+                       R"({"metadata":{"name":"web"},"spec":{"ports":[{"port":70000}]}})");
+  CHECK(port.status == 422);
+  // targetPort defaults to port, so it is out of range too.
+  CHECK(message_of(port) ==
+        "Service \"web\" is invalid: [spec.ports[0].port: Invalid value: 70000: must be between 1 "
+        "and 65535, inclusive, spec.ports[0].targetPort: Invalid value: 70000: must be between 1 "
+        "and 65535, inclusive]");
+  auto path =
+      api.send("POST", "/apis/networking.k8s.io/v1/namespaces/default/ingresses",
+               R"({"metadata":{"name":"web"},"spec":{"rules":[{"http":{"paths":[{"path":"relative",
+          "pathType":"Prefix","backend":{"service":{"name":"web","port":{"number":80}}}}]}}]}})");
+  CHECK(path.status == 422);
+  CHECK(message_of(path).ends_with(
+      "spec.rules[0].http.paths[0].path: Invalid value: \"relative\": must be an absolute path"));
+  auto controller = api.send("POST", "/apis/networking.k8s.io/v1/ingressclasses",
+                             R"({"metadata":{"name":"x"},"spec":{"controller":"plain"}})");
+  CHECK(controller.status == 422);
+  CHECK(
+      message_of(controller)
+          .ends_with(
+              "spec.controller: Invalid value: \"plain\": must be a domain-prefixed path (such as "
+              "\"acme.io/foo\")"));
+}
+
+TEST_CASE("validation: the body's apiVersion and kind must be the URL's", "[kube][sim]") {
+  Api api(86);
+  auto secret = api.send("POST", "/api/v1/namespaces/default/configmaps",
+                         R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"}})");
+  CHECK(secret.status == 400);
+  CHECK(message_of(secret) ==
+        "Secret in version \"v1\" cannot be handled as a ConfigMap: converting (v1.Secret) to "
+        "(core.ConfigMap): unknown conversion");
+  auto group = api.send("POST", "/api/v1/namespaces/default/configmaps",
+                        R"({"apiVersion":"apps/v1","kind":"ConfigMap","metadata":{"name":"c"}})");
+  CHECK(group.status == 400);
+  CHECK(message_of(group).starts_with(
+      "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: no kind \"ConfigMap\" is "
+      "registered for version \"apps/v1\""));
+  auto custom = api.send(
+      "POST", "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings",
+      R"({"apiVersion":"elbv2.k8s.aws/v1beta1","kind":"IngressClassParams","metadata":{"name":"b"}})");
+  CHECK(custom.status == 422);
+  CHECK(message_of(custom).ends_with(
+      "kind: Invalid value: \"IngressClassParams\": must be TargetGroupBinding"));
+}
+
+TEST_CASE("validation: content types, Accept, URL escapes and field validation", "[kube][sim]") {
+  Api api(87);
+  auto text = api.send("POST", "/api/v1/namespaces/default/configmaps",
+                       R"({"metadata":{"name":"c"}})", "text/plain");
+  CHECK(text.status == 415);
+  CHECK(message_of(text) ==
+        "the body of the request was in an unknown format - accepted media types include: "
+        "application/json, application/yaml, application/vnd.kubernetes.protobuf");
+  auto yaml = api.send("POST", "/api/v1/namespaces/default/configmaps",
+                       "metadata:\n  name: from-yaml\ndata:\n  a: b\n", "application/yaml");
+  CHECK(yaml.status == 201);
+  CHECK(api.send("GET", "/api/v1/namespaces/d%65fault/configmaps/from-yaml").status == 200);
+  CHECK(api.send("GET", "/api/v1/namespaces/default/configmaps/from%2Fyaml").status == 404);
+  net::Request xml;
+  xml.target = "/api/v1/namespaces/default/configmaps";
+  xml.headers.set("Accept", "application/xml");
+  CHECK(api.api.handle(xml).status == 406);
+  auto strict = api.send("POST", "/api/v1/namespaces/default/configmaps?fieldValidation=Strict",
+                         R"({"metadata":{"name":"s"},"dta":{"a":"b"}})");
+  CHECK(strict.status == 400);
+  CHECK(message_of(strict) ==
+        "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: "
+        "unknown field \"dta\"");
+  auto warned = api.send("POST", "/api/v1/namespaces/default/configmaps",
+                         R"({"metadata":{"name":"w"},"dta":{"a":"b"}})");
+  CHECK(warned.status == 201);
+  CHECK(warned.headers.value_or("Warning", "") == "299 - \"unknown field \\\"dta\\\"\"");
+  CHECK_FALSE(status_of(warned).contains("dta"));
+  auto bogus = api.send("POST", "/api/v1/namespaces/default/configmaps?fieldValidation=Bogus",
+                        R"({"metadata":{"name":"b"}})");
+  CHECK(bogus.status == 422);
+  CHECK(message_of(bogus) ==
+        "CreateOptions.meta.k8s.io \"\" is invalid: fieldValidation: Unsupported value: "
+        "\"Bogus\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"");
+}
+
+TEST_CASE("validation: Secret stringData is folded into data, and data must be base64",
+          "[kube][sim]") {
+  Api api(88);
+  auto created = api.send("POST", "/api/v1/namespaces/default/secrets",
+                          R"({"metadata":{"name":"s"},"stringData":{"user":"admin"}})");
+  REQUIRE(created.status == 201);
+  const Json secret = status_of(created);
+  CHECK(secret["data"]["user"] == "YWRtaW4=");
+  CHECK_FALSE(secret.contains("stringData"));
+  auto bad = api.send("POST", "/api/v1/namespaces/default/secrets",
+                      R"({"metadata":{"name":"t"},"data":{"user":"ad!min"}})");
+  CHECK(bad.status == 400);
+  CHECK(message_of(bad) ==
+        "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input "
+        "byte 2");
+}
+
+TEST_CASE("validation: bodies nested past Go's depth and DeleteOptions with a bad policy",
+          "[kube][sim]") {
+  Api api(89);
+  std::string deep = R"({"metadata":{"name":"deep"},"data":)";
+  for (int i = 0; i < 100'000; ++i)
+    deep += R"({"a":)";
+  deep += "1" + std::string(100'000, '}') + "}";
+  auto nested = api.send("POST", "/api/v1/namespaces/default/configmaps", deep);
+  CHECK(nested.status == 400);
+  CHECK(message_of(nested).starts_with(
+      "the object provided is unrecognized (must be of type ConfigMap): couldn't get "
+      "version/kind; json parse error: invalid character exceeded max depth"));
+  REQUIRE(api.send("POST", "/api/v1/namespaces/default/configmaps", R"({"metadata":{"name":"c"}})")
+              .status == 201);
+  auto policy = api.send("DELETE", "/api/v1/namespaces/default/configmaps/c",
+                         R"({"propagationPolicy":"Bogus"})");
+  CHECK(policy.status == 422);
+  CHECK(message_of(policy) ==
+        "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: "
+        "\"Bogus\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"");
+}
