@@ -1,5 +1,7 @@
 #include "controller/net/digest.hpp"
 
+#include <openssl/crypto.h>
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -75,6 +77,10 @@ std::string base64url_encode(std::string_view bytes) {
   while (!text.empty() && text.back() == '=')
     text.pop_back();
   return text;
+}
+
+bool constant_time_equals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace albc::net

@@ -143,56 +143,206 @@ void sign_request(Request& request, const Credentials& credentials, const Signin
                                            ", Signature=" + signature);
 }
 
+namespace {
+
+std::vector<std::string> split(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto found = text.find(separator, start);
+    parts.emplace_back(text.substr(
+        start, found == std::string_view::npos ? std::string_view::npos : found - start));
+    if (found == std::string_view::npos) break;
+    start = found + 1;
+  }
+  return parts;
+}
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
 Result<SignatureClaim> parse_authorization(std::string_view header) {
-  constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256 ";
-  if (!header.starts_with(kAlgorithm)) {
-    return fail("IncompleteSignature", "Authorization header must start with AWS4-HMAC-SHA256");
+  constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+  const std::string_view algorithm = header.substr(0, header.find(' '));
+  if (algorithm != kAlgorithm) {
+    return fail("IncompleteSignature", "Unsupported AWS 'algorithm': '" + std::string(algorithm) +
+                                           "' (only AWS4-HMAC-SHA256 for now). ");
   }
   SignatureClaim claim;
-  std::string_view rest = header.substr(kAlgorithm.size());
   std::string credential;
   std::string signed_headers;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    std::string_view part = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    while (!part.empty() && part.front() == ' ')
-      part.remove_prefix(1);
-    const auto eq = part.find('=');
-    if (eq == std::string_view::npos) continue;
-    const std::string_view key = part.substr(0, eq);
-    const std::string_view value = part.substr(eq + 1);
-    if (key == "Credential") credential = value;
-    if (key == "SignedHeaders") signed_headers = value;
-    if (key == "Signature") claim.signature = value;
+  bool has_credential = false;
+  bool has_signed_headers = false;
+  bool has_signature = false;
+  for (const std::string& part : split(header.substr(kAlgorithm.size()), ',')) {
+    const std::string_view pair = trimmed(part);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    if (eq == std::string_view::npos) {
+      return fail("IncompleteSignature",
+                  "'" + std::string(pair) +
+                      "' not a valid key=value pair (missing equal-sign) in Authorization "
+                      "header: '" +
+                      std::string(header) + "'.");
+    }
+    const std::string_view key = pair.substr(0, eq);
+    const std::string_view value = pair.substr(eq + 1);
+    if (key == "Credential") {
+      credential = value;
+      has_credential = true;
+    } else if (key == "SignedHeaders") {
+      signed_headers = value;
+      has_signed_headers = true;
+    } else if (key == "Signature") {
+      claim.signature = value;
+      has_signature = true;
+    }
   }
-  std::vector<std::string> scope;
-  std::size_t start = 0;
-  while (start <= credential.size()) {
-    const auto slash = credential.find('/', start);
-    scope.push_back(
-        credential.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
-    if (slash == std::string::npos) break;
-    start = slash + 1;
+  std::string missing;
+  if (!has_credential) missing += "Authorization header requires 'Credential' parameter. ";
+  if (!has_signature) missing += "Authorization header requires 'Signature' parameter. ";
+  if (!has_signed_headers) missing += "Authorization header requires 'SignedHeaders' parameter. ";
+  if (!missing.empty()) {
+    missing.pop_back();
+    return fail("IncompleteSignature", missing);
   }
-  if (scope.size() != 5 || scope[4] != "aws4_request" || claim.signature.empty() ||
-      signed_headers.empty()) {
+  const std::vector<std::string> scope = split(credential, '/');
+  if (scope.size() != 5) {
     return fail("IncompleteSignature",
-                "Authorization header requires Credential, SignedHeaders and Signature");
+                "Credential must have exactly 5 slash-delimited elements, e.g. "
+                "keyid/date/region/service/term, got '" +
+                    credential + "'");
+  }
+  if (scope[4] != "aws4_request") {
+    return fail("SignatureDoesNotMatch",
+                "Credential should be scoped with a valid terminator: 'aws4_request', not '" +
+                    scope[4] + "'. ");
   }
   claim.access_key_id = scope[0];
   claim.date = scope[1];
   claim.region = scope[2];
   claim.service = scope[3];
-  start = 0;
-  while (start <= signed_headers.size()) {
-    const auto semicolon = signed_headers.find(';', start);
-    claim.signed_headers.push_back(signed_headers.substr(
-        start, semicolon == std::string::npos ? std::string::npos : semicolon - start));
-    if (semicolon == std::string::npos) break;
-    start = semicolon + 1;
-  }
+  claim.signed_headers = split(signed_headers, ';');
   return claim;
+}
+
+std::optional<Clock::wall_time_point> parse_amz_date(std::string_view text) {
+  if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
+  for (std::size_t i = 0; i < 15; ++i) {
+    if (i != 8 && (text[i] < '0' || text[i] > '9')) return std::nullopt;
+  }
+  auto number = [&](std::size_t at, std::size_t length) {
+    int value = 0;
+    for (std::size_t i = at; i < at + length; ++i)
+      value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  std::tm fields{};
+  fields.tm_year = number(0, 4) - 1900;
+  fields.tm_mon = number(4, 2) - 1;
+  fields.tm_mday = number(6, 2);
+  fields.tm_hour = number(9, 2);
+  fields.tm_min = number(11, 2);
+  fields.tm_sec = number(13, 2);
+  if (fields.tm_mon > 11 || fields.tm_mday < 1 || fields.tm_mday > 31 || fields.tm_hour > 23 ||
+      fields.tm_min > 59 || fields.tm_sec > 60) {
+    return std::nullopt;
+  }
+  return std::chrono::system_clock::from_time_t(timegm(&fields));
+}
+
+namespace {
+
+Unexpected<SignatureRejection> rejected(SignatureRejection::Kind kind, std::string message) {
+  return fail(SignatureRejection{kind, std::move(message)});
+}
+
+// The date and skew checks, after the header's form.
+Result<void, SignatureRejection> check_date(const std::optional<std::string_view>& header,
+                                            const SignatureClaim& claim,
+                                            Clock::wall_time_point now) {
+  using Kind = SignatureRejection::Kind;
+  if (!header) {
+    return rejected(Kind::Incomplete,
+                    "Authorization header requires existence of either a 'X-Amz-Date' or a "
+                    "'Date' header.");
+  }
+  const auto signed_at = parse_amz_date(*header);
+  if (!signed_at) {
+    return rejected(Kind::Incomplete, "Date must be in ISO-8601 'basic format'. Got '" +
+                                          std::string(*header) +
+                                          "'. See http://en.wikipedia.org/wiki/ISO_8601");
+  }
+  if (*signed_at < now - kSignatureSkewMax) {
+    return rejected(Kind::Expired, "Signature expired: " + std::string(*header) +
+                                       " is now earlier than " + amz_date(now - kSignatureSkewMax) +
+                                       " (" + amz_date(now) + " - 15 min.)");
+  }
+  if (*signed_at > now + kSignatureSkewMax) {
+    return rejected(Kind::Expired, "Signature not yet current: " + std::string(*header) +
+                                       " is still later than " + amz_date(now + kSignatureSkewMax) +
+                                       " (" + amz_date(now) + " + 15 min.)");
+  }
+  if (claim.date != header->substr(0, 8)) {
+    return rejected(Kind::DoesNotMatch,
+                    "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
+                    "date from HTTP: '" +
+                        claim.date + "' != '" + std::string(header->substr(0, 8)) + "', from '" +
+                        std::string(*header) + "'.");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<SignatureClaim, SignatureRejection> verify_signature(const Request& request,
+                                                            const SecretLookup& secret_of,
+                                                            Clock::wall_time_point now,
+                                                            std::string_view region,
+                                                            std::string_view service) {
+  using Kind = SignatureRejection::Kind;
+  auto claim = parse_authorization(request.headers.value_or("Authorization", ""));
+  if (!claim) {
+    const Kind kind =
+        claim.error().code == "IncompleteSignature" ? Kind::Incomplete : Kind::DoesNotMatch;
+    return rejected(kind, claim.error().message);
+  }
+  if (std::find(claim->signed_headers.begin(), claim->signed_headers.end(), "host") ==
+      claim->signed_headers.end()) {
+    return rejected(Kind::DoesNotMatch,
+                    "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  if (auto dated = check_date(request.headers.get("X-Amz-Date"), *claim, now); !dated) {
+    return fail(std::move(dated).error());
+  }
+  std::string scope_errors;
+  if (claim->region != region) {
+    scope_errors += "Credential should be scoped to a valid region, not '" + claim->region + "'. ";
+  }
+  if (claim->service != service) {
+    scope_errors +=
+        "Credential should be scoped to correct service: '" + std::string(service) + "'. ";
+  }
+  if (!scope_errors.empty()) return rejected(Kind::DoesNotMatch, scope_errors);
+  const std::optional<std::string> secret = secret_of(claim->access_key_id);
+  if (!secret) {
+    return rejected(Kind::UnknownKey, "The security token included in the request is invalid.");
+  }
+  const std::string expected = expected_signature(request, *claim, *secret);
+  if (!constant_time_equals(expected, claim->signature)) {
+    return rejected(Kind::DoesNotMatch,
+                    "The request signature we calculated does not match the signature you "
+                    "provided. Check your AWS Secret Access Key and signing method. Consult the "
+                    "service documentation for details.");
+  }
+  return std::move(*claim);
 }
 
 std::string expected_signature(const Request& request, const SignatureClaim& claim,

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,11 +39,40 @@ struct SignatureClaim {
   std::string signature;
 };
 
+// Errors ("IncompleteSignature") are worded as AWS words them.
 Result<SignatureClaim> parse_authorization(std::string_view header);
 
 // The signature a request should carry, given the claim's scope and signed headers.
 std::string expected_signature(const Request& request, const SignatureClaim& claim,
                                std::string_view secret_access_key);
+
+// Why AWS's front door refuses a request's signature. Services answer each kind with their own
+// status and code (ELBv2: IncompleteSignature, SignatureDoesNotMatch, InvalidClientTokenId;
+// EC2: RequestExpired, AuthFailure); the message is AWS's.
+struct SignatureRejection {
+  enum class Kind { Incomplete, DoesNotMatch, Expired, UnknownKey };
+  Kind kind = Kind::Incomplete;
+  std::string message;
+};
+
+// The secret of an access key, or nullopt for a key the server does not know.
+using SecretLookup = std::function<std::optional<std::string>(std::string_view access_key_id)>;
+
+// How far a request's X-Amz-Date may be from the server's clock, either way.
+inline constexpr std::chrono::minutes kSignatureSkewMax{15};
+
+// Verifies a SigV4-signed request as AWS does, in AWS's order: the Authorization header's form,
+// `host` among the signed headers, X-Amz-Date present, well-formed and within 15 minutes of
+// `now`, the credential scope (region, service, date), the access key, then the signature
+// (compared in constant time).
+Result<SignatureClaim, SignatureRejection> verify_signature(const Request& request,
+                                                            const SecretLookup& secret_of,
+                                                            Clock::wall_time_point now,
+                                                            std::string_view region,
+                                                            std::string_view service);
+
+// "20260101T000000Z" back into a time point; nullopt unless exactly that form.
+std::optional<Clock::wall_time_point> parse_amz_date(std::string_view text);
 
 // "20260101T000000Z"
 std::string amz_date(Clock::wall_time_point time);

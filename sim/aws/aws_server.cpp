@@ -1,5 +1,6 @@
 #include "sim/aws/aws_server.hpp"
 
+#include "controller/net/json.hpp"
 #include "controller/net/query_tree.hpp"
 #include "controller/net/sigv4.hpp"
 #include "controller/net/url.hpp"
@@ -82,7 +83,69 @@ net::Response AwsServer::refuse_body_too_large(std::size_t limit_bytes) {
   return response;
 }
 
+namespace {
+
+// The status and code each service answers a refused signature with.
+AwsError signature_error(const net::SignatureRejection& rejection, bool ec2) {
+  using Kind = net::SignatureRejection::Kind;
+  switch (rejection.kind) {
+    case Kind::Incomplete:
+      return AwsError{400, "IncompleteSignature", rejection.message};
+    case Kind::DoesNotMatch:
+      return AwsError{403, "SignatureDoesNotMatch", rejection.message};
+    case Kind::Expired:
+      if (ec2) return AwsError{400, "RequestExpired", "Request has expired."};
+      return AwsError{403, "SignatureDoesNotMatch", rejection.message};
+    case Kind::UnknownKey:
+      if (ec2) {
+        return AwsError{401, "AuthFailure",
+                        "AWS was not able to validate the provided access credentials"};
+      }
+      return AwsError{403, "InvalidClientTokenId", rejection.message};
+  }
+  return AwsError{403, "SignatureDoesNotMatch", rejection.message};
+}
+
+// XML 1.0 cannot carry most control characters, even escaped: a value holding one could never
+// be given back to the aws CLI or boto3.
+bool xml_safe(std::string_view text) {
+  for (unsigned char c : text) {
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
+  }
+  return text.find("\xef\xbf\xbe") == std::string_view::npos &&
+         text.find("\xef\xbf\xbf") == std::string_view::npos;
+}
+
+// Every parameter's name and value is text that can go back into an XML answer; checked before
+// any action sees the request.
+net::Result<void, AwsError> check_parameters(const net::QueryForm& form) {
+  for (const auto& [name, value] : form.entries()) {
+    const bool name_ok = net::is_valid_utf8(name) && xml_safe(name);
+    if (!name_ok || !net::is_valid_utf8(value) || !xml_safe(value)) {
+      const std::string shown = name_ok ? name : "(a name that is not valid UTF-8)";
+      return net::fail(AwsError{400, "MalformedQueryString",
+                                "The value of parameter " + shown +
+                                    " is not valid UTF-8 text or holds a control character"});
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 net::Response AwsServer::handle(const net::Request& request) {
+  // Anything that throws past the checks below is a bug in the fake; AWS answers its own
+  // failures with a 500 InternalFailure, and so does this.
+  try {
+    return dispatch(request);
+  } catch (const std::exception& error) {
+    return answer("elasticloadbalancing", "Unknown",
+                  net::fail(AwsError{500, "InternalFailure",
+                                     std::string("albc's fake AWS failed: ") + error.what()}));
+  }
+}
+
+net::Response AwsServer::dispatch(const net::Request& request) {
   std::string encoded(request.query());
   if (request.method == "POST" && !request.body.empty()) {
     if (!encoded.empty()) encoded += '&';
@@ -92,17 +155,14 @@ net::Response AwsServer::handle(const net::Request& request) {
   const std::string authorization = request.headers.value_or("Authorization", "");
   std::string service = "elasticloadbalancing";
   if (form && form->value_or("Version", "") == "2016-11-15") service = "ec2";
+  const std::string named_action = form ? form->value_or("Action", "Unknown") : "Unknown";
   if (authorization.empty()) {
-    return answer(service, form ? form->value_or("Action", "Unknown") : "Unknown",
+    return answer(service, named_action,
                   net::fail(AwsError{403, "MissingAuthenticationToken",
                                      "Request is missing Authentication Token"}));
   }
-  auto claim = net::parse_authorization(authorization);
-  if (!claim) {
-    return answer(service, "Unknown",
-                  net::fail(AwsError{400, "IncompleteSignature", claim.error().message}));
-  }
-  service = claim->service;
+  // The signing scope names the service; a header too broken to say is judged as ELBv2's.
+  if (auto claim = net::parse_authorization(authorization)) service = claim->service;
   if (service != "elasticloadbalancing" && service != "ec2") {
     return answer("elasticloadbalancing", "Unknown",
                   net::fail(AwsError{
@@ -110,31 +170,24 @@ net::Response AwsServer::handle(const net::Request& request) {
                       "albc's fake AWS serves the elasticloadbalancing and ec2 services, not '" +
                           service + "'"}));
   }
-  if (!form)
+  const bool ec2 = service == "ec2";
+  const auto secret_of = [this](std::string_view key) -> std::optional<std::string> {
+    auto found = options_.credentials.find(std::string(key));
+    if (found == options_.credentials.end()) return std::nullopt;
+    return found->second;
+  };
+  auto verified =
+      net::verify_signature(request, secret_of, clock_.wall_now(), options_.region, service);
+  if (!verified)
+    return answer(service, named_action, net::fail(signature_error(verified.error(), ec2)));
+  if (!form) {
     return answer(service, "Unknown",
                   net::fail(AwsError{400, "MalformedQueryString", form.error().message}));
+  }
+  if (auto checked = check_parameters(*form); !checked) {
+    return answer(service, "Unknown", net::fail(checked.error()));
+  }
   const std::string action = form->value_or("Action", "");
-  auto secret = options_.credentials.find(claim->access_key_id);
-  if (secret == options_.credentials.end()) {
-    return answer(service, action,
-                  net::fail(AwsError{403, "InvalidClientTokenId",
-                                     "The security token included in the request is invalid."}));
-  }
-  if (net::expected_signature(request, *claim, secret->second) != claim->signature) {
-    return answer(
-        service, action,
-        net::fail(AwsError{403, "SignatureDoesNotMatch",
-                           "The request signature we calculated does not match the signature you "
-                           "provided. Check your AWS Secret Access Key and signing method. Consult "
-                           "the service documentation for details."}));
-  }
-  if (claim->region != options_.region) {
-    return answer(
-        service, action,
-        net::fail(AwsError{400, "SignatureDoesNotMatch",
-                           "Credential should be scoped to a valid region, not '" + claim->region +
-                               "'. This endpoint serves '" + options_.region + "'."}));
-  }
   if (action.empty())
     return answer(service, "Unknown", net::fail(AwsError{400, "MissingAction", "Missing Action"}));
   auto tree = net::parse_query_tree(*form);
@@ -142,41 +195,30 @@ net::Response AwsServer::handle(const net::Request& request) {
     return answer(service, action,
                   net::fail(AwsError{400, "MalformedQueryString", tree.error().message}));
   const std::string version = form->value_or("Version", "");
-  try {
-    if (service == "ec2") {
-      if (!ec2_.knows(action)) {
-        return answer(
-            service, action,
-            net::fail(AwsError{400, "InvalidAction",
-                               "The action " + action + " is not valid for this web service."}));
-      }
-      return answer(service, action, ec2_.handle(action, Params(*tree, Params::Style::Ec2)));
-    }
-    if (version != "2015-12-01") {
-      return answer(
-          service, action,
-          net::fail(AwsError{
-              400, "InvalidAction",
-              "albc's fake Elastic Load Balancing serves API version 2015-12-01 (ELBv2), not '" +
-                  version + "'"}));
-    }
-    if (!elbv2_.knows(action)) {
+  if (ec2) {
+    if (!ec2_.knows(action)) {
       return answer(
           service, action,
           net::fail(AwsError{400, "InvalidAction",
-                             "Could not find operation " + action + " for version 2015-12-01"}));
+                             "The action " + action + " is not valid for this web service."}));
     }
-    return answer(service, action, elbv2_.handle(action, Params(*tree, Params::Style::Elbv2)));
-  } catch (const nlohmann::json::exception& error) {
-    // A parameter with the wrong shape (a list where a value belongs): the caller's mistake.
+    return answer(service, action, ec2_.handle(action, Params(*tree, Params::Style::Ec2)));
+  }
+  if (version != "2015-12-01") {
     return answer(
         service, action,
-        net::fail(validation_error(std::string("malformed parameters: ") + error.what())));
-  } catch (const std::logic_error& error) {
-    // std::out_of_range and the like: input the checks above missed, answered, never a crash.
-    return answer(service, action,
-                  net::fail(validation_error(std::string("malformed number: ") + error.what())));
+        net::fail(AwsError{
+            400, "InvalidAction",
+            "albc's fake Elastic Load Balancing serves API version 2015-12-01 (ELBv2), not '" +
+                version + "'"}));
   }
+  if (!elbv2_.knows(action)) {
+    return answer(
+        service, action,
+        net::fail(AwsError{400, "InvalidAction",
+                           "Could not find operation " + action + " for version 2015-12-01"}));
+  }
+  return answer(service, action, elbv2_.handle(action, Params(*tree, Params::Style::Elbv2)));
 }
 
 }  // namespace albc::sim::aws

@@ -59,6 +59,7 @@ class AwsServer final : public http::Handler {
   const AwsServerOptions& options() const { return options_; }
 
  private:
+  net::Response dispatch(const net::Request& request);
   net::Response answer(const std::string& service, const std::string& action, Outcome outcome);
 
   net::Clock& clock_;

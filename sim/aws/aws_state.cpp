@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/aws/params.hpp"
+
 namespace albc::sim::aws {
 
 const LoadBalancer* AwsState::load_balancer_named(std::string_view name) const {
@@ -21,7 +23,7 @@ const TargetGroup* AwsState::target_group_named(std::string_view name) const {
 std::vector<std::string> forwarded_target_groups(const Json& actions) {
   std::vector<std::string> arns;
   for (const Json& action : actions) {
-    if (action.value("Type", "") != "forward") continue;
+    if (text_of(action, "Type") != "forward") continue;
     if (action.contains("TargetGroupArn"))
       arns.push_back(action["TargetGroupArn"].get<std::string>());
     if (action.contains("ForwardConfig") && action["ForwardConfig"].contains("TargetGroups")) {

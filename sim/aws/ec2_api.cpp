@@ -49,7 +49,7 @@ net::Result<std::vector<Filter>, AwsError> filters_of(const Params& params,
   std::vector<Filter> filters;
   for (const Json& entry : params.list("Filter")) {
     Filter filter;
-    filter.name = entry.value("Name", "");
+    filter.name = text_of(entry, "Name");
     if (entry.contains("Value") && entry["Value"].is_array()) {
       for (const Json& value : entry["Value"])
         filter.values.push_back(value.get<std::string>());
@@ -105,14 +105,55 @@ net::Result<std::vector<const Resource*>, AwsError> select(
   return selected;
 }
 
-Tags tags_from_specification(const Params& params, std::string_view resource_type) {
+// EC2 tags take any characters; keys are 1 to 127 of them and may not start with "aws:",
+// values at most 256.
+std::optional<AwsError> tag_problem(const std::string& key, const std::string& value) {
+  const auto characters = [](std::string_view text) {
+    return std::count_if(text.begin(), text.end(),
+                         [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  };
+  if (key.empty() || characters(key) > 127) {
+    return AwsError{400, "InvalidParameterValue",
+                    "Value ( " + key +
+                        " ) for parameter key is invalid. Tag keys must be between 1 and 127 "
+                        "characters long"};
+  }
+  if (key.starts_with("aws:")) {
+    return AwsError{400, "InvalidParameterValue",
+                    "Value ( " + key +
+                        " ) for parameter key is invalid. Tag keys starting with 'aws:' are "
+                        "reserved for internal use"};
+  }
+  if (characters(value) > 256) {
+    return AwsError{400, "InvalidParameterValue",
+                    "Tag value exceeds the maximum length of 256 characters"};
+  }
+  return std::nullopt;
+}
+
+net::Result<Tags, AwsError> tags_of_list(const Json& list) {
+  Tags tags;
+  for (const Json& tag : list) {
+    if (auto problem = tag_problem(text_of(tag, "Key"), text_of(tag, "Value"))) {
+      return net::fail(*problem);
+    }
+    tags[text_of(tag, "Key")] = text_of(tag, "Value");
+  }
+  if (tags.size() > 50) {
+    return net::fail(AwsError{400, "TagLimitExceeded",
+                              "The maximum number of Tags for a resource has been reached."});
+  }
+  return tags;
+}
+
+net::Result<Tags, AwsError> tags_from_specification(const Params& params,
+                                                    std::string_view resource_type) {
   Tags tags;
   for (const Json& specification : params.list("TagSpecification")) {
-    if (specification.value("ResourceType", "") != resource_type) continue;
-    if (!specification.contains("Tag")) continue;
-    for (const Json& tag : specification["Tag"]) {
-      tags[tag.value("Key", "")] = tag.value("Value", "");
-    }
+    if (text_of(specification, "ResourceType") != resource_type) continue;
+    auto listed = tags_of_list(list_of(specification, "Tag"));
+    if (!listed) return listed;
+    tags.insert(listed->begin(), listed->end());
   }
   return tags;
 }
@@ -212,7 +253,9 @@ Outcome Ec2Api::create_vpc(const Params& params) {
                  "Value (" + *cidr +
                      ") for parameter cidrBlock is invalid. This is not a valid CIDR block."});
   }
-  Vpc vpc{"vpc-" + random_.hex(17), *cidr, tags_from_specification(params, "vpc")};
+  auto tags = tags_from_specification(params, "vpc");
+  if (!tags) return net::fail(tags.error());
+  Vpc vpc{"vpc-" + random_.hex(17), *cidr, *tags};
   state_.vpcs[vpc.id] = vpc;
   return Json{{"vpc",
                {{"vpcId", vpc.id},
@@ -289,12 +332,14 @@ Outcome Ec2Api::create_subnet(const Params& params) {
                      state_.region + "a, " + state_.region + "b, " + state_.region + "c, " +
                      state_.region + "d."});
   }
+  auto tags = tags_from_specification(params, "subnet");
+  if (!tags) return net::fail(tags.error());
   Subnet subnet{"subnet-" + random_.hex(17),
                 *vpc_id,
                 *cidr,
                 zone,
                 net::availability_zone_id(state_.region, zone),
-                tags_from_specification(params, "subnet")};
+                *tags};
   state_.subnets[subnet.id] = subnet;
   return Json{{"subnet",
                {{"subnetId", subnet.id},
@@ -382,12 +427,9 @@ Outcome Ec2Api::create_security_group(const Params& params) {
                    "The security group '" + *name + "' already exists for VPC '" + *vpc_id + "'"});
     }
   }
-  SecurityGroup group{"sg-" + random_.hex(17),
-                      *name,
-                      *description,
-                      *vpc_id,
-                      tags_from_specification(params, "security-group"),
-                      {}};
+  auto tags = tags_from_specification(params, "security-group");
+  if (!tags) return net::fail(tags.error());
+  SecurityGroup group{"sg-" + random_.hex(17), *name, *description, *vpc_id, *tags, {}};
   state_.security_groups[group.id] = group;
   return Json{{"return", "true"}, {"groupId", group.id}, {"tagSet", ec2_tag_set(group.tags)}};
 }
@@ -473,11 +515,11 @@ Outcome Ec2Api::change_ingress(const Params& params, bool authorize) {
   std::vector<SecurityGroupRule> rules;
   for (const Json& permission : params.list("IpPermissions")) {
     SecurityGroupRule base;
-    base.protocol = permission.value("IpProtocol", "");
+    base.protocol = text_of(permission, "IpProtocol");
     if (base.protocol == "all") base.protocol = "-1";
     if (base.protocol != "-1" && base.protocol != "icmp" && base.protocol != "icmpv6") {
-      const auto from_port = net::parse_integer<int>(permission.value("FromPort", ""));
-      const auto to_port = net::parse_integer<int>(permission.value("ToPort", ""));
+      const auto from_port = net::parse_integer<int>(text_of(permission, "FromPort"));
+      const auto to_port = net::parse_integer<int>(text_of(permission, "ToPort"));
       if (from_port && to_port) {
         base.from_port = *from_port;
         base.to_port = *to_port;
@@ -497,8 +539,8 @@ Outcome Ec2Api::change_ingress(const Params& params, bool authorize) {
       for (const Json& source : permission[list]) {
         SecurityGroupRule rule = base;
         rule.source_kind = kind;
-        rule.source = source.value(field, "");
-        rule.description = source.value("Description", "");
+        rule.source = text_of(source, field);
+        rule.description = text_of(source, "Description");
         rules.push_back(rule);
       }
     };
@@ -558,11 +600,13 @@ Outcome Ec2Api::create_tags(const Params& params) {
       return net::fail(AwsError{400, "InvalidID", "The ID '" + id + "' is not valid"});
     }
   }
-  // All or nothing: every resource is checked before any is tagged.
+  // All or nothing: every tag and resource is checked before any is tagged.
+  auto added = tags_of_list(params.list("Tag"));
+  if (!added) return net::fail(added.error());
   for (const std::string& id : resources) {
     Tags merged = *tags_of(id);
-    for (const Json& tag : params.list("Tag"))
-      merged[tag.value("Key", "")] = tag.value("Value", "");
+    for (const auto& [key, value] : *added)
+      merged[key] = value;
     if (merged.size() > 50) {
       return net::fail(AwsError{400, "TagLimitExceeded",
                                 "The maximum number of Tags for a resource has been reached."});
@@ -571,7 +615,7 @@ Outcome Ec2Api::create_tags(const Params& params) {
   for (const std::string& id : resources) {
     Tags& tags = *tags_of(id);
     for (const Json& tag : params.list("Tag"))
-      tags[tag.value("Key", "")] = tag.value("Value", "");
+      tags[text_of(tag, "Key")] = text_of(tag, "Value");
   }
   return Json{{"return", "true"}};
 }
@@ -582,7 +626,7 @@ Outcome Ec2Api::delete_tags(const Params& params) {
     if (tags == nullptr)
       return net::fail(AwsError{400, "InvalidID", "The ID '" + id + "' is not valid"});
     for (const Json& tag : params.list("Tag")) {
-      auto found = tags->find(tag.value("Key", ""));
+      auto found = tags->find(text_of(tag, "Key"));
       if (found == tags->end()) continue;
       if (tag.contains("Value") && tag["Value"] != found->second) continue;
       tags->erase(found);

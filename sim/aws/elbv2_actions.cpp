@@ -64,7 +64,7 @@ net::Result<Json, AwsError> Elbv2Api::normalize_actions(
   std::size_t index = 0;
   for (Json action : actions) {
     ++index;
-    const std::string type = action.value("Type", "");
+    const std::string type = text_of(action, "Type");
     static const std::set<std::string> kTypes = {"forward", "redirect", "fixed-response",
                                                  "authenticate-oidc", "authenticate-cognito"};
     if (!kTypes.contains(type)) {
@@ -74,19 +74,19 @@ net::Result<Json, AwsError> Elbv2Api::normalize_actions(
           "[redirect, authenticate-oidc, fixed-response, forward, authenticate-cognito]"));
     }
     if (!action.contains("Order")) action["Order"] = std::to_string(index);
-    const auto order = net::parse_integer<int>(action.value("Order", ""));
+    const auto order = net::parse_integer<int>(text_of(action, "Order"));
     if (!order || *order < 1 || *order > 50000) {
       return net::fail(validation_error(
-          "1 validation error detected: Value '" + action.value("Order", "") + "' at 'actions." +
+          "1 validation error detected: Value '" + text_of(action, "Order") + "' at 'actions." +
           std::to_string(index) +
           ".member.order' failed to satisfy constraint: Member must have value between 1 and "
           "50000"));
     }
     if (type == "forward") {
       std::vector<Json> groups;
-      if (action.contains("ForwardConfig") && action["ForwardConfig"].contains("TargetGroups")) {
-        for (const Json& group : action["ForwardConfig"]["TargetGroups"])
-          groups.push_back(group);
+      if (structure_of(action, "ForwardConfig").contains("TargetGroups")) {
+        for (const Json& group : list_of(structure_of(action, "ForwardConfig"), "TargetGroups"))
+          groups.push_back(group.is_object() ? group : Json::object());
       } else if (action.contains("TargetGroupArn")) {
         groups.push_back({{"TargetGroupArn", action["TargetGroupArn"]}});
       }
@@ -100,7 +100,7 @@ net::Result<Json, AwsError> Elbv2Api::normalize_actions(
       }
       Json target_groups = Json::array();
       for (Json group : groups) {
-        const std::string arn = group.value("TargetGroupArn", "");
+        const std::string arn = text_of(group, "TargetGroupArn");
         auto found = state_.target_groups.find(arn);
         if (found == state_.target_groups.end()) {
           return net::fail(
@@ -127,7 +127,7 @@ net::Result<Json, AwsError> Elbv2Api::normalize_actions(
         if (!group.contains("Weight")) group["Weight"] = "1";
         target_groups.push_back(group);
       }
-      Json forward = action.value("ForwardConfig", Json::object());
+      Json forward = structure_of(action, "ForwardConfig");
       forward["TargetGroups"] = target_groups;
       if (!forward.contains("TargetGroupStickinessConfig")) {
         forward["TargetGroupStickinessConfig"] = {{"Enabled", "false"}};
@@ -143,7 +143,7 @@ net::Result<Json, AwsError> Elbv2Api::normalize_actions(
         return net::fail(validation_error("A redirect action requires a status code"));
       }
       Json& redirect = action["RedirectConfig"];
-      const std::string status = redirect.value("StatusCode", "");
+      const std::string status = text_of(redirect, "StatusCode");
       if (status != "HTTP_301" && status != "HTTP_302") {
         return net::fail(
             validation_error("1 validation error detected: Value '" + status +
@@ -163,7 +163,7 @@ net::Result<Json, AwsError> Elbv2Api::normalize_actions(
           !action["FixedResponseConfig"].contains("StatusCode")) {
         return net::fail(validation_error("A fixed-response action requires a status code"));
       }
-      const std::string status = action["FixedResponseConfig"].value("StatusCode", "");
+      const std::string status = text_of(structure_of(action, "FixedResponseConfig"), "StatusCode");
       const bool valid_status = status.size() == 3 &&
                                 (status[0] == '2' || status[0] == '4' || status[0] == '5') &&
                                 std::isdigit(static_cast<unsigned char>(status[1])) &&
@@ -177,19 +177,21 @@ net::Result<Json, AwsError> Elbv2Api::normalize_actions(
       static const std::set<std::string> kContentTypes = {
           "text/plain", "text/css", "text/html", "application/javascript", "application/json"};
       if (action["FixedResponseConfig"].contains("ContentType") &&
-          !kContentTypes.contains(action["FixedResponseConfig"].value("ContentType", ""))) {
-        return net::fail(validation_error("The content type '" +
-                                          action["FixedResponseConfig"].value("ContentType", "") +
-                                          "' is not supported"));
+          !kContentTypes.contains(
+              text_of(structure_of(action, "FixedResponseConfig"), "ContentType"))) {
+        return net::fail(
+            validation_error("The content type '" +
+                             text_of(structure_of(action, "FixedResponseConfig"), "ContentType") +
+                             "' is not supported"));
       }
     }
     normalized.push_back(action);
   }
   std::sort(normalized.begin(), normalized.end(), [](const Json& a, const Json& b) {
-    return net::parse_integer<int>(a.value("Order", "")) <
-           net::parse_integer<int>(b.value("Order", ""));
+    return net::parse_integer<int>(text_of(a, "Order")) <
+           net::parse_integer<int>(text_of(b, "Order"));
   });
-  if (!terminal(normalized.back().value("Type", ""))) {
+  if (!terminal(text_of(normalized.back(), "Type"))) {
     return net::fail(
         AwsError{400, "InvalidLoadBalancerAction",
                  "The last action must be one of forward, redirect or fixed-response"});
@@ -201,7 +203,7 @@ net::Result<Json, AwsError> Elbv2Api::normalize_conditions(const Json& condition
   if (auto invalid = check_element_names(conditions, "conditions")) return net::fail(*invalid);
   Json normalized = Json::array();
   for (Json condition : conditions) {
-    const std::string field = condition.value("Field", "");
+    const std::string field = text_of(condition, "Field");
     static const std::set<std::string> kFields = {"host-header",  "path-pattern",
                                                   "http-header",  "http-request-method",
                                                   "query-string", "source-ip"};
@@ -218,8 +220,11 @@ net::Result<Json, AwsError> Elbv2Api::normalize_conditions(const Json& condition
       }
       if (condition.contains(config) && condition[config].contains("Values")) {
         condition["Values"] = condition[config]["Values"];
-        for (const Json& value : condition["Values"]) {
-          if (value.get<std::string>().size() > 128) {
+        for (const Json& value : list_of(condition, "Values")) {
+          if (!value.is_string()) {
+            return net::fail(validation_error("A condition value must be a string"));
+          }
+          if (value.get_ref<const std::string&>().size() > 128) {
             return net::fail(
                 validation_error("A condition value cannot be longer than 128 characters"));
           }

@@ -3,6 +3,7 @@
 
 #include "controller/net/digest.hpp"
 #include "controller/net/numbers.hpp"
+#include "controller/net/regex.hpp"
 #include "sim/aws/elbv2_api.hpp"
 
 namespace albc::sim::aws {
@@ -84,21 +85,77 @@ Json elbv2_tags(const Tags& tags) {
   return list;
 }
 
+namespace {
+
+// The botocore model's TagKey and TagValue pattern; RE2 reads \p{L}, \p{Z} and \p{N} as AWS does.
+constexpr std::string_view kTagPattern = R"(^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$)";
+
+std::size_t characters(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+// One member's constraint failures, in the words of AWS's validation messages.
+void check_tag_member(const std::string& value, const std::string& where, std::size_t length_min,
+                      std::size_t length_max, std::vector<std::string>& failures) {
+  static const net::Regex kPattern = *net::Regex::compile(kTagPattern);
+  const std::string prefix =
+      "Value '" + value + "' at '" + where + "' failed to satisfy constraint: ";
+  const std::size_t length = characters(value);
+  if (length < length_min) {
+    failures.push_back(prefix + "Member must have length greater than or equal to " +
+                       std::to_string(length_min));
+  }
+  if (length > length_max) {
+    failures.push_back(prefix + "Member must have length less than or equal to " +
+                       std::to_string(length_max));
+  }
+  if (!kPattern.full_match(value)) {
+    failures.push_back(
+        prefix + "Member must satisfy regular expression pattern: " + std::string(kTagPattern));
+  }
+}
+
+}  // namespace
+
+AwsError validation_errors(const std::vector<std::string>& failures) {
+  std::string joined;
+  for (const std::string& failure : failures)
+    joined += (joined.empty() ? "" : "; ") + failure;
+  const std::string count = std::to_string(failures.size()) +
+                            (failures.size() == 1 ? " validation error" : " validation errors");
+  return validation_error(count + " detected: " + joined);
+}
+
 net::Result<Tags, AwsError> parse_tags(const Json& list, std::size_t tags_max) {
   Tags tags;
-  for (const Json& tag : list) {
-    const std::string key = tag.value("Key", "");
-    if (key.empty() || key.size() > 128) {
-      return net::fail(validation_error("1 validation error detected: Value '" + key +
-                                        "' at 'tags.member.key' failed to satisfy constraint: "
-                                        "Member must have length between 1 and 128"));
+  std::vector<std::string> failures;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "tags." + std::to_string(i + 1) + ".member.";
+    const Json& tag = list[i];
+    const Json key = tag.is_object() ? tag.value("Key", Json()) : Json();
+    const Json value = tag.is_object() ? tag.value("Value", Json("")) : Json("");
+    if (!key.is_string()) {
+      failures.push_back("Value null at '" + where +
+                         "key' failed to satisfy constraint: Member "
+                         "must not be null");
+      continue;
     }
-    if (tags.contains(key)) {
+    const std::string key_text = key.get<std::string>();
+    const std::string value_text = value.is_string() ? value.get<std::string>() : "";
+    check_tag_member(key_text, where + "key", 1, 128, failures);
+    check_tag_member(value_text, where + "value", 0, 256, failures);
+    if (key_text.starts_with("aws:")) {
+      return net::fail(validation_error("Tag key '" + key_text + "' cannot start with 'aws:'"));
+    }
+    if (tags.contains(key_text)) {
       return net::fail(AwsError{400, "DuplicateTagKeys",
-                                "A tag key was specified more than once: '" + key + "'"});
+                                "A tag key was specified more than once: '" + key_text + "'"});
     }
-    tags[key] = tag.value("Value", "");
+    tags[key_text] = value_text;
   }
+  if (!failures.empty()) return net::fail(validation_errors(failures));
   if (tags.size() > tags_max) {
     return net::fail(AwsError{400, "TooManyTags",
                               "You've reached the limit on the number of tags for this resource"});
@@ -187,6 +244,9 @@ Outcome Elbv2Api::describe_tags(const Params& params) {
 }
 
 Outcome Elbv2Api::add_tags(const Params& params) {
+  if (auto missing = params.required_list("ResourceArns"); !missing)
+    return net::fail(missing.error());
+  if (auto missing = params.required_list("Tags"); !missing) return net::fail(missing.error());
   const auto arns = params.strings("ResourceArns");
   auto added = parse_tags(params.list("Tags"), options_.quotas.tags_per_resource_max);
   if (!added) return net::fail(added.error());
@@ -209,6 +269,9 @@ Outcome Elbv2Api::add_tags(const Params& params) {
 }
 
 Outcome Elbv2Api::remove_tags(const Params& params) {
+  if (auto missing = params.required_list("ResourceArns"); !missing)
+    return net::fail(missing.error());
+  if (auto missing = params.required_list("TagKeys"); !missing) return net::fail(missing.error());
   const auto arns = params.strings("ResourceArns");
   for (const std::string& arn : arns) {
     if (tags_of(arn) == nullptr) return net::fail(resource_not_found(arn));

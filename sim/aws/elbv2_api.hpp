@@ -134,7 +134,11 @@ class Elbv2Api {
 
 // Tags as ELBv2 writes them: [{Key, Value}].
 Json elbv2_tags(const Tags& tags);
+// Tags as ELBv2 checks them (keys 1 to 128 characters, values up to 256, both of the model's
+// pattern, no "aws:" keys, no key twice, at most tags_max), every failure in one ValidationError.
 net::Result<Tags, AwsError> parse_tags(const Json& list, std::size_t tags_max);
+// "2 validation errors detected: Value 'x' at 'a' failed ...; Value 'y' at 'b' failed ..."
+AwsError validation_errors(const std::vector<std::string>& failures);
 // One page of a Describe* list: `Marker` is the index to start at, encoded opaquely.
 net::Result<Json, AwsError> page_of(const Json& items, const Params& params,
                                     std::size_t page_size_max, const std::string& list_name);

@@ -188,14 +188,14 @@ Outcome Elbv2Api::modify_listener_attributes(const Params& params) {
   auto found = state_.listeners.find(*arn);
   if (found == state_.listeners.end()) return net::fail(resource_not_found(*arn));
   for (const Json& change : params.list("Attributes")) {
-    if (!default_listener_attributes().contains(change.value("Key", ""))) {
+    if (!default_listener_attributes().contains(text_of(change, "Key"))) {
       return net::fail(
           AwsError{400, "InvalidConfigurationRequest",
-                   "Listener attribute key '" + change.value("Key", "") + "' is not recognized"});
+                   "Listener attribute key '" + text_of(change, "Key") + "' is not recognized"});
     }
   }
   for (const Json& change : params.list("Attributes"))
-    found->second.attributes[change.value("Key", "")] = change.value("Value", "");
+    found->second.attributes[text_of(change, "Key")] = text_of(change, "Value");
   return describe_listener_attributes(params);
 }
 
@@ -220,11 +220,11 @@ Outcome Elbv2Api::change_listener_certificates(const Params& params, bool add) {
   if (found == state_.listeners.end()) return net::fail(resource_not_found(*arn));
   Json& certificates = found->second.certificates;
   for (const Json& certificate : params.list("Certificates")) {
-    const std::string certificate_arn = certificate.value("CertificateArn", "");
+    const std::string certificate_arn = text_of(certificate, "CertificateArn");
     // The default certificate (index 0) is kept apart from the SNI list: the same ARN may be both.
     auto sni_begin = certificates.empty() ? certificates.end() : certificates.begin() + 1;
     auto existing = std::find_if(sni_begin, certificates.end(), [&](const Json& entry) {
-      return entry.value("CertificateArn", "") == certificate_arn;
+      return text_of(entry, "CertificateArn") == certificate_arn;
     });
     if (add && existing == certificates.end()) {
       if (certificates.size() >= options_.quotas.certificates_per_load_balancer_max) {
@@ -235,7 +235,7 @@ Outcome Elbv2Api::change_listener_certificates(const Params& params, bool add) {
       certificates.push_back({{"CertificateArn", certificate_arn}});
     }
     if (!add && existing == certificates.end() && !certificates.empty() &&
-        certificates[0].value("CertificateArn", "") == certificate_arn) {
+        text_of(certificates[0], "CertificateArn") == certificate_arn) {
       return net::fail(
           AwsError{400, "OperationNotPermitted",
                    "The default certificate '" + certificate_arn + "' cannot be removed"});

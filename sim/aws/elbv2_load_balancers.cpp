@@ -112,7 +112,7 @@ net::Result<std::vector<std::string>, AwsError> Elbv2Api::resolve_subnets(
     const Params& params, std::string& vpc_id) const {
   std::vector<std::string> ids = params.strings("Subnets");
   for (const Json& mapping : params.list("SubnetMappings"))
-    ids.push_back(mapping.value("SubnetId", ""));
+    ids.push_back(text_of(mapping, "SubnetId"));
   if (ids.empty()) {
     return net::fail(validation_error("At least one subnet must be specified"));
   }
@@ -291,14 +291,14 @@ Outcome Elbv2Api::modify_load_balancer_attributes(const Params& params) {
   if (found == state_.load_balancers.end()) return net::fail(resource_not_found(*arn));
   const Json changes = params.list("Attributes");
   for (const Json& change : changes) {
-    const std::string key = change.value("Key", "");
+    const std::string key = text_of(change, "Key");
     if (!default_load_balancer_attributes().contains(key)) {
       return net::fail(AwsError{400, "InvalidConfigurationRequest",
                                 "Load balancer attribute key '" + key + "' is not recognized"});
     }
   }
   for (const Json& change : changes)
-    found->second.attributes[change.value("Key", "")] = change.value("Value", "");
+    found->second.attributes[text_of(change, "Key")] = text_of(change, "Value");
   return describe_load_balancer_attributes(params);
 }
 

@@ -153,7 +153,7 @@ Outcome Elbv2Api::set_rule_priorities(const Params& params) {
                          "satisfy constraint: Member must not be null"));
   std::map<std::string, int> wanted;
   for (const Json& change : changes) {
-    const std::string arn = change.value("RuleArn", "");
+    const std::string arn = text_of(change, "RuleArn");
     for (const auto& [listener_arn, listener] : state_.listeners) {
       if (listener.default_rule_arn == arn) {
         return net::fail(AwsError{400, "OperationNotPermitted",
@@ -161,7 +161,7 @@ Outcome Elbv2Api::set_rule_priorities(const Params& params) {
       }
     }
     if (!state_.rules.contains(arn)) return net::fail(resource_not_found(arn));
-    const int priority = net::parse_integer<int>(change.value("Priority", "")).value_or(0);
+    const int priority = net::parse_integer<int>(text_of(change, "Priority")).value_or(0);
     if (priority < 1 || priority > 50000) {
       return net::fail(validation_error("Priority must be an integer between 1 and 50000"));
     }

@@ -126,8 +126,8 @@ std::optional<AwsError> apply_health_check(const Params& params, TargetGroup& gr
   const Json& tree = params.tree();
   if (tree.contains("Matcher")) {
     const Json& matcher = tree["Matcher"];
-    if (matcher.contains("HttpCode")) group.matcher_http_code = matcher.value("HttpCode", "");
-    if (matcher.contains("GrpcCode")) group.matcher_grpc_code = matcher.value("GrpcCode", "");
+    if (matcher.contains("HttpCode")) group.matcher_http_code = text_of(matcher, "HttpCode");
+    if (matcher.contains("GrpcCode")) group.matcher_grpc_code = text_of(matcher, "GrpcCode");
   }
   if (group.health_check_timeout_seconds >= group.health_check_interval_seconds) {
     return validation_error("Health check timeout '" +
@@ -153,7 +153,7 @@ bool same_settings(const TargetGroup& a, const TargetGroup& b) {
 // A target's port: its own, else the group's; 1 to 65535.
 net::Result<int, AwsError> port_of_target(const Json& entry, const TargetGroup& group) {
   if (!entry.contains("Port")) return group.port;
-  const std::string text = entry.value("Port", "");
+  const std::string text = text_of(entry, "Port");
   const int port = net::parse_integer<int>(text).value_or(0);
   if (port < 1 || port > 65535)
     return net::fail(validation_error("Port '" + text + "' must be between 1 and 65535"));
@@ -336,16 +336,16 @@ Outcome Elbv2Api::modify_target_group_attributes(const Params& params) {
   if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
   const auto known = default_target_group_attributes(found->second.target_type);
   for (const Json& change : params.list("Attributes")) {
-    const std::string key = change.value("Key", "");
+    const std::string key = text_of(change, "Key");
     if (!known.contains(key)) {
       return net::fail(AwsError{400, "InvalidConfigurationRequest",
                                 "Target group attribute key '" + key + "' is not recognized"});
     }
-    if (auto invalid = check_target_group_attribute(key, change.value("Value", "")))
+    if (auto invalid = check_target_group_attribute(key, text_of(change, "Value")))
       return net::fail(*invalid);
   }
   for (const Json& change : params.list("Attributes"))
-    found->second.attributes[change.value("Key", "")] = change.value("Value", "");
+    found->second.attributes[text_of(change, "Key")] = text_of(change, "Value");
   return describe_target_group_attributes(params);
 }
 
@@ -364,11 +364,11 @@ Outcome Elbv2Api::register_targets(const Params& params) {
   std::vector<Target> additions;
   for (const Json& entry : targets) {
     Target target;
-    target.id = entry.value("Id", "");
+    target.id = text_of(entry, "Id");
     const auto port = port_of_target(entry, group);
     if (!port) return net::fail(port.error());
     target.port = *port;
-    target.availability_zone = entry.value("AvailabilityZone", "");
+    target.availability_zone = text_of(entry, "AvailabilityZone");
     if (group.target_type == "ip") {
       const auto address = net::parse_ipv4(target.id);
       if (!address)
@@ -434,7 +434,7 @@ Outcome Elbv2Api::deregister_targets(const Params& params) {
   for (const Json& entry : params.list("Targets")) {
     const auto port = port_of_target(entry, group);
     if (!port) return net::fail(port.error());
-    leaving.emplace_back(entry.value("Id", ""), *port);
+    leaving.emplace_back(text_of(entry, "Id"), *port);
   }
   for (const auto& [id, port] : leaving) {
     for (Target& target : group.targets) {
@@ -519,7 +519,7 @@ Outcome Elbv2Api::describe_target_health(const Params& params) {
     return Json{{"TargetHealthDescriptions", descriptions}};
   }
   for (const Json& entry : asked) {
-    const std::string id = entry.value("Id", "");
+    const std::string id = text_of(entry, "Id");
     const auto found_port = port_of_target(entry, group);
     if (!found_port) return net::fail(found_port.error());
     const int port = *found_port;

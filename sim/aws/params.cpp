@@ -89,9 +89,42 @@ std::vector<std::string> Params::strings(const std::string& name) const {
   return values;
 }
 
+net::Result<void, AwsError> Params::required_list(const std::string& name) const {
+  if (tree_.contains(name)) return {};
+  if (style_ == Style::Ec2) {
+    return net::fail(
+        AwsError{400, "MissingParameter", "The request must contain the parameter " + name});
+  }
+  return net::fail(validation_error("1 validation error detected: Value null at '" +
+                                    member_name(name) +
+                                    "' failed to satisfy constraint: Member must not be null"));
+}
+
 Json Params::list(const std::string& name) const {
-  if (!tree_.contains(name) || !tree_[name].is_array()) return Json::array();
-  return tree_[name];
+  Json structures = Json::array();
+  for (const Json& element : list_of(tree_, name))
+    structures.push_back(element.is_object() ? element : Json::object());
+  return structures;
+}
+
+std::string text_of(const Json& structure, std::string_view member) {
+  if (!structure.is_object()) return "";
+  const auto found = structure.find(member);
+  return found != structure.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
+const Json& structure_of(const Json& structure, std::string_view member) {
+  static const Json kEmpty = Json::object();
+  if (!structure.is_object()) return kEmpty;
+  const auto found = structure.find(member);
+  return found != structure.end() && found->is_object() ? *found : kEmpty;
+}
+
+const Json& list_of(const Json& structure, std::string_view member) {
+  static const Json kEmpty = Json::array();
+  if (!structure.is_object()) return kEmpty;
+  const auto found = structure.find(member);
+  return found != structure.end() && found->is_array() ? *found : kEmpty;
 }
 
 }  // namespace albc::sim::aws

@@ -39,14 +39,24 @@ class Params {
                                                     int maximum) const;
   net::Result<std::optional<bool>, AwsError> boolean(const std::string& name) const;
   std::vector<std::string> strings(const std::string& name) const;
-  // A list of structures (empty when absent).
+  // A list of structures (empty when absent); elements that are not structures read as {}.
   Json list(const std::string& name) const;
+  // A list that must be given (ELBv2: "Value null at 'tags' failed to satisfy constraint:
+  // Member must not be null").
+  net::Result<void, AwsError> required_list(const std::string& name) const;
   const Json& tree() const { return tree_; }
 
  private:
   Json tree_;
   Style style_;
 };
+
+// Reads of a request's structures that never throw: in the Query protocol any parameter may come
+// as a value or as a structure, whatever the action expects, so a member of the wrong shape reads
+// as absent and the action's own checks name what is missing.
+std::string text_of(const Json& structure, std::string_view member);
+const Json& structure_of(const Json& structure, std::string_view member);  // an object, or {}
+const Json& list_of(const Json& structure, std::string_view member);       // an array, or []
 
 // "loadBalancerArn" for "LoadBalancerArn": how ELBv2 validation messages name members.
 std::string member_name(std::string_view name);

@@ -114,7 +114,12 @@ def aws(serve, params, service="elasticloadbalancing", raw_body=None, **signing)
     connection.close()
     code = re.search(r"<Code>([^<]*)</Code>", data)
     message = re.search(r"<Message>([^<]*)</Message>", data)
-    return response.status, code.group(1) if code else None, message.group(1) if message else None
+    text = message.group(1) if message else None
+    if text is not None:
+        for escaped, plain in (("&apos;", "'"), ("&quot;", '"'), ("&lt;", "<"), ("&gt;", ">"),
+                               ("&amp;", "&")):
+            text = text.replace(escaped, plain)
+    return response.status, code.group(1) if code else None, text
 
 
 def elbv2(action, **params):
@@ -192,6 +197,37 @@ def aws_parameter_with_a_hundred_thousand_parts(serve):
     status, code, message = aws(serve, elbv2("DescribeLoadBalancers",
                                              **{"A" + ".B" * 100_000: "1"}))
     ensure(status == 400 and code == "MalformedQueryString", (status, code, message))
+
+
+@case
+def aws_requests_dated_2020_and_2099(serve):
+    for year in (2020, 2099):
+        when = datetime.datetime(year, 1, 1, tzinfo=datetime.timezone.utc)
+        status, code, message = aws(serve, elbv2("DescribeLoadBalancers"), when=when)
+        ensure(status == 403 and code == "SignatureDoesNotMatch", (year, status, code, message))
+        ensure(message.startswith("Signature expired" if year == 2020 else
+                                  "Signature not yet current"), message)
+    status, code, _ = aws(serve, {"Action": "DescribeVpcs", "Version": "2016-11-15"},
+                          service="ec2",
+                          when=datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc))
+    ensure(status == 400 and code == "RequestExpired", (status, code))
+
+
+@case
+def aws_signature_without_host(serve):
+    status, code, message = aws(serve, elbv2("DescribeLoadBalancers"),
+                                signed=["content-type", "x-amz-date"])
+    ensure(status == 403 and code == "SignatureDoesNotMatch", (status, code, message))
+    ensure(message == "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+           message)
+
+
+@case
+def aws_tag_value_not_utf8(serve):
+    body = ("Action=AddTags&Version=2015-12-01&ResourceArns.member.1=x"
+            "&Tags.member.1.Key=k&Tags.member.1.Value=caf%E9")
+    status, code, _ = aws(serve, None, raw_body=body)
+    ensure(status == 400 and code == "MalformedQueryString", (status, code))
 
 
 def crowd(serve, count, slow):
