@@ -110,6 +110,10 @@ void Store::detach(Watch* watch) {
 
 void Store::publish(ChangeType change_type, const ResourceType& type, const Json& object,
                     const Json& previous) {
+  if (type.group.empty() && type.kind == "Pod" && change_type != ChangeType::Modified) {
+    std::size_t& count = pods_by_namespace_[object["metadata"].value("namespace", "")];
+    count = change_type == ChangeType::Added ? count + 1 : count - 1;
+  }
   Change change{change_type, &type, object, previous, revision_};
   for (Watch* watch : std::vector<Watch*>(watches_))
     watch->offer(change);
@@ -132,14 +136,24 @@ std::vector<Change> Store::history_after(const ResourceType& type,
   return changes;
 }
 
+void Store::visit(const ResourceType& type, const std::string& ns,
+                  const std::function<void(const Json&)>& visit) const {
+  const Objects* all = find_objects(type);
+  if (all == nullptr) return;
+  if (ns.empty() || !type.namespaced) {
+    for (const auto& [key, object] : *all)
+      visit(object);
+    return;
+  }
+  // Keys are "namespace/name": a namespace's objects sit together, before "namespace0".
+  const auto end = all->lower_bound(ns + "0");
+  for (auto it = all->lower_bound(ns + "/"); it != end; ++it)
+    visit(it->second);
+}
+
 std::vector<Json> Store::snapshot(const ResourceType& type, const std::string& ns) const {
   std::vector<Json> objects;
-  const Objects* all = find_objects(type);
-  if (all == nullptr) return objects;
-  for (const auto& [key, object] : *all) {
-    if (!ns.empty() && type.namespaced && object["metadata"].value("namespace", "") != ns) continue;
-    objects.push_back(object);
-  }
+  visit(type, ns, [&](const Json& object) { objects.push_back(object); });
   return objects;
 }
 
@@ -224,6 +238,17 @@ net::Result<Json, StatusError> Store::create(const ResourceType& type, const std
       }};
   if (auto admitted = admit_create(type, object, context); !admitted) {
     return net::fail(admitted.error());
+  }
+  if (type.group.empty() && type.kind == "Pod") {
+    const auto used = pods_by_namespace_.find(ns);
+    const std::size_t count = used == pods_by_namespace_.end() ? 0 : used->second;
+    if (count >= limits_.pods_per_namespace_max) {
+      const std::string limit = std::to_string(limits_.pods_per_namespace_max);
+      return net::fail(forbidden("pods \"" + name +
+                                 "\" is forbidden: exceeded quota: albc-pods-per-namespace, "
+                                 "requested: pods=1, used: pods=" +
+                                 std::to_string(count) + ", limited: pods=" + limit));
+    }
   }
   if (Json causes = validate_create(type, object); !causes.empty()) {
     return net::fail(invalid(type, name, std::move(causes)));

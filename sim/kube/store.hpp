@@ -59,6 +59,9 @@ struct WriteOptions {
 struct StoreLimits {
   std::size_t history_events_max = 20'000;  // watch resumption window
   std::size_t objects_max = 1'000'000;
+  // As if every namespace had a ResourceQuota of this many pods: Kubernetes' scalability
+  // threshold (3,000 pods per namespace), which keeps one Deployment from filling the fake.
+  std::size_t pods_per_namespace_max = 3'000;
 };
 
 class Watch;
@@ -108,6 +111,10 @@ class Store {
   void detach(Watch* watch);
   std::vector<Change> history_after(const ResourceType& type, std::uint64_t resource_version) const;
   std::vector<Json> snapshot(const ResourceType& type, const std::string& ns) const;
+  // Every object of a resource (in a namespace, when given) in key order, by reference and
+  // without copies; `visit` must not write.
+  void visit(const ResourceType& type, const std::string& ns,
+             const std::function<void(const Json&)>& visit) const;
 
  private:
   using Objects = std::map<std::string, Json>;
@@ -136,6 +143,7 @@ class Store {
   std::deque<Change> history_;
   std::vector<Watch*> watches_;
   std::vector<std::function<void(const Change&)>> observers_;
+  std::map<std::string, std::size_t> pods_by_namespace_;
 };
 
 std::string object_key(const ResourceType& type, const std::string& ns, const std::string& name);

@@ -9,6 +9,70 @@ namespace albc::sim::world {
 
 using kube::Json;
 
+namespace {
+
+const Json& field(const Json& object, std::string_view key) {
+  static const Json kNull;
+  if (!object.is_object()) return kNull;
+  const auto found = object.find(key);
+  return found == object.end() ? kNull : *found;
+}
+
+std::string text(const Json& object, std::string_view key) {
+  const Json& value = field(object, key);
+  return value.is_string() ? value.get<std::string>() : std::string();
+}
+
+std::string key_of(const Json& object) {
+  return text(field(object, "metadata"), "namespace") + "/" +
+         text(field(object, "metadata"), "name");
+}
+
+bool deleting(const Json& object) {
+  return field(object, "metadata").contains("deletionTimestamp");
+}
+
+// The Deployment that owns a pod, by name; empty for a pod nobody owns.
+std::string owning_deployment(const Json& pod) {
+  const Json& owners = field(field(pod, "metadata"), "ownerReferences");
+  if (!owners.is_array()) return "";
+  for (const Json& owner : owners) {
+    if (text(owner, "kind") == "Deployment") return text(owner, "name");
+  }
+  return "";
+}
+
+bool owned_by(const Json& pod, const std::string& uid) {
+  const Json& owners = field(field(pod, "metadata"), "ownerReferences");
+  if (!owners.is_array()) return false;
+  return std::any_of(owners.begin(), owners.end(),
+                     [&](const Json& owner) { return text(owner, "uid") == uid; });
+}
+
+bool labels_match(const Json& selector, const Json& labels) {
+  if (!selector.is_object() || selector.empty()) return false;
+  for (auto it = selector.begin(); it != selector.end(); ++it) {
+    if (field(labels, it.key()) != *it) return false;
+  }
+  return true;
+}
+
+bool pod_ready(const Json& pod) {
+  const Json& conditions = field(field(pod, "status"), "conditions");
+  if (!conditions.is_array()) return false;
+  for (const Json& condition : conditions) {
+    if (text(condition, "type") == "Ready") return text(condition, "status") == "True";
+  }
+  return false;
+}
+
+std::pair<std::string, std::string> split_key(const std::string& key) {
+  const auto slash = key.find('/');
+  return {key.substr(0, slash), key.substr(slash + 1)};
+}
+
+}  // namespace
+
 Cluster::Cluster(kube::Store& store, net::Clock& clock, net::Random random, net::Trace& trace,
                  net::Executor executor, ClusterOptions options)
     : store_(store),
@@ -39,7 +103,8 @@ void Cluster::add_node(const NodeSpec& spec) {
   std::string dashed = first_ip;
   std::replace(dashed.begin(), dashed.end(), '.', '-');
   const std::string region = spec.zone.substr(0, spec.zone.size() - 1);
-  Node node{"ip-" + dashed + "." + region + ".compute.internal", spec.zone, spec.subnet_cidr};
+  Node node{"ip-" + dashed + "." + region + ".compute.internal", spec.zone, spec.subnet_cidr,
+            first_ip};
   Json object = {
       {"metadata",
        {{"name", node.name},
@@ -54,6 +119,7 @@ void Cluster::add_node(const NodeSpec& spec) {
        {{"conditions",
          Json::array({{{"type", "Ready"}, {"status", "True"}, {"reason", "KubeletReady"}}})},
         {"addresses", Json::array({{{"type", "InternalIP"}, {"address", first_ip}}})},
+        {"capacity", {{"pods", std::to_string(options_.pods_per_node_max)}}},
         {"nodeInfo", {{"kubeletVersion", "v1.32.0"}}}}}};
   auto created = store_.create(type("v1", "Node"), "", object);
   if (created) trace_.event("world.node.added", {{"name", node.name}, {"zone", spec.zone}});
@@ -62,15 +128,55 @@ void Cluster::add_node(const NodeSpec& spec) {
 
 std::size_t Cluster::pods_running() const {
   std::size_t running = 0;
-  for (const Json& pod : store_.snapshot(type("v1", "Pod"), "")) {
-    if (pod.value("status", Json::object()).value("phase", "") == "Running") ++running;
-  }
+  store_.visit(type("v1", "Pod"), "", [&](const Json& pod) {
+    if (text(field(pod, "status"), "phase") == "Running") ++running;
+  });
   return running;
 }
 
 void Cluster::on_change(const kube::Change& change) {
+  if (destroyed_) return;
   const std::string& kind = change.resource->kind;
-  if (kind == "Deployment" || kind == "Pod" || kind == "Service") post_pass();
+  if (!change.resource->group.empty() && kind != "Deployment") return;
+  const std::string key = key_of(change.object);
+  if (kind == "Deployment") {
+    dirty_deployments_.insert(key);
+  } else if (kind == "Pod") {
+    on_pod_change(change);
+  } else if (kind == "Service") {
+    dirty_namespaces_.insert(split_key(key).first);
+    if (change.type == kube::ChangeType::Deleted) deleted_services_.insert(key);
+  } else {
+    return;
+  }
+  post_pass();
+}
+
+void Cluster::on_pod_change(const kube::Change& change) {
+  const Json& pod = change.object;
+  const std::string key = key_of(pod);
+  const auto [ns, name] = split_key(key);
+  if (const std::string owner = owning_deployment(pod); !owner.empty()) {
+    dirty_deployments_.insert(ns + "/" + owner);
+  }
+  dirty_namespaces_.insert(ns);
+  const std::string node_name = text(field(pod, "spec"), "nodeName");
+  if (change.type == kube::ChangeType::Added && node_name.empty() && !scheduled_.contains(key)) {
+    schedule_start(ns, name);  // arms a timer: observers must not write
+  }
+  if (change.type != kube::ChangeType::Deleted) return;
+  unschedulable_.erase(key);
+  used_ips_.erase(text(field(pod, "status"), "podIP"));
+  for (Node& node : nodes_) {
+    if (node.name != node_name || node.pods == 0) continue;
+    --node.pods;
+    if (unschedulable_.empty()) break;
+    // Room on a node: the pod that has waited longest tries again.
+    const auto [waiting_ns, waiting_name] = split_key(*unschedulable_.begin());
+    unschedulable_.erase(unschedulable_.begin());
+    schedule_start(waiting_ns, waiting_name);
+    break;
+  }
 }
 
 void Cluster::post_pass() {
@@ -82,133 +188,148 @@ void Cluster::post_pass() {
   });
 }
 
-namespace {
-
-bool labels_match(const Json& selector, const Json& labels) {
-  if (!selector.is_object() || selector.empty()) return false;
-  for (auto it = selector.begin(); it != selector.end(); ++it) {
-    if (!labels.contains(it.key()) || labels[it.key()] != *it) return false;
+void Cluster::guarded(const std::string& what, const std::string& key,
+                      const std::function<void()>& work) {
+  // Objects are validated before they are stored, so nothing here should throw; if a bug
+  // lets nlohmann throw, that object's work stops and the rest of the world goes on.
+  try {
+    work();
+  } catch (const std::exception& error) {
+    ++errors_;
+    trace_.event("world.error", {{"controller", what}, {"object", key}, {"error", error.what()}});
   }
-  return true;
 }
-
-bool pod_ready(const Json& pod) {
-  for (const Json& condition :
-       pod.value("status", Json::object()).value("conditions", Json::array())) {
-    if (condition.value("type", "") == "Ready") return condition.value("status", "") == "True";
-  }
-  return false;
-}
-
-std::string key_of(const Json& object) {
-  return object["metadata"].value("namespace", "") + "/" + object["metadata"].value("name", "");
-}
-
-}  // namespace
 
 void Cluster::reconcile() {
-  std::vector<Json> pods = store_.snapshot(type("v1", "Pod"), "");
-  for (const Json& deployment : store_.snapshot(type("apps/v1", "Deployment"), ""))
-    reconcile_deployment(deployment, pods);
-  pods = store_.snapshot(type("v1", "Pod"), "");
-  // Pods of deleted Deployments are garbage (the garbage collector's job).
-  for (const Json& pod : pods) {
-    const Json owners = pod["metadata"].value("ownerReferences", Json::array());
-    if (owners.empty() || owners[0].value("kind", "") != "Deployment") continue;
-    const std::string ns = pod["metadata"].value("namespace", "");
-    if (!store_.get(type("apps/v1", "Deployment"), ns, owners[0].value("name", ""))) {
-      if (store_.remove(type("v1", "Pod"), ns, pod["metadata"].value("name", ""), {})) {
-        trace_.event("world.pod.deleted", {{"pod", key_of(pod)}, {"reason", "owner deleted"}});
-      }
+  const std::set<std::string> deployments = std::exchange(dirty_deployments_, {});
+  const std::set<std::string> namespaces = std::exchange(dirty_namespaces_, {});
+  const std::set<std::string> deleted = std::exchange(deleted_services_, {});
+  for (const std::string& key : deployments) {
+    const auto [ns, name] = split_key(key);
+    guarded("deployment", key, [&, ns = ns, name = name] { reconcile_deployment(ns, name); });
+  }
+  for (const std::string& key : deleted) {
+    const auto [ns, name] = split_key(key);
+    guarded("endpointslice", key, [&, ns = ns, name = name] { remove_slices_of(ns, name); });
+  }
+  for (const std::string& ns : namespaces)
+    reconcile_services(ns);
+}
+
+void Cluster::collect_orphans(const std::string& ns, const std::string& owner_name) {
+  std::vector<std::string> orphans;
+  store_.visit(type("v1", "Pod"), ns, [&](const Json& pod) {
+    if (owning_deployment(pod) == owner_name && !deleting(pod)) {
+      orphans.push_back(text(field(pod, "metadata"), "name"));
     }
-  }
-  pods = store_.snapshot(type("v1", "Pod"), "");
-  for (const Json& pod : pods) {
-    const std::string key = key_of(pod);
-    if (pod.value("spec", Json::object()).contains("nodeName") || scheduled_.contains(key))
-      continue;
-    schedule_start(pod["metadata"].value("namespace", ""), pod["metadata"].value("name", ""));
-  }
-  for (const Json& service : store_.snapshot(type("v1", "Service"), ""))
-    reconcile_endpoint_slices(service, pods);
-  // Slices of deleted Services are garbage too.
-  const kube::ResourceType& slices = type("discovery.k8s.io/v1", "EndpointSlice");
-  for (const Json& slice : store_.snapshot(slices, "")) {
-    const Json labels = slice["metadata"].value("labels", Json::object());
-    if (labels.value("endpointslice.kubernetes.io/managed-by", "") !=
-        "endpointslice-controller.k8s.io")
-      continue;
-    const std::string ns = slice["metadata"].value("namespace", "");
-    if (store_.get(type("v1", "Service"), ns, labels.value("kubernetes.io/service-name", "")))
-      continue;
-    if (store_.remove(slices, ns, slice["metadata"].value("name", ""), {})) {
-      trace_.event("world.endpointslice.deleted", {{"slice", key_of(slice)}});
+  });
+  std::size_t budget = options_.burst_replicas;
+  for (const std::string& pod : orphans) {
+    if (budget-- == 0) {
+      dirty_deployments_.insert(ns + "/" + owner_name);  // the rest in the next pass
+      post_pass();
+      return;
+    }
+    if (store_.remove(type("v1", "Pod"), ns, pod, {})) {
+      trace_.event("world.pod.deleted", {{"pod", ns + "/" + pod}, {"reason", "owner deleted"}});
     }
   }
 }
 
-void Cluster::reconcile_deployment(const Json& deployment, std::vector<Json>& pods) {
-  const std::string ns = deployment["metadata"].value("namespace", "");
-  const std::string name = deployment["metadata"].value("name", "");
-  const Json spec = deployment.value("spec", Json::object());
-  const Json selector = spec.value("selector", Json::object()).value("matchLabels", Json::object());
-  const Json template_spec = spec.value("template", Json::object());
+void Cluster::reconcile_deployment(const std::string& ns, const std::string& name) {
+  const kube::ResourceType& pods = type("v1", "Pod");
+  auto found = store_.get(type("apps/v1", "Deployment"), ns, name);
+  if (!found) return collect_orphans(ns, name);
+  const Json& deployment = *found;
+  const Json& spec = field(deployment, "spec");
+  const Json& template_spec = field(spec, "template");
   const std::string hash = net::sha256_hex(template_spec.dump()).substr(0, 10);
-  const long long replicas = spec.value("replicas", 1LL);
-  std::vector<Json> owned;
-  for (const Json& pod : pods) {
-    if (pod["metadata"].value("namespace", "") != ns) continue;
-    const Json owners = pod["metadata"].value("ownerReferences", Json::array());
-    if (!owners.empty() && owners[0].value("uid", "") == deployment["metadata"].value("uid", ""))
-      owned.push_back(pod);
-  }
+  const Json& replicas_field = field(spec, "replicas");
+  const long long replicas =
+      replicas_field.is_number_integer() ? replicas_field.get<long long>() : 1;
+  const std::string uid = text(field(deployment, "metadata"), "uid");
+  struct Owned {
+    std::string name;
+    bool ready;
+  };
+  std::vector<Owned> current;
+  std::vector<std::string> outdated;
+  store_.visit(pods, ns, [&](const Json& pod) {
+    if (!owned_by(pod, uid) || deleting(pod)) return;
+    const std::string pod_name = text(field(pod, "metadata"), "name");
+    if (text(field(field(pod, "metadata"), "labels"), "pod-template-hash") == hash) {
+      current.push_back({pod_name, pod_ready(pod)});
+    } else {
+      outdated.push_back(pod_name);
+    }
+  });
+  std::size_t budget = options_.burst_replicas;
+  const auto remove = [&](const std::string& pod, const char* reason) {
+    --budget;
+    if (store_.remove(pods, ns, pod, {})) {
+      trace_.event("world.pod.deleted", {{"pod", ns + "/" + pod}, {"reason", reason}});
+    }
+  };
   // A changed template replaces the pods (the Recreate strategy, simplest to reason about).
-  std::vector<Json> current;
-  for (const Json& pod : owned) {
-    const std::string pod_hash =
-        pod["metadata"].value("labels", Json::object()).value("pod-template-hash", "");
-    if (pod_hash == hash && !pod["metadata"].contains("deletionTimestamp")) {
-      current.push_back(pod);
-    } else if (store_.remove(type("v1", "Pod"), ns, pod["metadata"].value("name", ""), {})) {
-      trace_.event("world.pod.deleted", {{"pod", key_of(pod)}, {"reason", "template changed"}});
-    }
+  for (const std::string& pod : outdated) {
+    if (budget == 0) break;
+    remove(pod, "template changed");
   }
-  while (static_cast<long long>(current.size()) > replicas) {
-    const Json& extra = current.back();
-    if (store_.remove(type("v1", "Pod"), ns, extra["metadata"].value("name", ""), {})) {
-      trace_.event("world.pod.deleted", {{"pod", key_of(extra)}, {"reason", "scaled down"}});
-    }
+  while (budget > 0 && static_cast<long long>(current.size()) > replicas) {
+    remove(current.back().name, "scaled down");
     current.pop_back();
   }
-  while (static_cast<long long>(current.size()) < replicas) {
-    Json pod = {
-        {"metadata",
-         {{"name", name + "-" + hash + "-" + random_.alphanumeric(5)},
-          {"labels",
-           template_spec.value("metadata", Json::object()).value("labels", Json::object())},
-          {"ownerReferences", Json::array({{{"apiVersion", "apps/v1"},
-                                            {"kind", "Deployment"},
-                                            {"name", name},
-                                            {"uid", deployment["metadata"].value("uid", "")},
-                                            {"controller", true},
-                                            {"blockOwnerDeletion", true}}})}}},
-        {"spec", template_spec.value("spec", Json::object())}};
+  std::string failure;
+  while (budget > 0 && static_cast<long long>(current.size()) < replicas) {
+    --budget;
+    Json pod = {{"metadata",
+                 {{"labels", field(field(template_spec, "metadata"), "labels").is_object()
+                                 ? field(field(template_spec, "metadata"), "labels")
+                                 : Json::object()},
+                  {"ownerReferences", Json::array({{{"apiVersion", "apps/v1"},
+                                                    {"kind", "Deployment"},
+                                                    {"name", name},
+                                                    {"uid", uid},
+                                                    {"controller", true},
+                                                    {"blockOwnerDeletion", true}}})}}},
+                {"spec", field(template_spec, "spec").is_object() ? field(template_spec, "spec")
+                                                                  : Json::object()}};
     pod["metadata"]["labels"]["pod-template-hash"] = hash;
-    auto created = store_.create(type("v1", "Pod"), ns, pod);
-    if (!created) break;
+    net::Result<Json, kube::StatusError> created = net::fail(kube::StatusError{});
+    // A five-character suffix can repeat among thousands of pods: a clash draws again.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      pod["metadata"]["name"] = name + "-" + hash + "-" + random_.alphanumeric(5);
+      created = store_.create(pods, ns, pod);
+      if (created || created.error().code != 409) break;
+    }
+    if (!created) {
+      failure = created.error().message;
+      trace_.event("world.pod.create_failed",
+                   {{"deployment", ns + "/" + name}, {"error", failure}});
+      break;
+    }
     trace_.event("world.pod.created", {{"pod", key_of(*created)}});
-    current.push_back(*created);
-    pods.push_back(*created);
+    current.push_back({text(field(*created, "metadata"), "name"), false});
+  }
+  if (budget == 0 && failure.empty()) {
+    dirty_deployments_.insert(ns + "/" + name);  // more to do: the next pass goes on
+    post_pass();
   }
   long long ready = 0;
-  for (const Json& pod : current)
-    ready += pod_ready(pod) ? 1 : 0;
-  const Json status = {{"observedGeneration", deployment["metadata"].value("generation", 1)},
-                       {"replicas", static_cast<long long>(current.size())},
-                       {"updatedReplicas", static_cast<long long>(current.size())},
-                       {"readyReplicas", ready},
-                       {"availableReplicas", ready}};
-  if (deployment.value("status", Json::object()) != status) {
+  for (const Owned& pod : current)
+    ready += pod.ready ? 1 : 0;
+  Json status = {{"observedGeneration", field(field(deployment, "metadata"), "generation")},
+                 {"replicas", static_cast<long long>(current.size())},
+                 {"updatedReplicas", static_cast<long long>(current.size())},
+                 {"readyReplicas", ready},
+                 {"availableReplicas", ready}};
+  if (!failure.empty()) {
+    status["conditions"] = Json::array({{{"type", "ReplicaFailure"},
+                                         {"status", "True"},
+                                         {"reason", "FailedCreate"},
+                                         {"message", failure}}});
+  }
+  if (field(deployment, "status") != status) {
     Json updated = deployment;
     updated["status"] = status;
     (void)store_.update(type("apps/v1", "Deployment"), ns, name, updated,
@@ -216,55 +337,91 @@ void Cluster::reconcile_deployment(const Json& deployment, std::vector<Json>& po
   }
 }
 
+net::Clock::TimerId Cluster::after(std::chrono::milliseconds min, std::chrono::milliseconds max,
+                                   std::function<void()> then) {
+  ++pending_transitions_;
+  const auto delay = std::chrono::milliseconds(random_.uniform(
+      static_cast<std::uint64_t>(min.count()), static_cast<std::uint64_t>(max.count())));
+  const auto timer = std::make_shared<net::Clock::TimerId>(0);
+  *timer = clock_.call_after(delay, [this, timer, then = std::move(then)] {
+    timers_.erase(*timer);
+    --pending_transitions_;
+    then();
+  });
+  timers_.insert(*timer);
+  return *timer;
+}
+
 void Cluster::schedule_start(const std::string& ns, const std::string& name) {
   const std::string key = ns + "/" + name;
   scheduled_.insert(key);
-  ++pending_transitions_;
-  const auto delay = std::chrono::milliseconds(
-      random_.uniform(static_cast<std::uint64_t>(options_.pod_start_min.count()),
-                      static_cast<std::uint64_t>(options_.pod_start_max.count())));
-  const auto timer = std::make_shared<net::Clock::TimerId>(0);
-  *timer = clock_.call_after(delay, [this, ns, name, key, timer] {
-    timers_.erase(*timer);
-    --pending_transitions_;
+  after(options_.pod_start_min, options_.pod_start_max, [this, ns, name, key] {
     scheduled_.erase(key);
-    start_pod(ns, name);
+    guarded("scheduler", key, [&] { start_pod(ns, name); });
   });
-  timers_.insert(*timer);
 }
 
-std::string Cluster::allocate_ip(const std::string& node_name) {
-  for (const Node& node : nodes_) {
-    if (node.name != node_name) continue;
-    const auto cidr = net::parse_cidr(node.subnet_cidr);
-    if (!cidr || cidr->usable_addresses() < 8) break;
-    // AWS keeps the first four and the last address of a subnet.
-    for (int attempt = 0; attempt < 64; ++attempt) {
-      const std::uint32_t offset =
-          static_cast<std::uint32_t>(random_.uniform(16, cidr->size() - 2));
-      const std::string ip = net::format_ipv4(cidr->base + offset);
-      if (used_ips_.insert(ip).second) return ip;
-    }
+Cluster::Node* Cluster::pick_node() {
+  std::vector<Node*> room;
+  for (Node& node : nodes_) {
+    if (node.pods < options_.pods_per_node_max) room.push_back(&node);
+  }
+  if (room.empty()) return nullptr;
+  return room[random_.uniform(0, room.size() - 1)];
+}
+
+std::string Cluster::allocate_ip(const Node& node) {
+  const auto cidr = net::parse_cidr(node.subnet_cidr);
+  if (!cidr || cidr->usable_addresses() < 8) return "";
+  // AWS keeps the first four and the last address of a subnet.
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    const std::uint32_t offset = static_cast<std::uint32_t>(random_.uniform(16, cidr->size() - 2));
+    const std::string ip = net::format_ipv4(cidr->base + offset);
+    if (used_ips_.insert(ip).second) return ip;
   }
   return "";
 }
 
+void Cluster::mark_unschedulable(const std::string& ns, const std::string& name) {
+  const std::string key = ns + "/" + name;
+  if (!unschedulable_.insert(key).second) return;
+  auto pod = store_.get(type("v1", "Pod"), ns, name);
+  if (!pod) return;
+  const std::string count = std::to_string(nodes_.size());
+  Json pending = *pod;
+  pending["status"]["phase"] = "Pending";
+  pending["status"]["conditions"] =
+      Json::array({{{"type", "PodScheduled"},
+                    {"status", "False"},
+                    {"reason", "Unschedulable"},
+                    {"message", "0/" + count + " nodes are available: " + count +
+                                    " Too many pods or no free IP address."}}});
+  (void)store_.update(type("v1", "Pod"), ns, name, pending, kube::Subresource::Status);
+  trace_.event("world.pod.unschedulable", {{"pod", key}});
+}
+
 void Cluster::start_pod(const std::string& ns, const std::string& name) {
   auto pod = store_.get(type("v1", "Pod"), ns, name);
-  if (!pod || nodes_.empty()) return;
-  const Node& node = nodes_[random_.uniform(0, nodes_.size() - 1)];
-  const std::string ip = allocate_ip(node.name);
+  if (!pod || deleting(*pod) || !text(field(*pod, "spec"), "nodeName").empty()) return;
+  Node* node = pick_node();
+  const std::string ip = node == nullptr ? "" : allocate_ip(*node);
+  if (ip.empty()) return mark_unschedulable(ns, name);
   Json scheduled = *pod;
-  scheduled["spec"]["nodeName"] = node.name;
+  scheduled["spec"]["nodeName"] = node->name;
   auto bound = store_.update(type("v1", "Pod"), ns, name, scheduled, kube::Subresource::None);
-  if (!bound) return;
+  if (!bound) {
+    used_ips_.erase(ip);
+    return;
+  }
+  ++node->pods;
   Json containers = Json::array();
-  for (const Json& container : (*bound)["spec"].value("containers", Json::array())) {
+  const Json& declared = field(field(*bound, "spec"), "containers");
+  for (const Json& container : declared.is_array() ? declared : Json::array()) {
     containers.push_back(
-        {{"name", container.value("name", "")},
+        {{"name", text(container, "name")},
          {"ready", false},
          {"restartCount", 0},
-         {"image", container.value("image", "")},
+         {"image", text(container, "image")},
          {"started", true},
          {"state", {{"running", {{"startedAt", net::format_rfc3339(clock_.wall_now())}}}}}});
   }
@@ -273,7 +430,7 @@ void Cluster::start_pod(const std::string& ns, const std::string& name) {
       {"phase", "Running"},
       {"podIP", ip},
       {"podIPs", Json::array({{{"ip", ip}}})},
-      {"hostIP", node.name},
+      {"hostIP", node->ip},
       {"startTime", net::format_rfc3339(clock_.wall_now())},
       {"qosClass", "BestEffort"},
       {"containerStatuses", containers},
@@ -282,26 +439,17 @@ void Cluster::start_pod(const std::string& ns, const std::string& name) {
                                   {{"type", "ContainersReady"}, {"status", "False"}},
                                   {{"type", "Ready"}, {"status", "False"}}})}};
   if (!store_.update(type("v1", "Pod"), ns, name, running, kube::Subresource::Status)) return;
-  trace_.event("world.pod.running", {{"pod", ns + "/" + name}, {"node", node.name}, {"ip", ip}});
-  ++pending_transitions_;
-  const auto delay = std::chrono::milliseconds(
-      random_.uniform(static_cast<std::uint64_t>(options_.pod_ready_min.count()),
-                      static_cast<std::uint64_t>(options_.pod_ready_max.count())));
-  const auto timer = std::make_shared<net::Clock::TimerId>(0);
-  *timer = clock_.call_after(delay, [this, ns, name, timer] {
-    timers_.erase(*timer);
-    --pending_transitions_;
-    make_ready(ns, name);
-  });
-  timers_.insert(*timer);
+  trace_.event("world.pod.running", {{"pod", ns + "/" + name}, {"node", node->name}, {"ip", ip}});
+  after(options_.pod_ready_min, options_.pod_ready_max,
+        [this, ns, name] { guarded("kubelet", ns + "/" + name, [&] { make_ready(ns, name); }); });
 }
 
 void Cluster::make_ready(const std::string& ns, const std::string& name) {
   auto pod = store_.get(type("v1", "Pod"), ns, name);
-  if (!pod) return;
+  if (!pod || deleting(*pod)) return;
   Json ready = *pod;
   for (Json& condition : ready["status"]["conditions"]) {
-    if (condition.value("type", "") == "Ready" || condition.value("type", "") == "ContainersReady")
+    if (text(condition, "type") == "Ready" || text(condition, "type") == "ContainersReady")
       condition["status"] = "True";
   }
   for (Json& container : ready["status"]["containerStatuses"])
@@ -311,91 +459,29 @@ void Cluster::make_ready(const std::string& ns, const std::string& name) {
   }
 }
 
-void Cluster::reconcile_endpoint_slices(const Json& service, const std::vector<Json>& pods) {
-  const std::string ns = service["metadata"].value("namespace", "");
-  const std::string name = service["metadata"].value("name", "");
-  const Json spec = service.value("spec", Json::object());
-  const Json selector = spec.value("selector", Json::object());
-  if (selector.empty()) return;  // Services without a selector have hand-made endpoints
-  Json endpoints = Json::array();
-  std::vector<const Json*> members;
-  for (const Json& pod : pods) {
-    if (pod["metadata"].value("namespace", "") != ns) continue;
-    if (!labels_match(selector, pod["metadata"].value("labels", Json::object()))) continue;
-    const std::string ip = pod.value("status", Json::object()).value("podIP", "");
-    if (ip.empty()) continue;
-    const bool ready = pod_ready(pod) && !pod["metadata"].contains("deletionTimestamp");
-    endpoints.push_back(
-        {{"addresses", Json::array({ip})},
-         {"conditions", {{"ready", ready}, {"serving", ready}, {"terminating", false}}},
-         {"nodeName", pod["spec"].value("nodeName", "")},
-         {"targetRef",
-          {{"kind", "Pod"},
-           {"namespace", ns},
-           {"name", pod["metadata"].value("name", "")},
-           {"uid", pod["metadata"].value("uid", "")}}}});
-    members.push_back(&pod);
-  }
-  Json ports = Json::array();
-  for (const Json& port : spec.value("ports", Json::array())) {
-    Json target = port.value("targetPort", port.value("port", Json(0)));
-    if (target.is_string() && !members.empty()) {
-      // A named target port resolves against the container ports of the pods.
-      for (const Json& container : (*members.front())["spec"].value("containers", Json::array())) {
-        for (const Json& container_port : container.value("ports", Json::array())) {
-          if (container_port.value("name", "") == target.get<std::string>())
-            target = container_port.value("containerPort", 0);
-        }
-      }
-    }
-    if (!target.is_number_integer()) continue;
-    Json entry = {{"port", target}, {"protocol", port.value("protocol", "TCP")}};
-    entry["name"] = port.value("name", "");
-    ports.push_back(entry);
-  }
+void Cluster::reconcile_services(const std::string& ns) {
+  std::vector<Json> services;
+  store_.visit(type("v1", "Service"), ns,
+               [&](const Json& service) { services.push_back(service); });
+  for (const Json& service : services)
+    guarded("endpointslice", key_of(service), [&] { reconcile_endpoint_slices(service); });
+}
+
+void Cluster::remove_slices_of(const std::string& ns, const std::string& service) {
   const kube::ResourceType& slices = type("discovery.k8s.io/v1", "EndpointSlice");
-  const Json* existing = nullptr;
-  const std::vector<Json> all = store_.snapshot(slices, ns);
-  for (const Json& slice : all) {
-    if (slice["metadata"].value("labels", Json::object()).value("kubernetes.io/service-name", "") ==
-        name)
-      existing = &slice;
-  }
-  if (existing == nullptr) {
-    Json slice = {
-        {"metadata",
-         {{"name", name + "-" + random_.alphanumeric(5)},
-          {"labels",
-           {{"kubernetes.io/service-name", name},
-            {"endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io"}}},
-          {"ownerReferences", Json::array({{{"apiVersion", "v1"},
-                                            {"kind", "Service"},
-                                            {"name", name},
-                                            {"uid", service["metadata"].value("uid", "")},
-                                            {"controller", true}}})}}},
-        {"addressType", "IPv4"},
-        {"endpoints", endpoints},
-        {"ports", ports}};
-    if (store_.create(slices, ns, slice)) {
-      trace_.event("world.endpointslice.updated",
-                   {{"service", ns + "/" + name}, {"endpoints", std::to_string(endpoints.size())}});
+  std::vector<std::string> names;
+  store_.visit(slices, ns, [&](const Json& slice) {
+    const Json& labels = field(field(slice, "metadata"), "labels");
+    if (text(labels, "kubernetes.io/service-name") == service &&
+        text(labels, "endpointslice.kubernetes.io/managed-by") ==
+            "endpointslice-controller.k8s.io") {
+      names.push_back(text(field(slice, "metadata"), "name"));
     }
-    return;
-  }
-  if (existing->value("endpoints", Json::array()) == endpoints &&
-      existing->value("ports", Json::array()) == ports)
-    return;
-  Json updated = *existing;
-  updated["endpoints"] = endpoints;
-  updated["ports"] = ports;
-  std::size_t ready = 0;
-  for (const Json& endpoint : endpoints)
-    ready += endpoint["conditions"].value("ready", false) ? 1 : 0;
-  if (store_.update(slices, ns, updated["metadata"].value("name", ""), updated,
-                    kube::Subresource::None)) {
-    trace_.event("world.endpointslice.updated", {{"service", ns + "/" + name},
-                                                 {"endpoints", std::to_string(endpoints.size())},
-                                                 {"ready", std::to_string(ready)}});
+  });
+  for (const std::string& name : names) {
+    if (store_.remove(slices, ns, name, {})) {
+      trace_.event("world.endpointslice.deleted", {{"slice", ns + "/" + name}});
+    }
   }
 }
 

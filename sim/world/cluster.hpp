@@ -18,6 +18,13 @@ struct ClusterOptions {
   std::chrono::milliseconds pod_start_max{2500};
   std::chrono::milliseconds pod_ready_min{1500};
   std::chrono::milliseconds pod_ready_max{4000};
+  // The kubelet's default --max-pods: pods past it stay Pending, unschedulable.
+  std::size_t pods_per_node_max = 110;
+  // The ReplicaSet controller's burstReplicas: pods created or deleted per pass and Deployment,
+  // so that a Deployment of thousands never holds the world up for long.
+  std::size_t burst_replicas = 500;
+  // The EndpointSlice controller's default --max-endpoints-per-slice.
+  std::size_t endpoints_per_slice_max = 100;
 };
 
 struct NodeSpec {
@@ -26,8 +33,11 @@ struct NodeSpec {
 };
 
 // The parts of a cluster the controller depends on but does not run: the Deployment
-// controller (pods for replicas), scheduler and kubelet (node, IP, readiness), and the
-// EndpointSlice controller. They act on the Store directly, in the world's time.
+// controller (pods for replicas), scheduler and kubelet (node, IP, readiness), the garbage
+// collector and the EndpointSlice controller. They act on the Store directly, in the world's
+// time, on what changed: a pass looks at the Deployments and namespaces a change touched, never
+// at the whole cluster. A failure while handling one object (a bug: objects are validated before
+// they are stored) is traced with its message and affects that object only.
 class Cluster {
  public:
   Cluster(kube::Store& store, net::Clock& clock, net::Random random, net::Trace& trace,
@@ -38,17 +48,37 @@ class Cluster {
   // Nothing scheduled and no pass pending.
   bool idle() const { return pending_transitions_ == 0 && !pass_posted_; }
   std::size_t pods_running() const;
+  // Failures while handling an object (each also traced as world.error).
+  std::size_t errors() const { return errors_; }
 
  private:
+  struct Node {
+    std::string name;
+    std::string zone;
+    std::string subnet_cidr;
+    std::string ip;
+    std::size_t pods = 0;
+  };
+
   void on_change(const kube::Change& change);
+  void on_pod_change(const kube::Change& change);
   void post_pass();
   void reconcile();
-  void reconcile_deployment(const kube::Json& deployment, std::vector<kube::Json>& pods);
-  void reconcile_endpoint_slices(const kube::Json& service, const std::vector<kube::Json>& pods);
+  // Runs `work` for one object; an exception is traced and counted, and the pass goes on.
+  void guarded(const std::string& what, const std::string& key, const std::function<void()>& work);
+  void reconcile_deployment(const std::string& ns, const std::string& name);
+  void collect_orphans(const std::string& ns, const std::string& owner_name);
+  void reconcile_services(const std::string& ns);
+  void reconcile_endpoint_slices(const kube::Json& service);
+  void remove_slices_of(const std::string& ns, const std::string& service);
   void schedule_start(const std::string& ns, const std::string& name);
   void start_pod(const std::string& ns, const std::string& name);
+  void mark_unschedulable(const std::string& ns, const std::string& name);
   void make_ready(const std::string& ns, const std::string& name);
-  std::string allocate_ip(const std::string& node);
+  Node* pick_node();
+  std::string allocate_ip(const Node& node);
+  net::Clock::TimerId after(std::chrono::milliseconds min, std::chrono::milliseconds max,
+                            std::function<void()> then);
   const kube::ResourceType& type(const char* api_version, const char* kind) const;
 
   kube::Store& store_;
@@ -57,16 +87,18 @@ class Cluster {
   net::Trace& trace_;
   net::Executor executor_;
   ClusterOptions options_;
-  struct Node {
-    std::string name;
-    std::string zone;
-    std::string subnet_cidr;
-  };
   std::vector<Node> nodes_;
   std::set<std::string> used_ips_;
-  std::set<std::string> scheduled_;  // pods with a start pending
+  std::set<std::string> scheduled_;      // pods with a start pending
+  std::set<std::string> unschedulable_;  // pods waiting for room on a node
   std::set<net::Clock::TimerId> timers_;
+  // What the next pass looks at: Deployments ("ns/name"), namespaces whose Services may need
+  // new endpoints, and deleted Services whose slices go.
+  std::set<std::string> dirty_deployments_;
+  std::set<std::string> dirty_namespaces_;
+  std::set<std::string> deleted_services_;
   std::size_t pending_transitions_ = 0;
+  std::size_t errors_ = 0;
   bool pass_posted_ = false;
   bool destroyed_ = false;
 };
