@@ -11,18 +11,6 @@ using kube::Json;
 
 namespace {
 
-const Json& field(const Json& object, std::string_view key) {
-  static const Json kNull;
-  if (!object.is_object()) return kNull;
-  const auto found = object.find(key);
-  return found == object.end() ? kNull : *found;
-}
-
-std::string text(const Json& object, std::string_view key) {
-  const Json& value = field(object, key);
-  return value.is_string() ? value.get<std::string>() : std::string();
-}
-
 std::string key_of(const Json& object) {
   return text(field(object, "metadata"), "namespace") + "/" +
          text(field(object, "metadata"), "name");
@@ -30,40 +18,6 @@ std::string key_of(const Json& object) {
 
 bool deleting(const Json& object) {
   return field(object, "metadata").contains("deletionTimestamp");
-}
-
-// The Deployment that owns a pod, by name; empty for a pod nobody owns.
-std::string owning_deployment(const Json& pod) {
-  const Json& owners = field(field(pod, "metadata"), "ownerReferences");
-  if (!owners.is_array()) return "";
-  for (const Json& owner : owners) {
-    if (text(owner, "kind") == "Deployment") return text(owner, "name");
-  }
-  return "";
-}
-
-bool owned_by(const Json& pod, const std::string& uid) {
-  const Json& owners = field(field(pod, "metadata"), "ownerReferences");
-  if (!owners.is_array()) return false;
-  return std::any_of(owners.begin(), owners.end(),
-                     [&](const Json& owner) { return text(owner, "uid") == uid; });
-}
-
-bool labels_match(const Json& selector, const Json& labels) {
-  if (!selector.is_object() || selector.empty()) return false;
-  for (auto it = selector.begin(); it != selector.end(); ++it) {
-    if (field(labels, it.key()) != *it) return false;
-  }
-  return true;
-}
-
-bool pod_ready(const Json& pod) {
-  const Json& conditions = field(field(pod, "status"), "conditions");
-  if (!conditions.is_array()) return false;
-  for (const Json& condition : conditions) {
-    if (text(condition, "type") == "Ready") return text(condition, "status") == "True";
-  }
-  return false;
 }
 
 std::pair<std::string, std::string> split_key(const std::string& key) {
@@ -80,7 +34,8 @@ Cluster::Cluster(kube::Store& store, net::Clock& clock, net::Random random, net:
       random_(std::move(random)),
       trace_(trace),
       executor_(std::move(executor)),
-      options_(options) {
+      options_(options),
+      endpoint_slices_(store_, pods_, random_, trace_, options_.endpoints_per_slice_max) {
   store_.observe([this](const kube::Change& change) { on_change(change); });
 }
 
@@ -128,24 +83,27 @@ void Cluster::add_node(const NodeSpec& spec) {
 
 std::size_t Cluster::pods_running() const {
   std::size_t running = 0;
-  store_.visit(type("v1", "Pod"), "", [&](const Json& pod) {
-    if (text(field(pod, "status"), "phase") == "Running") ++running;
-  });
+  for (const auto& [key, pod] : pods_)
+    running += pod.ip.empty() ? 0 : 1;
   return running;
 }
 
 void Cluster::on_change(const kube::Change& change) {
   if (destroyed_) return;
   const std::string& kind = change.resource->kind;
-  if (!change.resource->group.empty() && kind != "Deployment") return;
-  const std::string key = key_of(change.object);
+  const bool core = change.resource->group.empty();
   if (kind == "Deployment") {
-    dirty_deployments_.insert(key);
-  } else if (kind == "Pod") {
+    // Its own status writes (this pass's) need no new pass: only what the user changed does.
+    const bool status_only = change.type == kube::ChangeType::Modified &&
+                             field(change.object, "spec") == field(change.previous, "spec") &&
+                             deleting(change.object) == deleting(change.previous);
+    if (status_only) return;
+    dirty_deployments_.insert(key_of(change.object));
+  } else if (core && kind == "Pod") {
     on_pod_change(change);
-  } else if (kind == "Service") {
-    dirty_namespaces_.insert(split_key(key).first);
-    if (change.type == kube::ChangeType::Deleted) deleted_services_.insert(key);
+  } else if (core && kind == "Service") {
+    const auto [ns, name] = split_key(key_of(change.object));
+    endpoint_slices_.service_changed(ns, name);
   } else {
     return;
   }
@@ -153,22 +111,36 @@ void Cluster::on_change(const kube::Change& change) {
 }
 
 void Cluster::on_pod_change(const kube::Change& change) {
-  const Json& pod = change.object;
-  const std::string key = key_of(pod);
+  const std::string key = key_of(change.object);
   const auto [ns, name] = split_key(key);
-  if (const std::string owner = owning_deployment(pod); !owner.empty()) {
-    dirty_deployments_.insert(ns + "/" + owner);
+  std::optional<PodFacts> before;
+  if (auto known = pods_.find(key); known != pods_.end()) before = known->second;
+  const bool deleted = change.type == kube::ChangeType::Deleted;
+  if (before) {
+    auto owner = pods_by_owner_.find(before->owner_uid);
+    if (owner != pods_by_owner_.end()) {
+      owner->second.erase(key);
+      if (owner->second.empty()) pods_by_owner_.erase(owner);
+    }
   }
-  dirty_namespaces_.insert(ns);
-  const std::string node_name = text(field(pod, "spec"), "nodeName");
-  if (change.type == kube::ChangeType::Added && node_name.empty() && !scheduled_.contains(key)) {
+  if (deleted) {
+    pods_.erase(key);
+  } else {
+    PodFacts& now = pods_[key] = PodFacts::of(change.object);
+    if (!now.owner_uid.empty()) pods_by_owner_[now.owner_uid][key] = &now;
+  }
+  const PodFacts* after = deleted ? nullptr : &pods_[key];
+  endpoint_slices_.pod_changed(before ? &*before : nullptr, after);
+  const PodFacts& pod = after != nullptr ? *after : *before;
+  if (!pod.owner_name.empty()) dirty_deployments_.insert(ns + "/" + pod.owner_name);
+  if (change.type == kube::ChangeType::Added && pod.node.empty() && !scheduled_.contains(key)) {
     schedule_start(ns, name);  // arms a timer: observers must not write
   }
-  if (change.type != kube::ChangeType::Deleted) return;
+  if (!deleted) return;
   unschedulable_.erase(key);
-  used_ips_.erase(text(field(pod, "status"), "podIP"));
+  used_ips_.erase(pod.ip);
   for (Node& node : nodes_) {
-    if (node.name != node_name || node.pods == 0) continue;
+    if (node.name != pod.node || node.pods == 0) continue;
     --node.pods;
     if (unschedulable_.empty()) break;
     // Room on a node: the pod that has waited longest tries again.
@@ -202,26 +174,19 @@ void Cluster::guarded(const std::string& what, const std::string& key,
 
 void Cluster::reconcile() {
   const std::set<std::string> deployments = std::exchange(dirty_deployments_, {});
-  const std::set<std::string> namespaces = std::exchange(dirty_namespaces_, {});
-  const std::set<std::string> deleted = std::exchange(deleted_services_, {});
   for (const std::string& key : deployments) {
     const auto [ns, name] = split_key(key);
     guarded("deployment", key, [&, ns = ns, name = name] { reconcile_deployment(ns, name); });
   }
-  for (const std::string& key : deleted) {
-    const auto [ns, name] = split_key(key);
-    guarded("endpointslice", key, [&, ns = ns, name = name] { remove_slices_of(ns, name); });
-  }
-  for (const std::string& ns : namespaces)
-    reconcile_services(ns);
+  endpoint_slices_.sync([this](const std::string& key, const std::function<void()>& work) {
+    guarded("endpointslice", key, work);
+  });
 }
 
 void Cluster::collect_orphans(const std::string& ns, const std::string& owner_name) {
   std::vector<std::string> orphans;
-  store_.visit(type("v1", "Pod"), ns, [&](const Json& pod) {
-    if (owning_deployment(pod) == owner_name && !deleting(pod)) {
-      orphans.push_back(text(field(pod, "metadata"), "name"));
-    }
+  for_each_pod(pods_, ns, [&](const PodFacts& pod) {
+    if (pod.owner_name == owner_name && !pod.deleting) orphans.push_back(pod.name);
   });
   std::size_t budget = options_.burst_replicas;
   for (const std::string& pod : orphans) {
@@ -248,21 +213,21 @@ void Cluster::reconcile_deployment(const std::string& ns, const std::string& nam
   const long long replicas =
       replicas_field.is_number_integer() ? replicas_field.get<long long>() : 1;
   const std::string uid = text(field(deployment, "metadata"), "uid");
-  struct Owned {
-    std::string name;
-    bool ready;
-  };
-  std::vector<Owned> current;
+  // The owned pods of the current template, in key order, and the outdated ones.
+  std::vector<std::string> current;
   std::vector<std::string> outdated;
-  store_.visit(pods, ns, [&](const Json& pod) {
-    if (!owned_by(pod, uid) || deleting(pod)) return;
-    const std::string pod_name = text(field(pod, "metadata"), "name");
-    if (text(field(field(pod, "metadata"), "labels"), "pod-template-hash") == hash) {
-      current.push_back({pod_name, pod_ready(pod)});
-    } else {
-      outdated.push_back(pod_name);
+  long long ready = 0;
+  if (auto owned = pods_by_owner_.find(uid); owned != pods_by_owner_.end()) {
+    for (const auto& [key, pod] : owned->second) {
+      if (pod->deleting) continue;
+      if (pod->template_hash != hash) {
+        outdated.push_back(pod->name);
+        continue;
+      }
+      current.push_back(pod->name);
+      ready += pod->ready ? 1 : 0;
     }
-  });
+  }
   std::size_t budget = options_.burst_replicas;
   const auto remove = [&](const std::string& pod, const char* reason) {
     --budget;
@@ -276,7 +241,7 @@ void Cluster::reconcile_deployment(const std::string& ns, const std::string& nam
     remove(pod, "template changed");
   }
   while (budget > 0 && static_cast<long long>(current.size()) > replicas) {
-    remove(current.back().name, "scaled down");
+    remove(current.back(), "scaled down");
     current.pop_back();
   }
   std::string failure;
@@ -309,15 +274,12 @@ void Cluster::reconcile_deployment(const std::string& ns, const std::string& nam
       break;
     }
     trace_.event("world.pod.created", {{"pod", key_of(*created)}});
-    current.push_back({text(field(*created, "metadata"), "name"), false});
+    current.push_back(text(field(*created, "metadata"), "name"));
   }
   if (budget == 0 && failure.empty()) {
     dirty_deployments_.insert(ns + "/" + name);  // more to do: the next pass goes on
     post_pass();
   }
-  long long ready = 0;
-  for (const Owned& pod : current)
-    ready += pod.ready ? 1 : 0;
   Json status = {{"observedGeneration", field(field(deployment, "metadata"), "generation")},
                  {"replicas", static_cast<long long>(current.size())},
                  {"updatedReplicas", static_cast<long long>(current.size())},
@@ -456,32 +418,6 @@ void Cluster::make_ready(const std::string& ns, const std::string& name) {
     container["ready"] = true;
   if (store_.update(type("v1", "Pod"), ns, name, ready, kube::Subresource::Status)) {
     trace_.event("world.pod.ready", {{"pod", ns + "/" + name}});
-  }
-}
-
-void Cluster::reconcile_services(const std::string& ns) {
-  std::vector<Json> services;
-  store_.visit(type("v1", "Service"), ns,
-               [&](const Json& service) { services.push_back(service); });
-  for (const Json& service : services)
-    guarded("endpointslice", key_of(service), [&] { reconcile_endpoint_slices(service); });
-}
-
-void Cluster::remove_slices_of(const std::string& ns, const std::string& service) {
-  const kube::ResourceType& slices = type("discovery.k8s.io/v1", "EndpointSlice");
-  std::vector<std::string> names;
-  store_.visit(slices, ns, [&](const Json& slice) {
-    const Json& labels = field(field(slice, "metadata"), "labels");
-    if (text(labels, "kubernetes.io/service-name") == service &&
-        text(labels, "endpointslice.kubernetes.io/managed-by") ==
-            "endpointslice-controller.k8s.io") {
-      names.push_back(text(field(slice, "metadata"), "name"));
-    }
-  });
-  for (const std::string& name : names) {
-    if (store_.remove(slices, ns, name, {})) {
-      trace_.event("world.endpointslice.deleted", {{"slice", ns + "/" + name}});
-    }
   }
 }
 

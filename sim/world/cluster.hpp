@@ -9,6 +9,8 @@
 #include "controller/net/random.hpp"
 #include "controller/net/trace.hpp"
 #include "sim/kube/store.hpp"
+#include "sim/world/endpoint_slices.hpp"
+#include "sim/world/pod_facts.hpp"
 
 namespace albc::sim::world {
 
@@ -68,9 +70,6 @@ class Cluster {
   void guarded(const std::string& what, const std::string& key, const std::function<void()>& work);
   void reconcile_deployment(const std::string& ns, const std::string& name);
   void collect_orphans(const std::string& ns, const std::string& owner_name);
-  void reconcile_services(const std::string& ns);
-  void reconcile_endpoint_slices(const kube::Json& service);
-  void remove_slices_of(const std::string& ns, const std::string& service);
   void schedule_start(const std::string& ns, const std::string& name);
   void start_pod(const std::string& ns, const std::string& name);
   void mark_unschedulable(const std::string& ns, const std::string& name);
@@ -88,15 +87,15 @@ class Cluster {
   net::Executor executor_;
   ClusterOptions options_;
   std::vector<Node> nodes_;
+  PodTable pods_;
+  // Deployment uid → its pods by key. The facts stay where pods_ keeps them until erased here.
+  std::map<std::string, std::map<std::string, const PodFacts*>> pods_by_owner_;
+  EndpointSliceController endpoint_slices_;
   std::set<std::string> used_ips_;
   std::set<std::string> scheduled_;      // pods with a start pending
   std::set<std::string> unschedulable_;  // pods waiting for room on a node
   std::set<net::Clock::TimerId> timers_;
-  // What the next pass looks at: Deployments ("ns/name"), namespaces whose Services may need
-  // new endpoints, and deleted Services whose slices go.
-  std::set<std::string> dirty_deployments_;
-  std::set<std::string> dirty_namespaces_;
-  std::set<std::string> deleted_services_;
+  std::set<std::string> dirty_deployments_;  // what the next pass looks at: "ns/name"
   std::size_t pending_transitions_ = 0;
   std::size_t errors_ = 0;
   bool pass_posted_ = false;

@@ -1,7 +1,4 @@
-// The EndpointSlice controller's part of the Cluster: each Service with a selector gets slices of
-// at most endpoints_per_slice_max endpoints, one per ready, serving or terminating pod with an IP.
-
-#include "sim/world/cluster.hpp"
+#include "sim/world/endpoint_slices.hpp"
 
 namespace albc::sim::world {
 
@@ -9,69 +6,32 @@ using kube::Json;
 
 namespace {
 
-const Json& field(const Json& object, std::string_view key) {
-  static const Json kNull;
-  if (!object.is_object()) return kNull;
-  const auto found = object.find(key);
-  return found == object.end() ? kNull : *found;
+constexpr const char* kManagedBy = "endpointslice-controller.k8s.io";
+
+Json endpoint_of(const PodFacts& pod) {
+  return {{"addresses", Json::array({pod.ip})},
+          {"conditions",
+           {{"ready", pod.ready && !pod.deleting},
+            {"serving", pod.ready},
+            {"terminating", pod.deleting}}},
+          {"nodeName", pod.node},
+          {"targetRef",
+           {{"kind", "Pod"}, {"namespace", pod.ns}, {"name", pod.name}, {"uid", pod.uid}}}};
 }
 
-std::string text(const Json& object, std::string_view key) {
-  const Json& value = field(object, key);
-  return value.is_string() ? value.get<std::string>() : std::string();
-}
-
-bool selects(const Json& selector, const Json& labels) {
-  if (!selector.is_object() || selector.empty()) return false;
-  for (auto it = selector.begin(); it != selector.end(); ++it) {
-    if (field(labels, it.key()) != *it) return false;
-  }
-  return true;
-}
-
-bool ready(const Json& pod) {
-  const Json& conditions = field(field(pod, "status"), "conditions");
-  if (!conditions.is_array()) return false;
-  for (const Json& condition : conditions) {
-    if (text(condition, "type") == "Ready") return text(condition, "status") == "True";
-  }
-  return false;
-}
-
-Json endpoint_of(const Json& pod, const std::string& ns) {
-  const Json& metadata = field(pod, "metadata");
-  const bool terminating = metadata.contains("deletionTimestamp");
-  const bool serving = ready(pod);
-  return {
-      {"addresses", Json::array({text(field(pod, "status"), "podIP")})},
-      {"conditions",
-       {{"ready", serving && !terminating}, {"serving", serving}, {"terminating", terminating}}},
-      {"nodeName", text(field(pod, "spec"), "nodeName")},
-      {"targetRef",
-       {{"kind", "Pod"},
-        {"namespace", ns},
-        {"name", text(metadata, "name")},
-        {"uid", text(metadata, "uid")}}}};
-}
-
-// The Service's ports with named target ports resolved against the first selected pod's
-// container ports.
-Json slice_ports(const Json& spec, const Json* first_pod) {
+// The Service's ports, a named target port resolved against a selected pod's container ports.
+Json slice_ports(const Json& spec, const PodFacts* pod, bool& waits_for_pod) {
   Json ports = Json::array();
+  waits_for_pod = false;
   const Json& declared = field(spec, "ports");
   for (const Json& port : declared.is_array() ? declared : Json::array()) {
     Json target =
         field(port, "targetPort").is_null() ? field(port, "port") : field(port, "targetPort");
-    if (target.is_string() && first_pod != nullptr) {
-      const Json& containers = field(field(*first_pod, "spec"), "containers");
-      for (const Json& container : containers.is_array() ? containers : Json::array()) {
-        const Json& container_ports = field(container, "ports");
-        for (const Json& container_port :
-             container_ports.is_array() ? container_ports : Json::array()) {
-          if (text(container_port, "name") == target.get<std::string>()) {
-            target = field(container_port, "containerPort");
-          }
-        }
+    if (target.is_string()) {
+      const std::string wanted = target.get<std::string>();
+      if (pod == nullptr) waits_for_pod = true;
+      for (const Json& container_port : pod == nullptr ? Json::array() : pod->container_ports) {
+        if (text(container_port, "name") == wanted) target = field(container_port, "containerPort");
       }
     }
     if (!target.is_number_integer()) continue;
@@ -83,89 +43,226 @@ Json slice_ports(const Json& spec, const Json* first_pod) {
   return ports;
 }
 
+std::pair<std::string, std::string> split_key(const std::string& key) {
+  const auto slash = key.find('/');
+  return {key.substr(0, slash), key.substr(slash + 1)};
+}
+
 }  // namespace
 
-void Cluster::reconcile_endpoint_slices(const Json& service) {
-  const Json& metadata = field(service, "metadata");
-  const std::string ns = text(metadata, "namespace");
-  const std::string name = text(metadata, "name");
-  const Json& spec = field(service, "spec");
-  const Json& selector = field(spec, "selector");
-  if (!selector.is_object() || selector.empty()) return;  // hand-made endpoints
-  Json endpoints = Json::array();
-  std::optional<Json> first_pod;
-  std::size_t ready_count = 0;
-  store_.visit(type("v1", "Pod"), ns, [&](const Json& pod) {
-    if (!selects(selector, field(field(pod, "metadata"), "labels"))) return;
-    if (text(field(pod, "status"), "podIP").empty()) return;
-    if (!first_pod) first_pod = pod;
-    endpoints.push_back(endpoint_of(pod, ns));
-    ready_count += endpoints.back()["conditions"]["ready"].get<bool>() ? 1 : 0;
+EndpointSliceController::EndpointSliceController(kube::Store& store, const PodTable& pods,
+                                                 net::Random& random, net::Trace& trace,
+                                                 std::size_t endpoints_per_slice_max)
+    : store_(store),
+      pods_(pods),
+      random_(random),
+      trace_(trace),
+      endpoints_per_slice_max_(endpoints_per_slice_max) {}
+
+void EndpointSliceController::pod_changed(const PodFacts* before, const PodFacts* after) {
+  if (before != nullptr && after != nullptr && before->same_endpoint(*after)) return;
+  const PodFacts& pod = after != nullptr ? *after : *before;
+  store_.visit(store_.type("v1", "Service"), pod.ns, [&](const Json& service) {
+    const Json& selector = field(field(service, "spec"), "selector");
+    const bool selected = (before != nullptr && selects(selector, before->labels)) ||
+                          (after != nullptr && selects(selector, after->labels));
+    if (!selected) return;
+    const std::string key = pod.ns + "/" + text(field(service, "metadata"), "name");
+    changed_pods_[key].insert(pod.ns + "/" + pod.name);
   });
-  const Json ports = slice_ports(spec, first_pod ? &*first_pod : nullptr);
-  // Chunks of at most endpoints_per_slice_max, in pod-name order; a Service keeps one slice even
-  // when it has no endpoints.
-  std::vector<Json> chunks;
-  for (std::size_t start = 0; start < endpoints.size() || chunks.empty();
-       start += options_.endpoints_per_slice_max) {
-    Json chunk = Json::array();
-    for (std::size_t i = start;
-         i < std::min(endpoints.size(), start + options_.endpoints_per_slice_max); ++i) {
-      chunk.push_back(endpoints[i]);
-    }
-    chunks.push_back(std::move(chunk));
+}
+
+void EndpointSliceController::service_changed(const std::string& ns, const std::string& name) {
+  resync_.insert(ns + "/" + name);
+}
+
+void EndpointSliceController::sync(
+    const std::function<void(const std::string&, const std::function<void()>&)>& guard) {
+  const std::set<std::string> resync = std::exchange(resync_, {});
+  const std::map<std::string, std::set<std::string>> changed = std::exchange(changed_pods_, {});
+  for (const std::string& key : resync)
+    guard(key, [&] { this->resync(key); });
+  for (const auto& [key, pods] : changed) {
+    if (resync.contains(key)) continue;
+    guard(key, [&, &key = key, &pods = pods] { update(key, pods); });
   }
-  const kube::ResourceType& slices = type("discovery.k8s.io/v1", "EndpointSlice");
-  std::vector<Json> existing;
+}
+
+void EndpointSliceController::remove_all(const std::string& ns, const std::string& name) {
+  const kube::ResourceType& slices = store_.type("discovery.k8s.io/v1", "EndpointSlice");
+  std::vector<std::string> names;
   store_.visit(slices, ns, [&](const Json& slice) {
     const Json& labels = field(field(slice, "metadata"), "labels");
     if (text(labels, "kubernetes.io/service-name") == name &&
-        text(labels, "endpointslice.kubernetes.io/managed-by") ==
-            "endpointslice-controller.k8s.io") {
-      existing.push_back(slice);
+        text(labels, "endpointslice.kubernetes.io/managed-by") == kManagedBy) {
+      names.push_back(text(field(slice, "metadata"), "name"));
     }
   });
-  bool changed = false;
-  for (std::size_t i = 0; i < chunks.size(); ++i) {
-    if (i < existing.size()) {
-      if (field(existing[i], "endpoints") == chunks[i] && field(existing[i], "ports") == ports) {
-        continue;
-      }
-      Json updated = existing[i];
-      updated["endpoints"] = chunks[i];
-      updated["ports"] = ports;
-      changed = store_
-                    .update(slices, ns, text(field(updated, "metadata"), "name"), updated,
-                            kube::Subresource::None)
-                    .has_value() ||
-                changed;
-      continue;
+  for (const std::string& slice : names) {
+    if (store_.remove(slices, ns, slice, {})) {
+      trace_.event("world.endpointslice.deleted", {{"slice", ns + "/" + slice}});
     }
-    Json slice = {
-        {"metadata",
-         {{"name", name + "-" + random_.alphanumeric(5)},
-          {"labels",
-           {{"kubernetes.io/service-name", name},
-            {"endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io"}}},
-          {"ownerReferences", Json::array({{{"apiVersion", "v1"},
-                                            {"kind", "Service"},
-                                            {"name", name},
-                                            {"uid", text(metadata, "uid")},
-                                            {"controller", true}}})}}},
-        {"addressType", "IPv4"},
-        {"endpoints", chunks[i]},
-        {"ports", ports}};
-    changed = store_.create(slices, ns, slice).has_value() || changed;
   }
-  for (std::size_t i = chunks.size(); i < existing.size(); ++i) {
+}
+
+void EndpointSliceController::resync(const std::string& key) {
+  const auto [ns, name] = split_key(key);
+  auto service = store_.get(store_.type("v1", "Service"), ns, name);
+  const Json& selector = service ? field(field(*service, "spec"), "selector") : Json();
+  if (!service || !selector.is_object() || selector.empty()) {
+    // Gone, or a Service without a selector (its endpoints are made by hand).
+    if (!service) remove_all(ns, name);
+    models_.erase(key);
+    return;
+  }
+  std::vector<const PodFacts*> selected;
+  for_each_pod(pods_, ns, [&](const PodFacts& pod) {
+    if (!pod.ip.empty() && selects(selector, pod.labels)) selected.push_back(&pod);
+  });
+  Model model;
+  model.ports = slice_ports(field(*service, "spec"), selected.empty() ? nullptr : selected.front(),
+                            model.ports_wait_for_pod);
+  std::vector<std::string> existing;
+  store_.visit(store_.type("discovery.k8s.io/v1", "EndpointSlice"), ns, [&](const Json& slice) {
+    const Json& labels = field(field(slice, "metadata"), "labels");
+    if (text(labels, "kubernetes.io/service-name") == name &&
+        text(labels, "endpointslice.kubernetes.io/managed-by") == kManagedBy) {
+      existing.push_back(text(field(slice, "metadata"), "name"));
+    }
+  });
+  // Chunks in pod-name order; a Service keeps one slice even with no endpoints.
+  std::set<std::size_t> touched;
+  for (std::size_t i = 0; i < selected.size() || model.slices.empty(); ++i) {
+    if (i % endpoints_per_slice_max_ == 0) {
+      const std::size_t index = model.slices.size();
+      model.slices.push_back({index < existing.size() ? existing[index] : "", {}});
+      touched.insert(index);
+    }
+    if (i >= selected.size()) break;
+    place(model, model.slices.size() - 1, selected[i]->name, endpoint_of(*selected[i]));
+    model.slot_of[selected[i]->name] = model.slices.size() - 1;
+  }
+  bool changed = write(*service, model, touched);
+  for (std::size_t i = model.slices.size(); i < existing.size(); ++i) {
     changed =
-        store_.remove(slices, ns, text(field(existing[i], "metadata"), "name"), {}).has_value() ||
+        store_.remove(store_.type("discovery.k8s.io/v1", "EndpointSlice"), ns, existing[i], {})
+            .has_value() ||
         changed;
   }
-  if (!changed) return;
-  trace_.event("world.endpointslice.updated", {{"service", ns + "/" + name},
-                                               {"endpoints", std::to_string(endpoints.size())},
-                                               {"ready", std::to_string(ready_count)}});
+  models_[key] = std::move(model);
+  if (changed) trace_update(key, models_[key]);
+}
+
+void EndpointSliceController::update(const std::string& key,
+                                     const std::set<std::string>& pod_keys) {
+  auto found = models_.find(key);
+  if (found == models_.end() || found->second.ports_wait_for_pod) return resync(key);
+  const auto [ns, name] = split_key(key);
+  auto service = store_.get(store_.type("v1", "Service"), ns, name);
+  if (!service) return resync(key);
+  Model& model = found->second;
+  const Json& selector = field(field(*service, "spec"), "selector");
+  std::set<std::size_t> touched;
+  for (const std::string& pod_key : pod_keys) {
+    const auto pod = pods_.find(pod_key);
+    const std::string pod_name = split_key(pod_key).second;
+    const bool eligible =
+        pod != pods_.end() && !pod->second.ip.empty() && selects(selector, pod->second.labels);
+    const auto slot = model.slot_of.find(pod_name);
+    if (!eligible) {
+      if (slot == model.slot_of.end()) continue;
+      auto& endpoints = model.slices[slot->second].endpoints;
+      if (endpoints[pod_name]["conditions"]["ready"] == true) --model.ready;
+      endpoints.erase(pod_name);
+      touched.insert(slot->second);
+      model.slot_of.erase(slot);
+      continue;
+    }
+    Json endpoint = endpoint_of(pod->second);
+    std::size_t index = 0;
+    if (slot != model.slot_of.end()) {
+      index = slot->second;
+      if (model.slices[index].endpoints[pod_name] == endpoint) continue;
+    } else {
+      // The first slice with room, else a new one.
+      while (index < model.slices.size() &&
+             model.slices[index].endpoints.size() >= endpoints_per_slice_max_) {
+        ++index;
+      }
+      if (index == model.slices.size()) model.slices.push_back({"", {}});
+      model.slot_of[pod_name] = index;
+    }
+    place(model, index, pod_name, std::move(endpoint));
+    touched.insert(index);
+  }
+  if (write(*service, model, touched)) trace_update(key, model);
+}
+
+bool EndpointSliceController::write(const Json& service, Model& model,
+                                    const std::set<std::size_t>& touched) {
+  const kube::ResourceType& slices = store_.type("discovery.k8s.io/v1", "EndpointSlice");
+  const Json& metadata = field(service, "metadata");
+  const std::string ns = text(metadata, "namespace");
+  const std::string name = text(metadata, "name");
+  bool changed = false;
+  for (std::size_t index : touched) {
+    Slice& slice = model.slices[index];
+    Json endpoints = Json::array();
+    for (const auto& [pod, endpoint] : slice.endpoints)
+      endpoints.push_back(endpoint);
+    if (endpoints.empty() && index > 0) {
+      // An empty slice goes; the first stays, as the Service's placeholder.
+      if (!slice.name.empty())
+        changed = store_.remove(slices, ns, slice.name, {}).has_value() || changed;
+      slice.name.clear();
+      continue;
+    }
+    if (!slice.name.empty()) {
+      auto live = store_.get(slices, ns, slice.name);
+      if (live && field(*live, "endpoints") == endpoints && field(*live, "ports") == model.ports) {
+        continue;
+      }
+      if (live) {
+        Json updated = *live;
+        updated["endpoints"] = std::move(endpoints);
+        updated["ports"] = model.ports;
+        changed =
+            store_.update(slices, ns, slice.name, updated, kube::Subresource::None).has_value() ||
+            changed;
+        continue;
+      }
+    }
+    slice.name = name + "-" + random_.alphanumeric(5);
+    Json created = {{"metadata",
+                     {{"name", slice.name},
+                      {"labels",
+                       {{"kubernetes.io/service-name", name},
+                        {"endpointslice.kubernetes.io/managed-by", kManagedBy}}},
+                      {"ownerReferences", Json::array({{{"apiVersion", "v1"},
+                                                        {"kind", "Service"},
+                                                        {"name", name},
+                                                        {"uid", text(metadata, "uid")},
+                                                        {"controller", true}}})}}},
+                    {"addressType", "IPv4"},
+                    {"endpoints", std::move(endpoints)},
+                    {"ports", model.ports}};
+    changed = store_.create(slices, ns, created).has_value() || changed;
+  }
+  return changed;
+}
+
+void EndpointSliceController::place(Model& model, std::size_t index, const std::string& pod,
+                                    Json endpoint) {
+  Json& slot = model.slices[index].endpoints[pod];
+  if (slot.is_object() && slot["conditions"]["ready"] == true) --model.ready;
+  if (endpoint["conditions"]["ready"] == true) ++model.ready;
+  slot = std::move(endpoint);
+}
+
+void EndpointSliceController::trace_update(const std::string& key, const Model& model) {
+  trace_.event("world.endpointslice.updated", {{"service", key},
+                                               {"endpoints", std::to_string(model.slot_of.size())},
+                                               {"ready", std::to_string(model.ready)}});
 }
 
 }  // namespace albc::sim::world

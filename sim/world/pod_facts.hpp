@@ -1,0 +1,49 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "sim/kube/store.hpp"
+
+namespace albc::sim::world {
+
+// What the cluster's own controllers need to know of a pod, read once from each change so that
+// their passes read no JSON.
+struct PodFacts {
+  std::string ns;
+  std::string name;
+  std::string uid;
+  std::string owner_uid;   // the Deployment that owns it
+  std::string owner_name;  // empty for a pod nobody owns
+  std::string template_hash;
+  std::string ip;
+  std::string node;
+  kube::Json labels = kube::Json::object();
+  kube::Json container_ports = kube::Json::array();  // [{name, containerPort}] of every container
+  bool ready = false;
+  bool deleting = false;
+
+  static PodFacts of(const kube::Json& pod);
+  // Whether a change between two states matters to a Service's endpoints.
+  bool same_endpoint(const PodFacts& other) const;
+};
+
+// Pods by "namespace/name": a namespace's pods sit together in key order.
+using PodTable = std::map<std::string, PodFacts>;
+
+// Every pod of a namespace.
+template <class Visit>
+void for_each_pod(const PodTable& pods, const std::string& ns, Visit visit) {
+  const auto end = pods.lower_bound(ns + "0");  // '0' follows '/'
+  for (auto it = pods.lower_bound(ns + "/"); it != end; ++it)
+    visit(it->second);
+}
+
+// A Service's selector (a map of labels) against a pod's labels; an empty selector selects none.
+bool selects(const kube::Json& selector, const kube::Json& labels);
+
+// Reads of validated objects: a missing key reads as null (or ""), never as undefined behaviour.
+const kube::Json& field(const kube::Json& object, std::string_view key);
+std::string text(const kube::Json& object, std::string_view key);
+
+}  // namespace albc::sim::world
