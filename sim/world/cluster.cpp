@@ -1,6 +1,7 @@
 #include "sim/world/cluster.hpp"
 
 #include <boost/asio/post.hpp>
+#include <stdexcept>
 
 #include "controller/net/cidr.hpp"
 #include "controller/net/digest.hpp"
@@ -202,6 +203,9 @@ void Cluster::collect_orphans(const std::string& ns, const std::string& owner_na
 }
 
 void Cluster::reconcile_deployment(const std::string& ns, const std::string& name) {
+  if (ns + "/" + name == failing_deployment_for_test_) {
+    throw std::runtime_error("failure injected by a test");
+  }
   const kube::ResourceType& pods = type("v1", "Pod");
   auto found = store_.get(type("apps/v1", "Deployment"), ns, name);
   if (!found) return collect_orphans(ns, name);

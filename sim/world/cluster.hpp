@@ -52,6 +52,8 @@ class Cluster {
   std::size_t pods_running() const;
   // Failures while handling an object (each also traced as world.error).
   std::size_t errors() const { return errors_; }
+  // Makes every pass over this Deployment ("ns/name") throw, as a bug would.
+  void fail_deployment_for_test(std::string key) { failing_deployment_for_test_ = std::move(key); }
 
  private:
   struct Node {
@@ -98,6 +100,7 @@ class Cluster {
   std::set<std::string> dirty_deployments_;  // what the next pass looks at: "ns/name"
   std::size_t pending_transitions_ = 0;
   std::size_t errors_ = 0;
+  std::string failing_deployment_for_test_;
   bool pass_posted_ = false;
   bool destroyed_ = false;
 };

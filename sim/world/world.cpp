@@ -9,7 +9,7 @@ World::World(WorldOptions options)
       random_(options_.seed),
       trace_(clock_, options_.trace_sink, options_.keep_trace_lines),
       registry_(kube::ResourceRegistry::standard()),
-      store_(registry_, clock_, random_.fork("kube.store")),
+      store_(registry_, clock_, random_.fork("kube.store"), options_.store),
       kube_api_(store_, clock_),
       aws_(clock_, random_.fork("aws"),
            aws::AwsServerOptions{

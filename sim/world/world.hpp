@@ -32,6 +32,7 @@ struct WorldOptions {
   std::ostream* trace_sink = nullptr;
   bool keep_trace_lines = false;
   ClusterOptions cluster;
+  kube::StoreLimits store;
   aws::Elbv2Options elbv2;
 };
 
