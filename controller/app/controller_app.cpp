@@ -156,8 +156,8 @@ void ControllerApp::Parts::wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidr
   // Bindings of the Service an EndpointSlice or Service event is about.
   auto enqueue_bindings_of = [this](const std::string& ns, const std::string& service) {
     for (const k8s::Json* binding : bindings.cache().list(ns)) {
-      if ((*binding)["spec"].value("serviceRef", k8s::Json::object()).value("name", "") ==
-          service) {
+      const k8s::Json& spec = k8s::map_field(*binding, "spec");
+      if (k8s::text_field(k8s::map_field(spec, "serviceRef"), "name") == service) {
         binding_queue.add(k8s::object_key(*binding));
       }
     }
@@ -165,30 +165,29 @@ void ControllerApp::Parts::wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidr
   endpoint_slices.on_change([enqueue_bindings_of](const k8s::Json* old, const k8s::Json* current) {
     const k8s::Json& slice = current != nullptr ? *current : *old;
     if (old != nullptr && current != nullptr && old != current &&
-        old->value("endpoints", k8s::Json()) == current->value("endpoints", k8s::Json()) &&
-        old->value("ports", k8s::Json()) == current->value("ports", k8s::Json())) {
+        k8s::any_field(*old, "endpoints") == k8s::any_field(*current, "endpoints") &&
+        k8s::any_field(*old, "ports") == k8s::any_field(*current, "ports")) {
       return;
     }
-    const k8s::Json labels = slice["metadata"].value("labels", k8s::Json::object());
-    enqueue_bindings_of(slice["metadata"].value("namespace", ""),
-                        labels.value("kubernetes.io/service-name", ""));
+    const k8s::Json& labels = k8s::map_field(k8s::metadata_of(slice), "labels");
+    enqueue_bindings_of(k8s::namespace_of(slice),
+                        k8s::text_field(labels, "kubernetes.io/service-name"));
   });
   services.on_change([enqueue_bindings_of](const k8s::Json* old, const k8s::Json* current) {
     const k8s::Json& service = current != nullptr ? *current : *old;
-    enqueue_bindings_of(service["metadata"].value("namespace", ""),
-                        service["metadata"].value("name", ""));
+    enqueue_bindings_of(k8s::namespace_of(service), k8s::name_of(service));
   });
   // Instance bindings follow the nodes: a node added, removed, or changing readiness or labels.
   nodes.on_change([this](const k8s::Json* old, const k8s::Json* current) {
     if (old != nullptr && current != nullptr && old != current &&
-        (*old)["metadata"].value("labels", k8s::Json::object()) ==
-            (*current)["metadata"].value("labels", k8s::Json::object()) &&
-        old->value("status", k8s::Json::object()).value("conditions", k8s::Json()) ==
-            current->value("status", k8s::Json::object()).value("conditions", k8s::Json())) {
+        k8s::map_field(k8s::metadata_of(*old), "labels") ==
+            k8s::map_field(k8s::metadata_of(*current), "labels") &&
+        k8s::any_field(k8s::map_field(*old, "status"), "conditions") ==
+            k8s::any_field(k8s::map_field(*current, "status"), "conditions")) {
       return;
     }
     for (const k8s::Json* binding : bindings.cache().list()) {
-      if ((*binding)["spec"].value("targetType", "") == "instance")
+      if (k8s::text_field(k8s::map_field(*binding, "spec"), "targetType") == "instance")
         binding_queue.add(k8s::object_key(*binding));
     }
   });

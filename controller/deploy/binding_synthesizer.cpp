@@ -47,7 +47,7 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_bindings(State& stat
   if (!listed) co_return net::fail(listed.error());
   std::map<std::string, Json> by_arn;
   for (const Json& binding : (*listed)["items"]) {
-    const std::string arn = binding.value("spec", Json::object()).value("targetGroupARN", "");
+    const std::string arn = k8s::text_field(k8s::map_field(binding, "spec"), "targetGroupARN");
     by_arn.emplace(arn, binding);
   }
   for (const auto& [id, spec] : state.stack.bindings) {
@@ -78,13 +78,13 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_bindings(State& stat
     }
     const Json current = existing->second;
     by_arn.erase(existing);
-    const Json current_labels = current["metadata"].value("labels", Json::object());
-    if (current.value("spec", Json::object()) == desired_spec && current_labels == labels) continue;
-    const std::string ns = current["metadata"].value("namespace", "");
-    const std::string name = current["metadata"].value("name", "");
+    const Json current_labels = k8s::map_field(k8s::metadata_of(current), "labels");
+    if (k8s::map_field(current, "spec") == desired_spec && current_labels == labels) continue;
+    const std::string ns = k8s::namespace_of(current);
+    const std::string name = k8s::name_of(current);
     // A merge patch from current to desired: what the desired side drops is written as null.
     Json spec_patch = desired_spec;
-    const Json current_spec = current.value("spec", Json::object());
+    const Json current_spec = k8s::map_field(current, "spec");
     for (auto it = current_spec.begin(); it != current_spec.end(); ++it) {
       if (!desired_spec.contains(it.key())) spec_patch[it.key()] = nullptr;
     }
@@ -112,8 +112,8 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_bindings(State& stat
 
 net::Awaitable<net::Result<void>> StackDeployer::remove_bindings(State& state) {
   for (const Json& binding : state.unwanted_bindings) {
-    const std::string ns = binding["metadata"].value("namespace", "");
-    const std::string name = binding["metadata"].value("name", "");
+    const std::string ns = k8s::namespace_of(binding);
+    const std::string name = k8s::name_of(binding);
     trace_.event("deploy.binding.deleting",
                  {{"stack", state.identity.stack_id}, {"binding", ns + "/" + name}});
     auto deleted = co_await kube_.remove(k8s::resources::target_group_bindings, ns, name);
@@ -137,9 +137,9 @@ net::Awaitable<net::Result<void>> StackDeployer::wait_for_binding(std::string ns
     if (gone && !current && k8s::is_not_found(current.error())) co_return net::Result<void>();
     if (!current && !k8s::is_not_found(current.error())) co_return net::fail(current.error());
     if (!gone && current) {
-      const long long generation = (*current)["metadata"].value("generation", 0LL);
+      const long long generation = k8s::integer_field(k8s::metadata_of(*current), "generation", 0);
       const long long observed =
-          current->value("status", Json::object()).value("observedGeneration", 0LL);
+          k8s::integer_field(k8s::map_field(*current, "status"), "observedGeneration", 0);
       if (observed >= generation) co_return net::Result<void>();
     }
     if (clock_.now() >= deadline)

@@ -18,7 +18,7 @@ bool listener_drifted(const model::ListenerSpec& desired, const Json& desired_ac
   if (desired.port != actual.port || desired.protocol != actual.protocol) return true;
   if (!actions_equal(desired_actions, actual.default_actions)) return true;
   const std::string actual_default =
-      actual.certificates.empty() ? "" : actual.certificates[0].value("CertificateArn", "");
+      actual.certificates.empty() ? "" : k8s::text_field(actual.certificates[0], "CertificateArn");
   const std::string desired_default = desired.certificates.empty() ? "" : desired.certificates[0];
   if (actual_default != desired_default) return true;
   return !desired.ssl_policy.empty() && desired.ssl_policy != actual.ssl_policy;

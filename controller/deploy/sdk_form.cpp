@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "controller/k8s/fields.hpp"
+
 namespace albc::deploy {
 namespace {
 
@@ -15,13 +17,13 @@ Json string_list(const std::vector<std::string>& values) {
 Json normalized_action(Json action, bool desired_has_stickiness) {
   action.erase("Order");
   action.erase("TargetGroupArn");
-  const std::string type = action.value("Type", "");
+  const std::string type = k8s::text_field(action, "Type");
   if (type == "forward" && action.contains("ForwardConfig")) {
     Json& forward = action["ForwardConfig"];
-    Json groups = forward.value("TargetGroups", Json::array());
+    Json groups = k8s::list_field(forward, "TargetGroups");
     if (!groups.is_array()) groups = Json::array();
     std::sort(groups.begin(), groups.end(), [](const Json& a, const Json& b) {
-      return a.value("TargetGroupArn", "") < b.value("TargetGroupArn", "");
+      return k8s::text_field(a, "TargetGroupArn") < k8s::text_field(b, "TargetGroupArn");
     });
     if (groups.size() == 1) groups[0].erase("Weight");
     forward["TargetGroups"] = groups;
@@ -46,7 +48,7 @@ Json ordered(const Json& actions) {
   std::stable_sort(sorted.begin(), sorted.end(), [](const Json& a, const Json& b) {
     auto order = [](const Json& action) {
       try {
-        return std::stoi(action.value("Order", "0"));
+        return std::stoi(k8s::text_field(action, "Order", "0"));
       } catch (const std::exception&) {
         return 0;
       }
@@ -172,7 +174,7 @@ bool conditions_equal(const Json& desired, const Json& actual) {
     for (Json& condition : list)
       condition.erase("Values");
     std::stable_sort(list.begin(), list.end(), [](const Json& a, const Json& b) {
-      return a.value("Field", "") < b.value("Field", "");
+      return k8s::text_field(a, "Field") < k8s::text_field(b, "Field");
     });
     return list;
   };

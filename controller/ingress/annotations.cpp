@@ -1,4 +1,5 @@
 #include "controller/ingress/annotations.hpp"
+#include "controller/net/json.hpp"
 
 #include <charconv>
 
@@ -183,15 +184,13 @@ net::Result<std::optional<std::map<std::string, std::string>>> Annotations::stri
 net::Result<std::optional<Json>> Annotations::json(std::string_view name) const {
   const auto raw = string(name);
   if (!raw) return std::optional<Json>();
-  try {
-    return std::optional<Json>(Json::parse(*raw));
-  } catch (const Json::exception& error) {
-    std::string detail = error.what();
-    const auto colon = detail.rfind(": ");
-    if (colon != std::string::npos) detail = detail.substr(colon + 2);
-    return net::fail("InvalidAnnotation", "failed to parse json annotation, " + full_key(name) +
-                                              ": " + *raw + ": " + detail);
-  }
+  auto parsed = net::parse_json(*raw);
+  if (parsed) return std::optional<Json>(std::move(*parsed));
+  std::string detail = parsed.error().message;
+  const auto colon = detail.rfind(": ");
+  if (colon != std::string::npos) detail = detail.substr(colon + 2);
+  return net::fail("InvalidAnnotation", "failed to parse json annotation, " + full_key(name) +
+                                            ": " + *raw + ": " + detail);
 }
 
 std::optional<std::string> unsupported_annotation(const Annotations& annotations) {

@@ -28,8 +28,8 @@ std::vector<PathEntry> sorted_paths(const Json& paths) {
   std::vector<PathEntry> prefix;
   std::vector<PathEntry> rest;
   for (const Json& path : paths) {
-    PathEntry entry{path.value("path", ""), path.value("pathType", ""),
-                    k8s::field_or_empty(path, "backend")};
+    PathEntry entry{k8s::text_field(path, "path"), k8s::text_field(path, "pathType"),
+                    k8s::map_field(path, "backend")};
     if (entry.path_type == "Exact")
       exact.push_back(entry);
     else if (entry.path_type == "Prefix")
@@ -76,9 +76,10 @@ net::Result<std::optional<int>> BuildTask::ssl_redirect_port() const {
   std::set<int> ports;
   for (const Member& member : group_.members) {
     if (member.class_config.params &&
-        !member.class_config.params->value("sslRedirectPort", "").empty()) {
+        !k8s::text_field(*member.class_config.params, "sslRedirectPort").empty()) {
       // An unparsable IngressClassParams value disables the redirect for the whole group.
-      auto parsed = parse_go_int((*member.class_config.params).value("sslRedirectPort", ""), 32);
+      auto parsed =
+          parse_go_int(k8s::text_field((*member.class_config.params), "sslRedirectPort"), 32);
       if (!parsed) return std::optional<int>();
       ports.insert(static_cast<int>(*parsed));
       continue;
@@ -131,7 +132,7 @@ net::Result<void> BuildTask::build_listeners_and_rules() {
       std::vector<const Member*> with_default;
       for (const Member* member : port_members_[port]) {
         const Json& ingress = member->ingress;
-        if (ingress.contains("spec") && ingress["spec"].contains("defaultBackend"))
+        if (k8s::map_field(ingress, "spec").contains("defaultBackend"))
           with_default.push_back(member);
       }
       if (with_default.size() > 1) {
@@ -143,7 +144,9 @@ net::Result<void> BuildTask::build_listeners_and_rules() {
       }
       if (with_default.size() == 1) {
         auto actions = build_backend_actions(
-            *with_default[0], with_default[0]->ingress["spec"]["defaultBackend"], port);
+            *with_default[0],
+            k8s::map_field(k8s::map_field(with_default[0]->ingress, "spec"), "defaultBackend"),
+            port);
         if (!actions)
           return net::fail(
               net::with_context(actions.error(), "ingress: " + with_default[0]->key()));
@@ -156,11 +159,12 @@ net::Result<void> BuildTask::build_listeners_and_rules() {
     if (redirects) continue;  // an HTTP listener that redirects carries no rules
     int priority = 1;
     for (const Member* member : port_members_[port]) {
-      const Json& spec = k8s::field_or_empty(member->ingress, "spec");
-      for (const Json& rule : spec.value("rules", Json::array())) {
+      const Json& spec = k8s::map_field(member->ingress, "spec");
+      for (const Json& rule : k8s::list_field(spec, "rules")) {
         if (!rule.contains("http")) continue;
-        const std::string host = rule.value("host", "");
-        for (const PathEntry& entry : sorted_paths(rule["http"].value("paths", Json::array()))) {
+        const std::string host = k8s::text_field(rule, "host");
+        for (const PathEntry& entry :
+             sorted_paths(k8s::list_field(k8s::map_field(rule, "http"), "paths"))) {
           auto patterns = path_patterns(entry);
           if (!patterns)
             return net::fail(net::with_context(patterns.error(), "ingress: " + member->key()));
@@ -169,7 +173,7 @@ net::Result<void> BuildTask::build_listeners_and_rules() {
           rule_spec.priority = priority;
           // conditions.<name> is keyed by the backend's service (or action) name.
           const std::string backend_name =
-              k8s::field_or_empty(entry.backend, "service").value("name", "");
+              k8s::text_field(k8s::map_field(entry.backend, "service"), "name");
           ConditionAdditions additions;
           auto annotated = member->annotations.json("conditions." + backend_name);
           if (!annotated)

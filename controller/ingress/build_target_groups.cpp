@@ -13,17 +13,17 @@ model::Action fixed_503(std::string body) {
 }
 
 std::string port_text(const Json& port) {
-  return port.is_string() ? port.get<std::string>() : std::to_string(port.get<long long>());
+  if (port.is_string()) return port.get<std::string>();
+  return port.is_number_integer() ? std::to_string(port.get<long long>()) : port.dump();
 }
 
 // Points into `service`: iterate the object itself, not a copy of its port list.
 const Json* find_service_port(const Json& service, const Json& wanted) {
-  if (!service.contains("spec") || !service["spec"].contains("ports") ||
-      !service["spec"]["ports"].is_array())
-    return nullptr;
-  for (const Json& port : service["spec"]["ports"]) {
-    if (wanted.is_string() && port.value("name", "") == wanted.get<std::string>()) return &port;
-    if (wanted.is_number_integer() && port.value("port", 0) == wanted.get<long long>())
+  for (const Json& port : k8s::list_field(k8s::map_field(service, "spec"), "ports")) {
+    if (wanted.is_string() && k8s::text_field(port, "name") == wanted.get<std::string>())
+      return &port;
+    if (wanted.is_number_integer() &&
+        k8s::integer_field(port, "port", 0) == wanted.get<long long>())
       return &port;
   }
   return nullptr;
@@ -43,9 +43,9 @@ net::Result<std::vector<model::Action>> BuildTask::build_backend_actions(const M
                                                                          int port) {
   if (!backend.contains("service"))
     return net::fail("InvalidConfiguration", "missing required \"service\" field");
-  const Json& service = backend["service"];
-  const std::string name = service.value("name", "");
-  const Json& port_ref = k8s::field_or_empty(service, "port");
+  const Json& service = k8s::map_field(backend, "service");
+  const std::string name = k8s::text_field(service, "name");
+  const Json& port_ref = k8s::map_field(service, "port");
   Json service_port;
   if (port_ref.contains("name"))
     service_port = port_ref["name"];
@@ -73,11 +73,11 @@ net::Result<model::Action> BuildTask::action_from_annotation(const Member& membe
     return net::fail("InvalidConfiguration", "missing actions." + service_name + " configuration");
   }
   const Json& config = **parsed;
-  const std::string type = config.value("type", config.value("Type", ""));
+  const std::string type = k8s::text_field(config, "type", k8s::text_field(config, "Type"));
   model::Action action;
   action.type = type;
   if (type == "fixed-response") {
-    const Json fixed = config.value("fixedResponseConfig", Json());
+    const Json fixed = k8s::any_field(config, "fixedResponseConfig");
     if (!fixed.is_object()) return net::fail("InvalidConfiguration", "missing FixedResponseConfig");
     if (!fixed.contains("statusCode"))
       return net::fail("InvalidConfiguration",
@@ -88,7 +88,7 @@ net::Result<model::Action> BuildTask::action_from_annotation(const Member& membe
     return action;
   }
   if (type == "redirect") {
-    const Json redirect = config.value("redirectConfig", Json());
+    const Json redirect = k8s::any_field(config, "redirectConfig");
     if (!redirect.is_object()) return net::fail("InvalidConfiguration", "missing RedirectConfig");
     action.redirect = model::RedirectConfig{
         optional_field(redirect, "host"),  optional_field(redirect, "path"),
@@ -111,11 +111,11 @@ net::Result<model::Action> BuildTask::action_from_annotation(const Member& membe
       return net::fail("UnsupportedConfiguration",
                        "albc does not resolve targetGroupName yet; use targetGroupARN");
     }
-    forward.target_groups.push_back({"", config.value("targetGroupARN", ""), std::nullopt});
+    forward.target_groups.push_back({"", k8s::text_field(config, "targetGroupARN"), std::nullopt});
     action.forward = forward;
     return action;
   }
-  const Json tuples = config["forwardConfig"].value("targetGroups", Json::array());
+  const Json& tuples = k8s::list_field(k8s::map_field(config, "forwardConfig"), "targetGroups");
   for (const Json& tuple : tuples) {
     const bool has_service = tuple.contains("serviceName");
     const bool has_arn = tuple.contains("targetGroupARN") || tuple.contains("targetGroupName");
@@ -137,7 +137,7 @@ net::Result<model::Action> BuildTask::action_from_annotation(const Member& membe
     if (tuple.contains("weight") && tuple["weight"].is_number_integer())
       weight = tuple["weight"].get<int>();
     if (has_arn) {
-      forward.target_groups.push_back({"", tuple.value("targetGroupARN", ""), weight});
+      forward.target_groups.push_back({"", k8s::text_field(tuple, "targetGroupARN"), weight});
       continue;
     }
     if (!tuple.contains("servicePort")) {
@@ -155,8 +155,8 @@ net::Result<model::Action> BuildTask::action_from_annotation(const Member& membe
       auto number = parse_go_int(service_port.get<std::string>(), 32);
       if (number) service_port = *number;
     }
-    const std::string service_name = tuple.value("serviceName", "");
-    const std::string ns = member.ingress["metadata"].value("namespace", "");
+    const std::string service_name = k8s::text_field(tuple, "serviceName");
+    const std::string ns = k8s::namespace_of(member.ingress);
     if (tuples.size() == 1 && services_.get(ns, service_name) == nullptr &&
         options_.tolerate_missing_backend_service) {
       return fixed_503("Backend service does not exist");
@@ -165,11 +165,12 @@ net::Result<model::Action> BuildTask::action_from_annotation(const Member& membe
     if (!id) return net::fail(id.error());
     forward.target_groups.push_back({*id, "", weight});
   }
-  if (config["forwardConfig"].contains("targetGroupStickinessConfig")) {
-    const Json& stickiness = config["forwardConfig"]["targetGroupStickinessConfig"];
-    forward.stickiness_enabled = stickiness.value("enabled", false);
+  if (k8s::map_field(config, "forwardConfig").contains("targetGroupStickinessConfig")) {
+    const Json& stickiness =
+        k8s::map_field(k8s::map_field(config, "forwardConfig"), "targetGroupStickinessConfig");
+    forward.stickiness_enabled = k8s::boolean_field(stickiness, "enabled", false);
     if (stickiness.contains("durationSeconds"))
-      forward.stickiness_duration_seconds = stickiness.value("durationSeconds", 0);
+      forward.stickiness_duration_seconds = k8s::integer_field(stickiness, "durationSeconds", 0);
   }
   action.forward = forward;
   return action;
@@ -179,7 +180,7 @@ net::Result<model::Action> BuildTask::forward_to_service(const Member& member,
                                                          const std::string& service_name,
                                                          const Json& service_port,
                                                          std::optional<int> weight) {
-  const std::string ns = member.ingress["metadata"].value("namespace", "");
+  const std::string ns = k8s::namespace_of(member.ingress);
   if (services_.get(ns, service_name) == nullptr) {
     if (options_.tolerate_missing_backend_service)
       return fixed_503("Backend service does not exist");
@@ -196,8 +197,8 @@ net::Result<model::Action> BuildTask::forward_to_service(const Member& member,
 net::Result<std::string> BuildTask::target_group_for(const Member& member,
                                                      const std::string& service_name,
                                                      const Json& service_port) {
-  const std::string ns = member.ingress["metadata"].value("namespace", "");
-  const std::string ingress_name = member.ingress["metadata"].value("name", "");
+  const std::string ns = k8s::namespace_of(member.ingress);
+  const std::string ingress_name = k8s::name_of(member.ingress);
   const std::string id =
       ns + "/" + ingress_name + "-" + service_name + ":" + port_text(service_port);
   if (stack_.target_groups.contains(id)) return id;
@@ -220,7 +221,7 @@ net::Result<std::string> BuildTask::target_group_for(const Member& member,
   model::TargetGroupSpec group;
   std::optional<std::string> params_target_type;
   if (member.class_config.params && member.class_config.params->contains("targetType")) {
-    params_target_type = (*member.class_config.params).value("targetType", "");
+    params_target_type = k8s::text_field((*member.class_config.params), "targetType");
   }
   group.target_type = params_target_type.value_or(
       annotations.string("target-type").value_or(options_.default_target_type));
@@ -231,9 +232,11 @@ net::Result<std::string> BuildTask::target_group_for(const Member& member,
     return net::fail("InvalidConfiguration",
                      "unsupported targetType: ip when EnableIPTargetType is false");
   }
-  const Json target_port = port->value("targetPort", (*port)["port"]);
+  const Json target_port = k8s::any_field(*port, "targetPort").is_null()
+                               ? k8s::any_field(*port, "port")
+                               : k8s::any_field(*port, "targetPort");
   if (group.target_type == "instance") {
-    group.port = port->value("nodePort", 0);
+    group.port = static_cast<int>(k8s::integer_field(*port, "nodePort", 0));
     if (group.port == 0) {
       return net::fail("InvalidConfiguration",
                        "TargetGroup port is empty. When using Instance targets, your service be "
@@ -257,7 +260,7 @@ net::Result<std::string> BuildTask::target_group_for(const Member& member,
         "InvalidConfiguration",
         "backend protocol version must be within [HTTP1, HTTP2, GRPC]: " + group.protocol_version);
   }
-  const Json families = (*service)["spec"].value("ipFamilies", Json::array());
+  const Json& families = k8s::list_field(k8s::map_field(*service, "spec"), "ipFamilies");
   if (std::find(families.begin(), families.end(), "IPv6") != families.end()) {
     if (ip_address_type_ == "ipv4")
       return net::fail("InvalidConfiguration", "unsupported IPv6 configuration, lb not dual-stack");
@@ -273,9 +276,11 @@ net::Result<std::string> BuildTask::target_group_for(const Member& member,
       return net::fail("InvalidConfiguration", "unable to find port " + health_port +
                                                    " on service " + ns + "/" + service_name);
     if (group.target_type == "instance") {
-      health.port = std::to_string(named->value("nodePort", 0));
+      health.port = std::to_string(k8s::integer_field(*named, "nodePort", 0));
     } else {
-      const Json named_target = named->value("targetPort", (*named)["port"]);
+      const Json named_target = k8s::any_field(*named, "targetPort").is_null()
+                                    ? k8s::any_field(*named, "port")
+                                    : k8s::any_field(*named, "targetPort");
       if (!named_target.is_number_integer()) {
         return net::fail("InvalidConfiguration",
                          "cannot use named healthCheckPort for IP TargetType when service's "
@@ -323,16 +328,16 @@ net::Result<std::string> BuildTask::target_group_for(const Member& member,
   group.tags = ingress_tags->value_or(std::map<std::string, std::string>());
   for (const auto& [key, value] : service_tags->value_or(std::map<std::string, std::string>()))
     group.tags[key] = value;
-  if (member.class_config.params && member.class_config.params->contains("tags")) {
-    for (const Json& tag : (*member.class_config.params)["tags"])
-      group.tags[tag.value("key", "")] = tag.value("value", "");
+  if (member.class_config.params) {
+    for (const Json& tag : k8s::list_field(*member.class_config.params, "tags"))
+      group.tags[k8s::text_field(tag, "key")] = k8s::text_field(tag, "value");
   }
   for (const auto& [key, value] : options_.default_tags)
     group.tags[key] = value;
-  group.name = target_group_name({options_.cluster_name, group_.id.to_string(), ns, ingress_name,
-                                  ns, service_name, (*service)["metadata"].value("uid", ""),
-                                  port_text(service_port), group.port, group.target_type,
-                                  group.protocol, group.protocol_version});
+  group.name = target_group_name(
+      {options_.cluster_name, group_.id.to_string(), ns, ingress_name, ns, service_name,
+       k8s::text_field(k8s::metadata_of(*service), "uid"), port_text(service_port), group.port,
+       group.target_type, group.protocol, group.protocol_version});
   model::TargetGroupBindingSpec binding;
   binding.name = group.name;
   binding.ns = ns;

@@ -27,12 +27,13 @@ void EventMapping::on_ingress(const Json* old, const Json* current) {
   if (current == nullptr)
     return;  // a deletion shows up earlier, as the update that sets deletionTimestamp
   if (old != nullptr && old != current) {
-    const Json& before = (*old)["metadata"];
-    const Json& after = (*current)["metadata"];
-    const bool resync = before.value("resourceVersion", "") == after.value("resourceVersion", "");
+    const Json& before = k8s::metadata_of(*old);
+    const Json& after = k8s::metadata_of(*current);
+    const bool resync =
+        k8s::text_field(before, "resourceVersion") == k8s::text_field(after, "resourceVersion");
     const bool relevant =
-        k8s::field_or_empty(before, "annotations") != k8s::field_or_empty(after, "annotations") ||
-        k8s::field_or_empty(*old, "spec") != k8s::field_or_empty(*current, "spec") ||
+        k8s::map_field(before, "annotations") != k8s::map_field(after, "annotations") ||
+        k8s::map_field(*old, "spec") != k8s::map_field(*current, "spec") ||
         before.contains("deletionTimestamp") != after.contains("deletionTimestamp");
     if (!resync && !relevant) return;
   }
@@ -42,19 +43,18 @@ void EventMapping::on_ingress(const Json* old, const Json* current) {
 namespace {
 
 bool references_service(const Json& ingress, const std::string& service) {
-  const Json& spec = k8s::field_or_empty(ingress, "spec");
+  const Json& spec = k8s::map_field(ingress, "spec");
   auto backend_uses = [&](const Json& backend) {
-    return backend.contains("service") && backend["service"].value("name", "") == service;
+    return k8s::text_field(k8s::map_field(backend, "service"), "name") == service;
   };
-  if (spec.contains("defaultBackend") && backend_uses(spec["defaultBackend"])) return true;
-  for (const Json& rule : spec.value("rules", Json::array())) {
-    if (!rule.contains("http")) continue;
-    for (const Json& path : rule["http"].value("paths", Json::array())) {
-      if (backend_uses(k8s::field_or_empty(path, "backend"))) return true;
+  if (backend_uses(k8s::map_field(spec, "defaultBackend"))) return true;
+  for (const Json& rule : k8s::list_field(spec, "rules")) {
+    for (const Json& path : k8s::list_field(k8s::map_field(rule, "http"), "paths")) {
+      if (backend_uses(k8s::map_field(path, "backend"))) return true;
     }
   }
   // actions.<name> annotations may forward to Services too.
-  const Json& annotations = k8s::field_or_empty(ingress["metadata"], "annotations");
+  const Json& annotations = k8s::map_field(k8s::metadata_of(ingress), "annotations");
   for (auto it = annotations.begin(); it != annotations.end(); ++it) {
     if (!it.key().starts_with("alb.ingress.kubernetes.io/actions.") || !it->is_string()) continue;
     if (it->get<std::string>().find("\"" + service + "\"") != std::string::npos) return true;
@@ -67,15 +67,14 @@ bool references_service(const Json& ingress, const std::string& service) {
 void EventMapping::on_service(const Json* old, const Json* current) {
   const Json* service = current != nullptr ? current : old;
   if (old != nullptr && current != nullptr && old != current &&
-      k8s::field_or_empty(*old, "spec") == k8s::field_or_empty(*current, "spec") &&
-      k8s::field_or_empty((*old)["metadata"], "annotations") ==
-          k8s::field_or_empty((*current)["metadata"], "annotations") &&
-      (*old)["metadata"].contains("deletionTimestamp") ==
-          (*current)["metadata"].contains("deletionTimestamp")) {
+      k8s::map_field(*old, "spec") == k8s::map_field(*current, "spec") &&
+      k8s::map_field(k8s::metadata_of(*old), "annotations") ==
+          k8s::map_field(k8s::metadata_of(*current), "annotations") &&
+      k8s::being_deleted((*old)) == k8s::being_deleted((*current))) {
     return;
   }
-  const std::string ns = (*service)["metadata"].value("namespace", "");
-  const std::string name = (*service)["metadata"].value("name", "");
+  const std::string ns = k8s::namespace_of((*service));
+  const std::string name = k8s::name_of((*service));
   for (const Json* ingress : ingresses_.list(ns)) {
     if (references_service(*ingress, name)) enqueue_groups_of(*ingress);
   }
@@ -84,17 +83,15 @@ void EventMapping::on_service(const Json* old, const Json* current) {
 void EventMapping::on_ingress_class_params(const Json* old, const Json* current) {
   const Json* params = current != nullptr ? current : old;
   if (old != nullptr && current != nullptr && old != current &&
-      k8s::field_or_empty(*old, "spec") == k8s::field_or_empty(*current, "spec") &&
-      (*old)["metadata"].contains("deletionTimestamp") ==
-          (*current)["metadata"].contains("deletionTimestamp")) {
+      k8s::map_field(*old, "spec") == k8s::map_field(*current, "spec") &&
+      k8s::being_deleted((*old)) == k8s::being_deleted((*current))) {
     return;
   }
-  const std::string name = (*params)["metadata"].value("name", "");
+  const std::string name = k8s::name_of((*params));
   for (const Json* ingress_class : ingress_classes_.list()) {
-    const Json& parameters =
-        k8s::field_or_empty(k8s::field_or_empty(*ingress_class, "spec"), "parameters");
-    if (parameters.value("kind", "") == "IngressClassParams" &&
-        parameters.value("name", "") == name) {
+    const Json& parameters = k8s::map_field(k8s::map_field(*ingress_class, "spec"), "parameters");
+    if (k8s::text_field(parameters, "kind") == "IngressClassParams" &&
+        k8s::text_field(parameters, "name") == name) {
       on_ingress_class(ingress_class, ingress_class);
     }
   }
@@ -102,9 +99,9 @@ void EventMapping::on_ingress_class_params(const Json* old, const Json* current)
 
 void EventMapping::on_ingress_class(const Json* old, const Json* current) {
   const Json* ingress_class = current != nullptr ? current : old;
-  const std::string name = (*ingress_class)["metadata"].value("name", "");
+  const std::string name = k8s::name_of((*ingress_class));
   for (const Json* ingress : ingresses_.list()) {
-    if (k8s::field_or_empty(*ingress, "spec").value("ingressClassName", "") == name)
+    if (k8s::text_field(k8s::map_field(*ingress, "spec"), "ingressClassName") == name)
       enqueue_groups_of(*ingress);
   }
 }

@@ -53,12 +53,12 @@ GroupLoader::GroupLoader(const k8s::ObjectCache& ingresses, const k8s::ObjectCac
 
 namespace {
 bool being_deleted(const Json& object) {
-  return object["metadata"].contains("deletionTimestamp");
+  return k8s::being_deleted(object);
 }
 
 std::vector<std::string> finalizers_of(const Json& object) {
   std::vector<std::string> finalizers;
-  for (const Json& finalizer : object["metadata"].value("finalizers", Json::array())) {
+  for (const Json& finalizer : k8s::list_field(k8s::metadata_of(object), "finalizers")) {
     if (finalizer.is_string()) finalizers.push_back(finalizer.get<std::string>());
   }
   return finalizers;
@@ -66,24 +66,25 @@ std::vector<std::string> finalizers_of(const Json& object) {
 }  // namespace
 
 GroupLoader::Classified GroupLoader::classify(const Json& ingress) const {
-  const Json& annotations = k8s::field_or_empty(ingress["metadata"], "annotations");
+  const Json& annotations = k8s::map_field(k8s::metadata_of(ingress), "annotations");
   if (annotations.contains("kubernetes.io/ingress.class")) {
-    const std::string value = annotations.value("kubernetes.io/ingress.class", "");
+    const std::string value = k8s::text_field(annotations, "kubernetes.io/ingress.class");
     const bool managed =
         value == options_.ingress_class || (options_.ingress_class.empty() && value == "alb");
     return {
         managed ? Classification::Managed : Classification::NotManaged, {value, std::nullopt}, ""};
   }
-  const Json& spec = k8s::field_or_empty(ingress, "spec");
+  const Json& spec = k8s::map_field(ingress, "spec");
   std::string class_name;
-  if (spec.contains("ingressClassName") && spec["ingressClassName"].is_string()) {
-    class_name = spec["ingressClassName"].get<std::string>();
+  if (k8s::any_field(spec, "ingressClassName").is_string()) {
+    class_name = k8s::text_field(spec, "ingressClassName");
   } else {
     std::vector<std::string> defaults;
     for (const Json* candidate : ingress_classes_.list()) {
-      const Json& class_annotations = k8s::field_or_empty((*candidate)["metadata"], "annotations");
-      if (class_annotations.value("ingressclass.kubernetes.io/is-default-class", "") == "true") {
-        defaults.push_back((*candidate)["metadata"].value("name", ""));
+      const Json& class_annotations = k8s::map_field(k8s::metadata_of(*candidate), "annotations");
+      if (k8s::text_field(class_annotations, "ingressclass.kubernetes.io/is-default-class") ==
+          "true") {
+        defaults.push_back(k8s::name_of((*candidate)));
       }
     }
     if (defaults.size() > 1)
@@ -102,19 +103,19 @@ GroupLoader::Classified GroupLoader::classify(const Json& ingress) const {
         {class_name, std::nullopt},
         "invalid ingress class: ingressclasses.networking.k8s.io \"" + class_name + "\" not found"};
   }
-  const Json& class_spec = k8s::field_or_empty(*ingress_class, "spec");
-  if (class_spec.value("controller", "") != kControllerName)
+  const Json& class_spec = k8s::map_field(*ingress_class, "spec");
+  if (k8s::text_field(class_spec, "controller") != kControllerName)
     return {Classification::NotManaged, {class_name, std::nullopt}, ""};
   if (!class_spec.contains("parameters"))
     return {Classification::Managed, {class_name, std::nullopt}, ""};
-  const Json& parameters = class_spec["parameters"];
-  if (parameters.value("apiGroup", "") != "elbv2.k8s.aws" ||
-      parameters.value("kind", "") != "IngressClassParams") {
+  const Json& parameters = k8s::map_field(class_spec, "parameters");
+  if (k8s::text_field(parameters, "apiGroup") != "elbv2.k8s.aws" ||
+      k8s::text_field(parameters, "kind") != "IngressClassParams") {
     return {Classification::InvalidClass,
             {class_name, std::nullopt},
             "invalid ingress class: IngressClass " + class_name + " references unknown parameters"};
   }
-  const std::string params_name = parameters.value("name", "");
+  const std::string params_name = k8s::text_field(parameters, "name");
   const Json* params = class_params_.get("", params_name);
   if (params == nullptr) {
     return {Classification::InvalidClass,
@@ -122,7 +123,7 @@ GroupLoader::Classified GroupLoader::classify(const Json& ingress) const {
             "invalid ingress class: ingressclassparams.elbv2.k8s.aws \"" + params_name +
                 "\" not found"};
   }
-  return {Classification::Managed, {class_name, k8s::field_or_empty(*params, "spec")}, ""};
+  return {Classification::Managed, {class_name, k8s::map_field(*params, "spec")}, ""};
 }
 
 net::Result<std::optional<GroupId>> GroupLoader::group_of(const Json& ingress) const {
@@ -134,15 +135,14 @@ net::Result<std::optional<GroupId>> GroupLoader::group_of(const Json& ingress) c
     return net::fail("ClassLoadFailed", classified.error);
   if (classified.classification == Classification::NotManaged) return std::optional<GroupId>();
   std::string group_name;
-  if (classified.config.params && classified.config.params->contains("group") &&
-      (*classified.config.params)["group"].contains("name")) {
-    group_name = (*classified.config.params)["group"].value("name", "");
+  if (classified.config.params &&
+      k8s::map_field(*classified.config.params, "group").contains("name")) {
+    group_name = k8s::text_field(k8s::map_field(*classified.config.params, "group"), "name");
   } else {
     group_name = Annotations::of(ingress).string("group.name").value_or("");
   }
   if (group_name.empty()) {
-    return std::optional<GroupId>(
-        GroupId{ingress["metadata"].value("namespace", ""), ingress["metadata"].value("name", "")});
+    return std::optional<GroupId>(GroupId{k8s::namespace_of(ingress), k8s::name_of(ingress)});
   }
   if (auto valid = validate_group_name(group_name); !valid) return net::fail(valid.error());
   return std::optional<GroupId>(GroupId{"", group_name});
@@ -152,8 +152,7 @@ std::vector<GroupId> GroupLoader::groups_pending_finalization(const Json& ingres
   std::vector<GroupId> groups;
   for (const std::string& finalizer : finalizers_of(ingress)) {
     if (finalizer == kImplicitGroupFinalizer) {
-      groups.push_back(GroupId{ingress["metadata"].value("namespace", ""),
-                               ingress["metadata"].value("name", "")});
+      groups.push_back(GroupId{k8s::namespace_of(ingress), k8s::name_of(ingress)});
     } else if (finalizer.starts_with(kExplicitGroupFinalizerPrefix)) {
       groups.push_back(GroupId{"", finalizer.substr(kExplicitGroupFinalizerPrefix.size())});
     }

@@ -78,10 +78,10 @@ net::Awaitable<net::Result<void>> GroupReconciler::add_finalizers(const Group& g
   const std::string finalizer = finalizer_of(group.id);
   for (const Member& member : group.members) {
     if (k8s::has_finalizer(member.ingress, finalizer)) continue;
-    const Json& metadata = member.ingress["metadata"];
+    const Json& metadata = k8s::metadata_of(member.ingress);
     auto added =
-        co_await finalizers_.add(k8s::resources::ingresses, metadata.value("namespace", ""),
-                                 metadata.value("name", ""), finalizer);
+        co_await finalizers_.add(k8s::resources::ingresses, k8s::text_field(metadata, "namespace"),
+                                 k8s::text_field(metadata, "name"), finalizer);
     if (!added) co_return added;
   }
   co_return net::Result<void>();
@@ -90,10 +90,10 @@ net::Awaitable<net::Result<void>> GroupReconciler::add_finalizers(const Group& g
 net::Awaitable<net::Result<void>> GroupReconciler::remove_inactive_finalizers(const Group& group) {
   const std::string finalizer = finalizer_of(group.id);
   for (const Json& ingress : group.inactive_members) {
-    const Json& metadata = ingress["metadata"];
-    auto removed =
-        co_await finalizers_.remove(k8s::resources::ingresses, metadata.value("namespace", ""),
-                                    metadata.value("name", ""), finalizer);
+    const Json& metadata = k8s::metadata_of(ingress);
+    auto removed = co_await finalizers_.remove(k8s::resources::ingresses,
+                                               k8s::text_field(metadata, "namespace"),
+                                               k8s::text_field(metadata, "name"), finalizer);
     if (!removed) co_return removed;
   }
   co_return net::Result<void>();
@@ -107,14 +107,14 @@ std::optional<Json> ingress_status_patch(const Json& ingress, const std::string&
   std::vector<int> sorted = ports;
   std::sort(sorted.begin(), sorted.end());
   // Compared as hostname → set of ports, ignoring order.
-  const Json current = ingress.value("status", Json::object())
-                           .value("loadBalancer", Json::object())
-                           .value("ingress", Json::array());
+  const Json& current =
+      k8s::list_field(k8s::map_field(k8s::map_field(ingress, "status"), "loadBalancer"), "ingress");
   std::map<std::string, std::set<int>> current_view;
   for (const Json& entry : current) {
-    std::set<int>& entry_ports = current_view[entry.value("hostname", entry.value("ip", ""))];
-    for (const Json& port : entry.value("ports", Json::array()))
-      entry_ports.insert(port.value("port", 0));
+    std::set<int>& entry_ports =
+        current_view[k8s::text_field(entry, "hostname", k8s::text_field(entry, "ip"))];
+    for (const Json& port : k8s::list_field(entry, "ports"))
+      entry_ports.insert(k8s::integer_field(port, "port", 0));
   }
   const std::map<std::string, std::set<int>> desired_view = {
       {hostname, std::set<int>(sorted.begin(), sorted.end())}};
@@ -133,16 +133,15 @@ net::Awaitable<net::Result<void>> GroupReconciler::write_status(const Group& gro
   for (const Member& member : group.members) {
     const auto patch = ingress_status_patch(member.ingress, deployed.load_balancer_dns_name, ports);
     if (!patch) continue;
-    const Json& metadata = member.ingress["metadata"];
-    auto patched =
-        co_await client_.patch(k8s::resources::ingresses, metadata.value("namespace", ""),
-                               metadata.value("name", ""), k8s::PatchType::Merge, *patch, true);
+    const Json& metadata = k8s::metadata_of(member.ingress);
+    auto patched = co_await client_.patch(
+        k8s::resources::ingresses, k8s::text_field(metadata, "namespace"),
+        k8s::text_field(metadata, "name"), k8s::PatchType::Merge, *patch, true);
     if (!patched)
       co_return net::fail(net::with_context(patched.error(), "failed to update ingress status"));
-    trace_.event(
-        "ingress.status.updated",
-        {{"ingress", member.key()},
-         {"hostname", (*patch)["status"]["loadBalancer"]["ingress"][0].value("hostname", "")}});
+    trace_.event("ingress.status.updated",
+                 {{"ingress", member.key()},
+                  {"hostname", (*patch)["status"]["loadBalancer"]["ingress"][0]["hostname"]}});
   }
   co_return net::Result<void>();
 }

@@ -1,4 +1,5 @@
 #include "controller/ingress/listen_ports.hpp"
+#include "controller/net/json.hpp"
 
 #include <algorithm>
 
@@ -21,12 +22,12 @@ std::vector<std::string> params_list(const std::optional<Json>& params, const ch
 net::Result<std::map<int, std::string>> parse_listen_ports(const Annotations& annotations) {
   std::map<int, std::string> ports;
   const auto raw = annotations.string("listen-ports");
-  const Json parsed = Json::parse(*raw, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_array()) {
-    return net::fail("InvalidAnnotation",
-                     "failed to parse listen-ports configuration: `" + *raw +
-                         "`: " + (parsed.is_discarded() ? "invalid JSON" : "not a list"));
+  auto document = net::parse_json(*raw);
+  if (!document || !document->is_array()) {
+    return net::fail("InvalidAnnotation", "failed to parse listen-ports configuration: `" + *raw +
+                                              "`: " + (!document ? "invalid JSON" : "not a list"));
   }
+  const Json& parsed = *document;
   if (parsed.empty())
     return net::fail("InvalidAnnotation", "empty listen-ports configuration: `" + *raw + "`");
   for (const Json& entry : parsed) {
@@ -107,7 +108,7 @@ net::Result<std::map<int, ListenPortConfig>> listen_ports_of(
   }
   std::optional<std::string> ssl_policy;
   if (class_params && class_params->contains("sslPolicy"))
-    ssl_policy = (*class_params).value("sslPolicy", "");
+    ssl_policy = k8s::text_field((*class_params), "sslPolicy");
   if (!ssl_policy) ssl_policy = annotations.string("ssl-policy");
   std::map<int, ListenPortConfig> configs;
   for (const auto& [port, protocol] : protocols) {

@@ -54,16 +54,16 @@ std::vector<const Member*> BuildTask::all_members() const {
 
 net::Result<void> BuildTask::check_deletion_protection() const {
   for (const Json& inactive : group_.inactive_members) {
-    if (!inactive["metadata"].contains("deletionTimestamp")) continue;
+    if (!k8s::being_deleted(inactive)) continue;
     auto attributes = Annotations::of(inactive).string_map("load-balancer-attributes");
     if (!attributes) return net::fail(attributes.error());
     if (!*attributes || !(**attributes).contains("deletion_protection.enabled")) continue;
-    auto protected_value = parse_go_bool((**attributes)["deletion_protection.enabled"]);
+    auto protected_value = parse_go_bool((**attributes).at("deletion_protection.enabled"));
     if (!protected_value) return net::fail(protected_value.error());
     if (*protected_value) {
-      return net::fail("DeletionProtection",
-                       "deletion_protection is enabled, cannot delete the ingress: " +
-                           inactive["metadata"].value("name", ""));
+      return net::fail(
+          "DeletionProtection",
+          "deletion_protection is enabled, cannot delete the ingress: " + k8s::name_of(inactive));
     }
   }
   return {};
@@ -132,9 +132,9 @@ net::Result<model::Tags> BuildTask::ingress_tags(const Member& member) const {
   if (!member_tags)
     return net::fail(net::with_context(member_tags.error(), "ingress: " + member.key()));
   model::Tags merged = member_tags->value_or(std::map<std::string, std::string>());
-  if (member.class_config.params && member.class_config.params->contains("tags")) {
-    for (const Json& tag : (*member.class_config.params)["tags"])
-      merged[tag.value("key", "")] = tag.value("value", "");
+  if (member.class_config.params) {
+    for (const Json& tag : k8s::list_field(*member.class_config.params, "tags"))
+      merged[k8s::text_field(tag, "key")] = k8s::text_field(tag, "value");
   }
   return merged;
 }

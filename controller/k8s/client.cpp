@@ -1,14 +1,15 @@
 #include "controller/k8s/client.hpp"
+#include "controller/net/json.hpp"
 
 #include "controller/net/url.hpp"
 
 namespace albc::k8s {
 
 net::Error status_error(int http_status, const std::string& body) {
-  const Json status = Json::parse(body, nullptr, false);
-  if (status.is_object() && status.value("kind", "") == "Status") {
-    return net::make_error(status.value("reason", "Unknown"), status.value("message", body),
-                           http_status);
+  auto parsed = net::parse_json(body);
+  if (parsed && k8s::text_field(*parsed, "kind") == "Status") {
+    return net::make_error(k8s::text_field(*parsed, "reason", "Unknown"),
+                           k8s::text_field(*parsed, "message", body), http_status);
   }
   return net::make_error(
       "HTTP" + std::to_string(http_status),
@@ -45,14 +46,13 @@ net::Awaitable<net::Result<Json>> Client::exchange(net::Request request, std::st
   if (response->status >= 300) {
     co_return net::fail(net::with_context(status_error(response->status, response->body), what));
   }
-  Json body = Json::parse(response->body, nullptr, false);
-  if (body.is_discarded()) {
-    co_return net::fail(net::make_error("InvalidResponse", what + ": the answer is not JSON"));
+  auto body = net::parse_json(response->body);
+  if (!body) {
+    co_return net::fail(net::make_error(
+        "InvalidResponse", what + ": the answer is not JSON: " + body.error().message));
   }
-  co_return body;
+  co_return std::move(*body);
 }
-
-namespace {}  // namespace
 
 net::Awaitable<net::Result<Json>> Client::get(const Resource& resource, std::string ns,
                                               std::string name) {
@@ -80,20 +80,25 @@ net::Awaitable<net::Result<Json>> Client::list(const Resource& resource, std::st
     if (!encoded.empty()) target += "?" + encoded;
     net::Request request = make_request("GET", target);
     std::string what = "list " + std::string(resource.plural);
-    auto page = co_await exchange(std::move(request), std::move(what));
+    auto page = co_await exchange(std::move(request), what);
     if (!page) co_return page;
-    if (all.is_null()) {
-      all = std::move(*page);
-    } else {
-      for (Json& item : (*page)["items"])
-        all["items"].push_back(std::move(item));
-      all["metadata"] = (*page)["metadata"];
+    // A List's items are objects; anything else in the answer is not one.
+    if (!page->is_object() ||
+        !(k8s::any_field(*page, "items").is_array() || k8s::any_field(*page, "items").is_null())) {
+      co_return net::fail(net::make_error("InvalidResponse", what + ": the answer is not a List"));
     }
-    continue_token = all["metadata"].value("continue", "");
+    if (all.is_null()) all = {{"items", Json::array()}};
+    for (Json& item : (*page)["items"]) {
+      if (item.is_object()) all["items"].push_back(std::move(item));
+    }
+    all["metadata"] = k8s::metadata_of(*page);
+    for (const char* key : {"apiVersion", "kind"}) {
+      if ((*page).contains(key)) all[key] = (*page)[key];
+    }
+    continue_token = k8s::text_field(all["metadata"], "continue");
     if (continue_token.empty()) break;
   }
   all["metadata"].erase("continue");
-  if (!all.contains("items") || all["items"].is_null()) all["items"] = Json::array();
   co_return all;
 }
 
@@ -101,7 +106,7 @@ net::Awaitable<net::Result<Json>> Client::create(const Resource& resource, std::
                                                  Json object) {
   net::Request request = make_request("POST", resource.path(ns));
   request.headers.set("Content-Type", "application/json");
-  const std::string name = object["metadata"].value("name", "");
+  const std::string name = k8s::name_of(object);
   request.body = object.dump();
   std::string what = "create " + std::string(resource.plural) + " " + object_key(ns, name);
   co_return co_await exchange(std::move(request), std::move(what));
@@ -181,13 +186,13 @@ net::Awaitable<net::Result<std::optional<WatchEvent>>> WatchStream::next() {
       const std::string line = buffer_.substr(0, newline);
       buffer_.erase(0, newline + 1);
       if (line.empty()) continue;
-      Json event = Json::parse(line, nullptr, false);
-      if (event.is_discarded() || !event.is_object()) {
+      auto event = net::parse_json(line);
+      if (!event || !event->is_object()) {
         co_return net::fail(net::make_error("InvalidResponse",
                                             "a watch event is not JSON: " + line.substr(0, 120)));
       }
-      WatchEvent change{event.value("type", ""), Json::object()};
-      if (auto object = event.find("object"); object != event.end())
+      WatchEvent change{k8s::text_field(*event, "type"), Json::object()};
+      if (auto object = event->find("object"); object != event->end() && object->is_object())
         change.object = std::move(*object);
       co_return std::optional<WatchEvent>(std::move(change));
     }
@@ -199,6 +204,11 @@ net::Awaitable<net::Result<std::optional<WatchEvent>>> WatchStream::next() {
       continue;
     }
     buffer_ += **piece;
+    if (buffer_.size() > kEventBytesMax) {
+      co_return net::fail(net::make_error(
+          "InvalidResponse",
+          "a watch event is longer than " + std::to_string(kEventBytesMax) + " bytes"));
+    }
   }
 }
 

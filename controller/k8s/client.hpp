@@ -45,6 +45,9 @@ struct WatchEvent {
 // The events of one watch request, decoded line by line.
 class WatchStream {
  public:
+  // The longest event line read: objects are at most about 1.5 MiB, and a line holds one.
+  static constexpr std::size_t kEventBytesMax = 16 * 1024 * 1024;
+
   explicit WatchStream(std::shared_ptr<net::BodyStream> body) : body_(std::move(body)) {}
   // The next event, or nullopt when the server ended the watch.
   net::Awaitable<net::Result<std::optional<WatchEvent>>> next();

@@ -16,12 +16,23 @@ void Controller::start(net::Executor executor) {
   }
 }
 
+net::Awaitable<Outcome> Controller::reconcile_guarded(std::string key) {
+  // Reconcilers read objects through typed, checked accessors and so should never throw. If a
+  // bug lets a third-party library throw anyway, that key backs off with the error, and every
+  // other key and this worker go on.
+  try {
+    co_return co_await reconciler_.reconcile(key);
+  } catch (const std::exception& error) {
+    co_return Outcome::backoff("ReconcilePanic", error.what());
+  }
+}
+
 net::Awaitable<void> Controller::work() {
   while (true) {
     std::optional<std::string> key = co_await queue_.get();
     if (!key) co_return;
     ++reconciles_;
-    const Outcome outcome = co_await reconciler_.reconcile(*key);
+    const Outcome outcome = co_await reconcile_guarded(*key);
     switch (outcome.next) {
       case Outcome::Next::Forget:
         queue_.forget(*key);

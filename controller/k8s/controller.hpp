@@ -47,6 +47,7 @@ class Controller {
 
  private:
   net::Awaitable<void> work();
+  net::Awaitable<Outcome> reconcile_guarded(std::string key);
 
   std::string name_;
   WorkQueue& queue_;

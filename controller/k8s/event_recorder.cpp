@@ -22,9 +22,9 @@ void EventRecorder::warning(const Json& object, std::string reason, std::string 
 
 void EventRecorder::record(const Json& object, std::string type, std::string reason,
                            std::string message) {
-  const Json& metadata = object.at("metadata");
-  const std::string ns = metadata.value("namespace", "default");
-  const std::string name = metadata.value("name", "");
+  const Json& metadata = k8s::metadata_of(object);
+  const std::string ns = k8s::text_field(metadata, "namespace", "default");
+  const std::string name = k8s::text_field(metadata, "name");
   const auto now = clock_.wall_now();
   // client-go names events <object>.<nanoseconds in hex>; the sequence keeps names unique when
   // virtual time stands still.
@@ -38,12 +38,12 @@ void EventRecorder::record(const Json& object, std::string type, std::string rea
                 {"kind", "Event"},
                 {"metadata", {{"name", name + "." + suffix}, {"namespace", ns}}},
                 {"involvedObject",
-                 {{"kind", object.value("kind", "")},
+                 {{"kind", k8s::text_field(object, "kind")},
                   {"namespace", ns},
                   {"name", name},
-                  {"uid", metadata.value("uid", "")},
-                  {"apiVersion", object.value("apiVersion", "")},
-                  {"resourceVersion", metadata.value("resourceVersion", "")}}},
+                  {"uid", k8s::text_field(metadata, "uid")},
+                  {"apiVersion", k8s::text_field(object, "apiVersion")},
+                  {"resourceVersion", k8s::text_field(metadata, "resourceVersion")}}},
                 {"reason", reason},
                 {"message", message},
                 {"source", {{"component", component_}}},
@@ -53,7 +53,7 @@ void EventRecorder::record(const Json& object, std::string type, std::string rea
                 {"type", type},
                 {"reportingComponent", component_},
                 {"reportingInstance", ""}};
-  trace_.event("k8s.event", {{"object", object.value("kind", "") + "/" + ns + "/" + name},
+  trace_.event("k8s.event", {{"object", k8s::text_field(object, "kind") + "/" + ns + "/" + name},
                              {"type", type},
                              {"reason", reason},
                              {"message", message}});
@@ -61,7 +61,7 @@ void EventRecorder::record(const Json& object, std::string type, std::string rea
 }
 
 net::Awaitable<void> EventRecorder::post(Json event) {
-  const std::string ns = event["metadata"].value("namespace", "default");
+  const std::string ns = k8s::text_field(k8s::metadata_of(event), "namespace", "default");
   auto created = co_await client_.create(resources::events, ns, std::move(event));
   if (!created) trace_.event("k8s.event.dropped", {{"error", created.error().describe()}});
 }

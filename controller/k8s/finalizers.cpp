@@ -33,7 +33,7 @@ net::Awaitable<net::Result<void>> FinalizerManager::change(const Resource& resou
       if (!present && is_not_found(current.error())) co_return net::Result<void>();
       co_return net::fail(current.error());
     }
-    Json finalizers = (*current)["metadata"].value("finalizers", Json::array());
+    Json finalizers = k8s::list_field(k8s::metadata_of(*current), "finalizers");
     const bool has = std::find(finalizers.begin(), finalizers.end(), finalizer) != finalizers.end();
     if (has == present) co_return net::Result<void>();
     if (present) {
@@ -42,9 +42,10 @@ net::Awaitable<net::Result<void>> FinalizerManager::change(const Resource& resou
       finalizers.erase(std::remove(finalizers.begin(), finalizers.end(), finalizer),
                        finalizers.end());
     }
-    Json patch = {{"metadata",
-                   {{"finalizers", finalizers.empty() ? Json(nullptr) : finalizers},
-                    {"resourceVersion", (*current)["metadata"].value("resourceVersion", "")}}}};
+    Json patch = {
+        {"metadata",
+         {{"finalizers", finalizers.empty() ? Json(nullptr) : finalizers},
+          {"resourceVersion", k8s::text_field(k8s::metadata_of(*current), "resourceVersion")}}}};
     auto patched = co_await client_.patch(resource, ns, name, PatchType::Merge, patch);
     if (patched) {
       trace_.event(present ? "k8s.finalizer.added" : "k8s.finalizer.removed",

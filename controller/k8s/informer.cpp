@@ -29,8 +29,18 @@ void Informer::resync() {
 }
 
 void Informer::notify(const Json* old, const Json* current) {
-  for (const Handler& handler : handlers_)
-    handler(old, current);
+  for (const Handler& handler : handlers_) {
+    // Handlers only map events to keys with checked reads; should one throw anyway, the event
+    // is lost for that handler only, and the watch goes on.
+    try {
+      handler(old, current);
+    } catch (const std::exception& error) {
+      trace_.event("k8s.informer.handler_failed",
+                   {{"resource", std::string(resource_.plural)},
+                    {"object", k8s::object_key(current != nullptr ? *current : *old)},
+                    {"error", error.what()}});
+    }
+  }
 }
 
 net::Clock::duration Informer::next_backoff() {
@@ -71,7 +81,7 @@ net::Awaitable<bool> Informer::list_and_replace(std::string& resource_version) {
     const std::optional<Json> old = cache_.replace(key, std::move(object));
     notify(old ? &*old : nullptr, cache_.find(key));
   }
-  resource_version = (*list)["metadata"].value("resourceVersion", "");
+  resource_version = k8s::text_field(k8s::metadata_of(*list), "resourceVersion");
   synced_ = true;
   co_return true;
 }
@@ -113,13 +123,12 @@ net::Awaitable<void> Informer::watch_until_gone(std::string& resource_version) {
       if (!event->has_value()) break;  // the server ended the watch: watch again from here
       WatchEvent& change = **event;
       if (change.type == "ERROR") {
-        if (change.object.value("code", 0) == 410) co_return;
+        if (k8s::integer_field(change.object, "code", 0) == 410) co_return;
         co_await clock_.sleep_for(next_backoff());
         break;
       }
-      if (change.object.contains("metadata")) {
-        resource_version = change.object["metadata"].value("resourceVersion", resource_version);
-      }
+      resource_version =
+          k8s::text_field(k8s::metadata_of(change.object), "resourceVersion", resource_version);
       if (change.type == "BOOKMARK") continue;
       backoff_ = {};
       change.object["apiVersion"] = resource_.api_version();

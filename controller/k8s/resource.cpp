@@ -22,20 +22,11 @@ std::string Resource::path(std::string_view ns, std::string_view name,
 }
 
 std::string object_key(const nlohmann::json& object) {
-  const auto metadata = object.find("metadata");
-  if (metadata == object.end() || !metadata->is_object()) return "";
-  return object_key(metadata->value("namespace", ""), metadata->value("name", ""));
+  return object_key(namespace_of(object), name_of(object));
 }
 
 std::string object_key(std::string_view ns, std::string_view name) {
   return ns.empty() ? std::string(name) : std::string(ns) + "/" + std::string(name);
-}
-
-const nlohmann::json& field_or_empty(const nlohmann::json& object, std::string_view key) {
-  static const nlohmann::json kEmpty = nlohmann::json::object();
-  if (!object.is_object()) return kEmpty;
-  const auto found = object.find(key);
-  return found == object.end() ? kEmpty : *found;
 }
 
 bool has_finalizer(const nlohmann::json& object, std::string_view finalizer) {

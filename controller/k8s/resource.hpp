@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "controller/k8s/fields.hpp"
+
 namespace albc::k8s {
 
 // A REST resource the controller reads or writes.
@@ -24,10 +26,6 @@ struct Resource {
 // name an object.
 std::string object_key(const nlohmann::json& object);
 std::string object_key(std::string_view ns, std::string_view name);
-
-// object[key] when the object has it, else an empty object: a read that copies nothing (unlike
-// nlohmann's value(key, default)). The reference lives as long as `object` is unchanged.
-const nlohmann::json& field_or_empty(const nlohmann::json& object, std::string_view key);
 
 // Whether the object's metadata.finalizers lists `finalizer`.
 bool has_finalizer(const nlohmann::json& object, std::string_view finalizer);

@@ -38,7 +38,7 @@ net::Awaitable<k8s::Outcome> BindingReconciler::reconcile(std::string key) {
   const Json* cached = caches_.bindings.get(ns, name);
   if (cached == nullptr) co_return k8s::Outcome::forget("NotFound");
   const Json binding = *cached;  // a copy: the cache may change across the co_awaits below
-  if (binding["metadata"].contains("deletionTimestamp")) {
+  if (k8s::being_deleted(binding)) {
     if (!k8s::has_finalizer(binding, kBindingFinalizer)) co_return k8s::Outcome::forget("Deleted");
     if (auto cleaned = co_await deregister_all(binding); !cleaned) {
       events_.warning(binding, "FailedCleanup",
@@ -83,28 +83,29 @@ net::Awaitable<k8s::Outcome> BindingReconciler::reconcile(std::string key) {
 
 net::Result<std::vector<TargetEndpoint>> BindingReconciler::endpoints_of(
     const Json& binding) const {
-  const std::string ns = binding["metadata"].value("namespace", "");
-  const Json spec = binding.value("spec", Json::object());
-  const Json service_ref = spec.value("serviceRef", Json::object());
-  const std::string target_type = spec.value("targetType", "");
+  const std::string ns = k8s::namespace_of(binding);
+  const Json spec = k8s::map_field(binding, "spec");
+  const Json service_ref = k8s::map_field(spec, "serviceRef");
+  const std::string target_type = k8s::text_field(spec, "targetType");
   if (target_type == "ip") {
     return resolve_pod_endpoints(caches_.services, caches_.endpoint_slices, caches_.pods, ns,
-                                 service_ref.value("name", ""), service_ref.value("port", Json()));
+                                 k8s::text_field(service_ref, "name"),
+                                 k8s::any_field(service_ref, "port"));
   }
   if (target_type == "instance") {
-    return resolve_node_endpoints(caches_.services, caches_.nodes, ns,
-                                  service_ref.value("name", ""), service_ref.value("port", Json()),
-                                  spec.value("nodeSelector", Json::object()));
+    return resolve_node_endpoints(
+        caches_.services, caches_.nodes, ns, k8s::text_field(service_ref, "name"),
+        k8s::any_field(service_ref, "port"), k8s::map_field(spec, "nodeSelector"));
   }
   return net::fail("InvalidBackend", "unknown targetType " + target_type);
 }
 
 net::Awaitable<net::Result<bool>> BindingReconciler::register_targets(const Json& binding) {
-  const std::string ns = binding["metadata"].value("namespace", "");
-  const std::string key = ns + "/" + binding["metadata"].value("name", "");
-  const Json spec = binding.value("spec", Json::object());
-  const std::string arn = spec.value("targetGroupARN", "");
-  const bool ip_targets = spec.value("targetType", "") == "ip";
+  const std::string ns = k8s::namespace_of(binding);
+  const std::string key = ns + "/" + k8s::name_of(binding);
+  const Json spec = k8s::map_field(binding, "spec");
+  const std::string arn = k8s::text_field(spec, "targetGroupARN");
+  const bool ip_targets = k8s::text_field(spec, "targetType") == "ip";
   auto endpoints = endpoints_of(binding);
   if (!endpoints) {
     if (endpoints.error().code != "BackendNotFound") co_return net::fail(endpoints.error());
@@ -119,8 +120,8 @@ net::Awaitable<net::Result<bool>> BindingReconciler::register_targets(const Json
     co_return true;
   }
   const std::string checkpoint = checkpoint_of(*endpoints, spec);
-  const Json annotations = binding["metadata"].value("annotations", Json::object());
-  if (annotations.value(std::string(kCheckpointAnnotation), "") == checkpoint) co_return false;
+  const Json annotations = k8s::map_field(k8s::metadata_of(binding), "annotations");
+  if (k8s::text_field(annotations, kCheckpointAnnotation) == checkpoint) co_return false;
   auto targets = co_await elbv2_.describe_target_health(arn);
   if (!targets) co_return net::fail(targets.error());
   std::set<std::string> wanted;
@@ -172,7 +173,7 @@ net::Awaitable<net::Result<bool>> BindingReconciler::register_targets(const Json
 }
 
 net::Awaitable<net::Result<void>> BindingReconciler::deregister_all(const Json& binding) {
-  const std::string arn = binding.value("spec", Json::object()).value("targetGroupARN", "");
+  const std::string arn = k8s::text_field(k8s::map_field(binding, "spec"), "targetGroupARN");
   auto targets = co_await elbv2_.describe_target_health(arn);
   if (!targets) {
     // The target group is already gone: nothing is registered.
@@ -202,23 +203,23 @@ net::Awaitable<net::Result<void>> BindingReconciler::write_checkpoint(const Json
                  {{"annotations",
                    {{std::string(kCheckpointAnnotation), checkpoint},
                     {std::string(kCheckpointTimestampAnnotation), std::to_string(seconds)}}}}}};
-  auto patched = co_await client_.patch(
-      k8s::resources::target_group_bindings, binding["metadata"].value("namespace", ""),
-      binding["metadata"].value("name", ""), k8s::PatchType::Merge, patch);
+  auto patched =
+      co_await client_.patch(k8s::resources::target_group_bindings, k8s::namespace_of(binding),
+                             k8s::name_of(binding), k8s::PatchType::Merge, patch);
   if (!patched) co_return net::fail(patched.error());
   co_return net::Result<void>();
 }
 
 net::Awaitable<net::Result<void>> BindingReconciler::write_observed_generation(
     const Json& binding) {
-  const long long generation = binding["metadata"].value("generation", 0LL);
+  const long long generation = k8s::integer_field(k8s::metadata_of(binding), "generation", 0);
   const long long observed =
-      binding.value("status", Json::object()).value("observedGeneration", -1LL);
+      k8s::integer_field(k8s::map_field(binding, "status"), "observedGeneration", -1);
   if (generation == observed) co_return net::Result<void>();
   Json patch = {{"status", {{"observedGeneration", generation}}}};
-  auto patched = co_await client_.patch(
-      k8s::resources::target_group_bindings, binding["metadata"].value("namespace", ""),
-      binding["metadata"].value("name", ""), k8s::PatchType::Merge, patch, true);
+  auto patched =
+      co_await client_.patch(k8s::resources::target_group_bindings, k8s::namespace_of(binding),
+                             k8s::name_of(binding), k8s::PatchType::Merge, patch, true);
   if (!patched) co_return net::fail(patched.error());
   co_return net::Result<void>();
 }

@@ -9,7 +9,7 @@ namespace albc::tgb {
 namespace {
 
 long long creation_millis(const Json& object) {
-  const std::string created = object["metadata"].value("creationTimestamp", "");
+  const std::string created = k8s::text_field(k8s::metadata_of(object), "creationTimestamp");
   std::tm fields{};
   if (created.size() < 19 || strptime(created.c_str(), "%Y-%m-%dT%H:%M:%S", &fields) == nullptr)
     return 0;
@@ -25,12 +25,12 @@ net::Result<std::pair<const Json*, const Json*>> service_port_of(const k8s::Obje
   const Json* service = services.get(ns, service_name);
   if (service == nullptr)
     return net::fail("BackendNotFound", "services \"" + service_name + "\" not found");
-  for (const Json& candidate :
-       k8s::field_or_empty(k8s::field_or_empty(*service, "spec"), "ports")) {
-    const bool by_name =
-        service_port.is_string() && candidate.value("name", "") == service_port.get<std::string>();
-    const bool by_number = service_port.is_number_integer() &&
-                           candidate.value("port", 0) == service_port.get<long long>();
+  for (const Json& candidate : k8s::list_field(k8s::map_field(*service, "spec"), "ports")) {
+    const bool by_name = service_port.is_string() &&
+                         k8s::text_field(candidate, "name") == service_port.get<std::string>();
+    const bool by_number =
+        service_port.is_number_integer() &&
+        k8s::integer_field(candidate, "port", 0) == service_port.get<long long>();
     if (by_name || by_number) return std::make_pair(service, &candidate);
   }
   return net::fail(
@@ -41,27 +41,27 @@ net::Result<std::pair<const Json*, const Json*>> service_port_of(const k8s::Obje
 }
 
 bool node_condition(const Json& node, const char* type, const char* status) {
-  for (const Json& condition :
-       k8s::field_or_empty(node, "status").value("conditions", Json::array())) {
-    if (condition.value("type", "") == type) return condition.value("status", "") == status;
+  for (const Json& condition : k8s::list_field(k8s::map_field(node, "status"), "conditions")) {
+    if (k8s::text_field(condition, "type") == type)
+      return k8s::text_field(condition, "status") == status;
   }
   return false;
 }
 
 // May a load balancer send traffic to this node (the real controller's default node filter)?
 bool carries_traffic(const Json& node, const Json& node_selector) {
-  const Json& labels = k8s::field_or_empty(node["metadata"], "labels");
+  const Json& labels = k8s::map_field(k8s::metadata_of(node), "labels");
   for (const char* excluded :
        {"node-role.kubernetes.io/master", "node.kubernetes.io/exclude-from-external-load-balancers",
         "alpha.service-controller.kubernetes.io/exclude-balancer"}) {
     if (labels.contains(excluded)) return false;
   }
-  if (labels.value("eks.amazonaws.com/compute-type", "") == "fargate") return false;
-  for (const Json& taint : k8s::field_or_empty(node, "spec").value("taints", Json::array())) {
-    const std::string key = taint.value("key", "");
+  if (k8s::text_field(labels, "eks.amazonaws.com/compute-type") == "fargate") return false;
+  for (const Json& taint : k8s::list_field(k8s::map_field(node, "spec"), "taints")) {
+    const std::string key = k8s::text_field(taint, "key");
     if (key == "ToBeDeletedByClusterAutoscaler" || key == "karpenter.sh/disrupted") return false;
   }
-  const Json& match = k8s::field_or_empty(node_selector, "matchLabels");
+  const Json& match = k8s::map_field(node_selector, "matchLabels");
   for (auto it = match.begin(); it != match.end(); ++it) {
     if (!labels.contains(it.key()) || labels[it.key()] != *it) return false;
   }
@@ -76,18 +76,18 @@ net::Result<std::vector<TargetEndpoint>> resolve_node_endpoints(
   auto found = service_port_of(services, ns, service_name, service_port);
   if (!found) return net::fail(found.error());
   const auto [service, port] = *found;
-  const std::string type = k8s::field_or_empty(*service, "spec").value("type", "ClusterIP");
+  const std::string type = k8s::text_field(k8s::map_field(*service, "spec"), "type", "ClusterIP");
   if (type != "NodePort" && type != "LoadBalancer") {
     return net::fail(
         "InvalidBackend",
         "service type must be either 'NodePort' or 'LoadBalancer': " + ns + "/" + service_name);
   }
-  const int node_port = port->value("nodePort", 0);
+  const int node_port = static_cast<int>(k8s::integer_field(*port, "nodePort", 0));
   std::vector<TargetEndpoint> ready;
   std::vector<TargetEndpoint> unknown;
   for (const Json* node : nodes.list()) {
     if (!carries_traffic(*node, node_selector)) continue;
-    const std::string provider = k8s::field_or_empty(*node, "spec").value("providerID", "");
+    const std::string provider = k8s::text_field(k8s::map_field(*node, "spec"), "providerID");
     const std::string instance = provider.substr(provider.rfind('/') + 1);
     if (!instance.starts_with("i-")) continue;
     TargetEndpoint endpoint{instance, node_port, creation_millis(*node)};
@@ -108,25 +108,26 @@ net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(
     const Json& service_port) {
   auto found = service_port_of(services, ns, service_name, service_port);
   if (!found) return net::fail(found.error());
-  const std::string port_name = found->second->value("name", "");
+  const std::string port_name = k8s::text_field(*found->second, "name");
   std::vector<TargetEndpoint> endpoints;
   for (const Json* slice : endpoint_slices.list(ns)) {
-    const Json& labels = k8s::field_or_empty((*slice)["metadata"], "labels");
-    if (labels.value("kubernetes.io/service-name", "") != service_name) continue;
-    if (slice->value("addressType", "") != "IPv4") continue;
-    for (const Json& slice_port : slice->value("ports", Json::array())) {
-      if (!port_name.empty() && slice_port.value("name", "") != port_name) continue;
-      const int target_port = slice_port.value("port", 0);
-      for (const Json& endpoint : slice->value("endpoints", Json::array())) {
-        const Json& conditions = k8s::field_or_empty(endpoint, "conditions");
-        const bool ready = !conditions.contains("ready") || conditions["ready"].is_null() ||
-                           conditions.value("ready", false);
+    const Json& labels = k8s::map_field(k8s::metadata_of(*slice), "labels");
+    if (k8s::text_field(labels, "kubernetes.io/service-name") != service_name) continue;
+    if (k8s::text_field(*slice, "addressType") != "IPv4") continue;
+    for (const Json& slice_port : k8s::list_field(*slice, "ports")) {
+      if (!port_name.empty() && k8s::text_field(slice_port, "name") != port_name) continue;
+      const int target_port = k8s::integer_field(slice_port, "port", 0);
+      for (const Json& endpoint : k8s::list_field(*slice, "endpoints")) {
+        const Json& conditions = k8s::map_field(endpoint, "conditions");
+        // A missing (nil) condition counts as ready, as the real controller reads it.
+        const bool ready = k8s::boolean_field(conditions, "ready", true);
         if (!ready) continue;
-        const Json& target = k8s::field_or_empty(endpoint, "targetRef");
-        if (target.value("kind", "") != "Pod") continue;
-        const Json addresses = endpoint.value("addresses", Json::array());
-        if (addresses.empty()) continue;
-        const Json* pod = pods.get(target.value("namespace", ns), target.value("name", ""));
+        const Json& target = k8s::map_field(endpoint, "targetRef");
+        if (k8s::text_field(target, "kind") != "Pod") continue;
+        const Json& addresses = k8s::list_field(endpoint, "addresses");
+        if (addresses.empty() || !addresses[0].is_string()) continue;
+        const Json* pod =
+            pods.get(k8s::text_field(target, "namespace", ns), k8s::text_field(target, "name"));
         if (pod == nullptr) continue;  // not in the cache yet: a later event brings it
         endpoints.push_back({addresses[0].get<std::string>(), target_port, creation_millis(*pod)});
       }

@@ -99,6 +99,16 @@ net::Result<void, StatusError> admit_create(const ResourceType& type, Json& obje
   return {};
 }
 
+void default_on_write(const ResourceType& type, Json& object) {
+  if (type.kind == "IngressClass" && object.contains("spec") && object["spec"].is_object()) {
+    Json& spec = object["spec"];
+    if (spec.contains("parameters") && spec["parameters"].is_object() &&
+        !spec["parameters"].contains("scope")) {
+      spec["parameters"]["scope"] = "Cluster";
+    }
+  }
+}
+
 net::Result<void, StatusError> admit_update(const ResourceType& type, const Json& live,
                                             Json& updated) {
   if (type.kind == "Service" && type.group.empty()) {

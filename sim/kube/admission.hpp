@@ -23,6 +23,9 @@ struct AdmissionContext {
 // Ingress pathType and status).
 net::Result<void, StatusError> admit_create(const ResourceType& type, Json& object,
                                             AdmissionContext& context);
+// Defaults the real server's decoding applies on every write, create or update (IngressClass
+// parameters' scope).
+void default_on_write(const ResourceType& type, Json& object);
 // Validation of an update against the live object (immutable fields).
 net::Result<void, StatusError> admit_update(const ResourceType& type, const Json& live,
                                             Json& updated);

@@ -236,6 +236,7 @@ net::Result<Json, StatusError> Store::create(const ResourceType& type, const std
         }
         return std::string();
       }};
+  default_on_write(type, object);
   if (auto admitted = admit_create(type, object, context); !admitted) {
     return net::fail(admitted.error());
   }
@@ -366,6 +367,7 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
       }
     }
   }
+  default_on_write(type, updated);
   if (auto admitted = admit_update(type, live, updated); !admitted)
     return net::fail(admitted.error());
   if (Json causes = validate_update(type, live, updated); !causes.empty()) {
