@@ -10,6 +10,11 @@ required=(
   catch2 libbenchmark-dev
 )
 optional=(clang-format python3-boto3)
+# The sanitizer and fuzzing build (tools/test.sh --sanitize, tools/fuzz.sh): clang with its
+# sanitizer and libFuzzer runtimes.
+if [ "${1:-}" = "--sanitize" ]; then
+  required+=(clang libclang-rt-14-dev)
+fi
 
 missing_of() {
   local package

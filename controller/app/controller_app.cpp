@@ -16,6 +16,17 @@ namespace albc::app {
 
 // Declared in the order they are built; members are destroyed in reverse.
 struct ControllerApp::Parts {
+  // Spelled out: clang 14 has no parenthesized aggregate initialization for make_unique.
+  Parts(net::Executor executor, net::Clock& clock, net::Random random, net::Trace& trace,
+        ControllerOptions options, k8s::Client kube, aws::Client aws_client)
+      : executor(std::move(executor)),
+        clock(clock),
+        random(std::move(random)),
+        trace(trace),
+        options(std::move(options)),
+        kube(std::move(kube)),
+        aws_client(std::move(aws_client)) {}
+
   net::Executor executor;
   net::Clock& clock;
   net::Random random;

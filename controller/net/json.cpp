@@ -42,7 +42,7 @@ Result<nlohmann::json> parse_json(std::string_view text, JsonLimits limits) {
   // nlohmann's parser is iterative; its exceptions are the third-party boundary, caught here.
   try {
     return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {  // parse_error, and out_of_range (1e999)
     return fail("MalformedJson", error.what());
   }
 }

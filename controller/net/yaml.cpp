@@ -43,7 +43,11 @@ class Converter {
   Converter(const std::string& source_name, const YamlLimits& limits)
       : source_name_(source_name), limits_(limits) {}
 
-  Result<Json> convert(const YAML::Node& node) {
+  Result<Json> convert(const YAML::Node& node, std::size_t depth = 0) {
+    if (depth > limits_.depth_max) {
+      return located(
+          node, "the document nests deeper than " + std::to_string(limits_.depth_max) + " levels");
+    }
     if (++nodes_ > limits_.nodes_max) {
       return fail("InvalidYaml", source_name_ + ": the document expands to more than " +
                                      std::to_string(limits_.nodes_max) +
@@ -58,7 +62,7 @@ class Converter {
       case YAML::NodeType::Sequence: {
         Json array = Json::array();
         for (const YAML::Node& element : node) {
-          auto converted = convert(element);
+          auto converted = convert(element, depth + 1);
           if (!converted) return converted;
           array.push_back(std::move(*converted));
         }
@@ -72,7 +76,7 @@ class Converter {
           }
           auto key = text_of(entry.first);
           if (!key) return fail(key.error());
-          auto value = convert(entry.second);
+          auto value = convert(entry.second, depth + 1);
           if (!value) return value;
           object[*key] = std::move(*value);
         }

@@ -14,6 +14,8 @@ namespace albc::net {
 // is counted and stopped at nodes_max nodes and scalar_bytes_max bytes of scalars.
 struct YamlLimits {
   std::size_t bytes_max = 16 * 1024 * 1024;
+  // The conversion recurses once per level; no manifest or scenario comes near this.
+  std::size_t depth_max = 512;
   std::size_t nodes_max = 1'000'000;
   std::size_t scalar_bytes_max = 64 * 1024 * 1024;
 };

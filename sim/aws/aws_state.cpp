@@ -24,13 +24,11 @@ std::vector<std::string> forwarded_target_groups(const Json& actions) {
   std::vector<std::string> arns;
   for (const Json& action : actions) {
     if (text_of(action, "Type") != "forward") continue;
-    if (action.contains("TargetGroupArn"))
-      arns.push_back(action["TargetGroupArn"].get<std::string>());
-    if (action.contains("ForwardConfig") && action["ForwardConfig"].contains("TargetGroups")) {
-      for (const Json& group : action["ForwardConfig"]["TargetGroups"]) {
-        if (group.contains("TargetGroupArn"))
-          arns.push_back(group["TargetGroupArn"].get<std::string>());
-      }
+    if (!text_of(action, "TargetGroupArn").empty())
+      arns.push_back(text_of(action, "TargetGroupArn"));
+    for (const Json& group : list_of(structure_of(action, "ForwardConfig"), "TargetGroups")) {
+      if (!text_of(group, "TargetGroupArn").empty())
+        arns.push_back(text_of(group, "TargetGroupArn"));
     }
   }
   std::sort(arns.begin(), arns.end());

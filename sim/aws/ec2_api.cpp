@@ -50,9 +50,8 @@ net::Result<std::vector<Filter>, AwsError> filters_of(const Params& params,
   for (const Json& entry : params.list("Filter")) {
     Filter filter;
     filter.name = text_of(entry, "Name");
-    if (entry.contains("Value") && entry["Value"].is_array()) {
-      for (const Json& value : entry["Value"])
-        filter.values.push_back(value.get<std::string>());
+    for (const Json& value : list_of(entry, "Value")) {
+      if (value.is_string()) filter.values.push_back(value.get<std::string>());
     }
     const bool tag_filter = filter.name.starts_with("tag:") || filter.name == "tag-key";
     if (!tag_filter && std::find(known.begin(), known.end(), filter.name) == known.end()) {
@@ -97,8 +96,11 @@ net::Result<std::vector<const Resource*>, AwsError> select(
     if (!resources.contains(id)) return net::fail(not_found(id));
   }
   std::vector<const Resource*> selected;
-  for (const auto& [id, resource] : resources) {
-    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+  for (const auto& entry : resources) {
+    // An entry, not a structured binding: lambdas capture those only from C++20 on, and
+    // clang 14 (the fuzz build) does not have it.
+    const Resource& resource = entry.second;
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), entry.first) == ids.end()) continue;
     const auto field = [&](const std::string& name) { return field_of(resource, name); };
     if (matches(*filters, resource.tags, field)) selected.push_back(&resource);
   }

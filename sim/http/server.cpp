@@ -186,6 +186,12 @@ net::Awaitable<void> write_and_close(beast::tcp_stream& stream,
   }
 }
 
+// A request parser with a server's limits, as every session and read_request set it up.
+void limit(bhttp::request_parser<bhttp::string_body>& parser, const ServerOptions& options) {
+  parser.body_limit(options.request_body_bytes_max);
+  parser.header_limit(static_cast<std::uint32_t>(options.request_header_bytes_max));
+}
+
 net::Awaitable<void> serve_session(std::shared_ptr<Server::State> state, tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
@@ -204,8 +210,7 @@ net::Awaitable<void> serve_session(std::shared_ptr<Server::State> state, tcp::so
     }
     registration.enter(Phase::Header);
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.body_limit(options.request_body_bytes_max);
-    parser.header_limit(static_cast<std::uint32_t>(options.request_header_bytes_max));
+    limit(parser, options);
     stream.expires_after(options.header_timeout);
     co_await bhttp::async_read_header(stream, buffer, parser,
                                       asio::redirect_error(asio::use_awaitable, ec));
@@ -283,6 +288,30 @@ net::Awaitable<void> accept_loop(std::shared_ptr<Server::State> state) {
 }
 
 }  // namespace
+
+net::Result<net::Request> read_request(std::string_view bytes, const ServerOptions& options) {
+  bhttp::request_parser<bhttp::string_body> parser;
+  limit(parser, options);
+  parser.eager(true);
+  beast::error_code ec;
+  std::size_t used = 0;
+  while (!parser.is_done() && used < bytes.size()) {
+    used += parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    // The parser has looked at every byte there is: a socket would wait for more, here there
+    // is none (and Beast must not be handed the same bytes again).
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      break;
+    }
+    if (ec) break;
+  }
+  if (!ec && !parser.is_done() && parser.got_some()) parser.put_eof(ec);
+  if (ec == bhttp::error::body_limit) return net::fail("BodyTooLarge", ec.message());
+  if (ec == bhttp::error::header_limit) return net::fail("HeaderTooLarge", ec.message());
+  if (ec) return net::fail(is_malformed(ec) ? "Malformed" : "Incomplete", ec.message());
+  if (!parser.is_done()) return net::fail("Incomplete", "the request is not complete");
+  return from_beast(parser.release());
+}
 
 Server::Server(net::Executor executor, Handler& handler, ServerOptions options)
     : state_(std::make_shared<State>(std::move(executor), handler, std::move(options))) {}

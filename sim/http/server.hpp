@@ -31,6 +31,11 @@ struct ServerOptions {
   std::size_t connections_max = 4096;
 };
 
+// What the server's reader makes of raw bytes: the first request in them, read with the limits of
+// `options` (the same parser settings a session uses), or why it was refused ("BodyTooLarge",
+// "HeaderTooLarge", "Malformed", "Incomplete"). For tests and fuzzing: no socket involved.
+net::Result<net::Request> read_request(std::string_view bytes, const ServerOptions& options);
+
 // HTTP/1.1 on loopback with Boost.Beast: keep-alive, and chunked bodies for streamed responses.
 // Sessions hold I/O state only; every request goes to the Handler, and what the server refuses
 // itself (too large, malformed) is answered through Handler::refuse.

@@ -106,7 +106,9 @@ void EndpointSliceController::remove_all(const std::string& ns, const std::strin
 }
 
 void EndpointSliceController::resync(const std::string& key) {
-  const auto [ns, name] = split_key(key);
+  // Named copies, not a structured binding: the lambdas below capture them.
+  const std::string ns = split_key(key).first;
+  const std::string name = split_key(key).second;
   auto service = store_.get(store_.type("v1", "Service"), ns, name);
   const Json& selector = service ? field(field(*service, "spec"), "selector") : Json();
   if (!service || !selector.is_object() || selector.empty()) {

@@ -54,3 +54,9 @@ TEST_CASE("json: UTF-8 validation refuses overlong forms, surrogates and stray b
   CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
   CHECK_FALSE(is_valid_utf8("\xe2\x82"));          // truncated
 }
+
+TEST_CASE("json: numbers out of range are malformed, not an exception", "[net]") {
+  auto huge = parse_json("[1e999]");
+  REQUIRE_FALSE(huge);
+  CHECK(huge.error().code == "MalformedJson");
+}

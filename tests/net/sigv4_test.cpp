@@ -58,3 +58,11 @@ TEST_CASE("sigv4: malformed Authorization headers are errors, not crashes", "[ne
   CHECK_FALSE(parse_authorization("AWS4-HMAC-SHA256 Credential=a/b"));
   CHECK_FALSE(parse_authorization("Bearer token"));
 }
+
+TEST_CASE("sigv4: X-Amz-Date in any year parses without overflow", "[net]") {
+  const auto far = parse_amz_date("99991231T235959Z");
+  REQUIRE(far);
+  CHECK(*far > fixed_time());
+  CHECK_FALSE(parse_amz_date("20261301T000000Z"));
+  CHECK_FALSE(parse_amz_date("2026-01-01T00:00:00Z"));
+}

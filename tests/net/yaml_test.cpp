@@ -60,3 +60,11 @@ TEST_CASE("yaml: a mapping key must be a scalar", "[net]") {
   REQUIRE_FALSE(complex);
   CHECK(complex.error().message == "keys.yaml: line 1, column 3: a mapping key must be a scalar");
 }
+
+TEST_CASE("yaml: an alias that contains itself stops at the depth limit", "[net]") {
+  // yaml-cpp refuses documents nested past about 500 levels itself; an anchor whose node holds an
+  // alias to it is a cycle, which only the conversion's own limit stops.
+  auto cycle = yaml_to_json("a: &x\n  b: *x\n", "cycle.yaml");
+  REQUIRE_FALSE(cycle);
+  CHECK(cycle.error().message.ends_with("the document nests deeper than 512 levels"));
+}
