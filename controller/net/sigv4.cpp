@@ -245,9 +245,9 @@ std::optional<Clock::wall_time_point> parse_amz_date(std::string_view text) {
     return value;
   };
   std::tm fields{};
-  // The clock's nanoseconds reach only to 2262: later years are kept at 2200, still far in the
-  // future for the 15-minute check.
-  fields.tm_year = std::min(number(0, 4), 2200) - 1900;
+  // The clock's nanoseconds reach from 1677 to 2262: years are kept within 1900 and 2200, still
+  // far past or ahead for the 15-minute check.
+  fields.tm_year = std::clamp(number(0, 4), 1900, 2200) - 1900;
   fields.tm_mon = number(4, 2) - 1;
   fields.tm_mday = number(6, 2);
   fields.tm_hour = number(9, 2);

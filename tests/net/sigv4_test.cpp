@@ -63,6 +63,9 @@ TEST_CASE("sigv4: X-Amz-Date in any year parses without overflow", "[net]") {
   const auto far = parse_amz_date("99991231T235959Z");
   REQUIRE(far);
   CHECK(*far > fixed_time());
+  const auto ancient = parse_amz_date("00000101T000000Z");
+  REQUIRE(ancient);
+  CHECK(*ancient < fixed_time());
   CHECK_FALSE(parse_amz_date("20261301T000000Z"));
   CHECK_FALSE(parse_amz_date("2026-01-01T00:00:00Z"));
 }
