@@ -1,5 +1,6 @@
 #include "controller/aws/aws_client.hpp"
 
+#include "controller/net/numbers.hpp"
 #include "controller/net/query_tree.hpp"
 #include "controller/net/xml.hpp"
 
@@ -43,12 +44,7 @@ std::string text(const Json& node, const char* field) {
 }
 
 int integer(const Json& node, const char* field, int fallback) {
-  const std::string value = text(node, field);
-  try {
-    return value.empty() ? fallback : std::stoi(value);
-  } catch (const std::exception&) {
-    return fallback;
-  }
+  return net::parse_integer<int>(text(node, field)).value_or(fallback);
 }
 
 Client::Client(Endpoint elbv2, Endpoint ec2, net::Credentials credentials, net::Clock& clock,

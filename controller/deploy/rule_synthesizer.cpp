@@ -2,6 +2,7 @@
 
 #include "controller/deploy/sdk_form.hpp"
 #include "controller/deploy/stack_deployer.hpp"
+#include "controller/net/numbers.hpp"
 
 namespace albc::deploy {
 namespace {
@@ -71,14 +72,12 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_rules(State& state,
   std::vector<std::string> arns;
   for (const aws::Rule& rule : *described) {
     if (rule.is_default) continue;
-    int priority = 0;
-    try {
-      priority = std::stoi(rule.priority);
-    } catch (const std::exception&) {
+    const auto priority = net::parse_integer<int>(rule.priority);
+    if (!priority) {
       co_return net::fail("MalformedResponse",
                           "rule " + rule.arn + " has priority '" + rule.priority + "'");
     }
-    current.push_back({rule, priority});
+    current.push_back({rule, *priority});
     arns.push_back(rule.arn);
   }
   auto current_tags = co_await elbv2_.describe_tags(arns);

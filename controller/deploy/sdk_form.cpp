@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "controller/k8s/fields.hpp"
+#include "controller/net/numbers.hpp"
 
 namespace albc::deploy {
 namespace {
@@ -47,11 +48,7 @@ Json ordered(const Json& actions) {
   Json sorted = actions.is_array() ? actions : Json::array();
   std::stable_sort(sorted.begin(), sorted.end(), [](const Json& a, const Json& b) {
     auto order = [](const Json& action) {
-      try {
-        return std::stoi(k8s::text_field(action, "Order", "0"));
-      } catch (const std::exception&) {
-        return 0;
-      }
+      return net::parse_integer<int>(k8s::text_field(action, "Order", "0")).value_or(0);
     };
     return order(a) < order(b);
   });

@@ -1,7 +1,8 @@
 #include "controller/ingress/annotations.hpp"
-#include "controller/net/json.hpp"
 
 #include <charconv>
+
+#include "controller/net/json.hpp"
 
 namespace albc::ingress {
 namespace {

@@ -1,11 +1,11 @@
 #include "controller/ingress/listen_ports.hpp"
-#include "controller/net/json.hpp"
 
 #include <algorithm>
 
 #include "controller/ingress/go_text.hpp"
 #include "controller/k8s/resource.hpp"
 #include "controller/net/cidr.hpp"
+#include "controller/net/json.hpp"
 
 namespace albc::ingress {
 namespace {

@@ -1,6 +1,6 @@
 #include "controller/k8s/client.hpp"
-#include "controller/net/json.hpp"
 
+#include "controller/net/json.hpp"
 #include "controller/net/url.hpp"
 
 namespace albc::k8s {

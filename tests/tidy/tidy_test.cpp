@@ -80,7 +80,8 @@ TEST_CASE("tidy: banned calls stay out of the controller and the simulation", "[
     std::vector<std::string> exceptions;
   };
   const std::vector<std::string> time_files = {"controller/net/real_clock.cpp",
-                                               "controller/net/network_transport.cpp"};
+                                               "controller/net/network_transport.cpp",
+                                               "tools/albc/run_command.cpp"};
   const std::vector<Ban> bans = {
       {std::regex(R"(\brandom_device\b)"), "std::random_device (use net::Random)", {}},
       {std::regex(R"(\bs?rand\s*\()"), "rand() (use net::Random)", {}},
@@ -97,10 +98,19 @@ TEST_CASE("tidy: banned calls stay out of the controller and the simulation", "[
        {}},
       {std::regex(R"(asio::detached)"), "asio::detached (drops exceptions; use spawn_checked)", {}},
       {std::regex(R"([=(,]\s*new\s+[A-Za-z_])"), "raw new (use values or make_unique)", {}},
+      {std::regex(R"(std::(regex|regex_match|regex_search)\b)"),
+       "std::regex (backtracking and recursive: use net::Regex, RE2)",
+       {}},
+      {std::regex(R"((J|j)son::parse\s*\()"),
+       "nlohmann's parse (use net::parse_json: depth and size limits, no exceptions)",
+       {"controller/net/json.cpp"}},
+      {std::regex(R"(std::sto(i|l|ll|ul|ull|f|d)\s*\()"),
+       "std::sto* (throws, and accepts \"12abc\": use net::parse_integer)",
+       {}},
       {std::regex(R"(\bdelete\s+[A-Za-z_(])"), "raw delete", {}},
   };
   std::vector<std::string> violations;
-  for (const Source& source : sources({"controller", "sim"})) {
+  for (const Source& source : sources({"controller", "sim", "tools"})) {
     const std::string code = code_of(source.text);
     for (const Ban& ban : bans) {
       if (allowed(source.path, ban.exceptions)) continue;

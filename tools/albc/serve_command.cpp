@@ -8,6 +8,7 @@
 
 #include "controller/app/controller_app.hpp"
 #include "controller/net/network_transport.hpp"
+#include "controller/net/numbers.hpp"
 #include "controller/net/real_clock.hpp"
 #include "sim/aws/aws_server.hpp"
 #include "sim/http/server.hpp"
@@ -51,14 +52,10 @@ sim::scenario::Scenario default_scenario() {
 }
 
 bool parse_port(const std::string& text, std::uint16_t& port) {
-  try {
-    const int value = std::stoi(text);
-    if (value < 0 || value > 65535) return false;
-    port = static_cast<std::uint16_t>(value);
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
+  const auto value = net::parse_integer<std::uint16_t>(text);
+  if (!value) return false;
+  port = *value;
+  return true;
 }
 
 constexpr const char* kUsage =
