@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "controller/k8s/fields.hpp"
+
 namespace albc::sim::scenario {
 
 const kube::ResourceType* Manifests::type_of_kind(const std::string& kind) const {
@@ -19,9 +21,8 @@ net::Result<std::vector<Manifests::Resolved>> Manifests::resolve(const std::vect
     const std::string where = source + ": document " + std::to_string(i + 1);
     if (!document.is_object())
       return net::fail("InvalidManifest", where + ": not a Kubernetes object");
-    auto text = [&](const Json& object, const char* key) -> std::string {
-      const auto found = object.find(key);
-      return found != object.end() && found->is_string() ? found->get<std::string>() : "";
+    const auto text = [](const Json& object, const char* key) {
+      return k8s::text_field(object, key);
     };
     for (const char* key : {"apiVersion", "kind"}) {
       if (document.contains(key) && !document[key].is_string())

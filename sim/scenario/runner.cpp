@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "controller/app/controller_app.hpp"
+#include "controller/k8s/fields.hpp"
 #include "controller/net/yaml.hpp"
 #include "sim/scenario/aws_view.hpp"
 #include "sim/scenario/expectations.hpp"
@@ -123,7 +124,7 @@ net::Result<void> Run::start_controller() {
 }
 
 net::Result<std::vector<Json>> Run::load_manifest(const std::string& file) const {
-  const std::string path = scenario_.directory + "/" + file;
+  const std::string path = file.starts_with("/") ? file : scenario_.directory + "/" + file;
   auto text = read_file(path);
   if (!text) return net::fail(text.error());
   return net::yaml_documents(*text, path);
@@ -145,8 +146,11 @@ net::Result<void> Run::run_step(const Step& step) {
       if (!step.file.empty()) {
         auto documents = load_manifest(step.file);
         if (!documents) return net::fail(documents.error());
-        auto done = apply ? manifests_.apply(*documents, scenario_.directory + "/" + step.file)
-                          : manifests_.remove(*documents, scenario_.directory + "/" + step.file);
+        const std::string source = step.file.starts_with("/")
+                                       ? step.file
+                                       : scenario_.directory + "/" + step.file;
+        auto done = apply ? manifests_.apply(*documents, source)
+                          : manifests_.remove(*documents, source);
         if (!done) return net::fail(done.error());
         return {};
       }
@@ -215,7 +219,7 @@ net::Result<void> Run::expect_kubernetes(const Json& checks) {
     std::vector<Json> objects = world_.store().snapshot(*type, ns);
     if (check.contains("name")) {
       std::erase_if(objects, [&](const Json& object) {
-        return object["metadata"].value("name", "") != check.value("name", "");
+        return k8s::name_of(object) != check.value("name", "");
       });
     }
     const std::string label = where + " (" + type->kind + (ns.empty() ? "" : " in " + ns) +
@@ -250,31 +254,32 @@ std::string Run::describe_kubernetes() const {
   kube::Store& store = const_cast<world::World&>(world_).store();
   for (const char* kind : {"Ingress", "TargetGroupBinding", "Service", "Pod"}) {
     const kube::ResourceType* type = manifests_.type_of_kind(kind);
-    for (const Json& object : store.snapshot(*type, "")) {
-      const Json& metadata = object["metadata"];
-      text += "  " + std::string(kind) + " " + metadata.value("namespace", "") + "/" +
-              metadata.value("name", "");
+    store.visit(*type, "", [&](const Json& object) {
+      text += "  " + std::string(kind) + " " + k8s::namespace_of(object) + "/" +
+              k8s::name_of(object);
+      const Json& spec = k8s::map_field(object, "spec");
+      const Json& status = k8s::map_field(object, "status");
       if (std::string(kind) == "Ingress") {
-        const Json entries = object["status"]["loadBalancer"].value("ingress", Json::array());
-        text += "  address " +
-                (entries.empty() ? std::string("<none>") : entries[0].value("hostname", ""));
+        const Json& entries = k8s::list_field(k8s::map_field(status, "loadBalancer"), "ingress");
+        text += "  address " + (entries.empty() ? std::string("<none>")
+                                                : k8s::text_field(entries[0], "hostname"));
         std::string finalizers;
-        for (const Json& finalizer : metadata.value("finalizers", Json::array()))
+        for (const Json& finalizer : k8s::list_field(k8s::metadata_of(object), "finalizers"))
           finalizers += (finalizers.empty() ? "" : ",") + finalizer.get<std::string>();
         text += "  finalizers " + (finalizers.empty() ? std::string("<none>") : finalizers);
       } else if (std::string(kind) == "TargetGroupBinding") {
-        const Json spec = object.value("spec", Json::object());
-        const Json service = spec.value("serviceRef", Json::object());
-        text += "  service " + service.value("name", "") + ":" +
-                service.value("port", Json()).dump() + "  " + spec.value("targetType", "");
+        const Json& service = k8s::map_field(spec, "serviceRef");
+        text += "  service " + k8s::text_field(service, "name") + ":" +
+                k8s::any_field(service, "port").dump() + "  " +
+                k8s::text_field(spec, "targetType");
       } else if (std::string(kind) == "Pod") {
-        text += "  " + object["status"].value("phase", "") + "  ip " +
-                object["status"].value("podIP", "<none>");
+        text += "  " + k8s::text_field(status, "phase") + "  ip " +
+                k8s::text_field(status, "podIP", "<none>");
       } else {
-        text += "  " + object["spec"].value("clusterIP", "");
+        text += "  " + k8s::text_field(spec, "clusterIP");
       }
       text += "\n";
-    }
+    });
   }
   return text.empty() ? "  (no objects)\n" : text;
 }
@@ -349,9 +354,15 @@ RunResult Run::execute() {
     report(result);
     return result;
   }
+  const auto steps_started = world_.clock().elapsed();
   for (const Step& step : scenario_.steps) {
     auto done = run_step(step);
     if (auto stop = stopped()) done = net::fail(*stop);
+    if (done && world_.clock().elapsed() - steps_started > kVirtualTimeHorizon) {
+      done = net::fail("InvalidScenario",
+                       "the run went past the scenario horizon of " +
+                           std::to_string(kVirtualTimeHorizon.count()) + "h of virtual time");
+    }
     if (!done) {
       result.internal_error = done.error().code == "InternalError";
       result.interrupted_by = interrupted_by_;

@@ -123,8 +123,9 @@ net::Result<WorldSpec> parse_world(const Json& world) {
       subnet.tags[it.key()] = it->get<std::string>();
     }
     if (subnets[i].contains("nodes")) {
-      if (!subnets[i]["nodes"].is_number_integer() || subnets[i]["nodes"].get<int>() < 0 ||
-          subnets[i]["nodes"].get<int>() > 100) {
+      const Json& nodes = subnets[i]["nodes"];
+      if (!nodes.is_number_integer() || nodes.get<long long>() < 0 ||
+          nodes.get<long long>() > 100) {
         return invalid(field + ".nodes", "must be an integer between 0 and 100");
       }
       subnet.nodes = subnets[i]["nodes"].get<int>();
@@ -211,7 +212,7 @@ net::Result<void> check_patterns(const Json& pattern, const std::string& field) 
   return {};
 }
 
-net::Result<void> check_kubernetes_expectation(const Json& entry, const std::string& field) {
+net::Result<void> check_kubernetes_expectation(Json& entry, const std::string& field) {
   if (auto keys =
           only_keys(entry, {"kind", "namespace", "name", "count", "absent", "match"}, field);
       !keys) {
@@ -220,6 +221,8 @@ net::Result<void> check_kubernetes_expectation(const Json& entry, const std::str
   for (const char* key : {"kind", "namespace", "name"}) {
     auto text = text_field(entry, key, field + "." + key, std::string(key) == "kind");
     if (!text) return net::fail(text.error());
+    // A plain number (namespace: 2024) is read as its text, here and by the runner.
+    if (entry.contains(key)) entry[key] = *text;
   }
   if (entry.contains("count") &&
       (!entry["count"].is_number_integer() || entry["count"].get<long long>() < 0)) {
@@ -237,7 +240,7 @@ net::Result<void> check_kubernetes_expectation(const Json& entry, const std::str
 
 // The shape of an expect step, checked before the scenario runs: a mistake in step 20 must not
 // wait for steps 1 to 19.
-net::Result<void> check_expectation(const Json& value, const std::string& field) {
+net::Result<void> check_expectation(Json& value, const std::string& field) {
   if (auto keys = only_keys(value, {"aws", "kubernetes"}, field); !keys) return keys;
   if (value.empty()) return invalid(field, "expects nothing: give aws, kubernetes or both");
   if (value.contains("aws")) {
@@ -250,7 +253,7 @@ net::Result<void> check_expectation(const Json& value, const std::string& field)
     if (auto checked = check_patterns(aws, field + ".aws"); !checked) return checked;
   }
   if (value.contains("kubernetes")) {
-    const Json& checks = value["kubernetes"];
+    Json& checks = value["kubernetes"];
     if (!checks.is_array()) return invalid(field + ".kubernetes", "must be a list");
     for (std::size_t i = 0; i < checks.size(); ++i) {
       auto checked =
@@ -306,6 +309,7 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
           auto text =
               text_field(value, key, field + ".delete." + key, std::string(key) != "namespace");
           if (!text) return net::fail(text.error());
+          if (value.contains(key)) step.inline_object[key] = *text;
         }
       }
     } else {
@@ -318,9 +322,9 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
     step.what = "converged";
   } else if (action == "expect") {
     step.kind = Step::Kind::Expect;
-    if (auto checked = check_expectation(value, field + ".expect"); !checked)
-      return net::fail(checked.error());
     step.expectation = value;
+    if (auto checked = check_expectation(step.expectation, field + ".expect"); !checked)
+      return net::fail(checked.error());
   } else if (action == "print") {
     step.kind = Step::Kind::Print;
     if (!value.is_string() || (value != "aws" && value != "kubernetes"))
@@ -364,6 +368,9 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     // horizon has been checked), so the sum below cannot overflow.
     if (digits == 0 || digits > 9) return std::nullopt;
     const long long value = *net::parse_integer<long long>(text.substr(0, digits));
+    // Past the horizon the sum stops growing: any number of parts stays far from overflow,
+    // and the caller refuses it as longer than the horizon.
+    if (total > kVirtualTimeHorizon) return total;
     text.remove_prefix(digits);
     if (text.starts_with("ms")) {
       total += std::chrono::milliseconds(value);
@@ -403,9 +410,13 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
     scenario.description = *description;
     if (document.contains("seed")) {
       const Json& seed = document["seed"];
-      if (!seed.is_number_integer() || seed.get<long long>() < 0)
+      if (seed.is_number_unsigned()) {
+        scenario.seed = seed.get<std::uint64_t>();
+      } else if (seed.is_number_integer() && seed.get<long long>() >= 0) {
+        scenario.seed = static_cast<std::uint64_t>(seed.get<long long>());
+      } else {
         return invalid("seed", "must be a non-negative integer");
-      scenario.seed = static_cast<std::uint64_t>(seed.get<long long>());
+      }
     }
     auto world = parse_world(document.value("world", Json()));
     if (!world) return net::fail(world.error());
@@ -415,6 +426,10 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
     scenario.controller = *controller;
     if (!document.contains("steps") || !document["steps"].is_array() || document["steps"].empty()) {
       return invalid("steps", "must be a non-empty list");
+    }
+    if (document["steps"].size() > kStepsMax) {
+      return invalid("steps", "has " + std::to_string(document["steps"].size()) +
+                                  " steps, more than the limit of " + std::to_string(kStepsMax));
     }
     for (std::size_t i = 0; i < document["steps"].size(); ++i) {
       auto step = parse_step(document["steps"][i], i + 1);

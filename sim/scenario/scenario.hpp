@@ -71,6 +71,8 @@ struct Scenario {
 // timeout), and how far a whole run may go: a month of simulated time runs in seconds, while
 // 999999999h would run for weeks of wall time (and overflow the clock's nanoseconds).
 inline constexpr std::chrono::hours kVirtualTimeHorizon{24 * 30};
+// The most steps a scenario may have.
+inline constexpr std::size_t kStepsMax = 10'000;
 
 // Reads and checks a scenario file; every error names the file and the field.
 net::Result<Scenario> load_scenario(const std::string& path);

@@ -1,24 +1,28 @@
 #include "sim/scenario/source_file.hpp"
 
+#include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace albc::sim::scenario {
 
 net::Result<std::string> read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary | std::ios::ate);
-  if (!file) return net::fail("FileNotFound", path + ": cannot open the file");
-  const std::streamoff size = file.tellg();
-  if (size < 0) return net::fail("FileNotFound", path + ": cannot read the file");
-  if (static_cast<std::size_t>(size) > kSourceFileBytesMax) {
-    return net::fail("FileTooLarge", path + ": " + std::to_string(size) +
-                                         " bytes, over the limit of " +
-                                         std::to_string(kSourceFileBytesMax));
+  std::error_code ec;
+  // A regular file only: /dev/zero or a FIFO would never end.
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return net::fail("FileNotFound", path + ": not a regular file that can be read");
   }
-  file.seekg(0);
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return net::fail("FileNotFound", path + ": cannot open the file");
+  // Read until the end or one byte past the limit, whatever size the file claimed (it may grow).
+  std::string contents;
+  char chunk[64 * 1024];
+  while (contents.size() <= kSourceFileBytesMax && file.read(chunk, sizeof chunk).gcount() > 0)
+    contents.append(chunk, static_cast<std::size_t>(file.gcount()));
+  if (contents.size() > kSourceFileBytesMax) {
+    return net::fail("FileTooLarge", path + ": more than the limit of " +
+                                         std::to_string(kSourceFileBytesMax) + " bytes");
+  }
+  return contents;
 }
 
 }  // namespace albc::sim::scenario

@@ -100,6 +100,10 @@ void Cluster::on_change(const kube::Change& change) {
                              deleting(change.object) == deleting(change.previous);
     if (status_only) return;
     dirty_deployments_.insert(key_of(change.object));
+    blocked_deployments_.erase(key_of(change.object));
+    if (change.type == kube::ChangeType::Deleted) {
+      deleted_owners_.insert(text(field(change.object, "metadata"), "uid"));
+    }
   } else if (core && kind == "Pod") {
     on_pod_change(change);
   } else if (core && kind == "Service") {
@@ -117,6 +121,7 @@ void Cluster::on_pod_change(const kube::Change& change) {
   std::optional<PodFacts> before;
   if (auto known = pods_.find(key); known != pods_.end()) before = known->second;
   const bool deleted = change.type == kube::ChangeType::Deleted;
+  if (deleted && !before) return;  // a pod this cluster never saw (none: it sees every change)
   if (before) {
     auto owner = pods_by_owner_.find(before->owner_uid);
     if (owner != pods_by_owner_.end()) {
@@ -134,21 +139,43 @@ void Cluster::on_pod_change(const kube::Change& change) {
   endpoint_slices_.pod_changed(before ? &*before : nullptr, after);
   const PodFacts& pod = after != nullptr ? *after : *before;
   if (!pod.owner_name.empty()) dirty_deployments_.insert(ns + "/" + pod.owner_name);
-  if (change.type == kube::ChangeType::Added && pod.node.empty() && !scheduled_.contains(key)) {
-    schedule_start(ns, name);  // arms a timer: observers must not write
+  // A new pod starts (on the node it names, if it names one); arming a timer is all an observer
+  // may do, it must not write.
+  if (change.type == kube::ChangeType::Added && !scheduled_.contains(key)) {
+    schedule_start(ns, name);
   }
   if (!deleted) return;
   unschedulable_.erase(key);
   used_ips_.erase(pod.ip);
+  // Pods of the namespace go: a Deployment the quota held back may create again.
+  for (auto blocked = blocked_deployments_.lower_bound(ns + "/");
+       blocked != blocked_deployments_.end() && blocked->first.starts_with(ns + "/");) {
+    dirty_deployments_.insert(blocked->first);
+    blocked = blocked_deployments_.erase(blocked);
+  }
+  release_node(key);
+}
+
+void Cluster::release_node(const std::string& pod_key) {
+  const auto placed = placed_.find(pod_key);
+  if (placed == placed_.end()) return;
   for (Node& node : nodes_) {
-    if (node.name != pod.node || node.pods == 0) continue;
+    if (node.name != placed->second) continue;
+    ALBC_ASSERT(node.pods > 0);
     --node.pods;
-    if (unschedulable_.empty()) break;
-    // Room on a node: the pod that has waited longest tries again.
-    const auto [waiting_ns, waiting_name] = split_key(*unschedulable_.begin());
-    unschedulable_.erase(unschedulable_.begin());
-    schedule_start(waiting_ns, waiting_name);
-    break;
+  }
+  placed_.erase(placed);
+  wake_waiting();
+}
+
+void Cluster::wake_waiting() {
+  while (!waiting_.empty()) {
+    const std::string key = waiting_.front();
+    waiting_.pop_front();
+    if (!unschedulable_.erase(key)) continue;  // gone, or started already
+    const auto [ns, name] = split_key(key);
+    schedule_start(ns, name);
+    return;
   }
 }
 
@@ -174,6 +201,9 @@ void Cluster::guarded(const std::string& what, const std::string& key,
 }
 
 void Cluster::reconcile() {
+  const std::set<std::string> gone = std::exchange(deleted_owners_, {});
+  for (const std::string& uid : gone)
+    guarded("garbagecollector", uid, [&] { collect_orphans(uid); });
   const std::set<std::string> deployments = std::exchange(dirty_deployments_, {});
   for (const std::string& key : deployments) {
     const auto [ns, name] = split_key(key);
@@ -184,20 +214,23 @@ void Cluster::reconcile() {
   });
 }
 
-void Cluster::collect_orphans(const std::string& ns, const std::string& owner_name) {
+void Cluster::collect_orphans(const std::string& owner_uid) {
+  const auto owned = pods_by_owner_.find(owner_uid);
+  if (owned == pods_by_owner_.end()) return;
   std::vector<std::string> orphans;
-  for_each_pod(pods_, ns, [&](const PodFacts& pod) {
-    if (pod.owner_name == owner_name && !pod.deleting) orphans.push_back(pod.name);
-  });
+  for (const auto& [key, pod] : owned->second) {
+    if (!pod->deleting) orphans.push_back(key);
+  }
   std::size_t budget = options_.burst_replicas;
-  for (const std::string& pod : orphans) {
+  for (const std::string& key : orphans) {
     if (budget-- == 0) {
-      dirty_deployments_.insert(ns + "/" + owner_name);  // the rest in the next pass
+      deleted_owners_.insert(owner_uid);  // the rest in the next pass
       post_pass();
       return;
     }
-    if (store_.remove(type("v1", "Pod"), ns, pod, {})) {
-      trace_.event("world.pod.deleted", {{"pod", ns + "/" + pod}, {"reason", "owner deleted"}});
+    const auto [ns, name] = split_key(key);
+    if (store_.remove(type("v1", "Pod"), ns, name, {})) {
+      trace_.event("world.pod.deleted", {{"pod", key}, {"reason", "owner deleted"}});
     }
   }
 }
@@ -206,9 +239,8 @@ void Cluster::reconcile_deployment(const std::string& ns, const std::string& nam
   if (ns + "/" + name == failing_deployment_for_test_) {
     throw std::runtime_error("failure injected by a test");
   }
-  const kube::ResourceType& pods = type("v1", "Pod");
   auto found = store_.get(type("apps/v1", "Deployment"), ns, name);
-  if (!found) return collect_orphans(ns, name);
+  if (!found) return;  // its pods go by its uid (collect_orphans)
   const Json& deployment = *found;
   const Json& spec = field(deployment, "spec");
   const Json& template_spec = field(spec, "template");
@@ -217,83 +249,66 @@ void Cluster::reconcile_deployment(const std::string& ns, const std::string& nam
   const long long replicas =
       replicas_field.is_number_integer() ? replicas_field.get<long long>() : 1;
   const std::string uid = text(field(deployment, "metadata"), "uid");
-  // The owned pods of the current template, in key order, and the outdated ones.
-  std::vector<std::string> current;
+  // The owned pods of the current template, the most useful first (ready, then running, then
+  // waiting for a node), so that scaling down takes the least useful, as the ReplicaSet
+  // controller does; and the outdated ones.
+  std::vector<const PodFacts*> current;
   std::vector<std::string> outdated;
-  long long ready = 0;
   if (auto owned = pods_by_owner_.find(uid); owned != pods_by_owner_.end()) {
     for (const auto& [key, pod] : owned->second) {
       if (pod->deleting) continue;
-      if (pod->template_hash != hash) {
+      if (pod->template_hash == hash) {
+        current.push_back(pod);
+      } else {
         outdated.push_back(pod->name);
-        continue;
       }
-      current.push_back(pod->name);
-      ready += pod->ready ? 1 : 0;
     }
   }
-  std::size_t budget = options_.burst_replicas;
-  const auto remove = [&](const std::string& pod, const char* reason) {
-    --budget;
-    if (store_.remove(pods, ns, pod, {})) {
-      trace_.event("world.pod.deleted", {{"pod", ns + "/" + pod}, {"reason", reason}});
+  std::stable_sort(current.begin(), current.end(), [](const PodFacts* a, const PodFacts* b) {
+    return std::make_tuple(a->ready, !a->ip.empty()) > std::make_tuple(b->ready, !b->ip.empty());
+  });
+  long long count = static_cast<long long>(current.size());
+  long long ready = 0;
+  for (const PodFacts* pod : current)
+    ready += pod->ready ? 1 : 0;
+  const std::string key = ns + "/" + name;
+  // A Deployment being deleted keeps its pods until the garbage collector takes them.
+  if (!deleting(deployment)) {
+    std::size_t budget = options_.burst_replicas;
+    const auto remove = [&](const std::string& pod, const char* reason) {
+      --budget;
+      if (store_.remove(type("v1", "Pod"), ns, pod, {})) {
+        trace_.event("world.pod.deleted", {{"pod", ns + "/" + pod}, {"reason", reason}});
+      }
+    };
+    // A changed template replaces the pods (the Recreate strategy, simplest to reason about).
+    for (const std::string& pod : outdated) {
+      if (budget == 0) break;
+      remove(pod, "template changed");
     }
-  };
-  // A changed template replaces the pods (the Recreate strategy, simplest to reason about).
-  for (const std::string& pod : outdated) {
-    if (budget == 0) break;
-    remove(pod, "template changed");
-  }
-  while (budget > 0 && static_cast<long long>(current.size()) > replicas) {
-    remove(current.back(), "scaled down");
-    current.pop_back();
-  }
-  std::string failure;
-  while (budget > 0 && static_cast<long long>(current.size()) < replicas) {
-    --budget;
-    Json pod = {{"metadata",
-                 {{"labels", field(field(template_spec, "metadata"), "labels").is_object()
-                                 ? field(field(template_spec, "metadata"), "labels")
-                                 : Json::object()},
-                  {"ownerReferences", Json::array({{{"apiVersion", "apps/v1"},
-                                                    {"kind", "Deployment"},
-                                                    {"name", name},
-                                                    {"uid", uid},
-                                                    {"controller", true},
-                                                    {"blockOwnerDeletion", true}}})}}},
-                {"spec", field(template_spec, "spec").is_object() ? field(template_spec, "spec")
-                                                                  : Json::object()}};
-    pod["metadata"]["labels"]["pod-template-hash"] = hash;
-    net::Result<Json, kube::StatusError> created = net::fail(kube::StatusError{});
-    // A five-character suffix can repeat among thousands of pods: a clash draws again.
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      pod["metadata"]["name"] = name + "-" + hash + "-" + random_.alphanumeric(5);
-      created = store_.create(pods, ns, pod);
-      if (created || created.error().code != 409) break;
+    while (budget > 0 && count > replicas) {
+      remove(current[static_cast<std::size_t>(--count)]->name, "scaled down");
     }
-    if (!created) {
-      failure = created.error().message;
-      trace_.event("world.pod.create_failed",
-                   {{"deployment", ns + "/" + name}, {"error", failure}});
-      break;
+    while (budget > 0 && count < replicas && !blocked_deployments_.contains(key)) {
+      --budget;
+      if (!create_pod(deployment, hash)) break;
+      ++count;
     }
-    trace_.event("world.pod.created", {{"pod", key_of(*created)}});
-    current.push_back(text(field(*created, "metadata"), "name"));
-  }
-  if (budget == 0 && failure.empty()) {
-    dirty_deployments_.insert(ns + "/" + name);  // more to do: the next pass goes on
-    post_pass();
+    if (budget == 0) {
+      dirty_deployments_.insert(key);  // more to do: the next pass goes on
+      post_pass();
+    }
   }
   Json status = {{"observedGeneration", field(field(deployment, "metadata"), "generation")},
-                 {"replicas", static_cast<long long>(current.size())},
-                 {"updatedReplicas", static_cast<long long>(current.size())},
+                 {"replicas", count},
+                 {"updatedReplicas", count},
                  {"readyReplicas", ready},
                  {"availableReplicas", ready}};
-  if (!failure.empty()) {
+  if (const auto blocked = blocked_deployments_.find(key); blocked != blocked_deployments_.end()) {
     status["conditions"] = Json::array({{{"type", "ReplicaFailure"},
                                          {"status", "True"},
                                          {"reason", "FailedCreate"},
-                                         {"message", failure}}});
+                                         {"message", blocked->second}}});
   }
   if (field(deployment, "status") != status) {
     Json updated = deployment;
@@ -301,6 +316,42 @@ void Cluster::reconcile_deployment(const std::string& ns, const std::string& nam
     (void)store_.update(type("apps/v1", "Deployment"), ns, name, updated,
                         kube::Subresource::Status);
   }
+}
+
+bool Cluster::create_pod(const Json& deployment, const std::string& hash) {
+  const Json& metadata = field(deployment, "metadata");
+  const std::string ns = text(metadata, "namespace");
+  const std::string name = text(metadata, "name");
+  const Json& template_spec = field(field(deployment, "spec"), "template");
+  const Json& labels = field(field(template_spec, "metadata"), "labels");
+  Json pod = {{"metadata",
+               {{"labels", labels.is_object() ? labels : Json::object()},
+                {"ownerReferences", Json::array({{{"apiVersion", "apps/v1"},
+                                                  {"kind", "Deployment"},
+                                                  {"name", name},
+                                                  {"uid", text(metadata, "uid")},
+                                                  {"controller", true},
+                                                  {"blockOwnerDeletion", true}}})}}},
+              {"spec", field(template_spec, "spec").is_object() ? field(template_spec, "spec")
+                                                                : Json::object()}};
+  pod["metadata"]["labels"]["pod-template-hash"] = hash;
+  net::Result<Json, kube::StatusError> created = net::fail(kube::StatusError{});
+  // A five-character suffix can repeat among thousands of pods: a clash draws again.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    pod["metadata"]["name"] = name + "-" + hash + "-" + random_.alphanumeric(5);
+    created = store_.create(type("v1", "Pod"), ns, pod);
+    if (created || created.error().code != 409) break;
+  }
+  if (!created) {
+    // Traced once; the Deployment tries again when a pod of its namespace goes or its spec
+    // changes.
+    blocked_deployments_[ns + "/" + name] = created.error().message;
+    trace_.event("world.pod.create_failed",
+                 {{"deployment", ns + "/" + name}, {"error", created.error().message}});
+    return false;
+  }
+  trace_.event("world.pod.created", {{"pod", key_of(*created)}});
+  return true;
 }
 
 net::Clock::TimerId Cluster::after(std::chrono::milliseconds min, std::chrono::milliseconds max,
@@ -351,6 +402,7 @@ std::string Cluster::allocate_ip(const Node& node) {
 void Cluster::mark_unschedulable(const std::string& ns, const std::string& name) {
   const std::string key = ns + "/" + name;
   if (!unschedulable_.insert(key).second) return;
+  waiting_.push_back(key);
   auto pod = store_.get(type("v1", "Pod"), ns, name);
   if (!pod) return;
   const std::string count = std::to_string(nodes_.size());
@@ -367,21 +419,38 @@ void Cluster::mark_unschedulable(const std::string& ns, const std::string& name)
 }
 
 void Cluster::start_pod(const std::string& ns, const std::string& name) {
+  const std::string key = ns + "/" + name;
   auto pod = store_.get(type("v1", "Pod"), ns, name);
-  if (!pod || deleting(*pod) || !text(field(*pod, "spec"), "nodeName").empty()) return;
-  Node* node = pick_node();
+  if (!pod || deleting(*pod) || placed_.contains(key)) {
+    // Gone before it started: if it was woken for a free slot, the next waiting pod takes it.
+    return wake_waiting();
+  }
+  // A pod that names its node (created with spec.nodeName) runs there; the others get one.
+  const std::string named = text(field(*pod, "spec"), "nodeName");
+  Node* node = nullptr;
+  if (named.empty()) {
+    node = pick_node();
+  } else {
+    for (Node& candidate : nodes_) {
+      if (candidate.name == named) node = &candidate;
+    }
+  }
   const std::string ip = node == nullptr ? "" : allocate_ip(*node);
   if (ip.empty()) return mark_unschedulable(ns, name);
-  Json scheduled = *pod;
-  scheduled["spec"]["nodeName"] = node->name;
-  auto bound = store_.update(type("v1", "Pod"), ns, name, scheduled, kube::Subresource::None);
-  if (!bound) {
-    used_ips_.erase(ip);
-    return;
+  if (named.empty()) {
+    Json scheduled = *pod;
+    scheduled["spec"]["nodeName"] = node->name;
+    auto bound = store_.update(type("v1", "Pod"), ns, name, scheduled, kube::Subresource::None);
+    if (!bound) {
+      used_ips_.erase(ip);
+      return;
+    }
+    pod = std::move(bound);
   }
   ++node->pods;
+  placed_[key] = node->name;
   Json containers = Json::array();
-  const Json& declared = field(field(*bound, "spec"), "containers");
+  const Json& declared = field(field(*pod, "spec"), "containers");
   for (const Json& container : declared.is_array() ? declared : Json::array()) {
     containers.push_back(
         {{"name", text(container, "name")},
@@ -391,7 +460,7 @@ void Cluster::start_pod(const std::string& ns, const std::string& name) {
          {"started", true},
          {"state", {{"running", {{"startedAt", net::format_rfc3339(clock_.wall_now())}}}}}});
   }
-  Json running = *bound;
+  Json running = *pod;
   running["status"] = {
       {"phase", "Running"},
       {"podIP", ip},
@@ -404,8 +473,11 @@ void Cluster::start_pod(const std::string& ns, const std::string& name) {
                                   {{"type", "Initialized"}, {"status", "True"}},
                                   {{"type", "ContainersReady"}, {"status", "False"}},
                                   {{"type", "Ready"}, {"status", "False"}}})}};
-  if (!store_.update(type("v1", "Pod"), ns, name, running, kube::Subresource::Status)) return;
-  trace_.event("world.pod.running", {{"pod", ns + "/" + name}, {"node", node->name}, {"ip", ip}});
+  if (!store_.update(type("v1", "Pod"), ns, name, running, kube::Subresource::Status)) {
+    used_ips_.erase(ip);  // bound to its node, without an address
+    return;
+  }
+  trace_.event("world.pod.running", {{"pod", key}, {"node", node->name}, {"ip", ip}});
   after(options_.pod_ready_min, options_.pod_ready_max,
         [this, ns, name] { guarded("kubelet", ns + "/" + name, [&] { make_ready(ns, name); }); });
 }

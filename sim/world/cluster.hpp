@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -71,7 +72,14 @@ class Cluster {
   // Runs `work` for one object; an exception is traced and counted, and the pass goes on.
   void guarded(const std::string& what, const std::string& key, const std::function<void()>& work);
   void reconcile_deployment(const std::string& ns, const std::string& name);
-  void collect_orphans(const std::string& ns, const std::string& owner_name);
+  // One pod of the Deployment's current template; false (and the Deployment blocked) when the
+  // API server refuses it.
+  bool create_pod(const kube::Json& deployment, const std::string& hash);
+  // The pods of a Deployment that is gone (by its uid: a new one of the same name is another).
+  void collect_orphans(const std::string& owner_uid);
+  // A node has room: the pod that has waited longest (and still exists) tries again.
+  void wake_waiting();
+  void release_node(const std::string& pod_key);
   void schedule_start(const std::string& ns, const std::string& name);
   void start_pod(const std::string& ns, const std::string& name);
   void mark_unschedulable(const std::string& ns, const std::string& name);
@@ -94,10 +102,17 @@ class Cluster {
   std::map<std::string, std::map<std::string, const PodFacts*>> pods_by_owner_;
   EndpointSliceController endpoint_slices_;
   std::set<std::string> used_ips_;
-  std::set<std::string> scheduled_;      // pods with a start pending
-  std::set<std::string> unschedulable_;  // pods waiting for room on a node
+  std::set<std::string> scheduled_;  // pods with a start pending
+  // Pods waiting for room on a node, oldest first (and the same as a set, to find them).
+  std::deque<std::string> waiting_;
+  std::set<std::string> unschedulable_;
+  std::map<std::string, std::string> placed_;  // pod key → the node it counts against
   std::set<net::Clock::TimerId> timers_;
   std::set<std::string> dirty_deployments_;  // what the next pass looks at: "ns/name"
+  std::set<std::string> deleted_owners_;     // uids of deleted Deployments, their pods to go
+  // Deployments whose last pod creation was refused (the namespace's quota): they try again when
+  // a pod of that namespace goes or their spec changes, not on every pass.
+  std::map<std::string, std::string> blocked_deployments_;  // "ns/name" → the refusal
   std::size_t pending_transitions_ = 0;
   std::size_t errors_ = 0;
   std::string failing_deployment_for_test_;

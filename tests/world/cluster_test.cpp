@@ -135,3 +135,83 @@ TEST_CASE("cluster: a failure on one Deployment is traced and leaves the others 
   }
   CHECK(traced);
 }
+
+TEST_CASE("cluster: a Deployment deleted and applied again at once loses its old pods",
+          "[world][sim]") {
+  test_support::SimFixture fixture(58);
+  fixture.build_account();
+  auto& store = fixture.world.store();
+  const auto& deployments = store.type("apps/v1", "Deployment");
+  REQUIRE(store.create(deployments, "default", deployment("web", 3)));
+  settle(fixture);
+  // No pass runs between the two writes: only the uid tells the old pods from the new.
+  REQUIRE(store.remove(deployments, "default", "web", {}));
+  REQUIRE(store.create(deployments, "default", deployment("web", 2)));
+  settle(fixture);
+  const std::string uid = store.get(deployments, "default", "web")->at("metadata").at("uid");
+  const auto pods = store.snapshot(store.type("v1", "Pod"), "default");
+  REQUIRE(pods.size() == 2);
+  for (const Json& pod : pods)
+    CHECK(pod["metadata"]["ownerReferences"][0]["uid"] == uid);
+}
+
+TEST_CASE("cluster: pods made by hand start, on the node they name if they name one",
+          "[world][sim]") {
+  test_support::SimFixture fixture(59);
+  fixture.build_account();
+  auto& store = fixture.world.store();
+  const Json node = store.snapshot(store.type("v1", "Node"), "").back();
+  const std::string node_name = node["metadata"]["name"];
+  const auto pod = [](const std::string& name) {
+    return Json{{"metadata", {{"name", name}, {"labels", {{"app", "solo"}}}}},
+                {"spec", {{"containers", Json::array({{{"name", "c"}, {"image", "i"}}})}}}};
+  };
+  Json pinned = pod("pinned");
+  pinned["spec"]["nodeName"] = node_name;
+  REQUIRE(store.create(store.type("v1", "Pod"), "default", pod("loose")));
+  REQUIRE(store.create(store.type("v1", "Pod"), "default", pinned));
+  // Deleted before its start: nothing of it is left behind.
+  REQUIRE(store.create(store.type("v1", "Pod"), "default", pod("brief")));
+  REQUIRE(store.remove(store.type("v1", "Pod"), "default", "brief", {}));
+  settle(fixture);
+  const Json started = *store.get(store.type("v1", "Pod"), "default", "pinned");
+  CHECK(started["spec"]["nodeName"] == node_name);
+  CHECK(started["status"]["hostIP"] == node["status"]["addresses"][0]["address"]);
+  CHECK(store.get(store.type("v1", "Pod"), "default", "loose")->at("status").contains("podIP"));
+  CHECK(fixture.world.cluster().pods_running() == 2);
+}
+
+TEST_CASE("cluster: scaling down takes the pods waiting for a node first", "[world][sim]") {
+  test_support::SimFixture fixture(60);
+  fixture.build_account();  // room for 220 pods
+  auto& store = fixture.world.store();
+  REQUIRE(store.create(store.type("apps/v1", "Deployment"), "default", deployment("web", 240)));
+  settle(fixture);
+  scale(fixture, "web", 220);
+  settle(fixture);
+  std::size_t pending = 0;
+  for (const Json& pod : store.snapshot(store.type("v1", "Pod"), "default"))
+    pending += pod["status"].contains("podIP") ? 0 : 1;
+  CHECK(pending == 0);
+  CHECK(fixture.world.cluster().pods_running() == 220);
+}
+
+TEST_CASE("cluster: a named target port resolves once a pod with that port exists",
+          "[world][sim]") {
+  test_support::SimFixture fixture(61);
+  fixture.build_account();
+  auto& store = fixture.world.store();
+  Json named = service("web");
+  named["spec"]["ports"][0]["targetPort"] = "http";
+  REQUIRE(store.create(store.type("v1", "Service"), "default", named));
+  settle(fixture);
+  Json with_port = deployment("web", 1);
+  with_port["spec"]["template"]["spec"]["containers"][0]["ports"] =
+      Json::array({{{"name", "http"}, {"containerPort", 8080}}});
+  REQUIRE(store.create(store.type("apps/v1", "Deployment"), "default", with_port));
+  settle(fixture);
+  const auto slices = store.snapshot(store.type("discovery.k8s.io/v1", "EndpointSlice"), "default");
+  REQUIRE(slices.size() == 1);
+  CHECK(slices[0]["ports"][0]["port"] == 8080);
+  CHECK(slices[0]["endpoints"].size() == 1);
+}
