@@ -146,11 +146,10 @@ net::Result<void> Run::run_step(const Step& step) {
       if (!step.file.empty()) {
         auto documents = load_manifest(step.file);
         if (!documents) return net::fail(documents.error());
-        const std::string source = step.file.starts_with("/")
-                                       ? step.file
-                                       : scenario_.directory + "/" + step.file;
-        auto done = apply ? manifests_.apply(*documents, source)
-                          : manifests_.remove(*documents, source);
+        const std::string source =
+            step.file.starts_with("/") ? step.file : scenario_.directory + "/" + step.file;
+        auto done =
+            apply ? manifests_.apply(*documents, source) : manifests_.remove(*documents, source);
         if (!done) return net::fail(done.error());
         return {};
       }
@@ -255,14 +254,14 @@ std::string Run::describe_kubernetes() const {
   for (const char* kind : {"Ingress", "TargetGroupBinding", "Service", "Pod"}) {
     const kube::ResourceType* type = manifests_.type_of_kind(kind);
     store.visit(*type, "", [&](const Json& object) {
-      text += "  " + std::string(kind) + " " + k8s::namespace_of(object) + "/" +
-              k8s::name_of(object);
+      text +=
+          "  " + std::string(kind) + " " + k8s::namespace_of(object) + "/" + k8s::name_of(object);
       const Json& spec = k8s::map_field(object, "spec");
       const Json& status = k8s::map_field(object, "status");
       if (std::string(kind) == "Ingress") {
         const Json& entries = k8s::list_field(k8s::map_field(status, "loadBalancer"), "ingress");
-        text += "  address " + (entries.empty() ? std::string("<none>")
-                                                : k8s::text_field(entries[0], "hostname"));
+        text += "  address " +
+                (entries.empty() ? std::string("<none>") : k8s::text_field(entries[0], "hostname"));
         std::string finalizers;
         for (const Json& finalizer : k8s::list_field(k8s::metadata_of(object), "finalizers"))
           finalizers += (finalizers.empty() ? "" : ",") + finalizer.get<std::string>();
@@ -270,8 +269,7 @@ std::string Run::describe_kubernetes() const {
       } else if (std::string(kind) == "TargetGroupBinding") {
         const Json& service = k8s::map_field(spec, "serviceRef");
         text += "  service " + k8s::text_field(service, "name") + ":" +
-                k8s::any_field(service, "port").dump() + "  " +
-                k8s::text_field(spec, "targetType");
+                k8s::any_field(service, "port").dump() + "  " + k8s::text_field(spec, "targetType");
       } else if (std::string(kind) == "Pod") {
         text += "  " + k8s::text_field(status, "phase") + "  ip " +
                 k8s::text_field(status, "podIP", "<none>");
@@ -359,9 +357,9 @@ RunResult Run::execute() {
     auto done = run_step(step);
     if (auto stop = stopped()) done = net::fail(*stop);
     if (done && world_.clock().elapsed() - steps_started > kVirtualTimeHorizon) {
-      done = net::fail("InvalidScenario",
-                       "the run went past the scenario horizon of " +
-                           std::to_string(kVirtualTimeHorizon.count()) + "h of virtual time");
+      done = net::fail("InvalidScenario", "the run went past the scenario horizon of " +
+                                              std::to_string(kVirtualTimeHorizon.count()) +
+                                              "h of virtual time");
     }
     if (!done) {
       result.internal_error = done.error().code == "InternalError";
