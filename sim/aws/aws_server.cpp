@@ -32,7 +32,10 @@ net::Response AwsServer::answer(const std::string& service, const std::string& a
   response.headers.set("x-amzn-RequestId", request_id);
   const bool ec2 = service == "ec2";
   response.headers.set("Content-Type", ec2 ? "text/xml;charset=UTF-8" : "text/xml");
-  AwsCall call{service, action, 200, ""};
+  AwsCall call{
+      service,
+      ec2 ? (ec2_.knows(action) ? action : "Unknown") : (elbv2_.knows(action) ? action : "Unknown"),
+      200, ""};
   if (!outcome) {
     const AwsError& error = outcome.error();
     call.status = error.status;
@@ -60,7 +63,10 @@ net::Response AwsServer::answer(const std::string& service, const std::string& a
                     "Result><ResponseMetadata><RequestId>" + request_id +
                     "</RequestId></ResponseMetadata></" + action + "Response>";
   }
-  OperationCount& count = by_operation_[(service == "ec2" ? "ec2 " : "elbv2 ") + action];
+  // Only actions the service has are counted by name: a name from an unchecked request would
+  // grow the table without bound.
+  const bool known = ec2 ? ec2_.knows(action) : elbv2_.knows(action);
+  OperationCount& count = by_operation_[(ec2 ? "ec2 " : "elbv2 ") + (known ? action : "Unknown")];
   ++count.calls;
   if (call.status >= 300) ++count.errors;
   ++calls_total_;
@@ -131,17 +137,29 @@ net::Result<void, AwsError> check_parameters(const net::QueryForm& form) {
   return {};
 }
 
+// The service a request is for: its signing scope's, else its API version's.
+std::string service_of(const net::Request& request) {
+  if (auto claim = net::parse_authorization(request.headers.value_or("Authorization", ""))) {
+    return claim->service;
+  }
+  const std::string_view body = request.body;
+  return body.find("Version=2016-11-15") != std::string_view::npos ? "ec2" : "elasticloadbalancing";
+}
+
 }  // namespace
 
 net::Response AwsServer::handle(const net::Request& request) {
-  // Anything that throws past the checks below is a bug in the fake; AWS answers its own
-  // failures with a 500 InternalFailure, and so does this.
+  // Anything that throws past the checks in dispatch is a bug in the fake; AWS answers its own
+  // failures with a 500 (ELBv2 InternalFailure, EC2 InternalError), and so does this.
   try {
     return dispatch(request);
   } catch (const std::exception& error) {
+    const std::string message = std::string("albc's fake AWS failed: ") + error.what();
+    if (service_of(request) == "ec2") {
+      return answer("ec2", "Unknown", net::fail(AwsError{500, "InternalError", message}));
+    }
     return answer("elasticloadbalancing", "Unknown",
-                  net::fail(AwsError{500, "InternalFailure",
-                                     std::string("albc's fake AWS failed: ") + error.what()}));
+                  net::fail(AwsError{500, "InternalFailure", message}));
   }
 }
 
@@ -153,8 +171,8 @@ net::Response AwsServer::dispatch(const net::Request& request) {
   }
   auto form = net::QueryForm::parse(encoded);
   const std::string authorization = request.headers.value_or("Authorization", "");
-  std::string service = "elasticloadbalancing";
-  if (form && form->value_or("Version", "") == "2016-11-15") service = "ec2";
+  std::string service =
+      form && form->value_or("Version", "") == "2016-11-15" ? "ec2" : "elasticloadbalancing";
   const std::string named_action = form ? form->value_or("Action", "Unknown") : "Unknown";
   if (authorization.empty()) {
     return answer(service, named_action,

@@ -536,12 +536,17 @@ Outcome Ec2Api::change_ingress(const Params& params, bool authorize) {
             "Invalid value for portRange. Must specify both from and to ports with TCP/UDP."});
       }
     }
+    std::optional<AwsError> bad_source;
     auto add_sources = [&](const char* list, const char* field, SecurityGroupRule::Source kind) {
-      if (!permission.contains(list)) return;
-      for (const Json& source : permission[list]) {
+      for (const Json& source : list_of(permission, list)) {
         SecurityGroupRule rule = base;
         rule.source_kind = kind;
         rule.source = text_of(source, field);
+        if (rule.source.empty()) {
+          bad_source = AwsError{400, "MissingParameter",
+                                std::string("The request must contain the parameter ") + field};
+          return;
+        }
         rule.description = text_of(source, "Description");
         rules.push_back(rule);
       }
@@ -550,6 +555,7 @@ Outcome Ec2Api::change_ingress(const Params& params, bool authorize) {
     add_sources("Ipv6Ranges", "CidrIpv6", SecurityGroupRule::Source::CidrV6);
     add_sources("PrefixListIds", "PrefixListId", SecurityGroupRule::Source::PrefixList);
     add_sources("Groups", "GroupId", SecurityGroupRule::Source::Group);
+    if (bad_source) return net::fail(*bad_source);
   }
   if (rules.empty()) {
     return net::fail(

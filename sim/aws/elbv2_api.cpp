@@ -129,33 +129,32 @@ AwsError validation_errors(const std::vector<std::string>& failures) {
 }
 
 net::Result<Tags, AwsError> parse_tags(const Json& list, std::size_t tags_max) {
-  Tags tags;
+  // The model's constraints first, every one of them; then the service's own checks.
   std::vector<std::string> failures;
+  std::vector<std::pair<std::string, std::string>> entries;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string where = "tags." + std::to_string(i + 1) + ".member.";
-    const Json& tag = list[i];
-    const Json key = tag.is_object() ? tag.value("Key", Json()) : Json();
-    const Json value = tag.is_object() ? tag.value("Value", Json("")) : Json("");
-    if (!key.is_string()) {
+    const auto key = list[i].is_object() ? list[i].find("Key") : list[i].end();
+    if (key == list[i].end() || !key->is_string()) {
       failures.push_back("Value null at '" + where +
-                         "key' failed to satisfy constraint: Member "
-                         "must not be null");
+                         "key' failed to satisfy constraint: Member must not be null");
       continue;
     }
-    const std::string key_text = key.get<std::string>();
-    const std::string value_text = value.is_string() ? value.get<std::string>() : "";
-    check_tag_member(key_text, where + "key", 1, 128, failures);
-    check_tag_member(value_text, where + "value", 0, 256, failures);
-    if (key_text.starts_with("aws:")) {
-      return net::fail(validation_error("Tag key '" + key_text + "' cannot start with 'aws:'"));
-    }
-    if (tags.contains(key_text)) {
-      return net::fail(AwsError{400, "DuplicateTagKeys",
-                                "A tag key was specified more than once: '" + key_text + "'"});
-    }
-    tags[key_text] = value_text;
+    entries.emplace_back(text_of(list[i], "Key"), text_of(list[i], "Value"));
+    check_tag_member(entries.back().first, where + "key", 1, 128, failures);
+    check_tag_member(entries.back().second, where + "value", 0, 256, failures);
   }
   if (!failures.empty()) return net::fail(validation_errors(failures));
+  Tags tags;
+  for (const auto& [key, value] : entries) {
+    if (key.starts_with("aws:")) {
+      return net::fail(validation_error("Tag key '" + key + "' cannot start with 'aws:'"));
+    }
+    if (!tags.emplace(key, value).second) {
+      return net::fail(AwsError{400, "DuplicateTagKeys",
+                                "A tag key was specified more than once: '" + key + "'"});
+    }
+  }
   if (tags.size() > tags_max) {
     return net::fail(AwsError{400, "TooManyTags",
                               "You've reached the limit on the number of tags for this resource"});

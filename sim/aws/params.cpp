@@ -90,7 +90,14 @@ std::vector<std::string> Params::strings(const std::string& name) const {
 }
 
 net::Result<void, AwsError> Params::required_list(const std::string& name) const {
-  if (tree_.contains(name)) return {};
+  if (!list_of(tree_, name).empty()) return {};
+  if (tree_.contains(name) && style_ == Style::Elbv2) {
+    // Sent, but empty (botocore writes `Tags=` for an empty list) or not a list.
+    return net::fail(validation_error("1 validation error detected: Value '[]' at '" +
+                                      member_name(name) +
+                                      "' failed to satisfy constraint: Member must have length "
+                                      "greater than or equal to 1"));
+  }
   if (style_ == Style::Ec2) {
     return net::fail(
         AwsError{400, "MissingParameter", "The request must contain the parameter " + name});

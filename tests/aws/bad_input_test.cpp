@@ -190,3 +190,29 @@ TEST_CASE("aws bad input: a structure given as a value reads as missing, not as 
       "&DefaultActions.member.1=forward";
   CHECK(send(fixture, scalar_actions).status == 400);
 }
+
+TEST_CASE("aws bad input: empty lists, constraint order, and unknown actions not kept by name",
+          "[aws][sim]") {
+  test_support::SimFixture fixture(75);
+  Signed empty;
+  empty.body = "Action=AddTags&Version=2015-12-01&ResourceArns.member.1=x&Tags=";
+  CHECK(send(fixture, empty).message ==
+        "1 validation error detected: Value '[]' at 'tags' failed to satisfy constraint: Member "
+        "must have length greater than or equal to 1");
+  // The model's constraints (a bad second tag) come before the service's checks (aws: key).
+  Signed order;
+  order.body =
+      "Action=AddTags&Version=2015-12-01&ResourceArns.member.1=x&Tags.member.1.Key=aws%3Ax"
+      "&Tags.member.2.Key=k&Tags.member.2.Value=%3C";
+  CHECK(
+      send(fixture, order)
+          .message.starts_with("1 validation error detected: Value '<' at 'tags.2.member.value'"));
+  for (int i = 0; i < 50; ++i) {
+    Signed invented;
+    invented.body = "Action=Invented" + std::to_string(i) + "&Version=2015-12-01";
+    CHECK(send(fixture, invented).code == "InvalidAction");
+  }
+  const auto& counts = fixture.world.aws().calls_by_operation();
+  CHECK(counts.at("elbv2 Unknown").calls == 50);
+  CHECK_FALSE(counts.contains("elbv2 Invented0"));
+}
