@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <map>
 #include <optional>
 #include <vector>
@@ -16,7 +17,9 @@ using tcp = asio::ip::tcp;
 namespace {
 
 // Where a connection is in its request cycle. Waiting ones may be closed to make room.
-enum class Phase { Idle, Header, Body, Busy };
+// Idle, Header and Body wait on the client; Busy is the handler's turn; Streaming sends a
+// watch's events as they come.
+enum class Phase { Idle, Header, Body, Busy, Streaming };
 
 struct Session {
   beast::tcp_stream* stream = nullptr;
@@ -71,18 +74,29 @@ class Registration {
   Session& session_;
 };
 
-// Closes the connection that has waited longest for its next request, or nothing when every
-// connection is busy answering one. Returns whether one was closed.
-bool evict_longest_waiting(Server::State& state) {
-  Session* oldest = nullptr;
-  for (const auto& [id, session] : state.sessions) {
-    if (session->phase == Phase::Busy) continue;
-    if (oldest == nullptr || session->phase_sequence < oldest->phase_sequence) oldest = session;
-  }
-  if (oldest == nullptr) return false;
-  oldest->phase = Phase::Busy;  // not chosen twice while its coroutine unwinds
+// Makes room for a new connection: closes the one that has waited longest for its client (idle,
+// or trickling a request), else the oldest stream (a watch), never one whose answer is being
+// made. It leaves the table at once, though its coroutine unwinds later. Returns whether one was
+// closed.
+bool evict_one(Server::State& state) {
+  const auto oldest_in = [&](auto wanted) {
+    std::pair<const std::uint64_t, Session*>* oldest = nullptr;
+    for (auto& entry : state.sessions) {
+      if (!wanted(entry.second->phase)) continue;
+      if (oldest == nullptr || entry.second->phase_sequence < oldest->second->phase_sequence) {
+        oldest = &entry;
+      }
+    }
+    return oldest;
+  };
+  auto* victim = oldest_in([](Phase phase) {
+    return phase == Phase::Idle || phase == Phase::Header || phase == Phase::Body;
+  });
+  if (victim == nullptr) victim = oldest_in([](Phase phase) { return phase == Phase::Streaming; });
+  if (victim == nullptr) return false;
   beast::error_code ignored;
-  oldest->stream->socket().close(ignored);
+  victim->second->stream->socket().close(ignored);
+  state.sessions.erase(victim->first);
   ++state.evicted;
   return true;
 }
@@ -167,7 +181,7 @@ bool is_malformed(const beast::error_code& ec) {
 // sends for a moment lets it finish and read the answer, where closing at once would reset the
 // connection under it (a "lingering close").
 constexpr std::chrono::seconds kLingerTimeout{2};
-constexpr std::size_t kLingerBytesMax = 16 * 1024 * 1024;
+constexpr std::size_t kLingerBytesMax = 256 * 1024;  // what Go's server discards at most
 
 net::Awaitable<void> write_and_close(beast::tcp_stream& stream,
                                      bhttp::response<bhttp::string_body> wire,
@@ -179,8 +193,8 @@ net::Awaitable<void> write_and_close(beast::tcp_stream& stream,
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   std::vector<char> scratch(64 * 1024);
   std::size_t drained = 0;
+  stream.expires_after(kLingerTimeout);  // one deadline for the whole drain
   while (!ec && drained < kLingerBytesMax) {
-    stream.expires_after(kLingerTimeout);
     drained += co_await stream.async_read_some(asio::buffer(scratch),
                                                asio::redirect_error(asio::use_awaitable, ec));
   }
@@ -250,6 +264,7 @@ net::Awaitable<void> serve_session(std::shared_ptr<Server::State> state, tcp::so
     net::Response response = state->handler.handle(from_beast(parser.release()));
     ++state->requests_served;
     if (response.stream) {
+      registration.enter(Phase::Streaming);
       if (!co_await write_streamed(stream, std::move(response), keep_alive,
                                    options.write_timeout)) {
         break;
@@ -274,12 +289,15 @@ net::Awaitable<void> accept_loop(std::shared_ptr<Server::State> state) {
         co_await state->acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || state->stopping) break;
     if (ec) {
+      // Out of descriptors: a waiting connection makes room, else wait a moment.
+      if ((ec == asio::error::no_descriptors || ec.value() == ENFILE) && evict_one(*state)) {
+        continue;
+      }
       pause.expires_after(kAcceptRetryDelay);
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    if (state->sessions.size() >= state->options.connections_max &&
-        !evict_longest_waiting(*state)) {
+    if (state->sessions.size() >= state->options.connections_max && !evict_one(*state)) {
       continue;  // every connection is busy answering: this one closes unanswered
     }
     net::spawn_checked(state->executor, serve_session(state, std::move(socket)),
@@ -347,10 +365,12 @@ void Server::start() {
 
 void Server::stop() {
   state_->stopping = true;
-  if (state_->acceptor && state_->acceptor->is_open()) {
-    beast::error_code ignored;
-    state_->acceptor->close(ignored);
-  }
+  beast::error_code ignored;
+  if (state_->acceptor && state_->acceptor->is_open()) state_->acceptor->close(ignored);
+  // Open connections end too; their coroutines unwind on their own.
+  for (const auto& [id, session] : state_->sessions)
+    session->stream->socket().close(ignored);
+  state_->sessions.clear();
 }
 
 std::uint16_t Server::port() const {

@@ -21,6 +21,8 @@ struct ApiServer::Route {
 
 namespace {
 
+constexpr long long kWatchTimeoutMaxSeconds = 365LL * 24 * 3600;
+
 net::Response json_response(int status, const Json& body,
                             std::string content_type = "application/json") {
   net::Response response;
@@ -426,7 +428,9 @@ net::Response ApiServer::handle_watch(const net::Request& request, const Route& 
     if (seconds < 0) {
       return status_response(bad_request("timeoutSeconds: not a non-negative integer"));
     }
-    if (seconds > 0) options.timeout = std::chrono::seconds(seconds);  // 0: the server's default
+    // 0: the server's default. A year at most: the clock counts in nanoseconds.
+    if (seconds > 0)
+      options.timeout = std::chrono::seconds(std::min(seconds, kWatchTimeoutMaxSeconds));
   }
   EventRenderer renderer;
   const bool table = wants_table(request.headers.value_or("Accept", ""));

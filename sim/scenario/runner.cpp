@@ -88,6 +88,9 @@ void Run::watch_signals() {
     if (ec) return;
     interrupted_by_ = signal;
     world_.interrupt();
+    // A second signal is not caught: it ends the process as signals do.
+    boost::system::error_code ignored;
+    signals_->clear(ignored);
   });
 }
 

@@ -34,9 +34,11 @@ void World::shutdown() {
 
 void World::run_ready() {
   ALBC_ASSERT(io_ != nullptr);
-  while (true) {
+  // One ready handler at a time, so that an interrupt (a signal's handler runs among them) stops
+  // the world at once, however much work is ready.
+  while (!interrupted_) {
     io_->restart();
-    if (io_->poll() == 0) break;
+    if (io_->poll_one() == 0) break;
   }
 }
 

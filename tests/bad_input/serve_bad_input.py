@@ -230,6 +230,21 @@ def aws_tag_value_not_utf8(serve):
     ensure(status == 400 and code == "MalformedQueryString", (status, code))
 
 
+@case
+def thousands_of_watches(serve):
+    # Streams never finish on their own: past the cap, the oldest make room for new clients.
+    sockets = []
+    for _ in range(4200):
+        connection = socket.create_connection(("127.0.0.1", serve.kube_port), timeout=10)
+        connection.sendall(b"GET /api/v1/namespaces?watch=true HTTP/1.1\r\nHost: x\r\n\r\n")
+        sockets.append(connection)
+    try:
+        ensure(answers_quickly(serve) < 2, "a new client waited behind watches")
+    finally:
+        for connection in sockets:
+            connection.close()
+
+
 def crowd(serve, count, slow):
     """`count` connections that never finish a request: idle ones, or slowloris ones that
     trickle a header."""

@@ -130,11 +130,18 @@ net::Awaitable<void> start_controller(app::ControllerApp& controller, bool& fail
 
 // As Go programs do since 1.19 (the Kubernetes API server among them): the soft limit on open
 // files up to the hard one, so that many connections do not run the server out of descriptors.
-void raise_open_files_limit() {
+// Returns the connections each of the two servers may hold: what the limit leaves after the
+// controller's own sockets and files, shared between them, at most the servers' default.
+std::size_t raise_open_files_limit() {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
-  limit.rlim_cur = limit.rlim_max;
-  (void)setrlimit(RLIMIT_NOFILE, &limit);
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 512;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) (void)getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  constexpr rlim_t kReserved = 512;
+  const rlim_t share = limit.rlim_cur > 2 * kReserved ? (limit.rlim_cur - kReserved) / 2 : 256;
+  return std::min<std::size_t>(sim::http::ServerOptions{}.connections_max, share);
 }
 
 // Runs the io_context until stopped. A handler that throws is a bug in albc; it is reported
@@ -166,7 +173,7 @@ int serve_command(const std::vector<std::string>& args) {
     }
     scenario = *loaded;
   }
-  raise_open_files_limit();
+  const std::size_t connections_max = raise_open_files_limit();
   auto io_context = std::make_unique<asio::io_context>(1);
   asio::io_context& io = *io_context;
   net::RealClock clock(io.get_executor());
@@ -191,10 +198,13 @@ int serve_command(const std::vector<std::string>& args) {
     return 2;
   }
   // Objects bound to the io_context come in unique_ptrs: they go before it, the rest after it.
-  auto kube_server = std::make_unique<sim::http::Server>(
-      io.get_executor(), kube_api, sim::http::ServerOptions{"127.0.0.1", options.kube_port});
-  auto aws_server = std::make_unique<sim::http::Server>(
-      io.get_executor(), aws, sim::http::ServerOptions{"127.0.0.1", options.aws_port});
+  sim::http::ServerOptions kube_server_options{"127.0.0.1", options.kube_port};
+  kube_server_options.connections_max = connections_max;
+  sim::http::ServerOptions aws_server_options{"127.0.0.1", options.aws_port};
+  aws_server_options.connections_max = connections_max;
+  auto kube_server =
+      std::make_unique<sim::http::Server>(io.get_executor(), kube_api, kube_server_options);
+  auto aws_server = std::make_unique<sim::http::Server>(io.get_executor(), aws, aws_server_options);
   auto kube_port = kube_server->listen();
   auto aws_port = kube_port ? aws_server->listen() : kube_port;
   if (!kube_port || !aws_port) {
