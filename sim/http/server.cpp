@@ -180,12 +180,23 @@ bool is_malformed(const beast::error_code& ec) {
 // After a refusal the client may still be sending its body: reading (and dropping) what it
 // sends for a moment lets it finish and read the answer, where closing at once would reset the
 // connection under it (a "lingering close").
-constexpr std::chrono::seconds kLingerTimeout{2};
+struct Linger {
+  std::size_t bytes_max;
+  std::chrono::seconds timeout;  // one deadline for the whole drain
+};
 constexpr std::size_t kLingerBytesMax = 256 * 1024;  // what Go's server discards at most
+constexpr Linger kLinger{kLingerBytesMax, std::chrono::seconds{2}};
+
+// A body over the limit: the real API server reads the body up to its limit before it answers
+// 413, and Go's server then discards up to 256 KiB more, so a client that sends a body a little
+// over the limit reads the answer instead of a reset connection.
+Linger body_refusal_linger(const ServerOptions& options) {
+  return {options.request_body_bytes_max + kLingerBytesMax, options.body_timeout};
+}
 
 net::Awaitable<void> write_and_close(beast::tcp_stream& stream,
                                      bhttp::response<bhttp::string_body> wire,
-                                     std::chrono::seconds write_timeout) {
+                                     std::chrono::seconds write_timeout, Linger linger = kLinger) {
   beast::error_code ec;
   stream.expires_after(write_timeout);
   co_await bhttp::async_write(stream, wire, asio::redirect_error(asio::use_awaitable, ec));
@@ -193,8 +204,8 @@ net::Awaitable<void> write_and_close(beast::tcp_stream& stream,
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   std::vector<char> scratch(64 * 1024);
   std::size_t drained = 0;
-  stream.expires_after(kLingerTimeout);  // one deadline for the whole drain
-  while (!ec && drained < kLingerBytesMax) {
+  stream.expires_after(linger.timeout);
+  while (!ec && drained < linger.bytes_max) {
     drained += co_await stream.async_read_some(asio::buffer(scratch),
                                                asio::redirect_error(asio::use_awaitable, ec));
   }
@@ -249,7 +260,7 @@ net::Awaitable<void> serve_session(std::shared_ptr<Server::State> state, tcp::so
       co_await write_and_close(
           stream,
           to_beast(state->handler.refuse_body_too_large(options.request_body_bytes_max), false),
-          options.write_timeout);
+          options.write_timeout, body_refusal_linger(options));
       break;
     }
     if (is_malformed(ec)) {

@@ -1,20 +1,79 @@
 #include "sim/kube/admission.hpp"
 
+#include "sim/kube/validation.hpp"
+
 namespace albc::sim::kube {
 namespace {
 
-std::string name_of(const Json& object) {
-  return object["metadata"].value("name", std::string());
+// The object `object[key]`, made one (an empty object) when it is missing or not one.
+Json& object_at(Json& object, const char* key) {
+  Json& value = object[key];
+  if (!value.is_object()) value = Json::object();
+  return value;
+}
+
+void set_default(Json& object, const char* key, Json value) {
+  if (!object.contains(key) || object[key].is_null()) object[key] = std::move(value);
+}
+
+// What the real server's scheme defaulting fills in on every decode, create or update.
+void default_pod_spec(Json& spec) {
+  set_default(spec, "restartPolicy", "Always");
+  set_default(spec, "dnsPolicy", "ClusterFirst");
+  set_default(spec, "schedulerName", "default-scheduler");
+  set_default(spec, "terminationGracePeriodSeconds", 30);
+  set_default(spec, "serviceAccountName", "default");
+}
+
+void default_deployment(Json& deployment) {
+  Json& spec = object_at(deployment, "spec");
+  set_default(spec, "replicas", 1);
+  set_default(spec, "revisionHistoryLimit", 10);
+  set_default(spec, "progressDeadlineSeconds", 600);
+  Json& strategy = object_at(spec, "strategy");
+  set_default(strategy, "type", "RollingUpdate");
+  if (strategy["type"] == "RollingUpdate") {
+    Json& rolling = object_at(strategy, "rollingUpdate");
+    set_default(rolling, "maxUnavailable", "25%");
+    set_default(rolling, "maxSurge", "25%");
+  }
+  if (spec.contains("template") && spec["template"].is_object()) {
+    default_pod_spec(object_at(spec["template"], "spec"));
+  }
+}
+
+void default_service(Json& service) {
+  Json& spec = object_at(service, "spec");
+  set_default(spec, "type", "ClusterIP");
+  set_default(spec, "sessionAffinity", "None");
+  if (!spec.contains("ports") || !spec["ports"].is_array()) return;
+  for (Json& port : spec["ports"]) {
+    if (!port.is_object()) continue;
+    set_default(port, "protocol", "TCP");
+    if (port.contains("port")) set_default(port, "targetPort", port["port"]);
+  }
+}
+
+void default_endpoint_slice(Json& slice) {
+  if (!slice.contains("ports") || !slice["ports"].is_array()) return;
+  for (Json& port : slice["ports"]) {
+    if (port.is_object()) set_default(port, "protocol", "TCP");
+  }
+}
+
+void default_ingress_class(Json& ingress_class) {
+  if (!ingress_class.contains("spec") || !ingress_class["spec"].is_object()) return;
+  Json& spec = ingress_class["spec"];
+  if (spec.contains("parameters") && spec["parameters"].is_object()) {
+    set_default(spec["parameters"], "scope", "Cluster");
+  }
 }
 
 net::Result<void, StatusError> admit_service(Json& service, AdmissionContext& context) {
-  Json& spec = service["spec"];
-  if (!spec.is_object()) spec = Json::object();
-  if (!spec.contains("type")) spec["type"] = "ClusterIP";
-  if (!spec.contains("sessionAffinity")) spec["sessionAffinity"] = "None";
-  if (!spec.contains("internalTrafficPolicy")) spec["internalTrafficPolicy"] = "Cluster";
-  if (!spec.contains("ipFamilies")) spec["ipFamilies"] = Json::array({"IPv4"});
-  if (!spec.contains("ipFamilyPolicy")) spec["ipFamilyPolicy"] = "SingleStack";
+  Json& spec = object_at(service, "spec");
+  set_default(spec, "internalTrafficPolicy", "Cluster");
+  set_default(spec, "ipFamilies", Json::array({"IPv4"}));
+  set_default(spec, "ipFamilyPolicy", "SingleStack");
   if (!spec.contains("clusterIP") && spec["type"] != "ExternalName") {
     std::string ip;
     do {
@@ -25,26 +84,18 @@ net::Result<void, StatusError> admit_service(Json& service, AdmissionContext& co
     spec["clusterIPs"] = Json::array({ip});
   }
   const bool node_ports = spec["type"] == "NodePort" || spec["type"] == "LoadBalancer";
-  // Validation runs after the defaults and reports ports without a number.
-  if (spec.contains("ports") && spec["ports"].is_array()) {
+  if (node_ports) set_default(spec, "externalTrafficPolicy", "Cluster");
+  if (node_ports && spec.contains("ports") && spec["ports"].is_array()) {
     for (Json& port : spec["ports"]) {
-      if (!port.is_object()) continue;
-      if (!port.contains("protocol")) port["protocol"] = "TCP";
-      if (!port.contains("targetPort") && port.contains("port")) port["targetPort"] = port["port"];
-      if (node_ports && !port.contains("nodePort")) {
-        port["nodePort"] = context.random.uniform(30000, 32767);
-      }
+      if (port.is_object()) set_default(port, "nodePort", context.random.uniform(30000, 32767));
     }
   }
-  if (node_ports && !spec.contains("externalTrafficPolicy"))
-    spec["externalTrafficPolicy"] = "Cluster";
   service["status"] = Json{{"loadBalancer", Json::object()}};
   return {};
 }
 
 net::Result<void, StatusError> admit_ingress(Json& ingress, AdmissionContext& context) {
-  Json& spec = ingress["spec"];
-  if (!spec.is_object()) spec = Json::object();
+  Json& spec = object_at(ingress, "spec");
   if (!spec.contains("ingressClassName")) {
     const std::string default_class = context.default_ingress_class("IngressClass");
     if (!default_class.empty()) spec["ingressClassName"] = default_class;
@@ -53,38 +104,47 @@ net::Result<void, StatusError> admit_ingress(Json& ingress, AdmissionContext& co
   return {};
 }
 
-void admit_pod(Json& pod) {
-  Json& spec = pod["spec"];
-  if (!spec.is_object()) spec = Json::object();
-  if (!spec.contains("restartPolicy")) spec["restartPolicy"] = "Always";
-  if (!spec.contains("dnsPolicy")) spec["dnsPolicy"] = "ClusterFirst";
-  if (!spec.contains("schedulerName")) spec["schedulerName"] = "default-scheduler";
-  if (!spec.contains("terminationGracePeriodSeconds")) spec["terminationGracePeriodSeconds"] = 30;
-  if (!spec.contains("serviceAccountName")) spec["serviceAccountName"] = "default";
-  if (!pod.contains("status") || !pod["status"].contains("phase")) {
-    pod["status"] = Json{{"phase", "Pending"}, {"qosClass", "BestEffort"}};
+// A Service that stops being NodePort or LoadBalancer drops the node ports and traffic policy
+// the server chose for it, as the real server's dropTypeDependentFields does, unless the writer
+// set other values.
+void drop_type_dependent_fields(const Json& old_spec, Json& spec) {
+  const std::string type = text_of(field_of(spec, "type"));
+  const std::string old_type = text_of(field_of(old_spec, "type"));
+  const bool had_node_ports = old_type == "NodePort" || old_type == "LoadBalancer";
+  if (!had_node_ports || type == "NodePort" || type == "LoadBalancer") return;
+  if (field_of(spec, "externalTrafficPolicy") == field_of(old_spec, "externalTrafficPolicy")) {
+    spec.erase("externalTrafficPolicy");
   }
-}
-
-void admit_deployment(Json& deployment) {
-  Json& spec = deployment["spec"];
-  if (!spec.is_object()) spec = Json::object();
-  if (!spec.contains("replicas")) spec["replicas"] = 1;
-  if (!spec.contains("revisionHistoryLimit")) spec["revisionHistoryLimit"] = 10;
-  if (!spec.contains("progressDeadlineSeconds")) spec["progressDeadlineSeconds"] = 600;
-  if (!spec.contains("strategy")) {
-    spec["strategy"] = Json{{"type", "RollingUpdate"},
-                            {"rollingUpdate", {{"maxSurge", "25%"}, {"maxUnavailable", "25%"}}}};
+  const Json& old_ports = field_of(old_spec, "ports");
+  if (!spec.contains("ports") || !spec["ports"].is_array() || !old_ports.is_array()) return;
+  for (std::size_t i = 0; i < spec["ports"].size() && i < old_ports.size(); ++i) {
+    Json& port = spec["ports"][i];
+    if (port.is_object() && field_of(port, "nodePort") == field_of(old_ports[i], "nodePort")) {
+      port.erase("nodePort");
+    }
   }
-  deployment["status"] = Json::object();
 }
 
 }  // namespace
 
+void default_on_write(const ResourceType& type, Json& object) {
+  if (type.group.empty()) {
+    if (type.kind == "Pod") default_pod_spec(object_at(object, "spec"));
+    if (type.kind == "Service") default_service(object);
+  } else if (type.kind == "Deployment") {
+    default_deployment(object);
+  } else if (type.kind == "EndpointSlice") {
+    default_endpoint_slice(object);
+  } else if (type.kind == "IngressClass") {
+    default_ingress_class(object);
+  }
+}
+
 net::Result<void, StatusError> admit_create(const ResourceType& type, Json& object,
                                             AdmissionContext& context) {
   if (type.kind == "Namespace" && type.group.empty()) {
-    object["metadata"]["labels"]["kubernetes.io/metadata.name"] = name_of(object);
+    object["metadata"]["labels"]["kubernetes.io/metadata.name"] =
+        text_of(field_of(object["metadata"], "name"));
     object["spec"] = Json{{"finalizers", Json::array({"kubernetes"})}};
     object["status"] = Json{{"phase", "Active"}};
   } else if (type.kind == "Service" && type.group.empty()) {
@@ -92,39 +152,33 @@ net::Result<void, StatusError> admit_create(const ResourceType& type, Json& obje
   } else if (type.kind == "Ingress") {
     return admit_ingress(object, context);
   } else if (type.kind == "Pod" && type.group.empty()) {
-    admit_pod(object);
+    if (!field_of(object, "status").contains("phase")) {
+      object["status"] = Json{{"phase", "Pending"}, {"qosClass", "BestEffort"}};
+    }
   } else if (type.kind == "Deployment") {
-    admit_deployment(object);
+    object["status"] = Json::object();
   }
   return {};
 }
 
-void default_on_write(const ResourceType& type, Json& object) {
-  if (type.kind == "IngressClass" && object.contains("spec") && object["spec"].is_object()) {
-    Json& spec = object["spec"];
-    if (spec.contains("parameters") && spec["parameters"].is_object() &&
-        !spec["parameters"].contains("scope")) {
-      spec["parameters"]["scope"] = "Cluster";
-    }
-  }
-}
-
 net::Result<void, StatusError> admit_update(const ResourceType& type, const Json& live,
                                             Json& updated) {
-  if (type.kind == "Service" && type.group.empty()) {
-    const Json& old_spec = live["spec"];
-    Json& spec = updated["spec"];
-    if (!spec.is_object()) spec = Json::object();
-    if (!spec.contains("clusterIP") && old_spec.contains("clusterIP")) {
-      spec["clusterIP"] = old_spec["clusterIP"];
-      spec["clusterIPs"] = old_spec.value("clusterIPs", Json::array());
-    }
-    if (spec.contains("clusterIP") && old_spec.contains("clusterIP") &&
-        spec["clusterIP"] != old_spec["clusterIP"]) {
-      return net::fail(invalid(type, name_of(updated), "spec.clusterIPs[0]", "FieldValueInvalid",
-                               "Invalid value: field is immutable"));
-    }
+  if (type.kind != "Service" || !type.group.empty()) return {};
+  const Json& old_spec = field_of(live, "spec");
+  Json& spec = object_at(updated, "spec");
+  if (!spec.contains("clusterIP") && old_spec.contains("clusterIP")) {
+    spec["clusterIP"] = old_spec["clusterIP"];
+    spec["clusterIPs"] =
+        field_of(old_spec, "clusterIPs").is_array() ? old_spec["clusterIPs"] : Json::array();
   }
+  if (spec.contains("clusterIP") && old_spec.contains("clusterIP") &&
+      spec["clusterIP"] != old_spec["clusterIP"]) {
+    return net::fail(
+        invalid(type, text_of(field_of(field_of(updated, "metadata"), "name")),
+                "spec.clusterIPs[0]", "FieldValueInvalid",
+                "Invalid value: " + spec["clusterIP"].dump() + ": may not change once set"));
+  }
+  drop_type_dependent_fields(old_spec, spec);
   return {};
 }
 

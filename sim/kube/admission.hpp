@@ -23,10 +23,12 @@ struct AdmissionContext {
 // Ingress pathType and status).
 net::Result<void, StatusError> admit_create(const ResourceType& type, Json& object,
                                             AdmissionContext& context);
-// Defaults the real server's decoding applies on every write, create or update (IngressClass
-// parameters' scope).
+// Defaults the real server's scheme applies on every write, create or update (Pod and
+// Deployment spec defaults, Service type and port protocols, EndpointSlice port protocols,
+// IngressClass parameters' scope).
 void default_on_write(const ResourceType& type, Json& object);
-// Validation of an update against the live object (immutable fields).
+// An update against the live object: a Service keeps its cluster IP, which may not change once
+// set, and drops the node ports it no longer has a type for.
 net::Result<void, StatusError> admit_update(const ResourceType& type, const Json& live,
                                             Json& updated);
 
