@@ -26,4 +26,8 @@ bool Regex::full_match(std::string_view text) const {
   return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *program_);
 }
 
+bool Regex::partial_match(std::string_view text) const {
+  return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *program_);
+}
+
 }  // namespace albc::net

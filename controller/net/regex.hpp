@@ -23,7 +23,10 @@ class Regex {
   // RE2's memory budget.
   static Result<Regex> compile(std::string_view pattern);
 
+  // The whole text matches.
   bool full_match(std::string_view text) const;
+  // Some part of the text matches, as Go's MatchString (and an OpenAPI pattern) reads it.
+  bool partial_match(std::string_view text) const;
 
  private:
   explicit Regex(std::shared_ptr<const re2::RE2> program) : program_(std::move(program)) {}

@@ -1,4 +1,5 @@
 #include "sim/kube/admission.hpp"
+#include "controller/net/json.hpp"
 
 #include "sim/kube/validation.hpp"
 
@@ -131,6 +132,7 @@ void default_on_write(const ResourceType& type, Json& object) {
   if (type.group.empty()) {
     if (type.kind == "Pod") default_pod_spec(object_at(object, "spec"));
     if (type.kind == "Service") default_service(object);
+    if (type.kind == "Secret") set_default(object, "type", "Opaque");
   } else if (type.kind == "Deployment") {
     default_deployment(object);
   } else if (type.kind == "EndpointSlice") {
@@ -173,10 +175,10 @@ net::Result<void, StatusError> admit_update(const ResourceType& type, const Json
   }
   if (spec.contains("clusterIP") && old_spec.contains("clusterIP") &&
       spec["clusterIP"] != old_spec["clusterIP"]) {
-    return net::fail(
-        invalid(type, text_of(field_of(field_of(updated, "metadata"), "name")),
-                "spec.clusterIPs[0]", "FieldValueInvalid",
-                "Invalid value: " + spec["clusterIP"].dump() + ": may not change once set"));
+    return net::fail(invalid(
+        type, text_of(field_of(field_of(updated, "metadata"), "name")), "spec.clusterIPs[0]",
+        "FieldValueInvalid",
+        "Invalid value: " + net::dump_json(spec["clusterIP"]) + ": may not change once set"));
   }
   drop_type_dependent_fields(old_spec, spec);
   return {};

@@ -285,8 +285,8 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
   if (!query) return status_response(bad_request("malformed query: " + query.error().message));
   const ResourceType& type = *route.type;
   if (const auto problems = names::path_segment(route.name); !problems.empty()) {
-    return status_response(
-        bad_request("Name parameter invalid: " + Json(route.name).dump() + ": " + problems[0]));
+    return status_response(bad_request(
+        "Name parameter invalid: " + net::dump_json(Json(route.name)) + ": " + problems[0]));
   }
   if (request.method == "GET" || request.method == "HEAD") {
     if (auto accepted = check_accept(request.headers.value_or("Accept", "")); !accepted) {

@@ -1,4 +1,5 @@
 #include "sim/kube/decode.hpp"
+#include "controller/net/json.hpp"
 
 #include "controller/net/digest.hpp"
 #include "sim/kube/schema.hpp"
@@ -29,10 +30,11 @@ net::Result<void, StatusError> check_type_meta(const ResourceType& type,
   const Json api_version = object.value("apiVersion", Json());
   const Json kind = object.value("kind", Json());
   if (!api_version.is_null() && !api_version.is_string()) {
-    return net::fail(bad_request("apiVersion must be a string, got " + api_version.dump()));
+    return net::fail(
+        bad_request("apiVersion must be a string, got " + net::dump_json(api_version)));
   }
   if (!kind.is_null() && !kind.is_string()) {
-    return net::fail(bad_request("kind must be a string, got " + kind.dump()));
+    return net::fail(bad_request("kind must be a string, got " + net::dump_json(kind)));
   }
   const std::string body_version =
       api_version.is_string() ? api_version.get<std::string>() : type.api_version();
@@ -41,12 +43,12 @@ net::Result<void, StatusError> check_type_meta(const ResourceType& type,
     if (body_kind != type.kind) {
       return net::fail(
           invalid(type, "", "kind", "FieldValueInvalid",
-                  "Invalid value: " + Json(body_kind).dump() + ": must be " + type.kind));
+                  "Invalid value: " + net::dump_json(Json(body_kind)) + ": must be " + type.kind));
     }
     if (body_version != type.api_version()) {
-      return net::fail(invalid(
-          type, "", "apiVersion", "FieldValueInvalid",
-          "Invalid value: " + Json(body_version).dump() + ": must be " + type.api_version()));
+      return net::fail(invalid(type, "", "apiVersion", "FieldValueInvalid",
+                               "Invalid value: " + net::dump_json(Json(body_version)) +
+                                   ": must be " + type.api_version()));
     }
   } else if (body_kind != type.kind) {
     return net::fail(cannot_handle(type, body_kind, version_of(body_version),
@@ -87,11 +89,22 @@ std::optional<std::size_t> base64_error(std::string_view text) {
 net::Result<void, StatusError> decode_secret(const ResourceType& type, Json& object) {
   if (object.contains("data") && object["data"].is_object()) {
     for (auto it = object["data"].begin(); it != object["data"].end(); ++it) {
-      if (const auto position = base64_error(it->get_ref<const std::string&>())) {
-        return net::fail(
-            cannot_handle(type, type.kind, type.version,
-                          "illegal base64 data at input byte " + std::to_string(*position)));
+      // Go's decoder skips line breaks; the stored value is the decoded bytes, so without them.
+      const std::string& text = it->get_ref<const std::string&>();
+      std::string joined;
+      std::vector<std::size_t> original_position;
+      for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\r' || text[i] == '\n') continue;
+        joined += text[i];
+        original_position.push_back(i);
       }
+      if (const auto position = base64_error(joined)) {
+        const std::size_t at =
+            *position < original_position.size() ? original_position[*position] : text.size();
+        return net::fail(cannot_handle(type, type.kind, type.version,
+                                       "illegal base64 data at input byte " + std::to_string(at)));
+      }
+      if (joined.size() != text.size()) *it = std::move(joined);
     }
   }
   if (object.contains("stringData")) {
@@ -109,7 +122,7 @@ net::Result<std::vector<std::string>, StatusError> report_unknown(
   if (unknown.empty() || validation == FieldValidation::Ignore) return warnings;
   std::string joined;
   for (const std::string& path : unknown) {
-    const std::string text = "unknown field " + Json(path).dump();
+    const std::string text = "unknown field " + net::dump_json(Json(path));
     joined += (joined.empty() ? "" : ", ") + text;
     warnings.push_back(text);
   }
@@ -154,7 +167,7 @@ net::Result<std::vector<std::string>, StatusError> decode_object(const ResourceT
 }
 
 std::string warning_header_value(const std::string& warning) {
-  return "299 - " + Json(warning).dump();
+  return "299 - " + net::dump_json(Json(warning));
 }
 
 }  // namespace albc::sim::kube

@@ -1,4 +1,5 @@
 #include "sim/kube/field_errors.hpp"
+#include "controller/net/json.hpp"
 
 namespace albc::sim::kube {
 
@@ -7,7 +8,7 @@ void FieldErrors::add(const char* reason, const std::string& field, std::string 
 }
 
 void FieldErrors::invalid(const std::string& field, const Json& value, const std::string& detail) {
-  add("FieldValueInvalid", field, "Invalid value: " + value.dump() + ": " + detail);
+  add("FieldValueInvalid", field, "Invalid value: " + net::dump_json(value) + ": " + detail);
 }
 
 void FieldErrors::required(const std::string& field, const std::string& detail) {
@@ -18,9 +19,9 @@ void FieldErrors::not_supported(const std::string& field, const Json& value,
                                 const std::vector<std::string>& supported) {
   std::string list;
   for (const std::string& entry : supported)
-    list += (list.empty() ? "" : ", ") + Json(entry).dump();
+    list += (list.empty() ? "" : ", ") + net::dump_json(Json(entry));
   add("FieldValueNotSupported", field,
-      "Unsupported value: " + value.dump() + ": supported values: " + list);
+      "Unsupported value: " + net::dump_json(value) + ": supported values: " + list);
 }
 
 void FieldErrors::forbidden(const std::string& field, const std::string& detail) {
@@ -33,7 +34,7 @@ void FieldErrors::too_long(const std::string& field, std::size_t bytes_max) {
 }
 
 void FieldErrors::duplicate(const std::string& field, const Json& value) {
-  add("FieldValueDuplicate", field, "Duplicate value: " + value.dump());
+  add("FieldValueDuplicate", field, "Duplicate value: " + net::dump_json(value));
 }
 
 void FieldErrors::too_many(const std::string& field, std::size_t count, std::size_t count_max) {

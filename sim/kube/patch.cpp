@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "controller/net/json.hpp"
+
 namespace albc::sim::kube {
 
 net::Result<PatchType, StatusError> patch_type_of(std::string_view content_type) {
@@ -114,12 +116,26 @@ Json strategic_merge(const Json& live, const Json& patch) {
       result[field] = *it;
     }
   }
+  // $retainKeys (a union's strategy): the fields it does not list are cleared.
+  const auto retain = patch.find("$retainKeys");
+  if (retain != patch.end() && retain->is_array()) {
+    for (auto it = result.begin(); it != result.end();) {
+      const bool listed =
+          std::find(retain->begin(), retain->end(), Json(it.key())) != retain->end();
+      it = listed ? std::next(it) : result.erase(it);
+    }
+  }
   return result;
 }
 
 }  // namespace
 
 net::Result<Json, StatusError> apply_patch(const Json& live, const Json& patch, PatchType type) {
+  // Merging recurses as deep as the patch nests; no object albc serves nests near this.
+  if (net::exceeds_depth(patch, kPatchDepthMax)) {
+    return net::fail(
+        bad_request("the patch nests deeper than " + std::to_string(kPatchDepthMax) + " levels"));
+  }
   switch (type) {
     case PatchType::Merge:
     case PatchType::Apply: {

@@ -10,6 +10,9 @@ enum class PatchType { Merge, Json, Strategic, Apply };
 // Content-Type → patch type, or 415 for anything else.
 net::Result<PatchType, StatusError> patch_type_of(std::string_view content_type);
 
+// How deep a patch may nest: merging recurses once per level.
+inline constexpr std::size_t kPatchDepthMax = 128;
+
 // Applies a patch to a live object. Strategic merge follows the merge keys of the kinds albc
 // serves (containers by name, ports by port, conditions by type, finalizers as a set, ...);
 // server-side apply is treated as a merge of the applied fields.

@@ -152,7 +152,7 @@ class GoDecoder {
     if (value.is_object()) return "object";
     const bool integer_target =
         schema.type == Schema::Type::Integer || schema.type == Schema::Type::IntOrString;
-    return integer_target ? "number " + value.dump() : "number";
+    return integer_target ? "number " + net::dump_json(value) : "number";
   }
 
   void mismatch(const Json& value, const Schema& schema, const std::string& go_struct,
@@ -225,7 +225,7 @@ std::string json_type(const Json& value) {
 }
 
 std::string quoted(const std::string& text) {
-  return Json(text).dump();
+  return net::dump_json(Json(text));
 }
 
 class OpenApiValidator {
@@ -253,9 +253,9 @@ class OpenApiValidator {
         return;
       case Schema::Type::Integer:
         if (!value.is_number_integer()) return wrong_type(path, value, "integer");
-        if (schema.minimum && value.get<long long>() < *schema.minimum) {
+        if (schema.minimum && below(value, *schema.minimum)) {
           cause("FieldValueInvalid", path,
-                "Invalid value: " + value.dump() + ": " + path +
+                "Invalid value: " + net::dump_json(value) + ": " + path +
                     " in body should be greater than or equal to " +
                     std::to_string(*schema.minimum));
         }
@@ -288,6 +288,14 @@ class OpenApiValidator {
   }
 
  private:
+  // JSON parses non-negative numbers as unsigned; those past int64 must not wrap negative.
+  static bool below(const Json& value, long long minimum) {
+    if (value.is_number_unsigned()) {
+      return minimum > 0 && value.get<std::uint64_t>() < static_cast<std::uint64_t>(minimum);
+    }
+    return value.get<long long>() < minimum;
+  }
+
   void cause(const char* reason, const std::string& field, const std::string& message) {
     report.causes.push_back({{"reason", reason}, {"message", message}, {"field", field}});
   }
@@ -318,7 +326,7 @@ class OpenApiValidator {
             "Invalid value: " + quoted(text) + ": " + path + " in body should be at least " +
                 std::to_string(*schema.min_length) + " chars long");
     }
-    if (schema.compiled_pattern && !schema.compiled_pattern->full_match(text)) {
+    if (schema.compiled_pattern && !schema.compiled_pattern->partial_match(text)) {
       cause("FieldValueInvalid", path,
             "Invalid value: " + quoted(text) + ": " + path + " in body should match '" +
                 schema.pattern + "'");
@@ -339,6 +347,11 @@ class OpenApiValidator {
 
   void check_object(const Schema& schema, Json& value, const std::string& path) {
     if (!value.is_object()) return wrong_type(path, value, "object");
+    // A null where the schema is not nullable is pruned before validation, as the real server
+    // does for custom resources: a required field that is null is then missing.
+    for (auto it = value.begin(); it != value.end();) {
+      it = it->is_null() && schema.field(it.key()) != nullptr ? value.erase(it) : std::next(it);
+    }
     for (const std::string& key : schema.required) {
       if (!value.contains(key)) cause("FieldValueRequired", join(path, key), "Required value");
     }

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "controller/net/json.hpp"
+#include "sim/kube/field_errors.hpp"
+
 namespace albc::sim::kube {
 namespace {
 
@@ -30,6 +33,21 @@ std::vector<std::string> split_terms(std::string_view text) {
   }
   if (!trim(current).empty() || !terms.empty()) terms.push_back(trim(current));
   return terms;
+}
+
+// labels.Parse checks each key and value as it reads them, and words the first problem so.
+std::optional<std::string> requirement_problem(const std::string& key,
+                                               const std::vector<std::string>& values) {
+  if (auto problems = names::qualified_name(key); !problems.empty()) {
+    return "<nil>: Invalid value: " + net::dump_json(Json(key)) + ": " + problems.front();
+  }
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (auto problems = names::label_value(values[i]); !problems.empty()) {
+      return "values[" + std::to_string(i) + "][" + key +
+             "]: Invalid value: " + net::dump_json(Json(values[i])) + ": " + problems.front();
+    }
+  }
+  return std::nullopt;
 }
 
 std::string label_value(const Json& labels, const std::string& key, bool& present) {
@@ -83,6 +101,9 @@ net::Result<LabelSelector, StatusError> LabelSelector::parse(std::string_view te
     }
     if (requirement.key.empty()) {
       return net::fail(bad_request("unable to parse requirement: \"" + term + "\": empty key"));
+    }
+    if (auto problem = requirement_problem(requirement.key, requirement.values)) {
+      return net::fail(bad_request("unable to parse requirement: " + *problem));
     }
     selector.requirements_.push_back(std::move(requirement));
   }
@@ -143,7 +164,7 @@ std::string field_value(const Json& object, const std::string& field) {
   }
   if (node->is_string()) return node->get<std::string>();
   if (node->is_null()) return "";
-  return node->dump();
+  return net::dump_json(*node);
 }
 
 }  // namespace

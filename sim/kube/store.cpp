@@ -1,4 +1,5 @@
 #include "sim/kube/store.hpp"
+#include "controller/net/json.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -111,8 +112,14 @@ void Store::detach(Watch* watch) {
 void Store::publish(ChangeType change_type, const ResourceType& type, const Json& object,
                     const Json& previous) {
   if (type.group.empty() && type.kind == "Pod" && change_type != ChangeType::Modified) {
-    std::size_t& count = pods_by_namespace_[object["metadata"].value("namespace", "")];
-    count = change_type == ChangeType::Added ? count + 1 : count - 1;
+    const std::string ns = object["metadata"].value("namespace", "");
+    if (change_type == ChangeType::Added) {
+      ++pods_by_namespace_[ns];
+    } else {
+      auto count = pods_by_namespace_.find(ns);
+      ALBC_ASSERT(count != pods_by_namespace_.end() && count->second > 0);
+      if (--count->second == 0) pods_by_namespace_.erase(count);
+    }
   }
   Change change{change_type, &type, object, previous, revision_};
   for (Watch* watch : std::vector<Watch*>(watches_))
@@ -240,6 +247,9 @@ net::Result<Json, StatusError> Store::create(const ResourceType& type, const std
   if (auto admitted = admit_create(type, object, context); !admitted) {
     return net::fail(admitted.error());
   }
+  if (Json causes = validate_create(type, object); !causes.empty()) {
+    return net::fail(invalid(type, name, std::move(causes)));
+  }
   if (type.group.empty() && type.kind == "Pod") {
     const auto used = pods_by_namespace_.find(ns);
     const std::size_t count = used == pods_by_namespace_.end() ? 0 : used->second;
@@ -250,9 +260,6 @@ net::Result<Json, StatusError> Store::create(const ResourceType& type, const std
                                  "requested: pods=1, used: pods=" +
                                  std::to_string(count) + ", limited: pods=" + limit));
     }
-  }
-  if (Json causes = validate_create(type, object); !causes.empty()) {
-    return net::fail(invalid(type, name, std::move(causes)));
   }
   const std::string key = object_key(type, ns, name);
   Objects& all = objects(type);
@@ -363,7 +370,7 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
         return net::fail(invalid(type, name, "metadata.finalizers", "FieldValueForbidden",
                                  "Forbidden: no new finalizers can be added if the object is being "
                                  "deleted, found new finalizers []string{" +
-                                     finalizer.dump() + "}"));
+                                     net::dump_json(finalizer) + "}"));
       }
     }
   }
@@ -439,7 +446,9 @@ net::Result<Json, StatusError> Store::patch(const ResourceType& type, const std:
       Json object = patch_body;
       if (!object.is_object())
         return net::fail(bad_request("an apply patch must be a JSON object"));
-      object["metadata"]["name"] = name;  // the URL names the object
+      // The URL names the object; metadata that is not an object fails decoding in create.
+      if (!object.contains("metadata")) object["metadata"] = Json::object();
+      if (object["metadata"].is_object()) object["metadata"]["name"] = name;
       return create(type, ns, std::move(object), options);
     }
     return net::fail(not_found(type, name));
@@ -455,7 +464,11 @@ net::Result<Json, StatusError> Store::patch(const ResourceType& type, const std:
                                 "latest version and try again"));
     }
   }
-  auto patched = apply_patch(found->second, patch_body, patch_type);
+  // The stored object may have been written in another served version of the kind; the patch
+  // applies to (and decoding checks) the version of this request.
+  Json live = found->second;
+  live["apiVersion"] = type.api_version();
+  auto patched = apply_patch(live, patch_body, patch_type);
   if (!patched) return net::fail(patched.error());
   if (auto decoded = decode(type, *patched, options); !decoded) return net::fail(decoded.error());
   return commit_update(type, key, std::move(*patched), subresource, options.dry_run);

@@ -4,6 +4,20 @@
 
 namespace albc::sim::kube {
 
+const std::vector<std::string> kProtocols = {"SCTP", "TCP", "UDP"};
+
+bool contains(const std::vector<std::string>& values, const std::string& value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+void validate_port_number(const Json& port, const std::string& field, FieldErrors& errors) {
+  if (!port.is_number_integer()) return;
+  const long long number = port.get<long long>();
+  if (number < 1 || number > 65535) {
+    errors.invalid(field, port, "must be between 1 and 65535, inclusive");
+  }
+}
+
 void validate_data(const ResourceType& type, const Json& object, FieldErrors& errors) {
   std::size_t total = 0;
   for (const char* map : {"data", "binaryData"}) {
@@ -90,7 +104,7 @@ void immutable(const Json& live, const Json& updated, const std::string& field,
     before = &field_of(*before, key);
     after = &field_of(*after, key);
   }
-  if (!before->is_null() && *before != *after) errors.invalid(field, *after, "field is immutable");
+  if (*before != *after) errors.invalid(field, *after, "field is immutable");
 }
 
 }  // namespace

@@ -20,9 +20,10 @@ namespace {
 std::vector<std::string> name_errors(const ResourceType& type, std::string_view name, bool prefix) {
   if (type.kind == "Event") return {};
   std::string value(name);
-  // A generateName prefix may end in a dash: apimachinery masks the last characters.
-  if (prefix && !value.empty()) {
-    value = value.size() >= 2 ? value.substr(0, value.size() - 2) + "aa" : "a";
+  // A generateName prefix may end in a dash: apimachinery's maskTrailingDash swaps it (and the
+  // character before it) for an "a" before the name rule sees it.
+  if (prefix && value.size() > 1 && value.back() == '-') {
+    value = value.substr(0, value.size() - 2) + "a";
   }
   if (type.group.empty() && type.kind == "Namespace") return names::dns1123_label(value);
   if (type.group.empty() && type.kind == "Service") return names::dns1035_label(value);
@@ -72,21 +73,35 @@ void validate_finalizers(const ResourceType& type, const Json& finalizers, Field
   }
 }
 
+// As apimachinery's ValidateOwnerReferences: each reference's problems are named on the list's
+// own path, not an indexed one.
 void validate_owner_references(const Json& owners, FieldErrors& errors) {
   if (!owners.is_array()) return;
-  std::size_t controllers = 0;
-  for (std::size_t i = 0; i < owners.size(); ++i) {
-    const std::string field = "metadata.ownerReferences[" + std::to_string(i) + "]";
-    for (const char* key : {"apiVersion", "kind", "name", "uid"}) {
-      if (text_of(field_of(owners[i], key)).empty()) {
-        errors.required(field + "." + key, "must not be empty");
+  const std::string field = "metadata.ownerReferences";
+  std::string first_controller;
+  for (const Json& owner : owners) {
+    const std::string api_version = text_of(field_of(owner, "apiVersion"));
+    const std::string version = api_version.substr(api_version.find('/') + 1);
+    if (version.empty()) {
+      errors.invalid(field + ".apiVersion", Json(api_version), "version must not be empty");
+    }
+    for (const char* key : {"kind", "name", "uid"}) {
+      const std::string value = text_of(field_of(owner, key));
+      if (value.empty()) {
+        errors.invalid(field + "." + key, Json(value), std::string(key) + " must not be empty");
       }
     }
-    if (field_of(owners[i], "controller") == Json(true)) ++controllers;
-  }
-  if (controllers > 1) {
-    errors.invalid("metadata.ownerReferences", owners,
-                   "Only one reference can have Controller set to true");
+    if (field_of(owner, "controller") != Json(true)) continue;
+    const std::string controller =
+        text_of(field_of(owner, "kind")) + "/" + text_of(field_of(owner, "name"));
+    if (first_controller.empty()) {
+      first_controller = controller;
+    } else {
+      errors.invalid(field, owners,
+                     "Only one reference can have Controller set to true. Found \"true\" in "
+                     "references for " +
+                         first_controller + " and " + controller);
+    }
   }
 }
 

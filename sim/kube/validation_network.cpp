@@ -1,23 +1,10 @@
 #include "controller/net/cidr.hpp"
+#include "controller/net/json.hpp"
 #include "sim/kube/validation.hpp"
 #include "sim/kube/validation_parts.hpp"
 
 namespace albc::sim::kube {
 namespace {
-
-const std::vector<std::string> kProtocols = {"SCTP", "TCP", "UDP"};
-
-bool contains(const std::vector<std::string>& values, const std::string& value) {
-  return std::find(values.begin(), values.end(), value) != values.end();
-}
-
-void validate_port_range(const Json& port, const std::string& field, FieldErrors& errors) {
-  if (!port.is_number_integer()) return;
-  const long long number = port.get<long long>();
-  if (number < 1 || number > 65535) {
-    errors.invalid(field, port, "must be between 1 and 65535, inclusive");
-  }
-}
 
 void validate_service_ports(const Json& spec, FieldErrors& errors) {
   const Json& ports = field_of(spec, "ports");
@@ -44,18 +31,18 @@ void validate_service_ports(const Json& spec, FieldErrors& errors) {
     if (!number.is_number_integer()) {
       errors.invalid(at + ".port", Json(0), "must be between 1 and 65535, inclusive");
     } else {
-      validate_port_range(number, at + ".port", errors);
+      validate_port_number(number, at + ".port", errors);
     }
     const Json& protocol = field_of(port, "protocol");
     if (protocol.is_string() && !contains(kProtocols, text_of(protocol))) {
       errors.not_supported(at + ".protocol", protocol, kProtocols);
     }
-    const std::string key = text_of(protocol) + "/" + number.dump();
+    const std::string key = text_of(protocol) + "/" + net::dump_json(number);
     if (contains(ports_seen, key)) errors.duplicate(at, port);
     ports_seen.push_back(key);
     const Json& target = field_of(port, "targetPort");
     if (target.is_number_integer()) {
-      validate_port_range(target, at + ".targetPort", errors);
+      validate_port_number(target, at + ".targetPort", errors);
     } else if (target.is_string()) {
       errors.invalid_each(at + ".targetPort", target, names::port_name(text_of(target)));
     }
@@ -111,7 +98,7 @@ void validate_backend(const Json& backend, const std::string& field, FieldErrors
     errors.invalid_each(field + ".service.port.name", port_name,
                         names::port_name(text_of(port_name)));
   } else {
-    validate_port_range(port_number, field + ".service.port.number", errors);
+    validate_port_number(port_number, field + ".service.port.number", errors);
   }
 }
 
@@ -141,10 +128,12 @@ void validate_ingress_path(const Json& path, const std::string& at, FieldErrors&
   validate_backend(field_of(path, "backend"), at + ".backend", errors);
 }
 
-void validate_host(const Json& host, const std::string& field, FieldErrors& errors) {
+// A rule's host may not be an IP address; a TLS entry's host is only checked as a name.
+void validate_host(const Json& host, const std::string& field, FieldErrors& errors,
+                   bool ip_allowed = false) {
   const std::string text = text_of(host);
   if (text.empty()) return;
-  if (net::parse_ipv4(text)) {
+  if (!ip_allowed && net::parse_ipv4(text)) {
     errors.invalid(field, host, "must be a DNS name, not an IP address");
   } else if (text.find('*') != std::string::npos) {
     errors.invalid_each(field, host, names::wildcard_dns1123_subdomain(text));
@@ -168,11 +157,13 @@ void validate_service(const Json& object, FieldErrors& errors) {
     errors.not_supported("spec.sessionAffinity", affinity, {"ClientIP", "None"});
   }
   if (text_of(type) == "ExternalName") {
-    const std::string name = text_of(field_of(spec, "externalName"));
+    const Json& external_name = field_of(spec, "externalName");
+    std::string name = text_of(external_name);
+    if (!name.empty() && name.back() == '.') name.pop_back();  // a fully qualified name
     if (name.empty()) {
       errors.required("spec.externalName");
     } else {
-      errors.invalid_each("spec.externalName", Json(name), names::dns1123_subdomain(name));
+      errors.invalid_each("spec.externalName", external_name, names::dns1123_subdomain(name));
     }
   }
   validate_service_ports(spec, errors);
@@ -209,7 +200,7 @@ void validate_ingress(const Json& object, FieldErrors& errors) {
       const Json& hosts = field_of(tls[t], "hosts");
       if (hosts.is_array()) {
         for (std::size_t h = 0; h < hosts.size(); ++h)
-          validate_host(hosts[h], at + ".hosts[" + std::to_string(h) + "]", errors);
+          validate_host(hosts[h], at + ".hosts[" + std::to_string(h) + "]", errors, true);
       }
       const std::string secret = text_of(field_of(tls[t], "secretName"));
       if (!secret.empty()) {

@@ -5,20 +5,6 @@
 namespace albc::sim::kube {
 namespace {
 
-const std::vector<std::string> kProtocols = {"SCTP", "TCP", "UDP"};
-
-bool contains(const std::vector<std::string>& values, const std::string& value) {
-  return std::find(values.begin(), values.end(), value) != values.end();
-}
-
-void validate_port_number(const Json& port, const std::string& field, FieldErrors& errors) {
-  if (!port.is_number_integer()) return;
-  const long long number = port.get<long long>();
-  if (number < 1 || number > 65535) {
-    errors.invalid(field, port, "must be between 1 and 65535, inclusive");
-  }
-}
-
 void validate_containers(const Json& containers, const std::string& field, FieldErrors& errors) {
   if (!containers.is_array() || containers.empty()) {
     errors.required(field);
@@ -137,7 +123,7 @@ void validate_replicated(const Json& spec, const std::string& noun, FieldErrors&
                      "`selector` does not match template `labels`");
     }
   }
-  validate_label_map(template_labels, "spec.template.labels", errors);
+  validate_label_map(template_labels, "spec.template.metadata.labels", errors);
   validate_pod_spec(field_of(field_of(spec, "template"), "spec"), "spec.template.spec", true,
                     errors);
 }
@@ -156,13 +142,10 @@ void validate_strategy(const Json& spec, FieldErrors& errors) {
                      "may not be specified when strategy `type` is 'Recreate'");
   }
   if (type != "RollingUpdate" || !rolling.is_object()) return;
-  auto is_zero = [](const Json& value) {
-    return value.is_null() || value == Json(0) || value == Json("0%");
-  };
+  auto is_zero = [](const Json& value) { return value == Json(0) || value == Json("0%"); };
   const Json& unavailable = field_of(rolling, "maxUnavailable");
   if (is_zero(unavailable) && is_zero(field_of(rolling, "maxSurge"))) {
-    errors.invalid("spec.strategy.rollingUpdate.maxUnavailable",
-                   unavailable.is_null() ? Json(0) : unavailable,
+    errors.invalid("spec.strategy.rollingUpdate.maxUnavailable", unavailable,
                    "may not be 0 when `maxSurge` is 0");
   }
   for (const char* key : {"maxUnavailable", "maxSurge"}) {

@@ -1,4 +1,5 @@
 #include "sim/kube/watch.hpp"
+#include "controller/net/json.hpp"
 
 namespace albc::sim::kube {
 
@@ -67,20 +68,17 @@ void Watch::queue(std::string_view type, const Json& object, bool initial) {
       shown = renderer_(object, first_event_);
     } catch (const std::exception& error) {
       // This watcher cannot show the object; it alone ends, the write stands.
-      pending_.push_back(
-          Json{{"type", "ERROR"},
-               {"object", StatusError{500, "InternalError",
-                                      std::string("cannot render the object: ") + error.what()}
-                              .to_json()}}
-              .dump() +
-          "\n");
+      const StatusError failed{500, "InternalError",
+                               std::string("cannot render the object: ") + error.what()};
+      pending_.push_back(net::dump_json(Json{{"type", "ERROR"}, {"object", failed.to_json()}}) +
+                         "\n");
       close();
       return;
     }
   }
   Json event = {{"type", type}, {"object", shown}};
   first_event_ = false;
-  pending_.push_back(event.dump() + "\n");
+  pending_.push_back(net::dump_json(event) + "\n");
   ready_.notify_all();
 }
 

@@ -287,3 +287,166 @@ TEST_CASE("validation: bodies nested past Go's depth and DeleteOptions with a ba
         "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: "
         "\"Bogus\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"");
 }
+
+TEST_CASE("validation: generateName masking and owner references as apimachinery words them",
+          "[kube][sim]") {
+  Api api(90);
+  const std::string config_maps = "/api/v1/namespaces/default/configmaps";
+  auto prefixed = api.send("POST", config_maps, R"({"metadata":{"generateName":"web-"}})");
+  CHECK(prefixed.status == 201);
+  CHECK(status_of(prefixed)["metadata"]["name"].get<std::string>().starts_with("web-"));
+  // A lone dash is not masked: it is not a name.
+  CHECK(api.send("POST", config_maps, R"({"metadata":{"generateName":"-"}})").status == 422);
+  auto owners = api.send("POST", config_maps, R"({"metadata":{"name":"o","ownerReferences":[
+      {"apiVersion":"apps/v1","kind":"Deployment","name":"a","uid":"1","controller":true},
+      {"apiVersion":"apps/v1","kind":"Deployment","name":"b","uid":"2","controller":true},
+      {"apiVersion":"apps/","kind":"Deployment","name":"c","uid":""}]}})");
+  CHECK(owners.status == 422);
+  const std::string message = message_of(owners);
+  CHECK(message.find("metadata.ownerReferences.apiVersion: Invalid value: \"apps/\": version "
+                     "must not be empty") != std::string::npos);
+  CHECK(message.find("metadata.ownerReferences.uid: Invalid value: \"\": uid must not be "
+                     "empty") != std::string::npos);
+  CHECK(message.find("Only one reference can have Controller set to true. Found \"true\" in "
+                     "references for Deployment/a and Deployment/b") != std::string::npos);
+}
+
+TEST_CASE(
+    "validation: TLS hosts may be addresses, ExternalNames may end in a dot, Secret data "
+    "may break lines",
+    "[kube][sim]") {
+  Api api(91);
+  const std::string ingresses = "/apis/networking.k8s.io/v1/namespaces/default/ingresses";
+  const std::string backend = R"("defaultBackend":{"service":{"name":"web","port":{"number":80}}})";
+  CHECK(api.send("POST", ingresses,
+                 R"({"metadata":{"name":"tls"},"spec":{)" + backend +
+                     R"(,"tls":[{"hosts":["10.0.0.1"]}]}})")
+            .status == 201);
+  auto rule = api.send("POST", ingresses,
+                       R"({"metadata":{"name":"rule"},"spec":{"rules":[{"host":"10.0.0.1"}]}})");
+  CHECK(rule.status == 422);
+  CHECK(message_of(rule).find("must be a DNS name, not an IP address") != std::string::npos);
+  const std::string services = "/api/v1/namespaces/default/services";
+  CHECK(api.send("POST", services,
+                 R"({"metadata":{"name":"ext"},"spec":{"type":"ExternalName",
+                     "externalName":"db.example.com."}})")
+            .status == 201);
+  auto dot = api.send("POST", services,
+                      R"({"metadata":{"name":"dot"},"spec":{"type":"ExternalName",
+                          "externalName":"."}})");
+  CHECK(dot.status == 422);
+  CHECK(message_of(dot).find("spec.externalName: Required value") != std::string::npos);
+  auto wrapped = api.send("POST", "/api/v1/namespaces/default/secrets",
+                          R"({"metadata":{"name":"s"},"data":{"user":"YWRt\r\naW4="}})");
+  REQUIRE(wrapped.status == 201);
+  CHECK(status_of(wrapped)["data"]["user"] == "YWRtaW4=");
+  CHECK(status_of(wrapped)["type"] == "Opaque");
+}
+
+TEST_CASE("validation: defaults the real scheme fills in, and a cluster IP that may not change",
+          "[kube][sim]") {
+  Api api(92);
+  auto deployment = api.send("POST", "/apis/apps/v1/namespaces/default/deployments",
+                             R"({"metadata":{"name":"web"},"spec":{
+                                 "selector":{"matchLabels":{"app":"web"}},
+                                 "template":{"metadata":{"labels":{"app":"web"}},
+                                   "spec":{"containers":[{"name":"web","image":"nginx"}]}}}})");
+  REQUIRE(deployment.status == 201);
+  const Json spec = status_of(deployment)["spec"];
+  CHECK(spec["replicas"] == 1);
+  CHECK(spec["revisionHistoryLimit"] == 10);
+  CHECK(spec["progressDeadlineSeconds"] == 600);
+  CHECK(spec["strategy"] == Json::parse(R"({"type":"RollingUpdate",
+                                            "rollingUpdate":{"maxUnavailable":"25%",
+                                                             "maxSurge":"25%"}})"));
+  CHECK(spec["template"]["spec"]["restartPolicy"] == "Always");
+  // kubectl's switch to Recreate: $retainKeys clears rollingUpdate.
+  auto recreate = api.send("PATCH", "/apis/apps/v1/namespaces/default/deployments/web",
+                           R"({"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate"}}})",
+                           "application/strategic-merge-patch+json");
+  REQUIRE(recreate.status == 200);
+  CHECK(status_of(recreate)["spec"]["strategy"] == Json::parse(R"({"type":"Recreate"})"));
+
+  const std::string services = "/api/v1/namespaces/default/services";
+  auto service = api.send("POST", services,
+                          R"({"metadata":{"name":"lb"},"spec":{"type":"LoadBalancer",
+                              "ports":[{"port":80}]}})");
+  REQUIRE(service.status == 201);
+  const Json port = status_of(service)["spec"]["ports"][0];
+  CHECK(port["protocol"] == "TCP");
+  CHECK(port["targetPort"] == 80);
+  CHECK(port.contains("nodePort"));
+  CHECK(status_of(service)["spec"]["sessionAffinity"] == "None");
+  auto moved = api.send("PATCH", services + "/lb", R"({"spec":{"clusterIP":"10.100.9.9"}})",
+                        "application/merge-patch+json");
+  CHECK(moved.status == 422);
+  CHECK(message_of(moved).ends_with(
+      "spec.clusterIPs[0]: Invalid value: \"10.100.9.9\": may not change once set"));
+  auto cluster_ip = api.send("PATCH", services + "/lb", R"({"spec":{"type":"ClusterIP"}})",
+                             "application/merge-patch+json");
+  REQUIRE(cluster_ip.status == 200);
+  CHECK_FALSE(status_of(cluster_ip)["spec"]["ports"][0].contains("nodePort"));
+  CHECK_FALSE(status_of(cluster_ip)["spec"].contains("externalTrafficPolicy"));
+}
+
+TEST_CASE("validation: custom resources: nulls pruned, unanchored patterns, other versions",
+          "[kube][sim]") {
+  Api api(93);
+  const std::string bindings = "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings";
+  auto pruned = api.send("POST", bindings,
+                         R"({"metadata":{"name":"b"},"spec":{"targetType":null,
+                             "serviceRef":{"name":"web","port":80}}})");
+  REQUIRE(pruned.status == 201);
+  CHECK_FALSE(status_of(pruned)["spec"].contains("targetType"));
+  auto required =
+      api.send("POST", bindings, R"({"metadata":{"name":"c"},"spec":{"serviceRef":null}})");
+  CHECK(required.status == 422);
+  CHECK(message_of(required).ends_with("spec.serviceRef: Required value"));
+  // The binding was written as v1beta1; a v1alpha1 client patches it in its own version.
+  auto alpha =
+      api.send("PATCH", "/apis/elbv2.k8s.aws/v1alpha1/namespaces/default/targetgroupbindings/b",
+               R"({"spec":{"targetGroupARN":"arn:aws:x"}})", "application/merge-patch+json");
+  REQUIRE(alpha.status == 200);
+  CHECK(status_of(alpha)["apiVersion"] == "elbv2.k8s.aws/v1alpha1");
+
+  const std::string params = "/apis/elbv2.k8s.aws/v1beta1/ingressclassparams";
+  CHECK(api.send("POST", params,
+                 R"({"metadata":{"name":"p"},"spec":{"subnets":{"ids":["my-subnet-0abc"]}}})")
+            .status == 201);
+  auto vpc =
+      api.send("POST", params, R"({"metadata":{"name":"q"},"spec":{"subnets":{"ids":["vpc-1"]}}})");
+  CHECK(vpc.status == 422);
+  CHECK(message_of(vpc).find("should match 'subnet-[0-9a-f]+'") != std::string::npos);
+}
+
+TEST_CASE("validation: patches nested too deep, apply with odd metadata, bad bytes in URLs",
+          "[kube][sim]") {
+  Api api(94);
+  const std::string config_maps = "/api/v1/namespaces/default/configmaps";
+  REQUIRE(api.send("POST", config_maps, R"({"metadata":{"name":"c"}})").status == 201);
+  std::string deep = R"({"data":)";
+  for (int i = 0; i < 200; ++i)
+    deep += R"({"a":)";
+  deep += "1" + std::string(200, '}') + "}";
+  auto nested = api.send("PATCH", config_maps + "/c", deep, "application/merge-patch+json");
+  CHECK(nested.status == 400);
+  CHECK(message_of(nested) == "the patch nests deeper than 128 levels");
+  auto apply = api.send("PATCH", config_maps + "/new?fieldManager=t", R"({"metadata":"x"})",
+                        "application/apply-patch+yaml");
+  CHECK(apply.status == 400);
+  // Bytes that are not UTF-8 come back replaced, as Go's JSON writer does, never as a 500.
+  auto name = api.send("GET", config_maps + "/%ff%fe");
+  CHECK(name.status == 404);
+  CHECK(message_of(name) == "configmaps \"\xef\xbf\xbd\xef\xbf\xbd\" not found");
+  CHECK(api.send("GET", "/api/v1/namespaces/%ff/configmaps").status == 200);
+  auto selector = api.send("GET", config_maps + "?labelSelector=%ff");
+  CHECK(selector.status == 400);
+  CHECK(message_of(selector).starts_with(
+      "unable to parse requirement: <nil>: Invalid value: \"\xef\xbf\xbd\": name part must "
+      "consist of alphanumeric characters"));
+  auto value = api.send("GET", config_maps + "?labelSelector=app%3Da%40b");
+  CHECK(value.status == 400);
+  CHECK(message_of(value).starts_with(
+      "unable to parse requirement: values[0][app]: Invalid value: \"a@b\": a valid label must "
+      "be an empty string or consist of alphanumeric characters"));
+}
