@@ -14,7 +14,11 @@ seconds=10
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --seconds) seconds="$2"; shift 2 ;;
+    --seconds)
+      if [ $# -lt 2 ] || ! [[ "$2" =~ ^[1-9][0-9]*$ ]]; then
+        echo "fuzz.sh: --seconds wants a whole number of seconds, got '${2:-}'" >&2; exit 2
+      fi
+      seconds="$2"; shift 2 ;;
     -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac

@@ -38,6 +38,13 @@ std::map<std::string, std::string> key_value_map(const Json& list, const char* k
   return entries;
 }
 
+const Json& member(const Json& node, std::string_view field) {
+  static const Json kNull;
+  if (!node.is_object()) return kNull;
+  const auto found = node.find(field);
+  return found == node.end() ? kNull : *found;
+}
+
 std::string text(const Json& node, const char* field) {
   if (!node.is_object() || !node.contains(field) || !node[field].is_string()) return "";
   return node[field].get<std::string>();
@@ -80,14 +87,11 @@ bool retryable(const net::Error& error) {
 net::Error error_of(int status, const std::string& body) {
   auto tree = net::xml_to_json(body);
   if (tree) {
-    const Json* error = nullptr;
-    if (tree->contains("ErrorResponse")) error = &(*tree)["ErrorResponse"]["Error"];
-    if (tree->contains("Response") && (*tree)["Response"].contains("Errors")) {
-      const Json& errors = (*tree)["Response"]["Errors"];
-      if (errors.is_object() && errors.contains("Error")) error = &errors["Error"];
-    }
-    if (error != nullptr && error->is_object()) {
-      return net::make_error(text(*error, "Code"), text(*error, "Message"), status);
+    const Json& elbv2_error = member(member(*tree, "ErrorResponse"), "Error");
+    const Json& ec2_error = member(member(member(*tree, "Response"), "Errors"), "Error");
+    const Json& error = elbv2_error.is_object() ? elbv2_error : ec2_error;
+    if (error.is_object()) {
+      return net::make_error(text(error, "Code"), text(error, "Message"), status);
     }
   }
   return net::make_error("HTTP" + std::to_string(status),

@@ -65,6 +65,9 @@ net::Result<void> done(const net::Result<Json>& result);
 Json key_value_list(const std::map<std::string, std::string>& entries);
 std::map<std::string, std::string> key_value_map(const Json& list, const char* key_field,
                                                  const char* value_field);
+// node[field], or null when node is not an object or has no such field: answers are read
+// without trusting their shape.
+const Json& member(const Json& node, std::string_view field);
 std::string text(const Json& node, const char* field);
 int integer(const Json& node, const char* field, int fallback = 0);
 

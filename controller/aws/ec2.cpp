@@ -130,7 +130,7 @@ net::Awaitable<net::Result<std::vector<SecurityGroup>>> Ec2::describe_security_g
     group.name = text(node, "groupName");
     group.vpc_id = text(node, "vpcId");
     group.tags = key_value_map(list_at(node, "tagSet"), "key", "value");
-    group.ingress = expand_permissions(node.value("ipPermissions", Json()));
+    group.ingress = expand_permissions(member(node, "ipPermissions"));
     groups.push_back(std::move(group));
   }
   co_return groups;

@@ -14,8 +14,9 @@ LoadBalancer parse_load_balancer(const Json& node) {
   lb.vpc_id = text(node, "VpcId");
   lb.state = node.contains("State") ? text(node["State"], "Code") : "";
   lb.ip_address_type = text(node, "IpAddressType");
-  for (const Json& group : list_at(node, "SecurityGroups"))
-    lb.security_groups.push_back(group.get<std::string>());
+  for (const Json& group : list_at(node, "SecurityGroups")) {
+    if (group.is_string()) lb.security_groups.push_back(group.get<std::string>());
+  }
   for (const Json& zone : list_at(node, "AvailabilityZones"))
     lb.subnet_ids.push_back(text(zone, "SubnetId"));
   return lb;
@@ -311,8 +312,8 @@ net::Awaitable<net::Result<std::vector<TargetDescription>>> Elbv2::describe_targ
   if (!result) co_return net::fail(result.error());
   std::vector<TargetDescription> targets;
   for (const Json& node : list_at(*result, "TargetHealthDescriptions")) {
-    const Json target = node.value("Target", Json::object());
-    const Json health = node.value("TargetHealth", Json::object());
+    const Json& target = member(node, "Target");
+    const Json& health = member(node, "TargetHealth");
     TargetDescription description;
     description.id = text(target, "Id");
     description.port = integer(target, "Port");

@@ -15,22 +15,27 @@ Json string_list(const std::vector<std::string>& values) {
   return list;
 }
 
+// An answer's action or condition that is not an object compares as itself: it never equals a
+// desired one, so the rule is modified, where reading it as an object would throw.
 Json normalized_action(Json action, bool desired_has_stickiness) {
+  if (!action.is_object()) return action;
   action.erase("Order");
   action.erase("TargetGroupArn");
   const std::string type = k8s::text_field(action, "Type");
-  if (type == "forward" && action.contains("ForwardConfig")) {
+  if (type == "forward" && action.contains("ForwardConfig") &&
+      action["ForwardConfig"].is_object()) {
     Json& forward = action["ForwardConfig"];
     Json groups = k8s::list_field(forward, "TargetGroups");
     if (!groups.is_array()) groups = Json::array();
     std::sort(groups.begin(), groups.end(), [](const Json& a, const Json& b) {
       return k8s::text_field(a, "TargetGroupArn") < k8s::text_field(b, "TargetGroupArn");
     });
-    if (groups.size() == 1) groups[0].erase("Weight");
+    if (groups.size() == 1 && groups[0].is_object()) groups[0].erase("Weight");
     forward["TargetGroups"] = groups;
     if (!desired_has_stickiness) forward.erase("TargetGroupStickinessConfig");
   }
-  if (type == "redirect" && action.contains("RedirectConfig")) {
+  if (type == "redirect" && action.contains("RedirectConfig") &&
+      action["RedirectConfig"].is_object()) {
     Json& redirect = action["RedirectConfig"];
     for (const auto& [field, fallback] :
          std::vector<std::pair<const char*, const char*>>{{"Host", "#{host}"},
@@ -168,8 +173,9 @@ bool actions_equal(const Json& desired, const Json& actual) {
 bool conditions_equal(const Json& desired, const Json& actual) {
   auto normalized = [](const Json& conditions) {
     Json list = conditions.is_array() ? conditions : Json::array();
-    for (Json& condition : list)
-      condition.erase("Values");
+    for (Json& condition : list) {
+      if (condition.is_object()) condition.erase("Values");
+    }
     std::stable_sort(list.begin(), list.end(), [](const Json& a, const Json& b) {
       return k8s::text_field(a, "Field") < k8s::text_field(b, "Field");
     });

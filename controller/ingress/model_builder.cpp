@@ -26,14 +26,7 @@ ModelBuilder::ModelBuilder(const k8s::ObjectCache& services, NetworkResolver& re
 
 net::Awaitable<net::Result<BuiltModel>> ModelBuilder::build(Group group) {
   BuildTask task(services_, resolver_, options_, std::move(group));
-  // Annotation JSON (actions.*, conditions.*) reaches nlohmann's typed accessors; a value of the
-  // wrong type is the user's error, reported as such.
-  try {
-    co_return co_await task.run();
-  } catch (const nlohmann::json::exception& error) {
-    co_return net::fail("InvalidConfiguration",
-                        std::string("malformed annotation value: ") + error.what());
-  }
+  co_return co_await task.run();
 }
 
 BuildTask::BuildTask(const k8s::ObjectCache& services, NetworkResolver& resolver,

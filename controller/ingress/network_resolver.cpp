@@ -98,7 +98,11 @@ net::Awaitable<net::Result<std::vector<aws::Subnet>>> AwsNetworkResolver::lookup
   std::map<std::string, std::size_t> name_uses;
   for (const std::string& entry : ids_or_names) {
     if (entry.starts_with("subnet-")) {
-      subnets.push_back(by_id.at(entry));
+      const auto found = by_id.find(entry);
+      if (found == by_id.end()) {
+        co_return net::fail("SubnetNotFound", "couldn't find subnet " + entry);
+      }
+      subnets.push_back(found->second);
       continue;
     }
     const std::vector<aws::Subnet>& candidates = by_name[entry];

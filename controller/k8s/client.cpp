@@ -1,9 +1,19 @@
 #include "controller/k8s/client.hpp"
 
+#include <set>
+
 #include "controller/net/json.hpp"
 #include "controller/net/url.hpp"
 
 namespace albc::k8s {
+namespace {
+
+// A refused watch's Status is small; a server that streams more is not read to its end.
+constexpr std::size_t kErrorBodyBytesMax = 64 * 1024;
+// Pages of one list: at the default page size, far more objects than any cluster holds.
+constexpr std::size_t kListPagesMax = 100'000;
+
+}  // namespace
 
 net::Error status_error(int http_status, const std::string& body) {
   auto parsed = net::parse_json(body);
@@ -65,6 +75,7 @@ net::Awaitable<net::Result<Json>> Client::list(const Resource& resource, std::st
                                                ListOptions options) {
   Json all;
   std::string continue_token = options.continue_token;
+  std::set<std::string> tokens_seen;
   while (true) {
     net::QueryForm query;
     if (!options.label_selector.empty()) query.add("labelSelector", options.label_selector);
@@ -97,6 +108,11 @@ net::Awaitable<net::Result<Json>> Client::list(const Resource& resource, std::st
     }
     continue_token = k8s::text_field(all["metadata"], "continue");
     if (continue_token.empty()) break;
+    // A server that hands back a token it gave before would have this loop run for ever.
+    if (!tokens_seen.insert(continue_token).second || tokens_seen.size() > kListPagesMax) {
+      co_return net::fail(net::make_error(
+          "InvalidResponse", what + ": the server's continue tokens do not come to an end"));
+    }
   }
   all["metadata"].erase("continue");
   co_return all;
@@ -168,7 +184,7 @@ net::Awaitable<net::Result<std::unique_ptr<WatchStream>>> Client::watch(const Re
   if (response->status >= 300) {
     std::string body = response->body;
     if (response->stream) {
-      while (true) {
+      while (body.size() < kErrorBodyBytesMax) {
         auto piece = co_await response->stream->next();
         if (!piece || !piece->has_value()) break;
         body += **piece;

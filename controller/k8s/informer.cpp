@@ -61,6 +61,7 @@ net::Awaitable<bool> Informer::list_and_replace(std::string& resource_version) {
   }
   std::map<std::string, Json> fresh;
   for (Json& item : (*list)["items"]) {
+    if (k8s::name_of(item).empty()) continue;  // not an object the cache can key
     item["apiVersion"] = resource_.api_version();
     item["kind"] = resource_.kind;
     const std::string key = object_key(item);
@@ -130,6 +131,13 @@ net::Awaitable<void> Informer::watch_until_gone(std::string& resource_version) {
       resource_version =
           k8s::text_field(k8s::metadata_of(change.object), "resourceVersion", resource_version);
       if (change.type == "BOOKMARK") continue;
+      const bool known_type =
+          change.type == "ADDED" || change.type == "MODIFIED" || change.type == "DELETED";
+      if (!known_type || k8s::name_of(change.object).empty()) {
+        trace_.event("k8s.informer.event_dropped",
+                     {{"resource", std::string(resource_.plural)}, {"type", change.type}});
+        continue;
+      }
       backoff_ = {};
       change.object["apiVersion"] = resource_.api_version();
       change.object["kind"] = resource_.kind;

@@ -224,8 +224,16 @@ net::Result<void> Run::expect_kubernetes(const Json& checks) {
         return k8s::name_of(object) != check.value("name", "");
       });
     }
+    // `where` picks the objects the entry is about (an Ingress's events, say) by a pattern.
+    if (check.contains("where")) {
+      std::erase_if(objects, [&](const Json& object) {
+        return !match_pattern(check["where"], object, where).has_value();
+      });
+    }
     const std::string label = where + " (" + type->kind + (ns.empty() ? "" : " in " + ns) +
-                              (check.contains("name") ? " " + check.value("name", "") : "") + ")";
+                              (check.contains("name") ? " " + check.value("name", "") : "") +
+                              (check.contains("where") ? " where " + check["where"].dump() : "") +
+                              ")";
     if (check.value("absent", false)) {
       if (!objects.empty())
         return net::fail("ExpectationFailed",
@@ -239,8 +247,8 @@ net::Result<void> Run::expect_kubernetes(const Json& checks) {
                            " object(s), found " + std::to_string(objects.size()));
     }
     // A pattern over no objects would hold vacuously: without `count`, something must be there.
-    if ((check.contains("name") || check.contains("match")) && !check.contains("count") &&
-        objects.empty())
+    if ((check.contains("name") || check.contains("where") || check.contains("match")) &&
+        !check.contains("count") && objects.empty())
       return net::fail("ExpectationFailed", label + ": not found");
     if (check.contains("match")) {
       for (const Json& object : objects) {

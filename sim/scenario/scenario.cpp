@@ -213,8 +213,8 @@ net::Result<void> check_patterns(const Json& pattern, const std::string& field) 
 }
 
 net::Result<void> check_kubernetes_expectation(Json& entry, const std::string& field) {
-  if (auto keys =
-          only_keys(entry, {"kind", "namespace", "name", "count", "absent", "match"}, field);
+  if (auto keys = only_keys(
+          entry, {"kind", "namespace", "name", "where", "count", "absent", "match"}, field);
       !keys) {
     return keys;
   }
@@ -231,9 +231,10 @@ net::Result<void> check_kubernetes_expectation(Json& entry, const std::string& f
   if (entry.contains("absent") && !entry["absent"].is_boolean()) {
     return invalid(field + ".absent", "must be true or false");
   }
-  if (entry.contains("match")) {
-    if (!entry["match"].is_object()) return invalid(field + ".match", "must be a mapping");
-    return check_patterns(entry["match"], field + ".match");
+  for (const char* key : {"where", "match"}) {
+    if (!entry.contains(key)) continue;
+    if (!entry[key].is_object()) return invalid(field + "." + key, "must be a mapping");
+    if (auto checked = check_patterns(entry[key], field + "." + key); !checked) return checked;
   }
   return {};
 }

@@ -1,5 +1,6 @@
 #include "sim/world/cluster.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <stdexcept>
 
@@ -19,11 +20,6 @@ std::string key_of(const Json& object) {
 
 bool deleting(const Json& object) {
   return field(object, "metadata").contains("deletionTimestamp");
-}
-
-std::pair<std::string, std::string> split_key(const std::string& key) {
-  const auto slash = key.find('/');
-  return {key.substr(0, slash), key.substr(slash + 1)};
 }
 
 }  // namespace

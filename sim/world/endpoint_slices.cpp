@@ -43,11 +43,6 @@ Json slice_ports(const Json& spec, const PodFacts* pod, bool& waits_for_pod) {
   return ports;
 }
 
-std::pair<std::string, std::string> split_key(const std::string& key) {
-  const auto slash = key.find('/');
-  return {key.substr(0, slash), key.substr(slash + 1)};
-}
-
 }  // namespace
 
 EndpointSliceController::EndpointSliceController(kube::Store& store, const PodTable& pods,
@@ -107,8 +102,7 @@ void EndpointSliceController::remove_all(const std::string& ns, const std::strin
 
 void EndpointSliceController::resync(const std::string& key) {
   // Named copies, not a structured binding: the lambdas below capture them.
-  const std::string ns = split_key(key).first;
-  const std::string name = split_key(key).second;
+  const auto [ns, name] = split_key(key);
   auto service = store_.get(store_.type("v1", "Service"), ns, name);
   const Json& selector = service ? field(field(*service, "spec"), "selector") : Json();
   if (!service || !selector.is_object() || selector.empty()) {

@@ -62,4 +62,9 @@ bool PodFacts::same_endpoint(const PodFacts& other) const {
          node == other.node && labels == other.labels && uid == other.uid;
 }
 
+std::pair<std::string, std::string> split_key(const std::string& key) {
+  const auto slash = key.find('/');
+  return {key.substr(0, slash), key.substr(slash + 1)};
+}
+
 }  // namespace albc::sim::world

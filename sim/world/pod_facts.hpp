@@ -31,6 +31,9 @@ struct PodFacts {
 // Pods by "namespace/name": a namespace's pods sit together in key order.
 using PodTable = std::map<std::string, PodFacts>;
 
+// "namespace/name" back into its parts.
+std::pair<std::string, std::string> split_key(const std::string& key);
+
 // Every pod of a namespace.
 template <class Visit>
 void for_each_pod(const PodTable& pods, const std::string& ns, Visit visit) {

@@ -103,7 +103,7 @@ def sign(method, host, body, service, region=REGION, when=None, signed=None, key
     return headers
 
 
-def aws(serve, params, service="elasticloadbalancing", raw_body=None, **signing):
+def aws_raw(serve, params, service="elasticloadbalancing", raw_body=None, **signing):
     body = raw_body if raw_body is not None else urllib.parse.urlencode(params)
     host = f"127.0.0.1:{serve.aws_port}"
     headers = sign("POST", host, body, service, **signing)
@@ -112,6 +112,11 @@ def aws(serve, params, service="elasticloadbalancing", raw_body=None, **signing)
     response = connection.getresponse()
     data = response.read().decode("utf-8", "replace")
     connection.close()
+    return response.status, data
+
+
+def aws(serve, params, service="elasticloadbalancing", raw_body=None, **signing):
+    status, data = aws_raw(serve, params, service, raw_body, **signing)
     code = re.search(r"<Code>([^<]*)</Code>", data)
     message = re.search(r"<Message>([^<]*)</Message>", data)
     text = message.group(1) if message else None
@@ -119,7 +124,7 @@ def aws(serve, params, service="elasticloadbalancing", raw_body=None, **signing)
         for escaped, plain in (("&apos;", "'"), ("&quot;", '"'), ("&lt;", "<"), ("&gt;", ">"),
                                ("&amp;", "&")):
             text = text.replace(escaped, plain)
-    return response.status, code.group(1) if code else None, text
+    return status, code.group(1) if code else None, text
 
 
 def elbv2(action, **params):
@@ -129,18 +134,34 @@ def elbv2(action, **params):
 # --- the state that must not change -------------------------------------------------------
 
 def snapshot(serve):
-    """What a bad request must leave as it was: the objects kubectl sees and the load balancers
-    the aws CLI sees."""
+    """What a bad request must leave as it was: the objects kubectl sees (each at its
+    resourceVersion), and the load balancers, their tags and the security groups the aws CLI
+    sees."""
     state = {}
     for path in ("/api/v1/configmaps", "/api/v1/secrets", "/api/v1/namespaces",
-                 "/apis/apps/v1/deployments", "/apis/networking.k8s.io/v1/ingressclasses",
+                 "/api/v1/services", "/apis/apps/v1/deployments",
+                 "/apis/networking.k8s.io/v1/ingresses",
+                 "/apis/networking.k8s.io/v1/ingressclasses",
+                 "/apis/elbv2.k8s.aws/v1beta1/ingressclassparams",
                  "/apis/elbv2.k8s.aws/v1beta1/targetgroupbindings"):
         status, document, _ = kube(serve, "GET", path)
         ensure(status == 200, f"GET {path}: {status}")
-        state[path] = sorted(item["metadata"]["name"] for item in document["items"])
-    status, _, _ = aws(serve, elbv2("DescribeLoadBalancers"))
+        state[path] = sorted((item["metadata"].get("namespace", ""), item["metadata"]["name"],
+                              item["metadata"]["resourceVersion"])
+                             for item in document["items"])
+    status, body = aws_raw(serve, elbv2("DescribeLoadBalancers"))
     ensure(status == 200, f"DescribeLoadBalancers: {status}")
-    status, _, _ = aws(serve, elbv2("DescribeTags", **{"ResourceArns.member.1": "x"}))
+    arns = sorted(re.findall(r"<LoadBalancerArn>([^<]*)</LoadBalancerArn>", body))
+    state["load balancers"] = arns
+    if arns:
+        params = {f"ResourceArns.member.{i + 1}": arn for i, arn in enumerate(arns)}
+        status, body = aws_raw(serve, elbv2("DescribeTags", **params))
+        ensure(status == 200, f"DescribeTags: {status}")
+        state["tags"] = re.sub(r"<RequestId>[^<]*</RequestId>", "", body)
+    status, body = aws_raw(serve, {"Action": "DescribeSecurityGroups", "Version": "2016-11-15"},
+                           service="ec2")
+    ensure(status == 200, f"DescribeSecurityGroups: {status}")
+    state["security groups"] = sorted(re.findall(r"<groupId>([^<]*)</groupId>", body))
     return state
 
 

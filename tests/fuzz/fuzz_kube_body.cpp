@@ -1,6 +1,7 @@
 // The fake API server's writes: a body (JSON or YAML) POSTed, PUT or PATCHed to one of the
-// served resources. The first byte picks the resource, the verb and the Content-Type; the rest is
-// the body. Each input gets a fresh store holding one live object of the kind to update.
+// served resources. The first byte picks the resource and the verb, the second the Content-Type
+// and whether fields are validated strictly; the rest is the body. Each input gets a fresh store
+// holding one live object of the kind to update.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -69,13 +70,15 @@ albc::net::Request request(std::string method, std::string target, std::string b
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size < 1) return 0;
+  if (size < 2) return 0;
   const std::uint8_t selector = data[0];
+  const std::uint8_t flags = data[1];
   const Target& target = kTargets[selector % std::size(kTargets)];
   const char* verbs[] = {"POST", "PUT", "PATCH"};
   const std::string verb = verbs[(selector / std::size(kTargets)) % 3];
-  const std::string content_type = kContentTypes[(selector >> 5) % std::size(kContentTypes)];
-  const std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
+  const std::string content_type = kContentTypes[flags % std::size(kContentTypes)];
+  const bool strict = (flags / std::size(kContentTypes)) % 2 == 1;
+  const std::string body(reinterpret_cast<const char*>(data) + 2, size - 2);
 
   albc::sim::world::VirtualClock clock(albc::net::Clock::wall_time_point{});
   const auto registry = albc::sim::kube::ResourceRegistry::standard();
@@ -85,7 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                            "application/json"));
   (void)api.handle(request("POST", target.collection, target.body, "application/json"));
   const std::string where = verb == "POST" ? target.collection : target.live;
-  const std::string query = (selector & 1) ? "?fieldValidation=Strict" : "";
+  const std::string query = strict ? "?fieldValidation=Strict" : "";
   const albc::net::Response response = api.handle(request(verb, where + query, body, content_type));
   // Every answer is JSON a client can read.
   (void)Json::parse(response.body);

@@ -1,16 +1,16 @@
 #include <catch2/catch.hpp>
 
-#include <chrono>
-
 #include "controller/net/regex.hpp"
 
 using namespace albc::net;
 
-TEST_CASE("regex: full matches in RE2 syntax", "[net]") {
+TEST_CASE("regex: full and partial matches in RE2 syntax", "[net]") {
   auto regex = Regex::compile("k8s-[a-z]+-[0-9a-f]{10}");
   REQUIRE(regex);
   CHECK(regex->full_match("k8s-web-0123456789"));
   CHECK_FALSE(regex->full_match("xk8s-web-0123456789"));
+  CHECK(regex->partial_match("xk8s-web-0123456789"));
+  CHECK_FALSE(regex->partial_match("k8s-web-012345678"));
 }
 
 TEST_CASE("regex: a catastrophic pattern for a backtracking engine runs in linear time", "[net]") {
