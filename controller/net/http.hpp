@@ -54,6 +54,8 @@ class BodyStream {
   virtual ~BodyStream() = default;
   // The next piece of the body, or nullopt at its end.
   virtual Awaitable<Result<std::optional<std::string>>> next() = 0;
+  // The reader has gone (the client hung up): a pending or later next() returns the end.
+  virtual void cancel() {}
 };
 
 struct Response {

@@ -144,8 +144,8 @@ bhttp::response<bhttp::string_body> plain_refusal(bhttp::status status) {
 
 // Writes a streamed body as chunks until the stream ends or the client goes away. Each chunk
 // must be taken within the write timeout: a client that stops reading is cut off.
-net::Awaitable<bool> write_streamed(beast::tcp_stream& stream, net::Response response,
-                                    bool keep_alive, std::chrono::seconds write_timeout) {
+net::Awaitable<bool> write_chunks(beast::tcp_stream& stream, net::Response response,
+                                  bool keep_alive, std::chrono::seconds write_timeout) {
   bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(response.status), 11};
   copy_headers(response, head);
   head.keep_alive(keep_alive);
@@ -170,6 +170,55 @@ net::Awaitable<bool> write_streamed(beast::tcp_stream& stream, net::Response res
   co_await asio::async_write(stream, bhttp::make_chunk_last(),
                              asio::redirect_error(asio::use_awaitable, ec));
   co_return !ec && keep_alive;
+}
+
+// A read kept open beside a stream, as Go's server keeps one for every running handler: a
+// client that hangs up (or is evicted) ends its watch at once, instead of when the next event
+// fails to write; otherwise a closed watch holds its place until something changes.
+struct HangupWatch {
+  explicit HangupWatch(const net::Executor& executor) : read_ended(executor) {}
+  asio::steady_timer read_ended;  // never expires; cancelled when the read completes
+  bool ended = false;
+  bool client_sent_bytes = false;  // a request pipelined behind a watch
+};
+
+net::Awaitable<void> watch_for_hangup(tcp::socket& socket, std::shared_ptr<HangupWatch> hangup,
+                                      std::shared_ptr<net::BodyStream> body) {
+  char byte = 0;
+  beast::error_code ec;
+  const std::size_t read = co_await socket.async_read_some(
+      asio::buffer(&byte, 1), asio::redirect_error(asio::use_awaitable, ec));
+  hangup->client_sent_bytes = read > 0;
+  hangup->ended = true;
+  // A byte is a request sent behind the watch (rare): the watch goes on, the connection ends
+  // after it. An error is a hang-up, an eviction or the end of the stream.
+  if (ec) body->cancel();
+  hangup->read_ended.cancel();
+}
+
+// Ends the hangup read (if the client has not ended it) and waits for it: the session reads
+// the socket next.
+net::Awaitable<void> stop_hangup_watch(tcp::socket& socket, HangupWatch& hangup) {
+  if (!hangup.ended) {
+    beast::error_code ignored;
+    socket.cancel(ignored);
+  }
+  while (!hangup.ended) {
+    hangup.read_ended.expires_at(asio::steady_timer::time_point::max());
+    beast::error_code ignored;
+    co_await hangup.read_ended.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+}
+
+// A streamed answer: its chunks, while a read beside them notices a client that hangs up.
+net::Awaitable<bool> write_streamed(beast::tcp_stream& stream, net::Response response,
+                                    bool keep_alive, std::chrono::seconds write_timeout) {
+  auto hangup = std::make_shared<HangupWatch>(stream.get_executor());
+  net::spawn_checked(stream.get_executor(),
+                     watch_for_hangup(stream.socket(), hangup, response.stream), "hangup watch");
+  const bool more = co_await write_chunks(stream, std::move(response), keep_alive, write_timeout);
+  co_await stop_hangup_watch(stream.socket(), *hangup);
+  co_return more && !hangup->client_sent_bytes;
 }
 
 bool is_malformed(const beast::error_code& ec) {

@@ -87,6 +87,11 @@ void Watch::close() {
   ready_.notify_all();
 }
 
+void Watch::cancel() {
+  pending_.clear();  // nobody will read them
+  close();
+}
+
 bool Watch::start() {
   const std::uint64_t from = options_.resource_version.value_or(0);
   if (from == 0 || options_.send_initial_events) {

@@ -42,6 +42,7 @@ class Watch final : public net::BodyStream {
   void offer(const Change& change);
   void offer(const Change& change, bool initial);
   net::Awaitable<net::Result<std::optional<std::string>>> next() override;
+  void cancel() override;
   bool closed() const { return closed_; }
 
  private:

@@ -364,13 +364,21 @@ RunResult Run::execute() {
     return result;
   }
   const auto steps_started = world_.clock().elapsed();
+  const auto horizon_error = [] {
+    return net::fail("InvalidScenario", "the run goes past the scenario horizon of " +
+                                            std::to_string(kVirtualTimeHorizon.count()) +
+                                            "h of virtual time");
+  };
   for (const Step& step : scenario_.steps) {
-    auto done = run_step(step);
+    // An advance that would cross the horizon fails before it runs, not after hours of it.
+    const auto elapsed = world_.clock().elapsed() - steps_started;
+    net::Result<void> done =
+        step.kind == Step::Kind::Advance && step.duration > kVirtualTimeHorizon - elapsed
+            ? horizon_error()
+            : run_step(step);
     if (auto stop = stopped()) done = net::fail(*stop);
     if (done && world_.clock().elapsed() - steps_started > kVirtualTimeHorizon) {
-      done = net::fail("InvalidScenario", "the run went past the scenario horizon of " +
-                                              std::to_string(kVirtualTimeHorizon.count()) +
-                                              "h of virtual time");
+      done = horizon_error();
     }
     if (!done) {
       result.internal_error = done.error().code == "InternalError";

@@ -271,7 +271,8 @@ void Cluster::reconcile_deployment(const std::string& ns, const std::string& nam
   // A Deployment being deleted keeps its pods until the garbage collector takes them.
   if (!deleting(deployment)) {
     std::size_t budget = options_.burst_replicas;
-    const auto remove = [&](const std::string& pod, const char* reason) {
+    // By value: removing a pod erases its facts, which the name may belong to.
+    const auto remove = [&](std::string pod, const char* reason) {
       --budget;
       if (store_.remove(type("v1", "Pod"), ns, pod, {})) {
         trace_.event("world.pod.deleted", {{"pod", ns + "/" + pod}, {"reason", reason}});

@@ -101,8 +101,10 @@ void EndpointSliceController::remove_all(const std::string& ns, const std::strin
 }
 
 void EndpointSliceController::resync(const std::string& key) {
-  // Named copies, not a structured binding: the lambdas below capture them.
-  const auto [ns, name] = split_key(key);
+  // Named variables, not a structured binding: clang 14 cannot capture one in a lambda.
+  const std::pair<std::string, std::string> parts = split_key(key);
+  const std::string& ns = parts.first;
+  const std::string& name = parts.second;
   auto service = store_.get(store_.type("v1", "Service"), ns, name);
   const Json& selector = service ? field(field(*service, "spec"), "selector") : Json();
   if (!service || !selector.is_object() || selector.empty()) {

@@ -4,6 +4,7 @@
 #include <deque>
 
 #include "controller/net/network_transport.hpp"
+#include "controller/net/signal.hpp"
 #include "sim/http/server.hpp"
 
 using namespace albc;
@@ -23,11 +24,34 @@ class CountdownStream final : public net::BodyStream {
   int next_;
 };
 
+// A watch with nothing to say: it ends only when its reader goes.
+class SilentStream final : public net::BodyStream {
+ public:
+  net::Awaitable<net::Result<std::optional<std::string>>> next() override {
+    while (!cancelled)
+      co_await wake_.wait();
+    co_return std::optional<std::string>();
+  }
+  void cancel() override {
+    cancelled = true;
+    wake_.notify_all();
+  }
+  bool cancelled = false;
+
+ private:
+  net::Signal wake_;
+};
+
 class EchoHandler final : public sim::http::Handler {
  public:
   net::Response handle(const net::Request& request) override {
     ++handled;
     net::Response response;
+    if (request.path() == "/silent") {
+      silent = std::make_shared<SilentStream>();
+      response.stream = silent;
+      return response;
+    }
     if (request.path() == "/stream") {
       response.headers.set("Content-Type", "text/plain");
       response.stream = std::make_shared<CountdownStream>(3);
@@ -43,6 +67,7 @@ class EchoHandler final : public sim::http::Handler {
     return response;
   }
   int handled = 0;
+  std::shared_ptr<SilentStream> silent;
 };
 
 template <class Body>
@@ -139,4 +164,24 @@ TEST_CASE("http: connecting to a closed port is a transport error, not a respons
   });
   REQUIRE(error);
   CHECK(error->kind == net::TransportError::Kind::ConnectFailed);
+}
+
+TEST_CASE("http: a client that hangs up ends its stream at once, not at the next event", "[http]") {
+  Loopback loopback;
+  net::NetworkTransport& transport = *loopback.transport;
+  run(loopback.io, [&](bool& done) -> net::Awaitable<void> {
+    net::Request request;
+    request.target = "/silent";
+    auto response = co_await transport.open(request);
+    REQUIRE(response);
+    REQUIRE(response->stream);
+    done = true;  // the response goes out of scope here: the client closes the connection
+  });
+  REQUIRE(loopback.handler.silent);
+  for (int i = 0; i < 100 && !loopback.handler.silent->cancelled; ++i)
+    loopback.io.run_for(std::chrono::milliseconds(10));
+  CHECK(loopback.handler.silent->cancelled);
+  for (int i = 0; i < 100 && loopback.server.open_connections() > 0; ++i)
+    loopback.io.run_for(std::chrono::milliseconds(10));
+  CHECK(loopback.server.open_connections() == 0);
 }
