@@ -41,14 +41,23 @@ std::string string_field(const Json& object, const char* field) {
                                                              : std::string();
 }
 
-// Everything but metadata and status: a change here bumps metadata.generation.
-Json spec_part(const Json& object) {
-  Json rest = object;
-  rest.erase("metadata");
-  rest.erase("status");
-  rest.erase("apiVersion");
-  rest.erase("kind");
-  return rest;
+// Whether two objects differ in anything but metadata, status and type meta: such a change
+// bumps metadata.generation. Compared in place, without copies.
+bool spec_differs(const Json& a, const Json& b) {
+  const auto counted = [](const std::string& key) {
+    return key != "metadata" && key != "status" && key != "apiVersion" && key != "kind";
+  };
+  std::size_t a_fields = 0;
+  for (auto it = a.begin(); it != a.end(); ++it) {
+    if (!counted(it.key())) continue;
+    ++a_fields;
+    const auto other = b.find(it.key());
+    if (other == b.end() || *other != *it) return true;
+  }
+  std::size_t b_fields = 0;
+  for (auto it = b.begin(); it != b.end(); ++it)
+    b_fields += counted(it.key()) ? 1 : 0;
+  return a_fields != b_fields;
 }
 
 bool being_deleted(const Json& object) {
@@ -335,7 +344,9 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
                                                     const std::string& key, Json updated,
                                                     Subresource subresource, bool dry_run) {
   Objects& all = objects(type);
-  const Json live = all.at(key);
+  // A reference: objects are large (a slice of 100 endpoints) and nothing changes `all` before
+  // the commit below.
+  const Json& live = all.at(key);
   const std::string name = live["metadata"].value("name", "");
   Json& metadata = metadata_of(updated);
   // Identity fields are the server's.
@@ -353,7 +364,7 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
     if (subresource == Subresource::Status) {
       Json status_only = live;
       status_only["status"] = updated.value("status", Json::object());
-      // A status write may still touch labels and annotations? No: only status.
+      // A status write changes the status only.
       status_only["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"];
       updated = std::move(status_only);
     } else if (live.contains("status")) {
@@ -380,26 +391,25 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
   if (Json causes = validate_update(type, live, updated); !causes.empty()) {
     return net::fail(invalid(type, name, std::move(causes)));
   }
-  if (spec_part(updated) != spec_part(live)) {
+  if (spec_differs(updated, live)) {
     updated["metadata"]["generation"] = live["metadata"].value("generation", 1) + 1;
   }
-  Json compare_updated = updated;
-  Json compare_live = live;
-  compare_updated["metadata"].erase("resourceVersion");
-  compare_live["metadata"].erase("resourceVersion");
-  if (compare_updated == compare_live) return live;  // a no-op write keeps its resourceVersion
+  // A no-op write keeps its resourceVersion: compare as if the writer had sent the live one.
+  updated["metadata"]["resourceVersion"] = live["metadata"].value("resourceVersion", "");
+  if (updated == live) return live;
   if (dry_run) return updated;
   updated["metadata"]["resourceVersion"] = next_resource_version();
+  Json previous = std::move(all.at(key));  // `live` is not read from here on
   if (being_deleted(updated) && !has_finalizers(updated)) {
     all.erase(key);
-    publish(ChangeType::Deleted, type, updated, live);
+    publish(ChangeType::Deleted, type, updated, previous);
     if (type.kind == "Namespace" && type.group.empty()) return updated;
     finish_namespace_if_empty(updated["metadata"].value("namespace", ""));
     return updated;
   }
-  all[key] = updated;
-  publish(ChangeType::Modified, type, updated, live);
-  return updated;
+  Json& stored = all[key] = std::move(updated);
+  publish(ChangeType::Modified, type, stored, previous);
+  return stored;
 }
 
 net::Result<Json, StatusError> Store::update(const ResourceType& type, const std::string& ns,
