@@ -1,6 +1,8 @@
 #include "sim/kube/patch.hpp"
 
+#include <optional>
 #include <set>
+#include <string>
 
 #include "controller/net/json.hpp"
 
@@ -128,6 +130,44 @@ Json strategic_merge(const Json& live, const Json& patch) {
   return result;
 }
 
+net::Result<Json, StatusError> cannot_apply(const std::string& why) {
+  return net::fail(StatusError{422, "Invalid", "the JSON patch could not be applied: " + why});
+}
+
+// The parent of a pointer an operation writes to or removes from must be a container: the
+// JSON library asserts (or, built without assertions, does nothing) when it is a scalar.
+std::optional<std::string> scalar_parent(const Json& document, const Json& operation,
+                                         const char* member) {
+  const auto path = operation.find(member);
+  if (path == operation.end() || !path->is_string()) return std::nullopt;
+  const Json::json_pointer pointer(path->get<std::string>());
+  if (pointer.empty()) return std::nullopt;
+  const Json::json_pointer parent = pointer.parent_pointer();
+  if (!document.contains(parent)) return std::nullopt;  // the library reports a missing parent
+  if (document.at(parent).is_structured()) return std::nullopt;
+  return operation.value("op", std::string("add")) +
+         " operation does not apply: doc is missing path: \"" + path->get<std::string>() +
+         "\": missing value";
+}
+
+// RFC 6902, one operation at a time so that each is checked against the document as the
+// operations before it left it.
+net::Result<Json, StatusError> json_patch(const Json& live, const Json& patch) {
+  Json result = live;
+  try {
+    for (const Json& operation : patch) {
+      if (!operation.is_object()) return cannot_apply("an operation is not a JSON object");
+      for (const char* member : {"path", "from"}) {
+        if (auto why = scalar_parent(result, operation, member)) return cannot_apply(*why);
+      }
+      result.patch_inplace(Json::array({operation}));
+    }
+  } catch (const nlohmann::json::exception& error) {
+    return cannot_apply(error.what());
+  }
+  return result;
+}
+
 }  // namespace
 
 net::Result<Json, StatusError> apply_patch(const Json& live, const Json& patch, PatchType type) {
@@ -146,12 +186,7 @@ net::Result<Json, StatusError> apply_patch(const Json& live, const Json& patch, 
     }
     case PatchType::Json: {
       if (!patch.is_array()) return net::fail(bad_request("a JSON patch must be a JSON array"));
-      try {
-        return live.patch(patch);
-      } catch (const nlohmann::json::exception& error) {
-        return net::fail(StatusError{
-            422, "Invalid", std::string("the JSON patch could not be applied: ") + error.what()});
-      }
+      return json_patch(live, patch);
     }
     case PatchType::Strategic:
       if (!patch.is_object()) {

@@ -63,6 +63,20 @@ TEST_CASE("patch: JSON patches apply, and fail with 422 when they cannot", "[kub
                             PatchType::Json);
   REQUIRE_FALSE(failed);
   CHECK(failed.error().code == 422);
+  // A scalar where a container should be (found by fuzzing: the JSON library asserted).
+  for (const char* op : {"add", "remove", "replace"}) {
+    const Json operation = {{"op", op}, {"path", "/spec/replicas/x"}, {"value", 1}};
+    auto into_scalar = apply_patch(live, Json::array({operation}), PatchType::Json);
+    REQUIRE_FALSE(into_scalar);
+    CHECK(into_scalar.error().code == 422);
+    CHECK_THAT(into_scalar.error().message,
+               Catch::Matchers::Contains("doc is missing path: \"/spec/replicas/x\""));
+  }
+  auto moved = apply_patch(
+      live, Json::array({{{"op", "move"}, {"from", "/spec/replicas/x"}, {"path", "/y"}}}),
+      PatchType::Json);
+  REQUIRE_FALSE(moved);
+  CHECK(moved.error().code == 422);
   CHECK_FALSE(patch_type_of("application/yaml"));
 }
 
