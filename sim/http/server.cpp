@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cerrno>
+#include <exception>
 #include <map>
 #include <optional>
 #include <vector>
@@ -179,7 +180,8 @@ struct HangupWatch {
   explicit HangupWatch(const net::Executor& executor) : read_ended(executor) {}
   asio::steady_timer read_ended;  // never expires; cancelled when the read completes
   bool ended = false;
-  bool client_sent_bytes = false;  // a request pipelined behind a watch
+  bool stopping = false;     // the stream is over: the read was cancelled, nobody hung up
+  std::optional<char> byte;  // the first byte of a request sent behind the stream
 };
 
 net::Awaitable<void> watch_for_hangup(tcp::socket& socket, std::shared_ptr<HangupWatch> hangup,
@@ -188,17 +190,19 @@ net::Awaitable<void> watch_for_hangup(tcp::socket& socket, std::shared_ptr<Hangu
   beast::error_code ec;
   const std::size_t read = co_await socket.async_read_some(
       asio::buffer(&byte, 1), asio::redirect_error(asio::use_awaitable, ec));
-  hangup->client_sent_bytes = read > 0;
+  // A byte is a request sent behind the stream: the stream goes on (no longer watched, as in
+  // Go) and the byte is handed back to the session. An error is a hang-up or an eviction,
+  // unless the stream ended first and cancelled the read.
+  if (read > 0) hangup->byte = byte;
   hangup->ended = true;
-  // A byte is a request sent behind the watch (rare): the watch goes on, the connection ends
-  // after it. An error is a hang-up, an eviction or the end of the stream.
-  if (ec) body->cancel();
+  if (ec && !hangup->stopping) body->cancel();
   hangup->read_ended.cancel();
 }
 
 // Ends the hangup read (if the client has not ended it) and waits for it: the session reads
 // the socket next.
 net::Awaitable<void> stop_hangup_watch(tcp::socket& socket, HangupWatch& hangup) {
+  hangup.stopping = true;
   if (!hangup.ended) {
     beast::error_code ignored;
     socket.cancel(ignored);
@@ -210,15 +214,31 @@ net::Awaitable<void> stop_hangup_watch(tcp::socket& socket, HangupWatch& hangup)
   }
 }
 
-// A streamed answer: its chunks, while a read beside them notices a client that hangs up.
-net::Awaitable<bool> write_streamed(beast::tcp_stream& stream, net::Response response,
-                                    bool keep_alive, std::chrono::seconds write_timeout) {
+// A streamed answer: its chunks, while a read beside them notices a client that hangs up. A
+// byte that read took is put back behind what the session had already buffered.
+net::Awaitable<bool> write_streamed(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                    net::Response response, bool keep_alive,
+                                    std::chrono::seconds write_timeout) {
   auto hangup = std::make_shared<HangupWatch>(stream.get_executor());
+  // The read starts (the spawn is posted) before the first write completes, and the read is
+  // always stopped and waited for below, so it never outlives the socket it holds.
   net::spawn_checked(stream.get_executor(),
                      watch_for_hangup(stream.socket(), hangup, response.stream), "hangup watch");
-  const bool more = co_await write_chunks(stream, std::move(response), keep_alive, write_timeout);
+  std::exception_ptr failure;
+  bool more = false;
+  try {
+    more = co_await write_chunks(stream, std::move(response), keep_alive, write_timeout);
+  } catch (...) {
+    failure = std::current_exception();
+  }
   co_await stop_hangup_watch(stream.socket(), *hangup);
-  co_return more && !hangup->client_sent_bytes;
+  if (failure) std::rethrow_exception(failure);
+  if (hangup->byte) {
+    auto room = buffer.prepare(1);
+    *static_cast<char*>(room.data()) = *hangup->byte;
+    buffer.commit(1);
+  }
+  co_return more;
 }
 
 bool is_malformed(const beast::error_code& ec) {
@@ -325,7 +345,7 @@ net::Awaitable<void> serve_session(std::shared_ptr<Server::State> state, tcp::so
     ++state->requests_served;
     if (response.stream) {
       registration.enter(Phase::Streaming);
-      if (!co_await write_streamed(stream, std::move(response), keep_alive,
+      if (!co_await write_streamed(stream, buffer, std::move(response), keep_alive,
                                    options.write_timeout)) {
         break;
       }

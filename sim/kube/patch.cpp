@@ -134,33 +134,57 @@ net::Result<Json, StatusError> cannot_apply(const std::string& why) {
   return net::fail(StatusError{422, "Invalid", "the JSON patch could not be applied: " + why});
 }
 
-// The parent of a pointer an operation writes to or removes from must be a container: the
-// JSON library asserts (or, built without assertions, does nothing) when it is a scalar.
-std::optional<std::string> scalar_parent(const Json& document, const Json& operation,
-                                         const char* member) {
-  const auto path = operation.find(member);
-  if (path == operation.end() || !path->is_string()) return std::nullopt;
-  const Json::json_pointer pointer(path->get<std::string>());
+// The parent of a pointer written to or removed from must be a container: the JSON library
+// asserts (or, built without assertions, does nothing) when it is a scalar. Worded as the API
+// server's JSON patch library words a path that does not resolve.
+std::optional<std::string> scalar_parent(const Json& document, const std::string& op,
+                                         const std::string& path, const char* role) {
+  const Json::json_pointer pointer(path);
   if (pointer.empty()) return std::nullopt;
   const Json::json_pointer parent = pointer.parent_pointer();
   if (!document.contains(parent)) return std::nullopt;  // the library reports a missing parent
   if (document.at(parent).is_structured()) return std::nullopt;
-  return operation.value("op", std::string("add")) +
-         " operation does not apply: doc is missing path: \"" + path->get<std::string>() +
+  return op + " operation does not apply: doc is missing " + role + ": \"" + path +
          "\": missing value";
 }
 
-// RFC 6902, one operation at a time so that each is checked against the document as the
-// operations before it left it.
+// An add, remove or replace, once its target's parent is known to be a container.
+std::optional<std::string> apply_checked(Json& document, const std::string& op,
+                                         const Json& operation) {
+  if (auto why = scalar_parent(document, op, operation.at("path").get<std::string>(), "path")) {
+    return why;
+  }
+  document.patch_inplace(Json::array({operation}));
+  return std::nullopt;
+}
+
+// RFC 6902, one operation at a time, each checked against the document as the operations
+// before it left it. A move or copy runs as its parts (remove, then add) so that the add is
+// checked after the remove has shifted what it removed from.
 net::Result<Json, StatusError> json_patch(const Json& live, const Json& patch) {
   Json result = live;
   try {
     for (const Json& operation : patch) {
       if (!operation.is_object()) return cannot_apply("an operation is not a JSON object");
-      for (const char* member : {"path", "from"}) {
-        if (auto why = scalar_parent(result, operation, member)) return cannot_apply(*why);
+      const std::string op = operation.value("op", std::string());
+      std::optional<std::string> why;
+      if (op == "add" || op == "remove" || op == "replace") {
+        why = apply_checked(result, op, operation);
+      } else if (op == "move" || op == "copy") {
+        const std::string from = operation.at("from").get<std::string>();
+        why = scalar_parent(result, op, from, "from path");
+        if (!why) {
+          Json value = result.at(Json::json_pointer(from));
+          if (op == "move") why = apply_checked(result, op, {{"op", "remove"}, {"path", from}});
+          if (!why) {
+            why = apply_checked(result, op,
+                                {{"op", "add"}, {"path", operation.at("path")}, {"value", value}});
+          }
+        }
+      } else {
+        result.patch_inplace(Json::array({operation}));  // test, or the library's own refusal
       }
-      result.patch_inplace(Json::array({operation}));
+      if (why) return cannot_apply(*why);
     }
   } catch (const nlohmann::json::exception& error) {
     return cannot_apply(error.what());

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <deque>
 
 #include "controller/net/network_transport.hpp"
@@ -84,12 +86,14 @@ struct Loopback {
   EchoHandler handler;
   sim::http::Server server{io.get_executor(), handler, {}};
   std::optional<net::NetworkTransport> transport;
+  std::uint16_t port = 0;
 
   Loopback() {
-    auto port = server.listen();
-    REQUIRE(port);
+    auto listening = server.listen();
+    REQUIRE(listening);
+    port = *listening;
     server.start();
-    transport.emplace(io.get_executor(), net::NetworkOptions{"127.0.0.1", *port});
+    transport.emplace(io.get_executor(), net::NetworkOptions{"127.0.0.1", port});
   }
 };
 
@@ -184,4 +188,35 @@ TEST_CASE("http: a client that hangs up ends its stream at once, not at the next
   for (int i = 0; i < 100 && loopback.server.open_connections() > 0; ++i)
     loopback.io.run_for(std::chrono::milliseconds(10));
   CHECK(loopback.server.open_connections() == 0);
+}
+
+TEST_CASE("http: a request sent behind a stream is answered after it, whole", "[http]") {
+  Loopback loopback;
+  asio::io_context client_io{1};
+  asio::ip::tcp::socket client(client_io);
+  client.connect({asio::ip::make_address("127.0.0.1"), loopback.port});
+  const auto send = [&](std::string_view text) { asio::write(client, asio::buffer(text)); };
+  send("GET /silent HTTP/1.1\r\nHost: albc\r\n\r\n");
+  for (int i = 0; i < 100 && !loopback.handler.silent; ++i)
+    loopback.io.run_for(std::chrono::milliseconds(10));
+  REQUIRE(loopback.handler.silent);
+  // The read beside the stream takes this request's first byte; the stream goes on.
+  send("GET /echo HTTP/1.1\r\nHost: albc\r\n\r\n");
+  loopback.io.run_for(std::chrono::milliseconds(50));
+  CHECK_FALSE(loopback.handler.silent->cancelled);
+  CHECK(loopback.handler.handled == 1);
+  loopback.handler.silent->cancel();  // the stream ends: the session reads the next request
+  client.non_blocking(true);
+  std::string received;
+  for (int i = 0; i < 200 && received.find("GET /echo ") == std::string::npos; ++i) {
+    loopback.io.run_for(std::chrono::milliseconds(10));
+    char chunk[4096];
+    boost::system::error_code ec;  // would_block until the answer comes
+    const std::size_t read = client.read_some(asio::buffer(chunk), ec);
+    received.append(chunk, read);
+  }
+  CHECK(received.find("0\r\n\r\n") != std::string::npos);  // the stream's last chunk
+  CHECK(received.find("GET /echo ") != std::string::npos);
+  CHECK(loopback.handler.handled == 2);
+  CHECK(loopback.server.open_connections() == 1);
 }

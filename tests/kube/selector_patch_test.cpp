@@ -77,6 +77,21 @@ TEST_CASE("patch: JSON patches apply, and fail with 422 when they cannot", "[kub
       PatchType::Json);
   REQUIRE_FALSE(moved);
   CHECK(moved.error().code == 422);
+  // A move whose removal turns its destination's parent into a scalar.
+  const Json list = {{"items", Json::array({Json::object(), "a"})}};
+  auto shifted = apply_patch(
+      list, Json::array({{{"op", "move"}, {"from", "/items/0"}, {"path", "/items/0/x"}}}),
+      PatchType::Json);
+  REQUIRE_FALSE(shifted);
+  CHECK(shifted.error().code == 422);
+  auto copied =
+      apply_patch(list,
+                  Json::array({{{"op", "copy"}, {"from", "/items/1"}, {"path", "/items/0/x"}},
+                               {{"op", "move"}, {"from", "/items/1"}, {"path", "/items/-"}},
+                               {{"op", "test"}, {"path", "/items/1"}, {"value", "a"}}}),
+                  PatchType::Json);
+  REQUIRE(copied);
+  CHECK((*copied)["items"] == Json::array({{{"x", "a"}}, "a"}));
   CHECK_FALSE(patch_type_of("application/yaml"));
 }
 
