@@ -107,7 +107,7 @@ net::Result<void, StatusError> admit_ingress(Json& ingress, AdmissionContext& co
 
 // A Service that stops being NodePort or LoadBalancer drops the node ports and traffic policy
 // the server chose for it, as the real server's dropTypeDependentFields does, unless the writer
-// set other values.
+// set other values: the node ports only when every port keeps its old one (sameNodePorts).
 void drop_type_dependent_fields(const Json& old_spec, Json& spec) {
   const std::string type = text_of(field_of(spec, "type"));
   const std::string old_type = text_of(field_of(old_spec, "type"));
@@ -118,11 +118,13 @@ void drop_type_dependent_fields(const Json& old_spec, Json& spec) {
   }
   const Json& old_ports = field_of(old_spec, "ports");
   if (!spec.contains("ports") || !spec["ports"].is_array() || !old_ports.is_array()) return;
-  for (std::size_t i = 0; i < spec["ports"].size() && i < old_ports.size(); ++i) {
-    Json& port = spec["ports"][i];
-    if (port.is_object() && field_of(port, "nodePort") == field_of(old_ports[i], "nodePort")) {
-      port.erase("nodePort");
-    }
+  Json& ports = spec["ports"];
+  if (ports.size() != old_ports.size()) return;
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    if (field_of(ports[i], "nodePort") != field_of(old_ports[i], "nodePort")) return;
+  }
+  for (Json& port : ports) {
+    if (port.is_object()) port.erase("nodePort");
   }
 }
 

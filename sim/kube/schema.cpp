@@ -347,8 +347,9 @@ class OpenApiValidator {
 
   void check_object(const Schema& schema, Json& value, const std::string& path) {
     if (!value.is_object()) return wrong_type(path, value, "object");
-    // A null where the schema is not nullable is pruned before validation, as the real server
-    // does for custom resources: a required field that is null is then missing.
+    // A null in a known field is pruned before validation, as the real server does for custom
+    // resources whose schemas (like albc's) mark no field nullable: a required field that is
+    // null is then missing.
     for (auto it = value.begin(); it != value.end();) {
       it = it->is_null() && schema.field(it.key()) != nullptr ? value.erase(it) : std::next(it);
     }

@@ -35,16 +35,24 @@ std::vector<std::string> split_terms(std::string_view text) {
   return terms;
 }
 
-// labels.Parse checks each key and value as it reads them, and words the first problem so.
+std::string joined(const std::vector<std::string>& problems) {
+  std::string text;
+  for (const std::string& problem : problems)
+    text += (text.empty() ? "" : "; ") + problem;
+  return text;
+}
+
+// labels.Parse checks each key and value as it reads them, and words the first that is wrong
+// (all of its problems, joined as Go joins them).
 std::optional<std::string> requirement_problem(const std::string& key,
                                                const std::vector<std::string>& values) {
   if (auto problems = names::qualified_name(key); !problems.empty()) {
-    return "<nil>: Invalid value: " + net::dump_json(Json(key)) + ": " + problems.front();
+    return "<nil>: Invalid value: " + net::dump_json(Json(key)) + ": " + joined(problems);
   }
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (auto problems = names::label_value(values[i]); !problems.empty()) {
       return "values[" + std::to_string(i) + "][" + key +
-             "]: Invalid value: " + net::dump_json(Json(values[i])) + ": " + problems.front();
+             "]: Invalid value: " + net::dump_json(Json(values[i])) + ": " + joined(problems);
     }
   }
   return std::nullopt;

@@ -81,7 +81,11 @@ void validate_owner_references(const Json& owners, FieldErrors& errors) {
   std::string first_controller;
   for (const Json& owner : owners) {
     const std::string api_version = text_of(field_of(owner, "apiVersion"));
-    const std::string version = api_version.substr(api_version.find('/') + 1);
+    // As schema.ParseGroupVersion: more than one slash is no version at all.
+    const std::size_t slash = api_version.find('/');
+    const bool parses =
+        slash == std::string::npos || api_version.find('/', slash + 1) == std::string::npos;
+    const std::string version = parses ? api_version.substr(slash + 1) : std::string();
     if (version.empty()) {
       errors.invalid(field + ".apiVersion", Json(api_version), "version must not be empty");
     }

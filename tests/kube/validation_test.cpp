@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "controller/net/json.hpp"
 #include "tests/support/sim_fixture.hpp"
 
 using namespace albc;
@@ -300,10 +301,13 @@ TEST_CASE("validation: generateName masking and owner references as apimachinery
   auto owners = api.send("POST", config_maps, R"({"metadata":{"name":"o","ownerReferences":[
       {"apiVersion":"apps/v1","kind":"Deployment","name":"a","uid":"1","controller":true},
       {"apiVersion":"apps/v1","kind":"Deployment","name":"b","uid":"2","controller":true},
-      {"apiVersion":"apps/","kind":"Deployment","name":"c","uid":""}]}})");
+      {"apiVersion":"apps/","kind":"Deployment","name":"c","uid":""},
+      {"apiVersion":"a/b/c","kind":"Deployment","name":"d","uid":"4"}]}})");
   CHECK(owners.status == 422);
   const std::string message = message_of(owners);
   CHECK(message.find("metadata.ownerReferences.apiVersion: Invalid value: \"apps/\": version "
+                     "must not be empty") != std::string::npos);
+  CHECK(message.find("metadata.ownerReferences.apiVersion: Invalid value: \"a/b/c\": version "
                      "must not be empty") != std::string::npos);
   CHECK(message.find("metadata.ownerReferences.uid: Invalid value: \"\": uid must not be "
                      "empty") != std::string::npos);
@@ -387,6 +391,19 @@ TEST_CASE("validation: defaults the real scheme fills in, and a cluster IP that 
   REQUIRE(cluster_ip.status == 200);
   CHECK_FALSE(status_of(cluster_ip)["spec"]["ports"][0].contains("nodePort"));
   CHECK_FALSE(status_of(cluster_ip)["spec"].contains("externalTrafficPolicy"));
+  // A writer who changes one node port on the way keeps them all (sameNodePorts), which a
+  // ClusterIP Service may not have.
+  auto two = api.send("POST", services, R"({"metadata":{"name":"two"},"spec":{"type":"NodePort",
+      "ports":[{"name":"a","port":80},{"name":"b","port":81}]}})");
+  REQUIRE(two.status == 201);
+  Json ports = status_of(two)["spec"]["ports"];
+  ports[1]["nodePort"] = ports[1]["nodePort"].get<int>() == 30999 ? 30998 : 30999;
+  auto kept = api.send("PATCH", services + "/two",
+                       net::dump_json(Json{{"spec", {{"type", "ClusterIP"}, {"ports", ports}}}}),
+                       "application/merge-patch+json");
+  CHECK(kept.status == 422);
+  CHECK(message_of(kept).find("spec.ports[0].nodePort: Forbidden: may not be used when `type` "
+                              "is 'ClusterIP'") != std::string::npos);
 }
 
 TEST_CASE("validation: custom resources: nulls pruned, unanchored patterns, other versions",
@@ -449,4 +466,9 @@ TEST_CASE("validation: patches nested too deep, apply with odd metadata, bad byt
   CHECK(message_of(value).starts_with(
       "unable to parse requirement: values[0][app]: Invalid value: \"a@b\": a valid label must "
       "be an empty string or consist of alphanumeric characters"));
+  // Every problem of the first bad key, joined as Go joins them.
+  auto key = api.send("GET", config_maps + "?labelSelector=-" + std::string(70, 'a') + "%3Dx");
+  CHECK(key.status == 400);
+  CHECK(message_of(key).find("must be no more than 63 characters; name part must consist of") !=
+        std::string::npos);
 }
