@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 #include "controller/net/digest.hpp"
 #include "sim/kube/admission.hpp"
@@ -119,7 +120,7 @@ void Store::detach(Watch* watch) {
 }
 
 void Store::publish(ChangeType change_type, const ResourceType& type, const Json& object,
-                    const Json& previous) {
+                    Json previous) {
   if (type.group.empty() && type.kind == "Pod" && change_type != ChangeType::Modified) {
     const std::string ns = object["metadata"].value("namespace", "");
     if (change_type == ChangeType::Added) {
@@ -130,7 +131,7 @@ void Store::publish(ChangeType change_type, const ResourceType& type, const Json
       if (--count->second == 0) pods_by_namespace_.erase(count);
     }
   }
-  Change change{change_type, &type, object, previous, revision_};
+  Change change{change_type, &type, object, std::move(previous), revision_};
   for (Watch* watch : std::vector<Watch*>(watches_))
     watch->offer(change);
   for (const auto& observer : observers_)
@@ -402,13 +403,13 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
   Json previous = std::move(all.at(key));  // `live` is not read from here on
   if (being_deleted(updated) && !has_finalizers(updated)) {
     all.erase(key);
-    publish(ChangeType::Deleted, type, updated, previous);
+    publish(ChangeType::Deleted, type, updated, std::move(previous));
     if (type.kind == "Namespace" && type.group.empty()) return updated;
     finish_namespace_if_empty(updated["metadata"].value("namespace", ""));
     return updated;
   }
   Json& stored = all[key] = std::move(updated);
-  publish(ChangeType::Modified, type, stored, previous);
+  publish(ChangeType::Modified, type, stored, std::move(previous));
   return stored;
 }
 
@@ -486,11 +487,11 @@ net::Result<Json, StatusError> Store::patch(const ResourceType& type, const std:
 
 void Store::erase_object(const ResourceType& type, const std::string& key) {
   Objects& all = objects(type);
-  Json last = all.at(key);
+  Json previous = std::move(all.at(key));
   all.erase(key);
-  const Json previous = last;
+  Json last = previous;
   last["metadata"]["resourceVersion"] = next_resource_version();
-  publish(ChangeType::Deleted, type, last, previous);
+  publish(ChangeType::Deleted, type, last, std::move(previous));
 }
 
 void Store::finish_namespace_if_empty(const std::string& ns) {
@@ -541,9 +542,8 @@ net::Result<Json, StatusError> Store::remove(const ResourceType& type, const std
     }
     if (is_namespace) deferred["status"]["phase"] = "Terminating";
     deferred["metadata"]["resourceVersion"] = next_resource_version();
-    const Json previous = live;
-    found->second = deferred;
-    publish(ChangeType::Modified, type, deferred, previous);
+    Json previous = std::exchange(found->second, deferred);  // `live` is not read from here on
+    publish(ChangeType::Modified, type, deferred, std::move(previous));
     if (is_namespace) {
       // The namespace controller's job, simulated: delete everything inside, then the namespace.
       for (const ResourceType& member : registry_.all()) {

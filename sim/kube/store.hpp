@@ -130,8 +130,7 @@ class Store {
                                         const WriteOptions& options) const;
   void erase_object(const ResourceType& type, const std::string& key);
   void finish_namespace_if_empty(const std::string& ns);
-  void publish(ChangeType change, const ResourceType& type, const Json& object,
-               const Json& previous);
+  void publish(ChangeType change, const ResourceType& type, const Json& object, Json previous);
   std::string next_resource_version();
 
   const ResourceRegistry& registry_;
