@@ -213,6 +213,92 @@ def malformed_request_line(serve):
     ensure(answer.startswith(b"HTTP/1.1 400 "), answer[:100])
 
 
+# The objects of the issue that once crashed or corrupted albc serve, each with the status and
+# the part of the message the real API server gives (tests/kube/validation_test.cpp pins the
+# whole messages).
+REFUSED_OBJECTS = [
+    ("POST", "/apis/networking.k8s.io/v1/ingressclasses", "application/json",
+     {"metadata": {"name": "x"}, "spec": {"controller": 5}}, 400,
+     "Go struct field IngressClassSpec.spec.controller of type string"),
+    ("POST", "/apis/networking.k8s.io/v1/ingressclasses", "application/json",
+     {"metadata": {"name": "x"}, "spec": {"controller": "a.io/b", "parameters": "x"}}, 400,
+     "IngressClassSpec.spec.parameters of type v1.IngressClassParametersReference"),
+    ("POST", "/apis/elbv2.k8s.aws/v1beta1/namespaces/default/targetgroupbindings",
+     "application/json", {"metadata": {"name": "b"}, "spec": {"serviceRef": 5}}, 422,
+     "spec.serviceRef in body must be of type object"),
+    ("POST", "/apis/apps/v1/namespaces/default/deployments", "application/json",
+     {"metadata": {"name": "web"}, "spec": {"replicas": "two"}}, 400,
+     "DeploymentSpec.spec.replicas of type int32"),
+    ("PATCH", "/api/v1/namespaces/default/services/patched",
+     "application/merge-patch+json", {"spec": {"ports": ["x"]}}, 400,
+     "ServiceSpec.spec.ports of type v1.ServicePort"),
+    ("POST", "/api/v1/namespaces/default/configmaps", "application/json",
+     {"metadata": {"name": "Upper"}}, 422, "metadata.name: Invalid value: \"Upper\""),
+    ("POST", "/api/v1/namespaces/default/configmaps", "application/json",
+     {"metadata": {"name": "a" * 300}}, 422, "must be no more than 253 characters"),
+    ("POST", "/api/v1/namespaces/default/configmaps", "application/json",
+     {"metadata": {"name": "a/b"}}, 422, "metadata.name: Invalid value: \"a/b\""),
+    ("POST", "/api/v1/namespaces/default/configmaps", "application/json",
+     {"metadata": {"name": "a b"}}, 422, "metadata.name: Invalid value: \"a b\""),
+    ("POST", "/api/v1/namespaces/default/configmaps", "application/json",
+     {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}}, 400,
+     "Secret in version \"v1\" cannot be handled as a ConfigMap"),
+    ("POST", "/api/v1/namespaces/default/configmaps", "text/plain",
+     {"metadata": {"name": "c"}}, 415, "the body of the request was in an unknown format"),
+    ("PATCH", "/apis/apps/v1/namespaces/default/deployments/patched",
+     "application/json-patch+json",
+     [{"op": "add", "path": "/spec/replicas/x", "value": 1}], 422,
+     "doc is missing path: \"/spec/replicas/x\""),
+]
+
+
+PATCHED = [
+    ("/api/v1/namespaces/default/services",
+     {"metadata": {"name": "patched"}, "spec": {"ports": [{"port": 80}]}}),
+    ("/apis/apps/v1/namespaces/default/deployments",
+     {"metadata": {"name": "patched"},
+      "spec": {"replicas": 0, "selector": {"matchLabels": {"app": "patched"}},
+               "template": {"metadata": {"labels": {"app": "patched"}},
+                            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}),
+]
+
+
+@case
+def kubernetes_objects_refused_at_the_door(serve):
+    # The objects the patches aim at exist only during the case: the snapshot must match after.
+    for collection, body in PATCHED:
+        status, document, _ = kube(serve, "POST", collection, body)
+        ensure(status == 201, f"POST {collection}: {status} {document}")
+    try:
+        for method, path, content_type, body, expected, fragment in REFUSED_OBJECTS:
+            status, document, data = kube(serve, method, path, body, content_type)
+            message = document.get("message", "") if isinstance(document, dict) else data
+            ensure(status == expected and fragment in message,
+                   f"{method} {path}: {status} {message!r}, want {expected} and {fragment!r}")
+    finally:
+        for collection, body in PATCHED:
+            kube(serve, "DELETE", f"{collection}/{body['metadata']['name']}")
+
+
+@case
+def kubernetes_names_escaped_in_the_path(serve):
+    # Paths are percent-decoded before they are split, as Go's server does: %65 is "e", and
+    # a%2Fb reads as the subresource "b" of "a", which does not exist.
+    config_maps = "/api/v1/namespaces/default/configmaps"
+    status, document, _ = kube(serve, "POST", config_maps, {"metadata": {"name": "escaped"}})
+    ensure(status == 201, f"POST: {status} {document}")
+    try:
+        status, document, _ = kube(serve, "GET", config_maps + "/%65scaped")
+        ensure(status == 200 and document["metadata"]["name"] == "escaped",
+               f"GET %65scaped: {status} {document}")
+        status, document, _ = kube(serve, "GET", config_maps + "/a%2Fb")
+        ensure(status == 404 and
+               document["message"] == "the server could not find the requested resource",
+               f"GET a%2Fb: {status} {document}")
+    finally:
+        kube(serve, "DELETE", config_maps + "/escaped")
+
+
 @case
 def aws_parameter_with_a_hundred_thousand_parts(serve):
     status, code, message = aws(serve, elbv2("DescribeLoadBalancers",
