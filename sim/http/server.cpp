@@ -25,8 +25,18 @@ enum class Phase { Idle, Header, Body, Busy, Streaming };
 struct Session {
   beast::tcp_stream* stream = nullptr;
   Phase phase = Phase::Idle;
-  std::uint64_t phase_sequence = 0;  // when it entered its phase, in the server's order
+  std::uint64_t phase_sequence = 0;       // when it entered its phase, in the server's order
+  std::shared_ptr<net::BodyStream> body;  // while Streaming
 };
+
+// Closes a session's connection from the server's side (eviction, stop). A stream is cancelled
+// too: with nothing to send it would otherwise wait for its next event before it noticed (the
+// read beside it may have ended already, on a pipelined request).
+void close_session(Session& session) {
+  beast::error_code ignored;
+  session.stream->socket().close(ignored);
+  if (session.body) session.body->cancel();
+}
 
 // A failed accept (out of file descriptors, say) waits this long before the next, instead of
 // spinning on the same error.
@@ -95,8 +105,7 @@ bool evict_one(Server::State& state) {
   });
   if (victim == nullptr) victim = oldest_in([](Phase phase) { return phase == Phase::Streaming; });
   if (victim == nullptr) return false;
-  beast::error_code ignored;
-  victim->second->stream->socket().close(ignored);
+  close_session(*victim->second);
   state.sessions.erase(victim->first);
   ++state.evicted;
   return true;
@@ -345,10 +354,11 @@ net::Awaitable<void> serve_session(std::shared_ptr<Server::State> state, tcp::so
     ++state->requests_served;
     if (response.stream) {
       registration.enter(Phase::Streaming);
-      if (!co_await write_streamed(stream, buffer, std::move(response), keep_alive,
-                                   options.write_timeout)) {
-        break;
-      }
+      session.body = response.stream;
+      const bool more = co_await write_streamed(stream, buffer, std::move(response), keep_alive,
+                                                options.write_timeout);
+      session.body.reset();
+      if (!more) break;
       continue;
     }
     auto wire = to_beast(std::move(response), keep_alive);
@@ -449,7 +459,7 @@ void Server::stop() {
   if (state_->acceptor && state_->acceptor->is_open()) state_->acceptor->close(ignored);
   // Open connections end too; their coroutines unwind on their own.
   for (const auto& [id, session] : state_->sessions)
-    session->stream->socket().close(ignored);
+    close_session(*session);
   state_->sessions.clear();
 }
 

@@ -1,6 +1,9 @@
 #include "sim/kube/admission.hpp"
-#include "controller/net/json.hpp"
 
+#include <cstdint>
+#include <set>
+
+#include "controller/net/json.hpp"
 #include "sim/kube/validation.hpp"
 
 namespace albc::sim::kube {
@@ -107,7 +110,7 @@ net::Result<void, StatusError> admit_ingress(Json& ingress, AdmissionContext& co
 
 // A Service that stops being NodePort or LoadBalancer drops the node ports and traffic policy
 // the server chose for it, as the real server's dropTypeDependentFields does, unless the writer
-// set other values: the node ports only when every port keeps its old one (sameNodePorts).
+// set other values: the node ports only when none of them is new (sameNodePorts).
 void drop_type_dependent_fields(const Json& old_spec, Json& spec) {
   const std::string type = text_of(field_of(spec, "type"));
   const std::string old_type = text_of(field_of(old_spec, "type"));
@@ -118,10 +121,20 @@ void drop_type_dependent_fields(const Json& old_spec, Json& spec) {
   }
   const Json& old_ports = field_of(old_spec, "ports");
   if (!spec.contains("ports") || !spec["ports"].is_array() || !old_ports.is_array()) return;
+  // Ports may be added, removed or changed, as long as no node port is new.
+  std::set<std::int64_t> old_node_ports;
+  for (const Json& port : old_ports) {
+    const Json& node_port = field_of(port, "nodePort");
+    if (node_port.is_number_integer() && node_port != 0)
+      old_node_ports.insert(node_port.get<std::int64_t>());
+  }
   Json& ports = spec["ports"];
-  if (ports.size() != old_ports.size()) return;
-  for (std::size_t i = 0; i < ports.size(); ++i) {
-    if (field_of(ports[i], "nodePort") != field_of(old_ports[i], "nodePort")) return;
+  for (const Json& port : ports) {
+    const Json& node_port = field_of(port, "nodePort");
+    if (node_port.is_number_integer() && node_port != 0 &&
+        !old_node_ports.contains(node_port.get<std::int64_t>())) {
+      return;
+    }
   }
   for (Json& port : ports) {
     if (port.is_object()) port.erase("nodePort");

@@ -134,53 +134,91 @@ net::Result<Json, StatusError> cannot_apply(const std::string& why) {
   return net::fail(StatusError{422, "Invalid", "the JSON patch could not be applied: " + why});
 }
 
-// The parent of a pointer written to or removed from must be a container: the JSON library
-// asserts (or, built without assertions, does nothing) when it is a scalar. Worded as the API
-// server's JSON patch library words a path that does not resolve.
-std::optional<std::string> scalar_parent(const Json& document, const std::string& op,
-                                         const std::string& path, const char* role) {
+bool has_text(const Json& operation, const char* member) {
+  const auto found = operation.find(member);
+  return found != operation.end() && found->is_string();
+}
+
+// The parent of a pointer written to or removed from must be a container that exists: the
+// JSON library asserts (or, built without assertions, does nothing) when it is a scalar.
+// Worded as the API server's JSON patch library words it, which quotes the path for add and
+// remove only.
+std::optional<std::string> unresolved_parent(const Json& document, const std::string& op,
+                                             const std::string& path, const char* role) {
   const Json::json_pointer pointer(path);
   if (pointer.empty()) return std::nullopt;
   const Json::json_pointer parent = pointer.parent_pointer();
-  if (!document.contains(parent)) return std::nullopt;  // the library reports a missing parent
-  if (document.at(parent).is_structured()) return std::nullopt;
-  return op + " operation does not apply: doc is missing " + role + ": \"" + path +
-         "\": missing value";
+  if (document.contains(parent) && document.at(parent).is_structured()) return std::nullopt;
+  const bool quoted = op == "add" || op == "remove";
+  return op + " operation does not apply: doc is missing " + role + ": " +
+         (quoted ? "\"" + path + "\"" : path) + ": missing value";
 }
 
-// An add, remove or replace, once its target's parent is known to be a container.
+// An add, remove or replace, once its target's parent is known to be a container. `op` names
+// the operation the client sent (a move runs as a remove and an add).
 std::optional<std::string> apply_checked(Json& document, const std::string& op,
-                                         const Json& operation) {
-  if (auto why = scalar_parent(document, op, operation.at("path").get<std::string>(), "path")) {
-    return why;
+                                         const Json& operation, const char* role = "path") {
+  if (has_text(operation, "path")) {
+    if (auto why = unresolved_parent(document, op, operation["path"].get<std::string>(), role)) {
+      return why;
+    }
   }
-  document.patch_inplace(Json::array({operation}));
+  document.patch_inplace(Json::array({operation}));  // a missing member: the library's refusal
   return std::nullopt;
 }
 
+// A move or copy as its parts: the value taken from `from` (moved out for a move, so a large
+// subtree is not copied), then a remove for a move, then an add at `path`, each checked against
+// the document as the part before left it (a removal can shift the destination's parent).
+std::optional<std::string> move_or_copy(Json& document, const std::string& op,
+                                        const Json& operation, std::size_t& copied_bytes) {
+  if (!has_text(operation, "from") || !has_text(operation, "path")) {
+    document.patch_inplace(Json::array({operation}));  // the library's refusal
+    return std::nullopt;
+  }
+  const std::string from = operation["from"].get<std::string>();
+  if (auto why = unresolved_parent(document, op, from, "from path")) return why;
+  Json& source = document.at(Json::json_pointer(from));
+  Json value;
+  if (op == "move") {
+    value = std::move(source);
+    if (auto why = apply_checked(document, op, {{"op", "remove"}, {"path", from}})) return why;
+  } else {
+    // Copies are the one way a small patch grows an object without bound: the real server
+    // caps the bytes they add (AccumulatedCopySizeLimit), before it copies.
+    copied_bytes += net::dump_json(source).size();
+    if (copied_bytes > kJsonPatchCopyBytesMax) {
+      return "Unable to complete the copy, the accumulated size increase of copy is " +
+             std::to_string(copied_bytes) + ", exceeding the limit " +
+             std::to_string(kJsonPatchCopyBytesMax);
+    }
+    value = source;
+  }
+  return apply_checked(document, op,
+                       {{"op", "add"}, {"path", operation["path"]}, {"value", std::move(value)}},
+                       "destination path");
+}
+
 // RFC 6902, one operation at a time, each checked against the document as the operations
-// before it left it. A move or copy runs as its parts (remove, then add) so that the add is
-// checked after the remove has shifted what it removed from.
+// before it left it.
 net::Result<Json, StatusError> json_patch(const Json& live, const Json& patch) {
+  if (patch.size() > kJsonPatchOperationsMax) {
+    return net::fail(StatusError{413, "RequestEntityTooLarge",
+                                 "The allowed maximum operations in a JSON patch is " +
+                                     std::to_string(kJsonPatchOperationsMax) + ", got " +
+                                     std::to_string(patch.size())});
+  }
   Json result = live;
+  std::size_t copied_bytes = 0;
   try {
     for (const Json& operation : patch) {
       if (!operation.is_object()) return cannot_apply("an operation is not a JSON object");
-      const std::string op = operation.value("op", std::string());
+      const std::string op = has_text(operation, "op") ? operation["op"].get<std::string>() : "";
       std::optional<std::string> why;
       if (op == "add" || op == "remove" || op == "replace") {
         why = apply_checked(result, op, operation);
       } else if (op == "move" || op == "copy") {
-        const std::string from = operation.at("from").get<std::string>();
-        why = scalar_parent(result, op, from, "from path");
-        if (!why) {
-          Json value = result.at(Json::json_pointer(from));
-          if (op == "move") why = apply_checked(result, op, {{"op", "remove"}, {"path", from}});
-          if (!why) {
-            why = apply_checked(result, op,
-                                {{"op", "add"}, {"path", operation.at("path")}, {"value", value}});
-          }
-        }
+        why = move_or_copy(result, op, operation, copied_bytes);
       } else {
         result.patch_inplace(Json::array({operation}));  // test, or the library's own refusal
       }

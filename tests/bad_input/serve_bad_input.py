@@ -249,6 +249,11 @@ REFUSED_OBJECTS = [
      "application/json-patch+json",
      [{"op": "add", "path": "/spec/replicas/x", "value": 1}], 422,
      "doc is missing path: \"/spec/replicas/x\""),
+    # Forty copies that each double the object: 2.5 KB asking for 2^40 times its size.
+    ("PATCH", "/apis/apps/v1/namespaces/default/deployments/patched",
+     "application/json-patch+json",
+     [{"op": "copy", "from": "/spec", "path": f"/spec/c{i}"} for i in range(40)], 422,
+     "Unable to complete the copy, the accumulated size increase of copy is"),
 ]
 
 

@@ -21,6 +21,8 @@ class CountdownStream final : public net::BodyStream {
     if (next_ == 0) co_return std::optional<std::string>();
     co_return std::optional<std::string>(std::to_string(next_--) + "\n");
   }
+  void cancel() override { cancelled = true; }
+  bool cancelled = false;  // a stream that ends by itself is never cancelled
 
  private:
   int next_;
@@ -56,7 +58,8 @@ class EchoHandler final : public sim::http::Handler {
     }
     if (request.path() == "/stream") {
       response.headers.set("Content-Type", "text/plain");
-      response.stream = std::make_shared<CountdownStream>(3);
+      countdown = std::make_shared<CountdownStream>(3);
+      response.stream = countdown;
       return response;
     }
     if (request.path() == "/missing") {
@@ -70,6 +73,7 @@ class EchoHandler final : public sim::http::Handler {
   }
   int handled = 0;
   std::shared_ptr<SilentStream> silent;
+  std::shared_ptr<CountdownStream> countdown;
 };
 
 template <class Body>
@@ -148,6 +152,10 @@ TEST_CASE("http: a streamed response arrives chunk by chunk", "[http]") {
     done = true;
   });
   CHECK(body == "3\n2\n1\n");
+  for (int i = 0; i < 10; ++i)
+    loopback.io.run_for(std::chrono::milliseconds(5));
+  REQUIRE(loopback.handler.countdown);
+  CHECK_FALSE(loopback.handler.countdown->cancelled);
 }
 
 TEST_CASE("http: connecting to a closed port is a transport error, not a response", "[http]") {
@@ -219,4 +227,22 @@ TEST_CASE("http: a request sent behind a stream is answered after it, whole", "[
   CHECK(received.find("GET /echo ") != std::string::npos);
   CHECK(loopback.handler.handled == 2);
   CHECK(loopback.server.open_connections() == 1);
+}
+
+TEST_CASE("http: stopping the server cancels a stream nobody reads beside any more", "[http]") {
+  Loopback loopback;
+  asio::io_context client_io{1};
+  asio::ip::tcp::socket client(client_io);
+  client.connect({asio::ip::make_address("127.0.0.1"), loopback.port});
+  asio::write(client, asio::buffer(std::string_view("GET /silent HTTP/1.1\r\nHost: albc\r\n\r\n")));
+  for (int i = 0; i < 100 && !loopback.handler.silent; ++i)
+    loopback.io.run_for(std::chrono::milliseconds(10));
+  REQUIRE(loopback.handler.silent);
+  // A pipelined request ends the read beside the stream; only the server can end it now.
+  asio::write(client, asio::buffer(std::string_view("GET /echo HTTP/1.1\r\nHost: albc\r\n\r\n")));
+  loopback.io.run_for(std::chrono::milliseconds(50));
+  REQUIRE_FALSE(loopback.handler.silent->cancelled);
+  loopback.server.stop();
+  loopback.io.run_for(std::chrono::milliseconds(10));
+  CHECK(loopback.handler.silent->cancelled);
 }

@@ -64,19 +64,33 @@ TEST_CASE("patch: JSON patches apply, and fail with 422 when they cannot", "[kub
   REQUIRE_FALSE(failed);
   CHECK(failed.error().code == 422);
   // A scalar where a container should be (found by fuzzing: the JSON library asserted).
-  for (const char* op : {"add", "remove", "replace"}) {
+  // Worded as the API server's patch library words them (the path quoted for add and remove).
+  const std::pair<const char*, const char*> refusals[] = {
+      {"add", "add operation does not apply: doc is missing path: \"/spec/replicas/x\""},
+      {"remove", "remove operation does not apply: doc is missing path: \"/spec/replicas/x\""},
+      {"replace", "replace operation does not apply: doc is missing path: /spec/replicas/x"}};
+  for (const auto& [op, message] : refusals) {
     const Json operation = {{"op", op}, {"path", "/spec/replicas/x"}, {"value", 1}};
     auto into_scalar = apply_patch(live, Json::array({operation}), PatchType::Json);
     REQUIRE_FALSE(into_scalar);
     CHECK(into_scalar.error().code == 422);
-    CHECK_THAT(into_scalar.error().message,
-               Catch::Matchers::Contains("doc is missing path: \"/spec/replicas/x\""));
+    CHECK(into_scalar.error().message ==
+          std::string("the JSON patch could not be applied: ") + message + ": missing value");
   }
+  // A parent that is missing reads the same as one that is a scalar.
+  auto missing_parent = apply_patch(
+      live, Json::array({{{"op", "add"}, {"path", "/status/x/y"}, {"value", 1}}}), PatchType::Json);
+  REQUIRE_FALSE(missing_parent);
+  CHECK_THAT(missing_parent.error().message,
+             Catch::Matchers::Contains("doc is missing path: \"/status/x/y\""));
   auto moved = apply_patch(
       live, Json::array({{{"op", "move"}, {"from", "/spec/replicas/x"}, {"path", "/y"}}}),
       PatchType::Json);
   REQUIRE_FALSE(moved);
   CHECK(moved.error().code == 422);
+  CHECK_THAT(moved.error().message,
+             Catch::Matchers::Contains("move operation does not apply: doc is missing from path: "
+                                       "/spec/replicas/x: missing value"));
   // A move whose removal turns its destination's parent into a scalar.
   const Json list = {{"items", Json::array({Json::object(), "a"})}};
   auto shifted = apply_patch(
@@ -92,6 +106,35 @@ TEST_CASE("patch: JSON patches apply, and fail with 422 when they cannot", "[kub
                   PatchType::Json);
   REQUIRE(copied);
   CHECK((*copied)["items"] == Json::array({{{"x", "a"}}, "a"}));
+  // A missing member gets the library's wording, not a crash.
+  auto no_path =
+      apply_patch(list, Json::array({{{"op", "copy"}, {"from", "/items/1"}}}), PatchType::Json);
+  REQUIRE_FALSE(no_path);
+  CHECK(no_path.error().code == 422);
+}
+
+TEST_CASE("patch: JSON patches within the API server's limits on operations and copies", "[kube]") {
+  const Json live = {{"spec", {{"replicas", 1}}}};
+  const Json test = {{"op", "test"}, {"path", "/spec/replicas"}, {"value", 1}};
+  CHECK(apply_patch(live, Json(std::vector<Json>(kJsonPatchOperationsMax, test)), PatchType::Json));
+  auto too_many = apply_patch(live, Json(std::vector<Json>(kJsonPatchOperationsMax + 1, test)),
+                              PatchType::Json);
+  REQUIRE_FALSE(too_many);
+  CHECK(too_many.error().code == 413);
+  CHECK(too_many.error().message ==
+        "The allowed maximum operations in a JSON patch is 10000, got 10001");
+  // Each copy doubles the object: forty of them would ask for 2^40 times its size.
+  const Json big = {{"spec", {{"data", std::string(1000, 'x')}}}};
+  Json doubling = Json::array();
+  for (int i = 0; i < 40; ++i)
+    doubling.push_back({{"op", "copy"}, {"from", "/spec"}, {"path", "/spec/" + std::to_string(i)}});
+  auto grown = apply_patch(big, doubling, PatchType::Json);
+  REQUIRE_FALSE(grown);
+  CHECK(grown.error().code == 422);
+  CHECK_THAT(grown.error().message,
+             Catch::Matchers::Contains("Unable to complete the copy, the accumulated size "
+                                       "increase of copy is ") &&
+                 Catch::Matchers::Contains("exceeding the limit 3145728"));
   CHECK_FALSE(patch_type_of("application/yaml"));
 }
 

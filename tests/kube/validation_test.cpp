@@ -404,6 +404,16 @@ TEST_CASE("validation: defaults the real scheme fills in, and a cluster IP that 
   CHECK(kept.status == 422);
   CHECK(message_of(kept).find("spec.ports[0].nodePort: Forbidden: may not be used when `type` "
                               "is 'ClusterIP'") != std::string::npos);
+  // Dropping a port and leaving out a node port adds none: all are cleared.
+  Json fewer = Json::array({status_of(two)["spec"]["ports"][1]});
+  fewer[0].erase("nodePort");
+  fewer.push_back(status_of(two)["spec"]["ports"][0]);
+  auto cleared = api.send("PATCH", services + "/two",
+                          net::dump_json(Json{{"spec", {{"type", "ClusterIP"}, {"ports", fewer}}}}),
+                          "application/merge-patch+json");
+  REQUIRE(cleared.status == 200);
+  for (const Json& port : status_of(cleared)["spec"]["ports"])
+    CHECK_FALSE(port.contains("nodePort"));
 }
 
 TEST_CASE("validation: custom resources: nulls pruned, unanchored patterns, other versions",
