@@ -412,7 +412,8 @@ TEST_CASE("validation: defaults the real scheme fills in, and a cluster IP that 
                           net::dump_json(Json{{"spec", {{"type", "ClusterIP"}, {"ports", fewer}}}}),
                           "application/merge-patch+json");
   REQUIRE(cleared.status == 200);
-  for (const Json& port : status_of(cleared)["spec"]["ports"])
+  const Json cleared_service = status_of(cleared);  // a range-for over a temporary's member dangles
+  for (const Json& port : cleared_service["spec"]["ports"])
     CHECK_FALSE(port.contains("nodePort"));
 }
 
