@@ -4,108 +4,10 @@
 
 #include "controller/net/cidr.hpp"
 #include "controller/net/numbers.hpp"
+#include "sim/aws/ec2_filters.hpp"
 
 namespace albc::sim::aws {
 namespace {
-
-struct Filter {
-  std::string name;
-  std::vector<std::string> values;
-};
-
-// EC2 filter values may hold * and ? wildcards. Greedy with one backtrack point: linear in
-// practice, never recursive.
-bool glob_match(std::string_view pattern, std::string_view text) {
-  std::size_t p = 0;
-  std::size_t t = 0;
-  std::size_t star = std::string_view::npos;
-  std::size_t resume = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      resume = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*')
-    ++p;
-  return p == pattern.size();
-}
-
-bool any_matches(const std::vector<std::string>& patterns, const std::string& value) {
-  return std::any_of(patterns.begin(), patterns.end(),
-                     [&](const std::string& pattern) { return glob_match(pattern, value); });
-}
-
-net::Result<std::vector<Filter>, AwsError> filters_of(const Params& params,
-                                                      const std::vector<std::string>& known) {
-  std::vector<Filter> filters;
-  for (const Json& entry : params.list("Filter")) {
-    Filter filter;
-    filter.name = text_of(entry, "Name");
-    for (const Json& value : list_of(entry, "Value")) {
-      if (value.is_string()) filter.values.push_back(value.get<std::string>());
-    }
-    const bool tag_filter = filter.name.starts_with("tag:") || filter.name == "tag-key";
-    if (!tag_filter && std::find(known.begin(), known.end(), filter.name) == known.end()) {
-      return net::fail(
-          AwsError{400, "InvalidParameterValue", "The filter '" + filter.name + "' is invalid"});
-    }
-    filters.push_back(std::move(filter));
-  }
-  return filters;
-}
-
-// A resource matches when every filter matches one of its values for that filter's field.
-template <class FieldOf>
-bool matches(const std::vector<Filter>& filters, const Tags& tags, FieldOf field_of) {
-  for (const Filter& filter : filters) {
-    if (filter.name.starts_with("tag:")) {
-      auto found = tags.find(filter.name.substr(4));
-      if (found == tags.end() || !any_matches(filter.values, found->second)) return false;
-    } else if (filter.name == "tag-key") {
-      bool any = false;
-      for (const auto& [key, value] : tags)
-        any = any || any_matches(filter.values, key);
-      if (!any) return false;
-    } else if (!any_matches(filter.values, field_of(filter.name))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// The resources a Describe* call names: every listed id must exist (else `not_found(id)`), and
-// a resource is kept when it is listed (or none are) and every filter matches it.
-template <class Resource, class NotFound, class FieldOf>
-net::Result<std::vector<const Resource*>, AwsError> select(
-    const std::map<std::string, Resource>& resources, const Params& params,
-    const std::string& id_parameter, const std::vector<std::string>& known_filters,
-    NotFound not_found, FieldOf field_of) {
-  auto filters = filters_of(params, known_filters);
-  if (!filters) return net::fail(filters.error());
-  const auto ids = params.strings(id_parameter);
-  for (const std::string& id : ids) {
-    if (!resources.contains(id)) return net::fail(not_found(id));
-  }
-  std::vector<const Resource*> selected;
-  for (const auto& entry : resources) {
-    // An entry, not a structured binding: lambdas capture those only from C++20 on, and
-    // clang 14 (the fuzz build) does not have it.
-    const Resource& resource = entry.second;
-    if (!ids.empty() && std::find(ids.begin(), ids.end(), entry.first) == ids.end()) continue;
-    const auto field = [&](const std::string& name) { return field_of(resource, name); };
-    if (matches(*filters, resource.tags, field)) selected.push_back(&resource);
-  }
-  return selected;
-}
 
 // EC2 tags take any characters; keys are 1 to 127 of them and may not start with "aws:",
 // values at most 256.
@@ -278,7 +180,7 @@ Outcome Ec2Api::describe_vpcs(const Params& params) {
     if (field == "is-default") return "false";
     return state_.account_id;
   };
-  auto selected = select(
+  auto selected = select_resources(
       state_.vpcs, params, "VpcId",
       {"vpc-id", "cidr", "cidr-block-association.cidr-block", "state", "is-default", "owner-id"},
       not_found, field_of);
@@ -365,10 +267,11 @@ Outcome Ec2Api::describe_subnets(const Params& params) {
     if (field == "state") return "available";
     return "false";
   };
-  auto selected = select(state_.subnets, params, "SubnetId",
-                         {"vpc-id", "subnet-id", "availability-zone", "availability-zone-id",
-                          "cidr-block", "cidr", "state", "default-for-az"},
-                         not_found, field_of);
+  auto selected =
+      select_resources(state_.subnets, params, "SubnetId",
+                       {"vpc-id", "subnet-id", "availability-zone", "availability-zone-id",
+                        "cidr-block", "cidr", "state", "default-for-az"},
+                       not_found, field_of);
   if (!selected) return net::fail(selected.error());
   Json set = Json::array();
   for (const Subnet* found : *selected) {
@@ -447,9 +350,9 @@ Outcome Ec2Api::describe_security_groups(const Params& params) {
     if (field == "description") return group.description;
     return state_.account_id;
   };
-  auto selected =
-      select(state_.security_groups, params, "GroupId",
-             {"vpc-id", "group-id", "group-name", "description", "owner-id"}, not_found, field_of);
+  auto selected = select_resources(state_.security_groups, params, "GroupId",
+                                   {"vpc-id", "group-id", "group-name", "description", "owner-id"},
+                                   not_found, field_of);
   if (!selected) return net::fail(selected.error());
   const auto names = params.strings("GroupName");
   Json set = Json::array();
