@@ -6,6 +6,8 @@
 #include "sim/kube/discovery.hpp"
 #include "sim/kube/field_errors.hpp"
 #include "sim/kube/negotiation.hpp"
+#include "sim/kube/patch.hpp"
+#include "sim/kube/scale.hpp"
 #include "sim/kube/table.hpp"
 #include "sim/kube/validation.hpp"
 #include "sim/kube/watch.hpp"
@@ -105,8 +107,13 @@ std::optional<ApiServer::Route> resolve_route(const ResourceRegistry& registry,
   }
   if (!tail.empty()) route.name = tail[0];
   if (tail.size() >= 2) {
-    if (tail[1] != "status" || !route.type->has_status) return std::nullopt;
-    route.subresource = Subresource::Status;
+    if (tail[1] == "status" && route.type->has_status) {
+      route.subresource = Subresource::Status;
+    } else if (tail[1] == "scale" && serves_scale(*route.type)) {
+      route.subresource = Subresource::Scale;
+    } else {
+      return std::nullopt;
+    }
   }
   if (tail.size() > 2) return std::nullopt;
   return route;
@@ -288,6 +295,7 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
     return status_response(bad_request(
         "Name parameter invalid: " + net::dump_json(Json(route.name)) + ": " + problems[0]));
   }
+  if (route.subresource == Subresource::Scale) return handle_scale(request, route);
   if (request.method == "GET" || request.method == "HEAD") {
     if (auto accepted = check_accept(request.headers.value_or("Accept", "")); !accepted) {
       return status_response(accepted.error());
@@ -346,6 +354,36 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
       store_.patch(type, route.ns, route.name, body->second, body->first, route.subresource, write);
   if (!patched) return status_response(patched.error());
   return with_warnings(json_response(existed ? 200 : 201, *patched), warnings);
+}
+
+// GET, PUT and PATCH of a Deployment's Scale: reads of spec.replicas and writes of it alone.
+net::Response ApiServer::handle_scale(const net::Request& request, const Route& route) {
+  const ResourceType& type = *route.type;
+  auto live = store_.get(type, route.ns, route.name);
+  if (!live) return status_response(live.error());
+  if (request.method == "GET" || request.method == "HEAD") {
+    if (auto accepted = check_accept(request.headers.value_or("Accept", "")); !accepted) {
+      return status_response(accepted.error());
+    }
+    return json_response(200, scale_of(*live));
+  }
+  net::Result<Json, StatusError> scale = net::fail(StatusError{});
+  if (request.method == "PUT") {
+    scale = read_object_body(request, type);
+  } else if (request.method == "PATCH") {
+    auto patch = read_patch_body(request, type);
+    if (!patch) return status_response(patch.error());
+    scale = apply_patch(scale_of(*live), patch->second, patch->first);
+  } else {
+    return status_response(
+        method_not_allowed("method " + request.method + " is not supported on scale"));
+  }
+  if (!scale) return status_response(scale.error());
+  auto updated = scaled(*live, *scale);
+  if (!updated) return status_response(updated.error());
+  auto written = store_.update(type, route.ns, route.name, std::move(*updated), Subresource::None);
+  if (!written) return status_response(written.error());
+  return json_response(200, scale_of(*written));
 }
 
 net::Response ApiServer::handle_get(const net::Request& request, const Route& route,

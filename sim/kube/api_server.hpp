@@ -17,8 +17,8 @@ struct ApiServerOptions {
 };
 
 // The fake kube-apiserver's HTTP face: discovery, OpenAPI, and REST verbs over the Store
-// (get, list, watch, create, update, patch, delete, the status subresource), with Status error
-// bodies and server-side Tables for kubectl.
+// (get, list, watch, create, update, patch, delete, the status and scale subresources), with Status
+// error bodies and server-side Tables for kubectl.
 class ApiServer final : public http::Handler {
  public:
   ApiServer(Store& store, net::Clock& clock, ApiServerOptions options = {},
@@ -38,6 +38,7 @@ class ApiServer final : public http::Handler {
   net::Response handle_resource(const net::Request& request, const Route& route);
   net::Response handle_get(const net::Request& request, const Route& route,
                            const net::QueryForm& query);
+  net::Response handle_scale(const net::Request& request, const Route& route);
   net::Response handle_watch(const net::Request& request, const Route& route,
                              const net::QueryForm& query);
   void trace_write(const net::Request& request, const Route& route, int status);

@@ -1,6 +1,7 @@
 #include "sim/kube/discovery.hpp"
 
 #include "controller/net/digest.hpp"
+#include "sim/kube/scale.hpp"
 
 namespace albc::sim::kube {
 
@@ -68,6 +69,16 @@ std::optional<Json> resource_list_document(const ResourceRegistry& registry, std
                            {"singularName", ""},
                            {"namespaced", type.namespaced},
                            {"kind", type.kind},
+                           {"verbs", Json::array({"get", "patch", "update"})}});
+    }
+    if (serves_scale(type)) {
+      // kubectl scale finds the Scale's group and version here.
+      resources.push_back({{"name", type.plural + "/scale"},
+                           {"singularName", ""},
+                           {"namespaced", type.namespaced},
+                           {"group", "autoscaling"},
+                           {"version", "v1"},
+                           {"kind", "Scale"},
                            {"verbs", Json::array({"get", "patch", "update"})}});
     }
   }

@@ -31,7 +31,8 @@ struct Change {
   std::uint64_t resource_version;
 };
 
-enum class Subresource { None, Status };
+// Scale never reaches the store: the API server turns it into a write of the object itself.
+enum class Subresource { None, Status, Scale };
 
 struct ListOptions {
   LabelSelector labels;

@@ -73,6 +73,19 @@ health="$(aws_ elbv2 describe-target-groups --query 'TargetGroups[0].[TargetType
 targets="$(aws_ elbv2 describe-target-health --target-group-arn "$tg_arn" --query 'length(TargetHealthDescriptions)')"
 [ "$targets" = "2" ] || fail "describe-target-health: $targets targets"
 
+# kubectl scale goes through the Deployment's /scale subresource; the targets follow the pods.
+scaled="$(kubectl_ scale deployment nginx-deploy -n test --replicas=3)" || fail "kubectl scale: $scaled"
+[ "$scaled" = "deployment.apps/nginx-deploy scaled" ] || fail "kubectl scale printed: $scaled"
+scale="$(kubectl_ get --raw /apis/apps/v1/namespaces/test/deployments/nginx-deploy/scale)"
+echo "$scale" | grep -q '"kind":"Scale"' || fail "GET scale: $scale"
+echo "$scale" | grep -q '"spec":{"replicas":3}' || fail "GET scale after kubectl scale: $scale"
+for _ in $(seq 1 100); do
+  targets="$(aws_ elbv2 describe-target-health --target-group-arn "$tg_arn" --query 'length(TargetHealthDescriptions)')"
+  [ "$targets" = "3" ] && break
+  sleep 0.2
+done
+[ "$targets" = "3" ] || fail "after kubectl scale: $targets targets, want 3"
+
 dns="$(aws_ elbv2 describe-load-balancers --query 'LoadBalancers[0].DNSName')"
 hostname="$(kubectl_ get ingress nginx-ingress -n test -o jsonpath='{.status.loadBalancer.ingress[0].hostname}')"
 [ "$hostname" = "$(echo "$dns" | tr 'A-Z' 'a-z')" ] || fail "Ingress hostname $hostname, load balancer $dns"

@@ -163,3 +163,62 @@ TEST_CASE("watch: a resourceVersion older than the history gets an ERROR 410 eve
   CHECK((*event)->object["code"] == 410);
   CHECK((*event)->object["reason"] == "Expired");
 }
+
+TEST_CASE("api server: a Deployment's scale subresource reads and writes its replicas",
+          "[kube][sim]") {
+  test_support::SimFixture fixture(22);
+  fixture.build_account();
+  sim::kube::ApiServer api(fixture.world.store(), fixture.world.clock());
+  const std::string deployment = "/apis/apps/v1/namespaces/default/deployments/web";
+  REQUIRE(api.handle(request("POST", "/apis/apps/v1/namespaces/default/deployments",
+                             R"({"metadata":{"name":"web"},"spec":{"replicas":2,
+                                 "selector":{"matchLabels":{"app":"web"},"matchExpressions":[
+                                   {"key":"tier","operator":"In","values":["a","b"]}]},
+                                 "template":{"metadata":{"labels":{"app":"web","tier":"a"}},
+                                   "spec":{"containers":[{"name":"c","image":"nginx"}]}}}})"))
+              .status == 201);
+  const auto scale = api.handle(request("GET", deployment + "/scale"));
+  REQUIRE(scale.status == 200);
+  const Json read = body_of(scale);
+  CHECK(read["kind"] == "Scale");
+  CHECK(read["apiVersion"] == "autoscaling/v1");
+  CHECK(read["spec"]["replicas"] == 2);
+  CHECK(read["status"]["selector"] == "app=web,tier in (a,b)");
+
+  // kubectl scale: a merge patch of the Scale.
+  const auto patched =
+      api.handle(request("PATCH", deployment + "/scale", R"({"spec":{"replicas":5}})",
+                         "application/merge-patch+json"));
+  REQUIRE(patched.status == 200);
+  CHECK(body_of(patched)["spec"]["replicas"] == 5);
+  CHECK(body_of(api.handle(request("GET", deployment)))["spec"]["replicas"] == 5);
+
+  // A PUT with a stale resourceVersion conflicts; bad values are refused as the real server does.
+  Json stale = read;
+  stale["spec"]["replicas"] = 1;
+  CHECK(api.handle(request("PUT", deployment + "/scale", stale.dump())).status == 409);
+  const auto negative = api.handle(
+      request("PUT", deployment + "/scale", R"({"kind":"Scale","spec":{"replicas":-1}})"));
+  CHECK(negative.status == 422);
+  CHECK(body_of(negative)["message"] ==
+        "Scale.autoscaling \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater "
+        "than or equal to 0");
+  const auto words =
+      api.handle(request("PUT", deployment + "/scale", R"({"spec":{"replicas":"two"}})"));
+  CHECK(words.status == 400);
+  CHECK(body_of(words)["message"] ==
+        "Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal string into "
+        "Go struct field ScaleSpec.spec.replicas of type int32");
+  CHECK(api.handle(request("DELETE", deployment + "/scale")).status == 405);
+  CHECK(api.handle(request("GET", "/api/v1/namespaces/default/configmaps/x/scale")).status == 404);
+  CHECK(body_of(api.handle(request("GET", deployment)))["spec"]["replicas"] == 5);
+
+  // Discovery lists it with the Scale's group and version, which kubectl scale reads.
+  const Json apps = body_of(api.handle(request("GET", "/apis/apps/v1")));
+  bool listed = false;
+  for (const Json& resource : apps["resources"]) {
+    listed =
+        listed || (resource["name"] == "deployments/scale" && resource["group"] == "autoscaling");
+  }
+  CHECK(listed);
+}
