@@ -143,4 +143,23 @@ net::Result<void> Manifests::remove_one(const std::string& kind, const std::stri
   return {};
 }
 
+net::Result<void> Manifests::patch_one(const std::string& kind, const std::string& ns,
+                                       const std::string& name, kube::PatchType patch_type,
+                                       const Json& patch) {
+  const kube::ResourceType* type = type_of_kind(kind);
+  if (type == nullptr) return net::fail("InvalidScenario", "unknown kind \"" + kind + "\"");
+  const std::string where = type->namespaced ? (ns.empty() ? "default" : ns) : "";
+  const std::string object = kind + " " + (where.empty() ? name : where + "/" + name);
+  // A patch never creates: kubectl patch of a missing object is NotFound.
+  if (auto live = store_.get(*type, where, name); !live) {
+    return net::fail("PatchFailed", object + ": " + live.error().message);
+  }
+  auto patched = store_.patch(*type, where, name, patch, patch_type, kube::Subresource::None);
+  if (!patched) return net::fail("PatchFailed", object + ": " + patched.error().message);
+  trace_.event("scenario.patch",
+               {{"object", kind + "/" + (where.empty() ? name : where + "/" + name)},
+                {"result", "patched"}});
+  return {};
+}
+
 }  // namespace albc::sim::scenario

@@ -22,6 +22,10 @@ class Manifests {
   // `delete: {kind, namespace, name}`
   net::Result<void> remove_one(const std::string& kind, const std::string& ns,
                                const std::string& name);
+  // `patch:` and `scale:` steps, as `kubectl patch` and `kubectl scale` do.
+  net::Result<void> patch_one(const std::string& kind, const std::string& ns,
+                              const std::string& name, kube::PatchType patch_type,
+                              const Json& patch);
   const kube::ResourceType* type_of_kind(const std::string& kind) const;
 
  private:

@@ -165,6 +165,12 @@ net::Result<void> Run::run_step(const Step& step) {
                                    step.inline_object.value("namespace", ""),
                                    step.inline_object.value("name", ""));
     }
+    case Step::Kind::Patch:
+    case Step::Kind::Scale: {
+      const Json& object = step.inline_object;
+      return manifests_.patch_one(object.value("kind", ""), object.value("namespace", ""),
+                                  object.value("name", ""), step.patch_type, step.patch);
+    }
     case Step::Kind::Wait: {
       const bool converged = world_.run_until(
           [&] { return controller_->idle() && world_.quiescent(); }, step.duration);
@@ -317,6 +323,9 @@ net::Result<void> Run::check_kinds() const {
     std::vector<std::pair<std::string, std::string>> kinds;  // field, kind
     if (step.kind == Step::Kind::Delete && step.inline_object.is_object()) {
       kinds.emplace_back("delete.kind", step.inline_object.value("kind", ""));
+    }
+    if (step.kind == Step::Kind::Patch) {
+      kinds.emplace_back("patch.kind", step.inline_object.value("kind", ""));
     }
     if (step.kind == Step::Kind::Expect && step.expectation.contains("kubernetes")) {
       const Json& checks = step.expectation["kubernetes"];

@@ -265,23 +265,85 @@ net::Result<void> check_expectation(Json& value, const std::string& field) {
   return {};
 }
 
+// The object a patch or scale step names: {kind, namespace, name}, kept in step.inline_object.
+net::Result<void> object_reference(const Json& value, const std::string& field, Step& step) {
+  for (const char* key : {"kind", "namespace", "name"}) {
+    auto text = text_field(value, key, field + "." + key, std::string(key) != "namespace");
+    if (!text) return net::fail(text.error());
+    if (value.contains(key)) step.inline_object[key] = *text;
+  }
+  return {};
+}
+
+// `patch: {kind, namespace, name, type, patch}`, as `kubectl patch --type` takes it.
+net::Result<void> parse_patch(const Json& value, const std::string& field, Step& step) {
+  if (auto keys = only_keys(value, {"kind", "namespace", "name", "type", "patch"}, field); !keys)
+    return net::fail(keys.error());
+  step.kind = Step::Kind::Patch;
+  if (auto reference = object_reference(value, field, step); !reference) return reference;
+  auto type = text_field(value, "type", field + ".type", false, false);
+  if (!type) return net::fail(type.error());
+  if (type->empty() || *type == "strategic") {
+    step.patch_type = kube::PatchType::Strategic;
+  } else if (*type == "merge") {
+    step.patch_type = kube::PatchType::Merge;
+  } else if (*type == "json") {
+    step.patch_type = kube::PatchType::Json;
+  } else {
+    return invalid(field + ".type",
+                   "must be strategic (the default), merge or json, got \"" + *type + "\"");
+  }
+  if (!value.contains("patch")) return invalid(field + ".patch", "is required");
+  step.patch = value["patch"];
+  const bool json = step.patch_type == kube::PatchType::Json;
+  if (json && !step.patch.is_array()) {
+    return invalid(field + ".patch", "must be a list of operations for type json");
+  }
+  if (!json && !step.patch.is_object()) {
+    return invalid(field + ".patch", "must be a mapping for type " + *type);
+  }
+  return {};
+}
+
+// `scale: {kind, namespace, name, replicas}`, as `kubectl scale --replicas` does.
+net::Result<void> parse_scale(const Json& value, const std::string& field, Step& step) {
+  if (auto keys = only_keys(value, {"kind", "namespace", "name", "replicas"}, field); !keys)
+    return net::fail(keys.error());
+  step.kind = Step::Kind::Scale;
+  if (auto reference = object_reference(value, field, step); !reference) return reference;
+  if (step.inline_object["kind"] != "Deployment") {
+    return invalid(field + ".kind", "only a Deployment can be scaled, got \"" +
+                                        step.inline_object["kind"].get<std::string>() + "\"");
+  }
+  const Json& replicas = value.contains("replicas") ? value["replicas"] : Json();
+  if (!replicas.is_number_integer() || replicas.get<long long>() < 0 ||
+      replicas.get<long long>() > kReplicasMax) {
+    return invalid(field + ".replicas",
+                   "must be a whole number from 0 to " + std::to_string(kReplicasMax));
+  }
+  step.patch_type = kube::PatchType::Merge;
+  step.patch = {{"spec", {{"replicas", replicas}}}};
+  return {};
+}
+
 net::Result<Step> parse_step(const Json& entry, std::size_t index) {
   const std::string field = "steps[" + std::to_string(index - 1) + "]";
   Step step;
   step.index = index;
   if (!entry.is_object())
-    return invalid(
-        field, "must be a mapping with one action (apply, delete, wait, expect, print, advance)");
-  static const std::vector<std::string> kActions = {"apply",  "delete", "wait",
-                                                    "expect", "print",  "advance"};
+    return invalid(field,
+                   "must be a mapping with one action (apply, delete, patch, scale, wait, expect, "
+                   "print, advance)");
+  static const std::vector<std::string> kActions = {"apply", "delete", "patch", "scale",
+                                                    "wait",  "expect", "print", "advance"};
   std::vector<std::string> actions;
   for (auto it = entry.begin(); it != entry.end(); ++it) {
     if (std::find(kActions.begin(), kActions.end(), it.key()) != kActions.end()) {
       actions.push_back(it.key());
     } else if (it.key() != "timeout" && it.key() != "description") {
       return invalid(field + "." + it.key(),
-                     "unknown field (a step has one of apply, delete, wait, expect, print, "
-                     "advance, plus timeout and description)");
+                     "unknown field (a step has one of apply, delete, patch, scale, wait, "
+                     "expect, print, advance, plus timeout and description)");
     }
   }
   if (actions.size() != 1)
@@ -316,6 +378,10 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
     } else {
       return invalid(field + "." + action, "must be a manifest file name or a mapping");
     }
+  } else if (action == "patch" || action == "scale") {
+    auto parsed = action == "patch" ? parse_patch(value, field + ".patch", step)
+                                    : parse_scale(value, field + ".scale", step);
+    if (!parsed) return net::fail(parsed.error());
   } else if (action == "wait") {
     step.kind = Step::Kind::Wait;
     if (!value.is_string() || value.get<std::string>() != "converged")
@@ -354,7 +420,8 @@ world::AccountSetup to_account_setup(const WorldSpec& spec) {
 }
 
 std::string Step::label() const {
-  static const char* kNames[] = {"apply", "delete", "wait", "expect", "print", "advance"};
+  static const char* kNames[] = {"apply", "delete",  "wait",  "expect",
+                                 "print", "advance", "patch", "scale"};
   return "step " + std::to_string(index) + " (" + kNames[static_cast<int>(kind)] + ")";
 }
 

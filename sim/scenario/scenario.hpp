@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "controller/net/result.hpp"
+#include "sim/kube/patch.hpp"
 #include "sim/scenario/source_file.hpp"
 #include "sim/world/account_setup.hpp"
 
@@ -44,13 +45,15 @@ struct ControllerSpec {
 
 // One step: exactly one action.
 struct Step {
-  enum class Kind { Apply, Delete, Wait, Expect, Print, Advance };
+  enum class Kind { Apply, Delete, Wait, Expect, Print, Advance, Patch, Scale };
   Kind kind = Kind::Wait;
   std::size_t index = 0;  // 1-based, for messages
   std::string file;       // apply/delete: a manifest file, relative to the scenario
-  Json inline_object;     // apply: an inline manifest; delete: {kind, namespace, name}
-  std::string what;       // wait: "converged"; print: "aws" | "kubernetes"
-  Json expectation;       // expect
+  Json inline_object;  // apply: an inline manifest; delete, patch, scale: {kind, namespace, name}
+  kube::PatchType patch_type = kube::PatchType::Strategic;  // patch (scale: a merge patch)
+  Json patch;                             // patch: the patch; scale: {"spec": {"replicas": N}}
+  std::string what;                       // wait: "converged"; print: "aws" | "kubernetes"
+  Json expectation;                       // expect
   std::chrono::milliseconds duration{0};  // advance: how long; wait: the timeout
   std::string description;
   std::string label() const;  // "step 3 (expect)"
@@ -71,6 +74,8 @@ struct Scenario {
 // timeout), and how far a whole run may go: a month of simulated time runs in seconds, while
 // 999999999h would run for weeks of wall time (and overflow the clock's nanoseconds).
 inline constexpr std::chrono::hours kVirtualTimeHorizon{24 * 30};
+// A Deployment's replicas are an int32; past a namespace's pod quota the world refuses them.
+inline constexpr long long kReplicasMax = 2'147'483'647;
 // The most steps a scenario may have.
 inline constexpr std::size_t kStepsMax = 10'000;
 
