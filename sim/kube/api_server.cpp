@@ -295,11 +295,11 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
     return status_response(bad_request(
         "Name parameter invalid: " + net::dump_json(Json(route.name)) + ": " + problems[0]));
   }
-  if (route.subresource == Subresource::Scale) return handle_scale(request, route);
   if (request.method == "GET" || request.method == "HEAD") {
     if (auto accepted = check_accept(request.headers.value_or("Accept", "")); !accepted) {
       return status_response(accepted.error());
     }
+    if (route.subresource == Subresource::Scale) return handle_scale(request, route, {});
     return handle_get(request, route, *query);
   }
   const std::string dry_run_value = query->value_or("dryRun", "");
@@ -328,6 +328,9 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
   auto validation = field_validation_of(*query, request.method);
   if (!validation) return status_response(validation.error());
   write.field_validation = *validation;
+  if (route.subresource == Subresource::Scale) {
+    return with_warnings(handle_scale(request, route, write), warnings);
+  }
   if (request.method == "POST") {
     if (!route.name.empty())
       return status_response(method_not_allowed("POST is not allowed on a named " + type.singular));
@@ -357,8 +360,11 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
 }
 
 // GET, PUT and PATCH of a Deployment's Scale: reads of spec.replicas and writes of it alone.
-net::Response ApiServer::handle_scale(const net::Request& request, const Route& route) {
+net::Response ApiServer::handle_scale(const net::Request& request, const Route& route,
+                                      WriteOptions write) {
   const ResourceType& type = *route.type;
+  ResourceType scale_type = type;  // bodies that cannot be read are named as Scales
+  scale_type.kind = "Scale";
   auto live = store_.get(type, route.ns, route.name);
   if (!live) return status_response(live.error());
   if (request.method == "GET" || request.method == "HEAD") {
@@ -369,9 +375,9 @@ net::Response ApiServer::handle_scale(const net::Request& request, const Route& 
   }
   net::Result<Json, StatusError> scale = net::fail(StatusError{});
   if (request.method == "PUT") {
-    scale = read_object_body(request, type);
+    scale = read_object_body(request, scale_type);
   } else if (request.method == "PATCH") {
-    auto patch = read_patch_body(request, type);
+    auto patch = read_patch_body(request, scale_type);
     if (!patch) return status_response(patch.error());
     scale = apply_patch(scale_of(*live), patch->second, patch->first);
   } else {
@@ -381,7 +387,8 @@ net::Response ApiServer::handle_scale(const net::Request& request, const Route& 
   if (!scale) return status_response(scale.error());
   auto updated = scaled(*live, *scale);
   if (!updated) return status_response(updated.error());
-  auto written = store_.update(type, route.ns, route.name, std::move(*updated), Subresource::None);
+  auto written =
+      store_.update(type, route.ns, route.name, std::move(*updated), Subresource::None, write);
   if (!written) return status_response(written.error());
   return json_response(200, scale_of(*written));
 }

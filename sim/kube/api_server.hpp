@@ -38,7 +38,7 @@ class ApiServer final : public http::Handler {
   net::Response handle_resource(const net::Request& request, const Route& route);
   net::Response handle_get(const net::Request& request, const Route& route,
                            const net::QueryForm& query);
-  net::Response handle_scale(const net::Request& request, const Route& route);
+  net::Response handle_scale(const net::Request& request, const Route& route, WriteOptions write);
   net::Response handle_watch(const net::Request& request, const Route& route,
                              const net::QueryForm& query);
   void trace_write(const net::Request& request, const Route& route, int status);

@@ -209,6 +209,27 @@ TEST_CASE("api server: a Deployment's scale subresource reads and writes its rep
   CHECK(body_of(words)["message"] ==
         "Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal string into "
         "Go struct field ScaleSpec.spec.replicas of type int32");
+  const auto huge = api.handle(
+      request("PUT", deployment + "/scale", R"({"spec":{"replicas":18446744073709551615}})"));
+  CHECK(huge.status == 400);  // a decode error, not a wrapped -1
+  const auto other = api.handle(request("PUT", deployment + "/scale",
+                                        R"({"metadata":{"name":"other"},"spec":{"replicas":1}})"));
+  CHECK(other.status == 400);
+  CHECK(body_of(other)["message"] ==
+        "the name of the object (other) does not match the name on the URL (web)");
+  const auto unreadable = api.handle(request("PUT", deployment + "/scale", "{"));
+  CHECK(unreadable.status == 400);
+  CHECK(body_of(unreadable)["message"].get<std::string>().starts_with(
+      "the object provided is unrecognized (must be of type Scale)"));
+  // kubectl scale --dry-run=server: answered, not written.
+  const auto dry =
+      api.handle(request("PATCH", deployment + "/scale?dryRun=All", R"({"spec":{"replicas":9}})",
+                         "application/merge-patch+json"));
+  CHECK(dry.status == 200);
+  CHECK(body_of(dry)["spec"]["replicas"] == 9);
+  CHECK(api.handle(request("PATCH", deployment + "/scale?dryRun=Some", R"({"spec":{}})",
+                           "application/merge-patch+json"))
+            .status == 400);
   CHECK(api.handle(request("DELETE", deployment + "/scale")).status == 405);
   CHECK(api.handle(request("GET", "/api/v1/namespaces/default/configmaps/x/scale")).status == 404);
   CHECK(body_of(api.handle(request("GET", deployment)))["spec"]["replicas"] == 5);
