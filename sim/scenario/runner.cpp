@@ -66,6 +66,7 @@ class Run {
   net::Result<void> start_controller();
   net::Result<void> run_step(const Step& step);
   net::Result<void> expect(const Step& step);
+  net::Result<void> wait_until(const Step& step);
   net::Result<void> expect_kubernetes(const Json& checks);
   std::string describe_kubernetes() const;
   void report(const RunResult& result);
@@ -172,6 +173,7 @@ net::Result<void> Run::run_step(const Step& step) {
                                   object.value("name", ""), step.patch_type, step.patch);
     }
     case Step::Kind::Wait: {
+      if (step.what == "until") return wait_until(step);
       const bool converged = world_.run_until(
           [&] { return controller_->idle() && world_.quiescent(); }, step.duration);
       if (!converged) {
@@ -191,6 +193,27 @@ net::Result<void> Run::run_step(const Step& step) {
     case Step::Kind::Expect:
       return expect(step);
   }
+  return {};
+}
+
+// Runs virtual time until the step's expectation holds, checking it whenever the world has
+// run what was ready; the last failed check says why it never held.
+net::Result<void> Run::wait_until(const Step& step) {
+  std::string last = "nothing was left to happen";
+  const bool held = world_.run_until(
+      [&] {
+        auto checked = expect(step);
+        if (checked) return true;
+        last = checked.error().message;
+        return false;
+      },
+      step.duration);
+  if (!held) {
+    return net::fail("ConditionNotMet", "the condition did not hold within " +
+                                            net::format_elapsed(step.duration) +
+                                            " of virtual time; last check: " + last);
+  }
+  world_.trace().event("scenario.condition_held", {{"step", std::to_string(step.index)}});
   return {};
 }
 
@@ -327,10 +350,13 @@ net::Result<void> Run::check_kinds() const {
     if (step.kind == Step::Kind::Patch) {
       kinds.emplace_back("patch.kind", step.inline_object.value("kind", ""));
     }
-    if (step.kind == Step::Kind::Expect && step.expectation.contains("kubernetes")) {
+    const bool waits_until = step.kind == Step::Kind::Wait && step.what == "until";
+    if ((step.kind == Step::Kind::Expect || waits_until) &&
+        step.expectation.contains("kubernetes")) {
+      const std::string prefix = waits_until ? "wait.until" : "expect";
       const Json& checks = step.expectation["kubernetes"];
       for (std::size_t i = 0; i < checks.size(); ++i) {
-        kinds.emplace_back("expect.kubernetes[" + std::to_string(i) + "].kind",
+        kinds.emplace_back(prefix + ".kubernetes[" + std::to_string(i) + "].kind",
                            checks[i].value("kind", ""));
       }
     }

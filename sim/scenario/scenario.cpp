@@ -384,9 +384,21 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
     if (!parsed) return net::fail(parsed.error());
   } else if (action == "wait") {
     step.kind = Step::Kind::Wait;
-    if (!value.is_string() || value.get<std::string>() != "converged")
-      return invalid(field + ".wait", "the only condition is \"converged\"");
-    step.what = "converged";
+    if (value.is_object()) {
+      // wait: {until: {aws: ..., kubernetes: [...]}}: until an expectation holds.
+      if (auto keys = only_keys(value, {"until"}, field + ".wait"); !keys)
+        return net::fail(keys.error());
+      if (!value.contains("until")) return invalid(field + ".wait.until", "is required");
+      step.what = "until";
+      step.expectation = value["until"];
+      if (auto checked = check_expectation(step.expectation, field + ".wait.until"); !checked)
+        return net::fail(checked.error());
+    } else if (value.is_string() && value.get<std::string>() == "converged") {
+      step.what = "converged";
+    } else {
+      return invalid(field + ".wait",
+                     "must be converged or {until: {aws: ..., kubernetes: [...]}}");
+    }
   } else if (action == "expect") {
     step.kind = Step::Kind::Expect;
     step.expectation = value;

@@ -51,9 +51,9 @@ struct Step {
   std::string file;       // apply/delete: a manifest file, relative to the scenario
   Json inline_object;  // apply: an inline manifest; delete, patch, scale: {kind, namespace, name}
   kube::PatchType patch_type = kube::PatchType::Strategic;  // patch (scale: a merge patch)
-  Json patch;                             // patch: the patch; scale: {"spec": {"replicas": N}}
-  std::string what;                       // wait: "converged"; print: "aws" | "kubernetes"
-  Json expectation;                       // expect
+  Json patch;        // patch: the patch; scale: {"spec": {"replicas": N}}
+  std::string what;  // wait: "converged" | "until"; print: "aws" | "kubernetes"
+  Json expectation;  // expect, and wait: {until: ...}
   std::chrono::milliseconds duration{0};  // advance: how long; wait: the timeout
   std::string description;
   std::string label() const;  // "step 3 (expect)"
