@@ -1,8 +1,10 @@
 #include "sim/scenario/manifests.hpp"
 
 #include <set>
+#include <utility>
 
 #include "controller/k8s/fields.hpp"
+#include "controller/net/json.hpp"
 
 namespace albc::sim::scenario {
 
@@ -140,6 +142,37 @@ net::Result<void> Manifests::remove_one(const std::string& kind, const std::stri
                                          removed.error().message);
   trace_.event("scenario.delete", {{"object", kind + "/" + (ns.empty() ? name : ns + "/" + name)},
                                    {"result", "deleted"}});
+  return {};
+}
+
+net::Result<void> Manifests::remove_selected(const std::string& kind, const std::string& ns,
+                                             const Json& selector, std::size_t count,
+                                             net::Random& random) {
+  const kube::ResourceType* type = type_of_kind(kind);
+  if (type == nullptr) return net::fail("InvalidScenario", "unknown kind \"" + kind + "\"");
+  const std::string where = type->namespaced ? (ns.empty() ? "default" : ns) : "";
+  std::vector<std::string> names;  // in the store's order: by name
+  for (const Json& object : store_.snapshot(*type, where)) {
+    const Json& labels = object["metadata"].value("labels", Json::object());
+    bool selected = !object["metadata"].contains("deletionTimestamp");
+    for (auto it = selector.begin(); selected && it != selector.end(); ++it) {
+      selected = labels.contains(it.key()) && labels[it.key()] == *it;
+    }
+    if (selected) names.push_back(object["metadata"].value("name", ""));
+  }
+  const std::size_t wanted = count == 0 ? names.size() : count;
+  if (wanted > names.size()) {
+    return net::fail("DeleteFailed", std::to_string(names.size()) + " " + kind + " object(s) in " +
+                                         (where.empty() ? "the cluster" : where) +
+                                         " match the selector " + net::dump_json(selector) +
+                                         ", fewer than the " + std::to_string(wanted) +
+                                         " to delete");
+  }
+  // The first `wanted` of a Fisher-Yates shuffle: which ones is the seed's choice.
+  for (std::size_t i = 0; i < wanted; ++i) {
+    std::swap(names[i], names[random.uniform(i, names.size() - 1)]);
+    if (auto removed = remove_one(kind, ns, names[i]); !removed) return removed;
+  }
   return {};
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/net/random.hpp"
 #include "controller/net/result.hpp"
 #include "controller/net/trace.hpp"
 #include "sim/kube/store.hpp"
@@ -22,6 +23,10 @@ class Manifests {
   // `delete: {kind, namespace, name}`
   net::Result<void> remove_one(const std::string& kind, const std::string& ns,
                                const std::string& name);
+  // `delete: {kind, namespace, selector, count}`: `count` of the objects whose labels include
+  // the selector's (0: all of them), picked with `random`.
+  net::Result<void> remove_selected(const std::string& kind, const std::string& ns,
+                                    const Json& selector, std::size_t count, net::Random& random);
   // `patch:` and `scale:` steps, as `kubectl patch` and `kubectl scale` do.
   net::Result<void> patch_one(const std::string& kind, const std::string& ns,
                               const std::string& name, kube::PatchType patch_type,

@@ -162,6 +162,12 @@ net::Result<void> Run::run_step(const Step& step) {
         if (!done) return net::fail(done.error());
         return {};
       }
+      if (step.inline_object.contains("selector")) {
+        net::Random pick = world_.random().fork("scenario.step." + std::to_string(step.index));
+        return manifests_.remove_selected(
+            step.inline_object.value("kind", ""), step.inline_object.value("namespace", ""),
+            step.inline_object["selector"], step.inline_object.value("count", 0), pick);
+      }
       return manifests_.remove_one(step.inline_object.value("kind", ""),
                                    step.inline_object.value("namespace", ""),
                                    step.inline_object.value("name", ""));

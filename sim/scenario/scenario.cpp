@@ -275,6 +275,44 @@ net::Result<void> object_reference(const Json& value, const std::string& field, 
   return {};
 }
 
+// `delete: {kind, namespace, name}`, or `delete: {kind, namespace, selector, count}`: the
+// objects whose labels include the selector's, `count` of them (all when it is absent), which
+// ones drawn from the seed.
+net::Result<void> parse_delete(const Json& value, const std::string& field, Step& step) {
+  if (auto keys = only_keys(value, {"kind", "namespace", "name", "selector", "count"}, field);
+      !keys) {
+    return keys;
+  }
+  const bool by_selector = value.contains("selector");
+  if (by_selector == value.contains("name")) {
+    return invalid(field, "names one object (name) or picks by labels (selector), not both");
+  }
+  for (const char* key : {"kind", "namespace", "name"}) {
+    auto text = text_field(value, key, field + "." + key, std::string(key) == "kind");
+    if (!text) return net::fail(text.error());
+    if (value.contains(key)) step.inline_object[key] = *text;
+  }
+  if (!by_selector) {
+    if (value.contains("count")) return invalid(field + ".count", "goes with selector only");
+    return {};
+  }
+  const Json& selector = value["selector"];
+  if (!selector.is_object() || selector.empty()) {
+    return invalid(field + ".selector", "must be a non-empty mapping of label to value");
+  }
+  for (auto it = selector.begin(); it != selector.end(); ++it) {
+    if (!it->is_string())
+      return invalid(field + ".selector." + it.key(), "must be a string (quote it)");
+  }
+  if (value.contains("count")) {
+    const Json& count = value["count"];
+    if (!count.is_number_integer() || count.get<long long>() < 1) {
+      return invalid(field + ".count", "must be a whole number of at least 1");
+    }
+  }
+  return {};
+}
+
 // `patch: {kind, namespace, name, type, patch}`, as `kubectl patch --type` takes it.
 net::Result<void> parse_patch(const Json& value, const std::string& field, Step& step) {
   if (auto keys = only_keys(value, {"kind", "namespace", "name", "type", "patch"}, field); !keys)
@@ -366,14 +404,8 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
     } else if (value.is_object()) {
       step.inline_object = value;
       if (step.kind == Step::Kind::Delete) {
-        if (auto keys = only_keys(value, {"kind", "namespace", "name"}, field + ".delete"); !keys)
-          return net::fail(keys.error());
-        for (const char* key : {"kind", "namespace", "name"}) {
-          auto text =
-              text_field(value, key, field + ".delete." + key, std::string(key) != "namespace");
-          if (!text) return net::fail(text.error());
-          if (value.contains(key)) step.inline_object[key] = *text;
-        }
+        if (auto parsed = parse_delete(value, field + ".delete", step); !parsed)
+          return net::fail(parsed.error());
       }
     } else {
       return invalid(field + "." + action, "must be a manifest file name or a mapping");
