@@ -67,6 +67,7 @@ class Run {
   net::Result<void> run_step(const Step& step);
   net::Result<void> expect(const Step& step);
   net::Result<void> wait_until(const Step& step);
+  net::Result<void> expect_aws_calls(const Json& expected) const;
   net::Result<void> expect_kubernetes(const Json& checks);
   std::string describe_kubernetes() const;
   void report(const RunResult& result);
@@ -238,8 +239,32 @@ net::Result<void> Run::expect(const Step& step) {
         return matched;
     }
   }
+  if (step.expectation.contains("aws_calls")) {
+    if (auto counted = expect_aws_calls(step.expectation["aws_calls"]); !counted) return counted;
+  }
   if (step.expectation.contains("kubernetes"))
     return expect_kubernetes(step.expectation["kubernetes"]);
+  return {};
+}
+
+// AWS calls since the run began, by operation as the report lists them, and in total.
+net::Result<void> Run::expect_aws_calls(const Json& expected) const {
+  const auto& by_operation = world_.aws().calls_by_operation();
+  for (auto it = expected.begin(); it != expected.end(); ++it) {
+    std::size_t actual = 0;
+    if (it.key() == "mutating") {
+      actual = world_.aws().mutating_calls_total();
+    } else if (it.key() == "total") {
+      actual = world_.aws().calls_total();
+    } else if (auto found = by_operation.find(it.key()); found != by_operation.end()) {
+      actual = found->second.calls;
+    }
+    if (actual != it->get<std::size_t>()) {
+      return net::fail("ExpectationFailed", "aws_calls." + it.key() + ": expected " +
+                                                std::to_string(it->get<std::size_t>()) +
+                                                " call(s), got " + std::to_string(actual));
+    }
+  }
   return {};
 }
 

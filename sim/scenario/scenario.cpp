@@ -242,8 +242,25 @@ net::Result<void> check_kubernetes_expectation(Json& entry, const std::string& f
 // The shape of an expect step, checked before the scenario runs: a mistake in step 20 must not
 // wait for steps 1 to 19.
 net::Result<void> check_expectation(Json& value, const std::string& field) {
-  if (auto keys = only_keys(value, {"aws", "kubernetes"}, field); !keys) return keys;
-  if (value.empty()) return invalid(field, "expects nothing: give aws, kubernetes or both");
+  if (auto keys = only_keys(value, {"aws", "kubernetes", "aws_calls"}, field); !keys) return keys;
+  if (value.empty()) return invalid(field, "expects nothing: give aws, kubernetes or aws_calls");
+  if (value.contains("aws_calls")) {
+    // {"elbv2 CreateLoadBalancer": 1, mutating: 5, total: 40}: counts since the run began.
+    const Json& calls = value["aws_calls"];
+    if (!calls.is_object() || calls.empty()) {
+      return invalid(field + ".aws_calls", "must be a mapping of operation to count");
+    }
+    for (auto it = calls.begin(); it != calls.end(); ++it) {
+      if (!it->is_number_integer() || it->get<long long>() < 0) {
+        return invalid(field + ".aws_calls." + it.key(), "must be a non-negative integer");
+      }
+      const bool named = it.key().starts_with("elbv2 ") || it.key().starts_with("ec2 ");
+      if (!named && it.key() != "mutating" && it.key() != "total") {
+        return invalid(field + ".aws_calls." + it.key(),
+                       "must be \"elbv2 <Action>\", \"ec2 <Action>\", mutating or total");
+      }
+    }
+  }
   if (value.contains("aws")) {
     const Json& aws = value["aws"];
     if (auto keys =

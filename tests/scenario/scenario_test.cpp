@@ -51,7 +51,7 @@ TEST_CASE("scenario: bad files are refused with the file and the field named", "
   CHECK(error_of("name: x\ncontroller: {default_scheme: public}\nsteps: [{wait: converged}]\n") ==
         "scenario test.yaml: controller.default_scheme: invalid value public for default scheme");
   CHECK(error_of("name: x\nsteps: [{expect: {}}]\n") ==
-        "scenario test.yaml: steps[0].expect: expects nothing: give aws, kubernetes or both");
+        "scenario test.yaml: steps[0].expect: expects nothing: give aws, kubernetes or aws_calls");
   auto broken = albc::net::yaml_to_json("name: [unclosed\n", "broken.yaml");
   REQUIRE_FALSE(broken);
   CHECK(broken.error().message.starts_with("broken.yaml: line "));
