@@ -47,6 +47,7 @@ class AwsServer final : public http::Handler {
   Elbv2Api& elbv2() { return elbv2_; }
   const Elbv2Api& elbv2() const { return elbv2_; }
   Ec2Api& ec2() { return ec2_; }
+  const Ec2Api& ec2() const { return ec2_; }
   // The most recent calls (at most calls_kept_max) and the count of every call by operation.
   const std::deque<AwsCall>& recent_calls() const { return calls_; }
   struct OperationCount {

@@ -3,6 +3,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <map>
+#include <optional>
 #include <ostream>
 
 #include "controller/app/controller_app.hpp"
@@ -165,9 +166,10 @@ net::Result<void> Run::run_step(const Step& step) {
       }
       if (step.inline_object.contains("selector")) {
         net::Random pick = world_.random().fork("scenario.step." + std::to_string(step.index));
-        return manifests_.remove_selected(
-            step.inline_object.value("kind", ""), step.inline_object.value("namespace", ""),
-            step.inline_object["selector"], step.inline_object.value("count", 0), pick);
+        return manifests_.remove_selected(step.inline_object.value("kind", ""),
+                                          step.inline_object.value("namespace", ""),
+                                          step.inline_object["selector"],
+                                          step.inline_object.value("count", std::size_t{0}), pick);
       }
       return manifests_.remove_one(step.inline_object.value("kind", ""),
                                    step.inline_object.value("namespace", ""),
@@ -206,19 +208,32 @@ net::Result<void> Run::run_step(const Step& step) {
 // Runs virtual time until the step's expectation holds, checking it whenever the world has
 // run what was ready; the last failed check says why it never held.
 net::Result<void> Run::wait_until(const Step& step) {
-  std::string last = "nothing was left to happen";
+  const auto started = world_.clock().now();
+  std::string last;
+  std::optional<net::Error> broken;  // not a failed check: a mistake in the scenario
   const bool held = world_.run_until(
       [&] {
         auto checked = expect(step);
         if (checked) return true;
+        if (checked.error().code != "ExpectationFailed") {
+          broken = checked.error();
+          return true;
+        }
         last = checked.error().message;
         return false;
       },
       step.duration);
+  if (broken) return net::fail(*broken);
   if (!held) {
-    return net::fail("ConditionNotMet", "the condition did not hold within " +
-                                            net::format_elapsed(step.duration) +
-                                            " of virtual time; last check: " + last);
+    // The world stops early when no timer is left at all; otherwise the budget ran out.
+    const auto waited = world_.clock().now() - started;
+    const std::string why = !world_.clock().next_deadline()
+                                ? "nothing was left to happen after " +
+                                      net::format_elapsed(waited) +
+                                      " of virtual time, and the condition did not hold"
+                                : "the condition did not hold within " +
+                                      net::format_elapsed(step.duration) + " of virtual time";
+    return net::fail("ConditionNotMet", why + "; last check: " + last);
   }
   world_.trace().event("scenario.condition_held", {{"step", std::to_string(step.index)}});
   return {};
@@ -389,6 +404,23 @@ net::Result<void> Run::check_kinds() const {
       for (std::size_t i = 0; i < checks.size(); ++i) {
         kinds.emplace_back(prefix + ".kubernetes[" + std::to_string(i) + "].kind",
                            checks[i].value("kind", ""));
+      }
+    }
+    // aws_calls name actions the fakes serve: a misspelt one would always count 0.
+    const Json& calls = step.expectation.is_object() && step.expectation.contains("aws_calls")
+                            ? step.expectation["aws_calls"]
+                            : Json::object();
+    for (auto it = calls.begin(); it != calls.end(); ++it) {
+      const std::string& operation = it.key();
+      const bool served =
+          operation == "mutating" || operation == "total" ||
+          (operation.starts_with("elbv2 ") && world_.aws().elbv2().knows(operation.substr(6))) ||
+          (operation.starts_with("ec2 ") && world_.aws().ec2().knows(operation.substr(4)));
+      if (!served) {
+        const std::string at = step.kind == Step::Kind::Wait ? "wait.until" : "expect";
+        return net::fail("InvalidScenario", "steps[" + std::to_string(step.index - 1) + "]." + at +
+                                                ".aws_calls." + operation +
+                                                ": not an action the fake AWS serves");
       }
     }
     for (const auto& [field, kind] : kinds) {

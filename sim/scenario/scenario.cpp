@@ -251,7 +251,7 @@ net::Result<void> check_expectation(Json& value, const std::string& field) {
       return invalid(field + ".aws_calls", "must be a mapping of operation to count");
     }
     for (auto it = calls.begin(); it != calls.end(); ++it) {
-      if (!it->is_number_integer() || it->get<long long>() < 0) {
+      if (!it->is_number_unsigned() && (!it->is_number_integer() || it->get<long long>() < 0)) {
         return invalid(field + ".aws_calls." + it.key(), "must be a non-negative integer");
       }
       const bool named = it.key().starts_with("elbv2 ") || it.key().starts_with("ec2 ");
@@ -323,8 +323,15 @@ net::Result<void> parse_delete(const Json& value, const std::string& field, Step
   }
   if (value.contains("count")) {
     const Json& count = value["count"];
-    if (!count.is_number_integer() || count.get<long long>() < 1) {
-      return invalid(field + ".count", "must be a whole number of at least 1");
+    // Read as unsigned first: a huge number must not wrap into a small or negative one.
+    const bool in_range =
+        count.is_number_unsigned()
+            ? count.get<std::uint64_t>() >= 1 && count.get<std::uint64_t>() <= kDeleteCountMax
+            : count.is_number_integer() && count.get<long long>() >= 1 &&
+                  count.get<long long>() <= static_cast<long long>(kDeleteCountMax);
+    if (!in_range) {
+      return invalid(field + ".count",
+                     "must be a whole number from 1 to " + std::to_string(kDeleteCountMax));
     }
   }
   return {};

@@ -76,6 +76,8 @@ struct Scenario {
 inline constexpr std::chrono::hours kVirtualTimeHorizon{24 * 30};
 // A Deployment's replicas are an int32; past a namespace's pod quota the world refuses them.
 inline constexpr long long kReplicasMax = 2'147'483'647;
+// The most objects one delete-by-selector step may delete.
+inline constexpr std::uint64_t kDeleteCountMax = 1'000'000;
 // The most steps a scenario may have.
 inline constexpr std::size_t kStepsMax = 10'000;
 
