@@ -198,29 +198,38 @@ TEST_CASE("http: a client that hangs up ends its stream at once, not at the next
   CHECK(loopback.server.open_connections() == 0);
 }
 
-TEST_CASE("http: a request sent behind a stream is answered after it, whole", "[http]") {
+// A raw client with a silent stream open and a second request pipelined behind it: the read
+// beside the stream has taken that request's first byte, and the stream goes on.
+struct PipelinedBehindStream {
   Loopback loopback;
   asio::io_context client_io{1};
-  asio::ip::tcp::socket client(client_io);
-  client.connect({asio::ip::make_address("127.0.0.1"), loopback.port});
-  const auto send = [&](std::string_view text) { asio::write(client, asio::buffer(text)); };
-  send("GET /silent HTTP/1.1\r\nHost: albc\r\n\r\n");
-  for (int i = 0; i < 100 && !loopback.handler.silent; ++i)
-    loopback.io.run_for(std::chrono::milliseconds(10));
-  REQUIRE(loopback.handler.silent);
-  // The read beside the stream takes this request's first byte; the stream goes on.
-  send("GET /echo HTTP/1.1\r\nHost: albc\r\n\r\n");
-  loopback.io.run_for(std::chrono::milliseconds(50));
-  CHECK_FALSE(loopback.handler.silent->cancelled);
+  asio::ip::tcp::socket client{client_io};
+
+  PipelinedBehindStream() {
+    client.connect({asio::ip::make_address("127.0.0.1"), loopback.port});
+    asio::write(client,
+                asio::buffer(std::string_view("GET /silent HTTP/1.1\r\nHost: albc\r\n\r\n")));
+    for (int i = 0; i < 100 && !loopback.handler.silent; ++i)
+      loopback.io.run_for(std::chrono::milliseconds(10));
+    REQUIRE(loopback.handler.silent);
+    asio::write(client, asio::buffer(std::string_view("GET /echo HTTP/1.1\r\nHost: albc\r\n\r\n")));
+    loopback.io.run_for(std::chrono::milliseconds(50));
+    REQUIRE_FALSE(loopback.handler.silent->cancelled);
+  }
+};
+
+TEST_CASE("http: a request sent behind a stream is answered after it, whole", "[http]") {
+  PipelinedBehindStream pipelined;
+  Loopback& loopback = pipelined.loopback;
   CHECK(loopback.handler.handled == 1);
   loopback.handler.silent->cancel();  // the stream ends: the session reads the next request
-  client.non_blocking(true);
+  pipelined.client.non_blocking(true);
   std::string received;
   for (int i = 0; i < 200 && received.find("GET /echo ") == std::string::npos; ++i) {
     loopback.io.run_for(std::chrono::milliseconds(10));
     char chunk[4096];
     boost::system::error_code ec;  // would_block until the answer comes
-    const std::size_t read = client.read_some(asio::buffer(chunk), ec);
+    const std::size_t read = pipelined.client.read_some(asio::buffer(chunk), ec);
     received.append(chunk, read);
   }
   CHECK(received.find("0\r\n\r\n") != std::string::npos);  // the stream's last chunk
@@ -230,19 +239,9 @@ TEST_CASE("http: a request sent behind a stream is answered after it, whole", "[
 }
 
 TEST_CASE("http: stopping the server cancels a stream nobody reads beside any more", "[http]") {
-  Loopback loopback;
-  asio::io_context client_io{1};
-  asio::ip::tcp::socket client(client_io);
-  client.connect({asio::ip::make_address("127.0.0.1"), loopback.port});
-  asio::write(client, asio::buffer(std::string_view("GET /silent HTTP/1.1\r\nHost: albc\r\n\r\n")));
-  for (int i = 0; i < 100 && !loopback.handler.silent; ++i)
-    loopback.io.run_for(std::chrono::milliseconds(10));
-  REQUIRE(loopback.handler.silent);
-  // A pipelined request ends the read beside the stream; only the server can end it now.
-  asio::write(client, asio::buffer(std::string_view("GET /echo HTTP/1.1\r\nHost: albc\r\n\r\n")));
-  loopback.io.run_for(std::chrono::milliseconds(50));
-  REQUIRE_FALSE(loopback.handler.silent->cancelled);
-  loopback.server.stop();
-  loopback.io.run_for(std::chrono::milliseconds(10));
-  CHECK(loopback.handler.silent->cancelled);
+  PipelinedBehindStream pipelined;
+  // The read beside the stream has ended on the pipelined byte; only the server can end it now.
+  pipelined.loopback.server.stop();
+  pipelined.loopback.io.run_for(std::chrono::milliseconds(10));
+  CHECK(pipelined.loopback.handler.silent->cancelled);
 }
