@@ -283,9 +283,12 @@ net::Result<void> check_expectation(Json& value, const std::string& field) {
 }
 
 // The object a patch or scale step names: {kind, namespace, name}, kept in step.inline_object.
-net::Result<void> object_reference(const Json& value, const std::string& field, Step& step) {
+net::Result<void> object_reference(const Json& value, const std::string& field, Step& step,
+                                   bool name_required = true) {
   for (const char* key : {"kind", "namespace", "name"}) {
-    auto text = text_field(value, key, field + "." + key, std::string(key) != "namespace");
+    const bool required =
+        std::string(key) == "kind" || (name_required && std::string(key) == "name");
+    auto text = text_field(value, key, field + "." + key, required);
     if (!text) return net::fail(text.error());
     if (value.contains(key)) step.inline_object[key] = *text;
   }
@@ -304,10 +307,8 @@ net::Result<void> parse_delete(const Json& value, const std::string& field, Step
   if (by_selector == value.contains("name")) {
     return invalid(field, "names one object (name) or picks by labels (selector), not both");
   }
-  for (const char* key : {"kind", "namespace", "name"}) {
-    auto text = text_field(value, key, field + "." + key, std::string(key) == "kind");
-    if (!text) return net::fail(text.error());
-    if (value.contains(key)) step.inline_object[key] = *text;
+  if (auto reference = object_reference(value, field, step, !by_selector); !reference) {
+    return reference;
   }
   if (!by_selector) {
     if (value.contains("count")) return invalid(field + ".count", "goes with selector only");
