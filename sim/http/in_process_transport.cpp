@@ -1,5 +1,7 @@
 #include "sim/http/in_process_transport.hpp"
 
+#include "controller/net/parking.hpp"
+
 namespace albc::sim::http {
 
 InProcessTransport::InProcessTransport(Handler& handler, net::Clock& clock, net::Random random,
@@ -11,6 +13,12 @@ net::Clock::duration InProcessTransport::draw_latency() {
   const auto high =
       static_cast<std::uint64_t>(std::max(latency_.minimum, latency_.maximum).count());
   return std::chrono::microseconds(random_.uniform(low, high));
+}
+
+net::Awaitable<void> InProcessTransport::die() {
+  interceptor_->crash();
+  net::Parked forever;
+  co_await forever.wait();
 }
 
 namespace {
@@ -26,7 +34,11 @@ net::Awaitable<net::Result<net::Response, net::TransportError>> InProcessTranspo
   InFlight in_flight(in_flight_);
   ++requests_sent_;
   co_await clock_.sleep_for(draw_latency());
+  const Interception interception =
+      interceptor_ ? interceptor_->intercept(request) : Interception{};
+  if (interception.crash == Interception::Crash::Before) co_await die();
   net::Response response = handler_.handle(request);
+  if (interception.crash == Interception::Crash::After) co_await die();
   if (response.stream) {
     auto stream = std::move(response.stream);
     while (true) {

@@ -7,6 +7,7 @@
 #include "controller/net/random.hpp"
 #include "controller/net/transport.hpp"
 #include "sim/http/handler.hpp"
+#include "sim/http/interceptor.hpp"
 
 namespace albc::sim::http {
 
@@ -31,14 +32,19 @@ class InProcessTransport final : public net::Transport {
   // Requests sent and not yet answered: a world is not quiescent while any is.
   std::size_t in_flight() const { return in_flight_; }
   std::size_t requests_sent() const { return requests_sent_; }
+  // Every request sent from now on passes `interceptor` (nullptr: none). Not owned.
+  void set_interceptor(Interceptor* interceptor) { interceptor_ = interceptor; }
 
  private:
   net::Clock::duration draw_latency();
+  // The calling process has died: this coroutine waits for its io_context to unwind it.
+  net::Awaitable<void> die();
 
   Handler& handler_;
   net::Clock& clock_;
   net::Random random_;
   LatencyOptions latency_;
+  Interceptor* interceptor_ = nullptr;
   std::size_t in_flight_ = 0;
   std::size_t requests_sent_ = 0;
 };

@@ -10,6 +10,8 @@
 #include "controller/k8s/fields.hpp"
 #include "controller/net/yaml.hpp"
 #include "sim/scenario/aws_view.hpp"
+#include "sim/scenario/controller_pod.hpp"
+#include "sim/scenario/crash_points.hpp"
 #include "sim/scenario/expectations.hpp"
 #include "sim/scenario/manifests.hpp"
 #include "sim/world/account_setup.hpp"
@@ -39,11 +41,15 @@ class Run {
         options_(options),
         out_(*options.out),
         world_(world_options()),
-        manifests_(world_.store(), world_.trace()) {
+        manifests_(world_.store(), world_.trace()),
+        controller_(world_, controller_options(scenario)),
+        crash_points_(controller_, world_.trace()) {
     if (options.handle_signals) watch_signals();
+    world_.kube_transport().set_interceptor(&crash_points_);
+    world_.aws_transport().set_interceptor(&crash_points_);
   }
-  // The controller's coroutines run in the world's io_context: it goes first, after the signal
-  // set that lives in it.
+  // The controller's coroutines run in the world's io_contexts: they go first, after the signal
+  // set that lives in one.
   ~Run() {
     signals_.reset();
     world_.shutdown();
@@ -64,7 +70,6 @@ class Run {
   // Why the world stopped running on its own (a signal, a failed task), as a step failure.
   std::optional<net::Error> stopped() const;
   net::Result<void> check_kinds() const;
-  net::Result<void> start_controller();
   net::Result<void> run_step(const Step& step);
   net::Result<void> expect(const Step& step);
   net::Result<void> wait_until(const Step& step);
@@ -79,7 +84,8 @@ class Run {
   std::ostream& out_;
   world::World world_;
   Manifests manifests_;
-  std::unique_ptr<app::ControllerApp> controller_;
+  ControllerPod controller_;
+  CrashPoints crash_points_;
   std::optional<asio::signal_set> signals_;
   int interrupted_by_ = 0;
   std::size_t steps_passed_ = 0;
@@ -107,26 +113,6 @@ std::optional<net::Error> Run::stopped() const {
                                               (interrupted_by_ == SIGINT ? "SIGINT" : "SIGTERM"));
   }
   return std::nullopt;
-}
-
-net::Result<void> Run::start_controller() {
-  const app::ControllerOptions options = controller_options(scenario_);
-  const std::string region = scenario_.world.region;
-  controller_ = std::make_unique<app::ControllerApp>(
-      world_.executor(), world_.clock(), world_.random().fork("controller"), world_.trace(),
-      world_.kube_transport(),
-      k8s::ClientOptions{"kubernetes.default.svc", "", "albc-controller/0.1"},
-      albc::aws::Endpoint{world_.aws_transport(),
-                          "elasticloadbalancing." + region + ".amazonaws.com"},
-      albc::aws::Endpoint{world_.aws_transport(), "ec2." + region + ".amazonaws.com"},
-      net::Credentials{"testing", "testing", ""}, albc::aws::ClientOptions{region}, options);
-  auto started = world_.run_to_completion(controller_->start(), std::chrono::minutes(5));
-  if (!started)
-    return net::fail("ControllerStart",
-                     "the controller did not start within 5 minutes of virtual time");
-  if (!*started)
-    return net::fail(net::with_context(started->error(), "the controller failed to start"));
-  return {};
 }
 
 net::Result<std::vector<Json>> Run::load_manifest(const std::string& file) const {
@@ -183,12 +169,12 @@ net::Result<void> Run::run_step(const Step& step) {
     }
     case Step::Kind::Wait: {
       if (step.what == "until") return wait_until(step);
-      const bool converged = world_.run_until(
-          [&] { return controller_->idle() && world_.quiescent(); }, step.duration);
+      const bool converged =
+          world_.run_until([&] { return controller_.idle() && world_.quiescent(); }, step.duration);
       if (!converged) {
         return net::fail("NotConverged",
                          "did not converge within " + net::format_elapsed(step.duration) +
-                             " of virtual time; still pending: " + controller_->pending());
+                             " of virtual time; still pending: " + controller_.pending());
       }
       world_.trace().event("scenario.converged", {{"step", std::to_string(step.index)}});
       return {};
@@ -201,6 +187,14 @@ net::Result<void> Run::run_step(const Step& step) {
       return {};
     case Step::Kind::Expect:
       return expect(step);
+    case Step::Kind::Restart:
+      return controller_.restart();
+    case Step::Kind::Crash:
+      crash_points_.arm(
+          {step.crash.at, step.crash.nth,
+           step.crash.after ? http::Interception::Crash::After : http::Interception::Crash::Before,
+           step.crash.restart_after, step.index});
+      return {};
   }
   return {};
 }
@@ -374,7 +368,8 @@ void Run::report(const RunResult& result) {
   out_ << "   steps passed:  " << steps_passed_ << " of " << scenario_.steps.size() << "\n";
   if (!result.passed) out_ << "   failure:       " << result.failure << "\n";
   out_ << "   virtual time:  " << net::format_elapsed(world_.clock().elapsed()) << "\n";
-  out_ << "   reconciles:    " << (controller_ ? controller_->reconciles() : 0) << "\n";
+  out_ << "   reconciles:    " << controller_.reconciles() << "\n";
+  if (controller_.restarts() > 0) out_ << "   restarts:      " << controller_.restarts() << "\n";
   out_ << "   kube requests: " << world_.kube_transport().requests_sent() << "\n";
   out_ << "   AWS calls:     " << world_.aws().calls_total() << " ("
        << world_.aws().mutating_calls_total() << " mutating) by operation:\n";
@@ -423,6 +418,18 @@ net::Result<void> Run::check_kinds() const {
                                                 ": not an action the fake AWS serves");
       }
     }
+    if (step.kind == Step::Kind::Crash) {
+      const std::string& call = step.crash.at;
+      const bool served =
+          call.starts_with("kube ") ||
+          (call.starts_with("elbv2 ") && world_.aws().elbv2().knows(call.substr(6))) ||
+          (call.starts_with("ec2 ") && world_.aws().ec2().knows(call.substr(4)));
+      if (!served) {
+        return net::fail("InvalidScenario", "steps[" + std::to_string(step.index - 1) +
+                                                "].crash.at: " + call +
+                                                " is not an action the fake AWS serves");
+      }
+    }
     for (const auto& [field, kind] : kinds) {
       if (manifests_.type_of_kind(kind) == nullptr) {
         return net::fail("InvalidScenario", "steps[" + std::to_string(step.index - 1) + "]." +
@@ -452,7 +459,7 @@ RunResult Run::execute() {
     report(result);
     return result;
   }
-  auto started = start_controller();
+  auto started = controller_.start();
   if (auto stop = stopped()) started = net::fail(*stop);
   if (!started) {
     result.failure = "scenario " + scenario_.path + ": " + started.error().describe();
@@ -494,6 +501,20 @@ RunResult Run::execute() {
       return result;
     }
     ++steps_passed_;
+  }
+  // A crash that never happened means the run did not exercise what the scenario says it does.
+  if (!crash_points_.armed().empty()) {
+    const CrashPoint& point = crash_points_.armed().front();
+    const bool before = point.when == http::Interception::Crash::Before;
+    result.failure = "scenario " + scenario_.path + ": step " + std::to_string(point.step) +
+                     " (crash): the controller never reached its crash point (" +
+                     (before ? "before" : "after") + " call " + std::to_string(point.nth) + " of " +
+                     point.call + ") before the scenario ended";
+    world_.trace().event("scenario.failed", {{"step", std::to_string(point.step)},
+                                             {"error", "crash point never reached"}});
+    report(result);
+    result.trace_events = world_.trace().event_count();
+    return result;
   }
   world_.trace().event("scenario.passed", {{"steps", std::to_string(steps_passed_)}});
   result.passed = true;

@@ -43,9 +43,17 @@ struct ControllerSpec {
   std::string ingress_class = "alb";
 };
 
+// crash: where the controller dies, and when the kubelet starts it again.
+struct CrashSpec {
+  std::string at;         // "elbv2 CreateListener", "kube patch ingresses/status"
+  std::uint64_t nth = 1;  // the Nth such call from this step on
+  bool after = false;     // after the fake acted (the answer is lost), or before it saw the call
+  std::chrono::milliseconds restart_after{std::chrono::seconds(1)};
+};
+
 // One step: exactly one action.
 struct Step {
-  enum class Kind { Apply, Delete, Wait, Expect, Print, Advance, Patch, Scale };
+  enum class Kind { Apply, Delete, Wait, Expect, Print, Advance, Patch, Scale, Restart, Crash };
   Kind kind = Kind::Wait;
   std::size_t index = 0;  // 1-based, for messages
   std::string file;       // apply/delete: a manifest file, relative to the scenario
@@ -55,6 +63,7 @@ struct Step {
   std::string what;  // wait: "converged" | "until"; print: "aws" | "kubernetes"
   Json expectation;  // expect, and wait: {until: ...}
   std::chrono::milliseconds duration{0};  // advance: how long; wait: the timeout
+  CrashSpec crash;                        // crash
   std::string description;
   std::string label() const;  // "step 3 (expect)"
 };
@@ -78,6 +87,8 @@ inline constexpr std::chrono::hours kVirtualTimeHorizon{24 * 30};
 inline constexpr long long kReplicasMax = 2'147'483'647;
 // The most objects one delete-by-selector step may delete.
 inline constexpr std::uint64_t kDeleteCountMax = 1'000'000;
+// The largest N of a crash at the Nth call.
+inline constexpr std::uint64_t kCrashCallMax = 1'000'000;
 // The most steps a scenario may have.
 inline constexpr std::size_t kStepsMax = 10'000;
 

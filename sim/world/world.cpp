@@ -27,18 +27,60 @@ World::~World() {
 }
 
 void World::shutdown() {
-  // Suspended coroutines live in the io_context: destroying it first unwinds them while
-  // everything they reference still exists.
+  // Suspended coroutines live in the io_contexts: destroying them first unwinds them while
+  // everything they reference still exists. Processes go first: they hold requests to the world.
+  processes_.clear();
+  doomed_.clear();
   io_.reset();
+}
+
+World::ProcessId World::start_process() {
+  const ProcessId id = next_process_++;
+  processes_.emplace(id, std::make_unique<asio::io_context>(1));
+  return id;
+}
+
+net::Executor World::executor_of(ProcessId process) {
+  auto found = processes_.find(process);
+  ALBC_ASSERT(found != processes_.end());
+  return found->second->get_executor();
+}
+
+void World::kill(ProcessId process) {
+  auto found = processes_.find(process);
+  if (found == processes_.end()) return;
+  // Moved out first: frames unwinding now may look the process up and must find it gone.
+  std::unique_ptr<asio::io_context> context = std::move(found->second);
+  processes_.erase(found);
+  context.reset();
+}
+
+void World::reap() {
+  while (!doomed_.empty()) {
+    const ProcessId process = doomed_.back();
+    doomed_.pop_back();
+    kill(process);
+  }
+}
+
+bool World::run_one() {
+  io_->restart();
+  if (io_->poll_one() > 0) return true;
+  for (auto& [id, context] : processes_) {
+    context->restart();
+    if (context->poll_one() > 0) return true;
+  }
+  return false;
 }
 
 void World::run_ready() {
   ALBC_ASSERT(io_ != nullptr);
   // One ready handler at a time, so that an interrupt (a signal's handler runs among them) stops
-  // the world at once, however much work is ready.
+  // the world at once, however much work is ready; a process that asked to die dies between two.
   while (!interrupted_) {
-    io_->restart();
-    if (io_->poll_one() == 0) break;
+    const bool ran = run_one();
+    reap();
+    if (!ran) break;
   }
 }
 
@@ -67,7 +109,11 @@ bool World::run_until(const std::function<bool()>& done, net::Clock::duration bu
     if (done()) return true;
     const auto next = clock_.next_deadline();
     if (!next || *next > deadline) return false;
-    if (!guarded([this] { clock_.fire_next(); })) return false;
+    if (!guarded([this] {
+          clock_.fire_next();
+          reap();
+        }))
+      return false;
   }
 }
 

@@ -4,9 +4,11 @@
 #include <chrono>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "controller/net/random.hpp"
 #include "controller/net/trace.hpp"
@@ -47,6 +49,18 @@ class World {
   World& operator=(const World&) = delete;
 
   net::Executor executor() { return io_->get_executor(); }
+
+  // A process in the world (the controller's pod): its coroutines run in an io_context of their
+  // own, so that killing it (a crash, a restart) unwinds all of them at once, as a dying process
+  // loses its stack, while the world goes on. Requests it had in flight are lost with it.
+  using ProcessId = std::uint64_t;
+  ProcessId start_process();
+  net::Executor executor_of(ProcessId process);
+  bool alive(ProcessId process) const { return processes_.contains(process); }
+  // Destroys the process's coroutines now; not from inside one of them (see kill_soon).
+  void kill(ProcessId process);
+  // From inside the process: it dies once the handler that is running returns.
+  void kill_soon(ProcessId process) { doomed_.push_back(process); }
   VirtualClock& clock() { return clock_; }
   net::Trace& trace() { return trace_; }
   net::Random& random() { return random_; }
@@ -73,6 +87,9 @@ class World {
   // Runs a coroutine to completion (or until the budget runs out).
   template <class T>
   std::optional<T> run_to_completion(net::Awaitable<T> coroutine, net::Clock::duration budget);
+  template <class T>
+  std::optional<T> run_to_completion(net::Executor executor, net::Awaitable<T> coroutine,
+                                     net::Clock::duration budget);
   // No request in flight and the cluster's controllers have nothing scheduled.
   bool quiescent() const;
   // Destroys the io_context and with it every suspended coroutine. Whoever owns objects those
@@ -81,6 +98,9 @@ class World {
 
  private:
   void run_ready();
+  // Runs one ready handler of the world or of a process; false when none was ready.
+  bool run_one();
+  void reap();
   // Runs `step` (ready work, or one timer), recording an escaping exception as the failure.
   bool guarded(const std::function<void()>& step);
 
@@ -96,6 +116,9 @@ class World {
   http::InProcessTransport kube_transport_;
   http::InProcessTransport aws_transport_;
   Cluster cluster_;
+  std::map<ProcessId, std::unique_ptr<asio::io_context>> processes_;
+  ProcessId next_process_ = 1;
+  std::vector<ProcessId> doomed_;
   bool interrupted_ = false;
   std::optional<std::string> failure_;
 };
@@ -111,9 +134,15 @@ net::Awaitable<void> store_result(net::Awaitable<T> coroutine,
 template <class T>
 std::optional<T> World::run_to_completion(net::Awaitable<T> coroutine,
                                           net::Clock::duration budget) {
+  return run_to_completion(executor(), std::move(coroutine), budget);
+}
+
+template <class T>
+std::optional<T> World::run_to_completion(net::Executor executor, net::Awaitable<T> coroutine,
+                                          net::Clock::duration budget) {
   // Shared: a coroutine still suspended when the budget runs out must not write into a dead frame.
   auto result = std::make_shared<std::optional<T>>();
-  net::spawn_checked(io_->get_executor(), detail::store_result(std::move(coroutine), result),
+  net::spawn_checked(std::move(executor), detail::store_result(std::move(coroutine), result),
                      "world.run_to_completion");
   run_until([&] { return result->has_value(); }, budget);
   return std::move(*result);

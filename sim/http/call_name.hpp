@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string>
+
+#include "controller/net/http.hpp"
+
+namespace albc::sim::http {
+
+// A request named as scenarios name calls: "elbv2 CreateListener" and "ec2 CreateSecurityGroup"
+// for AWS (the Action of the form body, the service from the host); "kube patch ingresses/status"
+// for Kubernetes (the verb as RBAC names it, the resource and subresource from the path).
+// Empty when the request names neither.
+std::string call_name(const net::Request& request);
+
+}  // namespace albc::sim::http

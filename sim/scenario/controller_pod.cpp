@@ -1,0 +1,115 @@
+#include "sim/scenario/controller_pod.hpp"
+
+#include "controller/net/assert.hpp"
+
+namespace albc::sim::scenario {
+namespace {
+// The kubelet's crash-loop back-off: it doubles from the first delay up to five minutes.
+constexpr std::chrono::milliseconds kBackOffMax = std::chrono::minutes(5);
+constexpr std::chrono::minutes kStartBudget{5};
+}  // namespace
+
+ControllerPod::ControllerPod(world::World& world, app::ControllerOptions options)
+    : world_(world), options_(std::move(options)) {}
+
+ControllerPod::~ControllerPod() {
+  stop();
+}
+
+void ControllerPod::create() {
+  ++generation_;
+  process_ = world_.start_process();
+  const std::string& region = options_.region;
+  // The first container draws from "controller", as runs before restarts existed did.
+  const std::string stream =
+      generation_ == 1 ? "controller" : "controller." + std::to_string(generation_);
+  app_ = std::make_unique<app::ControllerApp>(
+      world_.executor_of(process_), world_.clock(), world_.random().fork(stream), world_.trace(),
+      world_.kube_transport(),
+      k8s::ClientOptions{"kubernetes.default.svc", "", "albc-controller/0.1"},
+      albc::aws::Endpoint{world_.aws_transport(),
+                          "elasticloadbalancing." + region + ".amazonaws.com"},
+      albc::aws::Endpoint{world_.aws_transport(), "ec2." + region + ".amazonaws.com"},
+      net::Credentials{"testing", "testing", ""}, albc::aws::ClientOptions{region}, options_);
+  world_.trace().event("controller.container_created",
+                       {{"container", std::to_string(generation_)}});
+}
+
+// The process first: its coroutines unwind while the app they use still exists.
+void ControllerPod::stop() {
+  if (app_) reconciles_before_ += app_->reconciles();
+  world_.kill(process_);
+  app_.reset();
+  started_ = false;
+}
+
+net::Result<void> ControllerPod::start() {
+  create();
+  auto started =
+      world_.run_to_completion(world_.executor_of(process_), app_->start(), kStartBudget);
+  if (!started)
+    return net::fail("ControllerStart",
+                     "the controller did not start within 5 minutes of virtual time");
+  if (!*started)
+    return net::fail(net::with_context(started->error(), "the controller failed to start"));
+  started_ = true;
+  return {};
+}
+
+net::Result<void> ControllerPod::restart() {
+  world_.trace().event("controller.restart", {{"container", std::to_string(generation_)}});
+  stop();
+  ++restarts_;
+  return start();
+}
+
+void ControllerPod::crash(std::chrono::milliseconds restart_after) {
+  ALBC_ASSERT(app_ != nullptr);
+  world_.trace().event("controller.crashed",
+                       {{"container", std::to_string(generation_)},
+                        {"restart_after", net::format_elapsed(restart_after)}});
+  started_ = false;
+  world_.kill_soon(process_);
+  back_off_ = restart_after;
+  // Runs outside every handler, after the process has been reaped.
+  world_.clock().call_after(restart_after, [this] { start_in_background(); });
+}
+
+void ControllerPod::start_in_background() {
+  stop();
+  ++restarts_;
+  create();
+  net::spawn_checked(world_.executor_of(process_), run_start(generation_),
+                     "controller.start." + std::to_string(generation_));
+}
+
+net::Awaitable<void> ControllerPod::run_start(std::size_t generation) {
+  auto started = co_await app_->start();
+  if (generation != generation_) co_return;
+  if (started) {
+    started_ = true;
+    back_off_ = std::chrono::milliseconds(0);
+    co_return;
+  }
+  world_.trace().event("controller.start_failed", {{"container", std::to_string(generation)},
+                                                   {"error", started.error().describe()}});
+  crash(
+      std::clamp(back_off_ * 2, std::chrono::milliseconds(std::chrono::seconds(10)), kBackOffMax));
+}
+
+bool ControllerPod::idle() const {
+  return started_ && app_ && app_->idle();
+}
+
+std::string ControllerPod::pending() const {
+  if (!started_)
+    return "the controller is not running (container " + std::to_string(generation_) +
+           " is starting or restarting)";
+  return app_->pending();
+}
+
+std::size_t ControllerPod::reconciles() const {
+  return reconciles_before_ + (app_ ? app_->reconciles() : 0);
+}
+
+}  // namespace albc::sim::scenario

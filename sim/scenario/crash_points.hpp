@@ -1,0 +1,46 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "controller/net/trace.hpp"
+#include "sim/http/interceptor.hpp"
+#include "sim/scenario/controller_pod.hpp"
+
+namespace albc::sim::scenario {
+
+// Where the controller is to die: before or after the Nth call named `call` ("elbv2
+// CreateListener", "kube patch ingresses/status") counted from the step that armed it.
+struct CrashPoint {
+  std::string call;
+  std::uint64_t nth = 1;
+  http::Interception::Crash when = http::Interception::Crash::Before;
+  std::chrono::milliseconds restart_after{0};
+  std::size_t step = 0;  // the arming step, for messages
+};
+
+// The crashes a scenario has armed, watching every request the controller sends.
+class CrashPoints final : public http::Interceptor {
+ public:
+  CrashPoints(ControllerPod& pod, net::Trace& trace) : pod_(pod), trace_(trace) {}
+
+  void arm(CrashPoint point);
+  http::Interception intercept(const net::Request& request) override;
+  void crash() override;
+
+  // Armed and not reached yet.
+  const std::vector<CrashPoint>& armed() const { return armed_; }
+  std::size_t crashes() const { return crashes_; }
+
+ private:
+  ControllerPod& pod_;
+  net::Trace& trace_;
+  std::vector<CrashPoint> armed_;
+  std::vector<std::uint64_t> seen_;  // per armed point
+  std::chrono::milliseconds restart_after_{0};
+  std::size_t crashes_ = 0;
+};
+
+}  // namespace albc::sim::scenario
