@@ -9,7 +9,7 @@ required=(
   nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev libre2-dev
   catch2 libbenchmark-dev
 )
-optional=(clang-format python3-boto3)
+optional=(clang-format python3-boto3 python3-junitparser)
 # The sanitizer and fuzzing build (tools/test.sh --sanitize, tools/fuzz.sh): clang with its
 # sanitizer and libFuzzer runtimes.
 if [ "${1:-}" = "--sanitize" ]; then

@@ -150,7 +150,7 @@ void ControllerApp::Parts::wire_ingress_path() {
     event_mapping->on_ingress_class_params(old, current);
   });
   ingress_controller = std::make_unique<k8s::Controller>(
-      "ingress", ingress_queue, *group_reconciler, trace, options.ingress_workers);
+      "ingress", ingress_queue, *group_reconciler, clock, trace, options.ingress_workers);
 }
 
 void ControllerApp::Parts::wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidrs) {
@@ -202,8 +202,9 @@ void ControllerApp::Parts::wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidr
         binding_queue.add(k8s::object_key(*binding));
     }
   });
-  binding_controller = std::make_unique<k8s::Controller>(
-      "targetgroupbinding", binding_queue, *binding_reconciler, trace, options.binding_workers);
+  binding_controller =
+      std::make_unique<k8s::Controller>("targetgroupbinding", binding_queue, *binding_reconciler,
+                                        clock, trace, options.binding_workers);
 }
 
 net::Awaitable<net::Result<void>> ControllerApp::start() {
@@ -239,15 +240,31 @@ std::string ControllerApp::pending() const {
         {"targetgroupbinding", &parts_->binding_queue}}) {
     const auto keys = queue->unsettled();
     if (keys.empty()) continue;
-    text += name + ": ";
+    text += (text.empty() ? "" : "; ") + name + ": ";
     for (std::size_t i = 0; i < keys.size(); ++i) {
       text += (i ? ", " : "") + keys[i];
       const int failures = queue->failures(keys[i]);
       if (failures > 0) text += " (" + std::to_string(failures) + " failures)";
     }
-    text += "; ";
   }
   return text;
+}
+
+std::map<std::string, k8s::ReconcileStats> ControllerApp::reconcile_stats() const {
+  std::map<std::string, k8s::ReconcileStats> stats;
+  for (const auto& [name, controller] :
+       {std::pair<std::string, const k8s::Controller*>{"ingress", parts_->ingress_controller.get()},
+        {"targetgroupbinding", parts_->binding_controller.get()}}) {
+    if (controller == nullptr) continue;
+    for (const auto& [key, entry] : controller->stats())
+      stats.emplace(name + " " + key, entry);
+  }
+  return stats;
+}
+
+void ControllerApp::resync() {
+  parts_->ingresses.resync();
+  parts_->bindings.resync();
 }
 
 std::size_t ControllerApp::reconciles() const {

@@ -7,6 +7,7 @@
 #include "controller/aws/aws_client.hpp"
 #include "controller/ingress/model_builder.hpp"
 #include "controller/k8s/client.hpp"
+#include "controller/k8s/controller.hpp"
 #include "controller/net/clock.hpp"
 #include "controller/net/random.hpp"
 #include "controller/net/trace.hpp"
@@ -42,6 +43,11 @@ class ControllerApp {
   // Which keys are still unsettled, for a report.
   std::string pending() const;
   std::size_t reconciles() const;
+  // By "ingress <group>" and "targetgroupbinding <namespace/name>".
+  std::map<std::string, k8s::ReconcileStats> reconcile_stats() const;
+  // Queues every Ingress group and TargetGroupBinding again, as the informers' resync period
+  // does (--sync-period).
+  void resync();
 
   struct Parts;
 

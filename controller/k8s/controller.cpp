@@ -3,10 +3,11 @@
 namespace albc::k8s {
 
 Controller::Controller(std::string name, WorkQueue& queue, Reconciler& reconciler,
-                       net::Trace& trace, std::size_t workers)
+                       net::Clock& clock, net::Trace& trace, std::size_t workers)
     : name_(std::move(name)),
       queue_(queue),
       reconciler_(reconciler),
+      clock_(clock),
       trace_(trace),
       workers_(workers) {}
 
@@ -32,7 +33,14 @@ net::Awaitable<void> Controller::work() {
     std::optional<std::string> key = co_await queue_.get();
     if (!key) co_return;
     ++reconciles_;
+    const auto started = clock_.now();
     const Outcome outcome = co_await reconcile_guarded(*key);
+    ReconcileStats& stats = stats_[*key];
+    const auto took = clock_.now() - started;
+    ++stats.count;
+    stats.errors += outcome.next == Outcome::Next::Backoff ? 1 : 0;
+    stats.total += took;
+    stats.longest = std::max(stats.longest, took);
     switch (outcome.next) {
       case Outcome::Next::Forget:
         queue_.forget(*key);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+
 #include <chrono>
 #include <string>
 
@@ -36,14 +38,24 @@ class Reconciler {
   virtual net::Awaitable<Outcome> reconcile(std::string key) = 0;
 };
 
+// Reconciles of one key: how many, and how long they took (controller-runtime's
+// reconcile_total and reconcile_time_seconds, per key rather than per controller).
+struct ReconcileStats {
+  std::size_t count = 0;
+  std::size_t errors = 0;  // ended in a backoff
+  net::Clock::duration total{};
+  net::Clock::duration longest{};
+};
+
 // Runs workers that take keys from a queue and hand them to a reconciler; the one place that
 // maps outcomes to queue actions.
 class Controller {
  public:
-  Controller(std::string name, WorkQueue& queue, Reconciler& reconciler, net::Trace& trace,
-             std::size_t workers);
+  Controller(std::string name, WorkQueue& queue, Reconciler& reconciler, net::Clock& clock,
+             net::Trace& trace, std::size_t workers);
   void start(net::Executor executor);
   std::size_t reconciles() const { return reconciles_; }
+  const std::map<std::string, ReconcileStats>& stats() const { return stats_; }
 
  private:
   net::Awaitable<void> work();
@@ -52,9 +64,11 @@ class Controller {
   std::string name_;
   WorkQueue& queue_;
   Reconciler& reconciler_;
+  net::Clock& clock_;
   net::Trace& trace_;
   std::size_t workers_;
   std::size_t reconciles_ = 0;
+  std::map<std::string, ReconcileStats> stats_;
 };
 
 }  // namespace albc::k8s

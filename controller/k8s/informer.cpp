@@ -21,6 +21,7 @@ void Informer::start(net::Executor executor) {
 }
 
 void Informer::resync() {
+  if (resync_timer_ != 0) clock_.cancel(resync_timer_);
   resync_timer_ = 0;
   if (stopped_) return;
   for (const auto& [key, object] : std::map<std::string, Json>(cache_.all()))

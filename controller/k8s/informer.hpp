@@ -43,6 +43,9 @@ class Informer {
   bool synced() const { return synced_; }
   const ObjectCache& cache() const { return cache_; }
   const Resource& resource() const { return resource_; }
+  // Tells the handlers about every cached object again, as the resync period does, and starts
+  // the period over.
+  void resync();
 
  private:
   net::Awaitable<void> run();
@@ -50,7 +53,6 @@ class Informer {
   net::Awaitable<void> watch_until_gone(std::string& resource_version);
   void apply(const std::string& type, Json object);
   void notify(const Json* old, const Json* current);
-  void resync();
   net::Clock::duration next_backoff();
 
   Client& client_;

@@ -41,10 +41,15 @@ class Elbv2Api {
   Elbv2Api(AwsState& state, net::Clock& clock, net::Random random, Elbv2Options options = {});
 
   bool knows(std::string_view action) const;
+  const Elbv2Quotas& quotas() const { return options_.quotas; }
   Outcome handle(std::string_view action, const Params& params);
 
   // DescribeTargetHealth's view of one target, for reports and expectations.
   Json target_health(const TargetGroup& group, const Target& target) const;
+  // When the target passes (or passed) its health checks: nullopt while it is draining, its
+  // group receives no traffic or has health checks off.
+  std::optional<net::Clock::time_point> healthy_from(const TargetGroup& group,
+                                                     const Target& target) const;
   std::string load_balancer_state(const LoadBalancer& load_balancer) const;
   // Forgets targets whose deregistration delay has passed.
   void purge_drained_targets();

@@ -465,6 +465,18 @@ void Elbv2Api::purge_drained_targets() {
   }
 }
 
+std::optional<net::Clock::time_point> Elbv2Api::healthy_from(const TargetGroup& group,
+                                                             const Target& target) const {
+  if (target.draining_until || !group.health_check_enabled ||
+      state_.load_balancers_using(group.arn).empty())
+    return std::nullopt;
+  // Health checks start when the target is registered and its group receives traffic,
+  // whichever is later; the target is healthy after HealthyThresholdCount passing checks.
+  const auto checks =
+      std::chrono::seconds(group.health_check_interval_seconds) * group.healthy_threshold_count;
+  return std::max(target.registered_at, group.in_use_since.value_or(target.registered_at)) + checks;
+}
+
 Json Elbv2Api::target_health(const TargetGroup& group, const Target& target) const {
   Json health;
   if (target.draining_until) {
@@ -481,13 +493,7 @@ Json Elbv2Api::target_health(const TargetGroup& group, const Target& target) con
               {"Reason", "Target.HealthCheckDisabled"},
               {"Description", "Health checks are disabled"}};
   } else {
-    // Health checks start when the target is registered and its group receives traffic,
-    // whichever is later; the target is healthy after HealthyThresholdCount passing checks.
-    const auto checks =
-        std::chrono::seconds(group.health_check_interval_seconds) * group.healthy_threshold_count;
-    const auto started =
-        std::max(target.registered_at, group.in_use_since.value_or(target.registered_at));
-    if (clock_.now() - started < checks) {
+    if (clock_.now() < *healthy_from(group, target)) {
       health = {{"State", "initial"},
                 {"Reason", "Elb.RegistrationInProgress"},
                 {"Description", "Target registration is in progress"}};

@@ -51,7 +51,10 @@ std::string kube_call_name(const net::Request& request) {
   } else if (request.method == "DELETE") {
     verb = named ? "delete" : "deletecollection";
   } else {
-    verb = named ? "get" : "list";
+    const std::string_view query = request.query();
+    const bool watch = query.find("watch=true") != std::string_view::npos ||
+                       query.find("watch=1") != std::string_view::npos;
+    verb = watch ? "watch" : named ? "get" : "list";
   }
   return "kube " + verb + " " + resource;
 }

@@ -1,6 +1,7 @@
 #include "sim/http/in_process_transport.hpp"
 
 #include "controller/net/parking.hpp"
+#include "sim/http/call_name.hpp"
 
 namespace albc::sim::http {
 
@@ -33,6 +34,7 @@ net::Awaitable<net::Result<net::Response, net::TransportError>> InProcessTranspo
     net::Request request) {
   InFlight in_flight(in_flight_);
   ++requests_sent_;
+  ++calls_[call_name(request)];
   co_await clock_.sleep_for(draw_latency());
   const Interception interception =
       interceptor_ ? interceptor_->intercept(request) : Interception{};
@@ -58,6 +60,7 @@ net::Awaitable<net::Result<net::Response, net::TransportError>> InProcessTranspo
   {
     InFlight in_flight(in_flight_);
     ++requests_sent_;
+    ++calls_[call_name(request)];
     co_await clock_.sleep_for(draw_latency());
   }
   net::Response response = handler_.handle(request);

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
+#include <string>
 
 #include "controller/net/clock.hpp"
 #include "controller/net/random.hpp"
@@ -32,6 +34,8 @@ class InProcessTransport final : public net::Transport {
   // Requests sent and not yet answered: a world is not quiescent while any is.
   std::size_t in_flight() const { return in_flight_; }
   std::size_t requests_sent() const { return requests_sent_; }
+  // Requests sent, by call name ("kube patch ingresses/status", "elbv2 CreateRule").
+  const std::map<std::string, std::size_t>& calls() const { return calls_; }
   // Every request sent from now on passes `interceptor` (nullptr: none). Not owned.
   void set_interceptor(Interceptor* interceptor) { interceptor_ = interceptor; }
 
@@ -47,6 +51,7 @@ class InProcessTransport final : public net::Transport {
   Interceptor* interceptor_ = nullptr;
   std::size_t in_flight_ = 0;
   std::size_t requests_sent_ = 0;
+  std::map<std::string, std::size_t> calls_;
 };
 
 }  // namespace albc::sim::http

@@ -36,8 +36,24 @@ void ControllerPod::create() {
 }
 
 // The process first: its coroutines unwind while the app they use still exists.
+namespace {
+void add_stats(std::map<std::string, k8s::ReconcileStats>& into,
+               const std::map<std::string, k8s::ReconcileStats>& from) {
+  for (const auto& [key, stats] : from) {
+    k8s::ReconcileStats& sum = into[key];
+    sum.count += stats.count;
+    sum.errors += stats.errors;
+    sum.total += stats.total;
+    sum.longest = std::max(sum.longest, stats.longest);
+  }
+}
+}  // namespace
+
 void ControllerPod::stop() {
-  if (app_) reconciles_before_ += app_->reconciles();
+  if (app_) {
+    reconciles_before_ += app_->reconciles();
+    add_stats(stats_before_, app_->reconcile_stats());
+  }
   world_.kill(process_);
   app_.reset();
   started_ = false;
@@ -97,6 +113,12 @@ net::Awaitable<void> ControllerPod::run_start(std::size_t generation) {
       std::clamp(back_off_ * 2, std::chrono::milliseconds(std::chrono::seconds(10)), kBackOffMax));
 }
 
+bool ControllerPod::resync() {
+  if (!started_) return false;
+  app_->resync();
+  return true;
+}
+
 bool ControllerPod::idle() const {
   return started_ && app_ && app_->idle();
 }
@@ -106,6 +128,12 @@ std::string ControllerPod::pending() const {
     return "the controller is not running (container " + std::to_string(generation_) +
            " is starting or restarting)";
   return app_->pending();
+}
+
+std::map<std::string, k8s::ReconcileStats> ControllerPod::reconcile_stats() const {
+  std::map<std::string, k8s::ReconcileStats> stats = stats_before_;
+  if (app_) add_stats(stats, app_->reconcile_stats());
+  return stats;
 }
 
 std::size_t ControllerPod::reconciles() const {

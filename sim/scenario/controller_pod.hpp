@@ -28,6 +28,8 @@ class ControllerPod {
   // crashes in turn, with the kubelet's doubling back-off.
   void crash(std::chrono::milliseconds restart_after);
 
+  // Queues every group and binding again (the resync period, now). False when not running.
+  bool resync();
   // Started, with queues empty and nothing in progress or waiting for a retry.
   bool idle() const;
   // What is still unsettled, for a report.
@@ -35,6 +37,8 @@ class ControllerPod {
   // Reconciles of every container so far.
   std::size_t reconciles() const;
   std::size_t restarts() const { return restarts_; }
+  // Of every container so far, by "ingress <group>" and "targetgroupbinding <key>".
+  std::map<std::string, k8s::ReconcileStats> reconcile_stats() const;
 
  private:
   void create();
@@ -49,6 +53,7 @@ class ControllerPod {
   std::size_t generation_ = 0;  // containers created
   std::size_t restarts_ = 0;
   std::size_t reconciles_before_ = 0;
+  std::map<std::string, k8s::ReconcileStats> stats_before_;
   std::chrono::milliseconds back_off_{0};
   bool started_ = false;
 };

@@ -25,15 +25,14 @@ http::Interception CrashPoints::intercept(const net::Request& request) {
                                  {"call", call},
                                  {"nth", std::to_string(point.nth)},
                                  {"when", before ? "before" : "after"}});
-    restart_after_ = point.restart_after;
+    crashes_.push_back({point, clock_.now() - net::Clock::time_point{}});
     return {point.when};
   }
   return {};
 }
 
 void CrashPoints::crash() {
-  ++crashes_;
-  pod_.crash(restart_after_);
+  pod_.crash(crashes_.back().point.restart_after);
 }
 
 }  // namespace albc::sim::scenario

@@ -21,10 +21,16 @@ struct CrashPoint {
   std::size_t step = 0;  // the arming step, for messages
 };
 
+struct CrashRecord {
+  CrashPoint point;
+  net::Clock::duration at{};  // virtual time since the run began
+};
+
 // The crashes a scenario has armed, watching every request the controller sends.
 class CrashPoints final : public http::Interceptor {
  public:
-  CrashPoints(ControllerPod& pod, net::Trace& trace) : pod_(pod), trace_(trace) {}
+  CrashPoints(ControllerPod& pod, const net::Clock& clock, net::Trace& trace)
+      : pod_(pod), clock_(clock), trace_(trace) {}
 
   void arm(CrashPoint point);
   http::Interception intercept(const net::Request& request) override;
@@ -32,15 +38,16 @@ class CrashPoints final : public http::Interceptor {
 
   // Armed and not reached yet.
   const std::vector<CrashPoint>& armed() const { return armed_; }
-  std::size_t crashes() const { return crashes_; }
+  // The crashes that happened, in order.
+  const std::vector<CrashRecord>& crashes() const { return crashes_; }
 
  private:
   ControllerPod& pod_;
+  const net::Clock& clock_;
   net::Trace& trace_;
   std::vector<CrashPoint> armed_;
   std::vector<std::uint64_t> seen_;  // per armed point
-  std::chrono::milliseconds restart_after_{0};
-  std::size_t crashes_ = 0;
+  std::vector<CrashRecord> crashes_;
 };
 
 }  // namespace albc::sim::scenario

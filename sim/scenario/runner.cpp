@@ -1,21 +1,11 @@
 #include "sim/scenario/runner.hpp"
 
-#include <boost/asio/signal_set.hpp>
+#include <algorithm>
 #include <csignal>
-#include <map>
-#include <optional>
-#include <ostream>
 
-#include "controller/app/controller_app.hpp"
-#include "controller/k8s/fields.hpp"
-#include "controller/net/yaml.hpp"
 #include "sim/scenario/aws_view.hpp"
-#include "sim/scenario/controller_pod.hpp"
-#include "sim/scenario/crash_points.hpp"
-#include "sim/scenario/expectations.hpp"
-#include "sim/scenario/manifests.hpp"
+#include "sim/scenario/run.hpp"
 #include "sim/world/account_setup.hpp"
-#include "sim/world/world.hpp"
 
 namespace albc::sim::scenario {
 
@@ -30,66 +20,61 @@ app::ControllerOptions controller_options(const Scenario& scenario) {
   return options;
 }
 
-namespace {
+Run::Run(const Scenario& scenario, const RunOptions& options)
+    : scenario_(scenario),
+      options_(options),
+      out_(*options.out),
+      world_(world_options()),
+      manifests_(world_.store(), world_.trace()),
+      controller_(world_, controller_options(scenario)),
+      crash_points_(controller_, world_.clock(), world_.trace()),
+      invariants_(scenario, world_, controller_),
+      latency_(world_.store(), world_.aws(), world_.clock()) {
+  if (options.handle_signals) watch_signals();
+  if (options.progress) world_.set_ticker([this] { show_progress(); });
+  world_.kube_transport().set_interceptor(&crash_points_);
+  world_.aws_transport().set_interceptor(&crash_points_);
+}
 
-using Json = nlohmann::json;
+Run::~Run() {
+  signals_.reset();
+  world_.shutdown();
+}
 
-class Run {
- public:
-  Run(const Scenario& scenario, const RunOptions& options)
-      : scenario_(scenario),
-        options_(options),
-        out_(*options.out),
-        world_(world_options()),
-        manifests_(world_.store(), world_.trace()),
-        controller_(world_, controller_options(scenario)),
-        crash_points_(controller_, world_.trace()) {
-    if (options.handle_signals) watch_signals();
-    world_.kube_transport().set_interceptor(&crash_points_);
-    world_.aws_transport().set_interceptor(&crash_points_);
+world::WorldOptions Run::world_options() const {
+  world::WorldOptions world;
+  world.seed = scenario_.seed;
+  world.region = scenario_.world.region;
+  world.account_id = scenario_.world.account_id;
+  world.trace_sink = options_.trace ? options_.out : nullptr;
+  return world;
+}
+
+Report Run::measure() const {
+  Report report;
+  report.scenario = scenario_.name;
+  report.path = scenario_.path;
+  report.description = scenario_.description;
+  report.seed = scenario_.seed;
+  report.virtual_time = world_.clock().elapsed();
+  report.reconciles = controller_.reconciles();
+  report.restarts = controller_.restarts();
+  report.reconciles_by_key = controller_.reconcile_stats();
+  report.kube_requests = world_.kube_transport().requests_sent();
+  report.kube_calls = world_.kube_transport().calls();
+  report.aws_calls = world_.aws().calls_total();
+  report.aws_mutating = world_.aws().mutating_calls_total();
+  report.aws_by_operation = world_.aws().calls_by_operation();
+  report.ingresses = latency_.ingresses();
+  for (const CrashRecord& crash : crash_points_.crashes()) {
+    const bool before = crash.point.when == http::Interception::Crash::Before;
+    report.faults.push_back({"crash",
+                             std::string(before ? "before" : "after") + " call " +
+                                 std::to_string(crash.point.nth) + " of " + crash.point.call,
+                             crash.point.step, crash.at});
   }
-  // The controller's coroutines run in the world's io_contexts: they go first, after the signal
-  // set that lives in one.
-  ~Run() {
-    signals_.reset();
-    world_.shutdown();
-  }
-
-  RunResult execute();
-
- private:
-  world::WorldOptions world_options() const {
-    world::WorldOptions world;
-    world.seed = scenario_.seed;
-    world.region = scenario_.world.region;
-    world.account_id = scenario_.world.account_id;
-    world.trace_sink = options_.trace ? options_.out : nullptr;
-    return world;
-  }
-  void watch_signals();
-  // Why the world stopped running on its own (a signal, a failed task), as a step failure.
-  std::optional<net::Error> stopped() const;
-  net::Result<void> check_kinds() const;
-  net::Result<void> run_step(const Step& step);
-  net::Result<void> expect(const Step& step);
-  net::Result<void> wait_until(const Step& step);
-  net::Result<void> expect_aws_calls(const Json& expected) const;
-  net::Result<void> expect_kubernetes(const Json& checks);
-  std::string describe_kubernetes() const;
-  void report(const RunResult& result);
-  net::Result<std::vector<Json>> load_manifest(const std::string& file) const;
-
-  const Scenario& scenario_;
-  const RunOptions& options_;
-  std::ostream& out_;
-  world::World world_;
-  Manifests manifests_;
-  ControllerPod controller_;
-  CrashPoints crash_points_;
-  std::optional<asio::signal_set> signals_;
-  int interrupted_by_ = 0;
-  std::size_t steps_passed_ = 0;
-};
+  return report;
+}
 
 void Run::watch_signals() {
   signals_.emplace(world_.executor(), SIGINT, SIGTERM);
@@ -113,13 +98,6 @@ std::optional<net::Error> Run::stopped() const {
                                               (interrupted_by_ == SIGINT ? "SIGINT" : "SIGTERM"));
   }
   return std::nullopt;
-}
-
-net::Result<std::vector<Json>> Run::load_manifest(const std::string& file) const {
-  const std::string path = file.starts_with("/") ? file : scenario_.directory + "/" + file;
-  auto text = read_file(path);
-  if (!text) return net::fail(text.error());
-  return net::yaml_documents(*text, path);
 }
 
 net::Result<void> Run::run_step(const Step& step) {
@@ -198,255 +176,55 @@ net::Result<void> Run::run_step(const Step& step) {
   }
   return {};
 }
-
-// Runs virtual time until the step's expectation holds, checking it whenever the world has
-// run what was ready; the last failed check says why it never held.
-net::Result<void> Run::wait_until(const Step& step) {
-  const auto started = world_.clock().now();
-  std::string last;
-  std::optional<net::Error> broken;  // not a failed check: a mistake in the scenario
-  const bool held = world_.run_until(
-      [&] {
-        auto checked = expect(step);
-        if (checked) return true;
-        if (checked.error().code != "ExpectationFailed") {
-          broken = checked.error();
-          return true;
-        }
-        last = checked.error().message;
-        return false;
-      },
-      step.duration);
-  if (broken) return net::fail(*broken);
-  if (!held) {
-    // The world stops early when no timer is left at all; otherwise the budget ran out.
-    const auto waited = world_.clock().now() - started;
-    const std::string why = !world_.clock().next_deadline()
-                                ? "nothing was left to happen after " +
-                                      net::format_elapsed(waited) +
-                                      " of virtual time, and the condition did not hold"
-                                : "the condition did not hold within " +
-                                      net::format_elapsed(step.duration) + " of virtual time";
-    return net::fail("ConditionNotMet", why + "; last check: " + last);
-  }
-  world_.trace().event("scenario.condition_held", {{"step", std::to_string(step.index)}});
-  return {};
+void Run::show_progress(bool finished) {
+  if (!options_.progress) return;
+  options_.progress({current_ != nullptr ? current_->label() : "starting", scenario_.steps.size(),
+                     world_.clock().elapsed(), controller_.reconciles(), finished});
 }
 
-net::Result<void> Run::expect(const Step& step) {
-  if (step.expectation.contains("aws")) {
-    const Json view = aws_view(world_.aws());
-    const Json& patterns = step.expectation["aws"];
-    for (auto it = patterns.begin(); it != patterns.end(); ++it) {
-      if (!view.contains(it.key())) {
-        return net::fail(
-            "InvalidScenario",
-            "expect.aws." + it.key() +
-                ": unknown collection (load_balancers, target_groups, security_groups)");
-      }
-      if (auto matched = match_pattern(*it, view[it.key()], "aws." + it.key()); !matched)
-        return matched;
-    }
+RunResult Run::finish(RunResult result) {
+  show_progress(true);
+  result.trace_events = world_.trace().event_count();
+  Report report = measured_ ? *measured_ : measure();
+  report.passed = result.passed;
+  report.failure = result.failure;
+  report.steps = steps_;
+  for (std::size_t i = steps_.size(); i < scenario_.steps.size(); ++i) {
+    const Step& step = scenario_.steps[i];
+    report.steps.push_back({step.index, step.action(), step.detail(), step.description,
+                            StepRecord::Outcome::NotRun, "", report.virtual_time,
+                            report.virtual_time});
   }
-  if (step.expectation.contains("aws_calls")) {
-    if (auto counted = expect_aws_calls(step.expectation["aws_calls"]); !counted) return counted;
-  }
-  if (step.expectation.contains("kubernetes"))
-    return expect_kubernetes(step.expectation["kubernetes"]);
-  return {};
+  report.steps_passed = static_cast<std::size_t>(std::count_if(
+      steps_.begin(), steps_.end(),
+      [](const StepRecord& step) { return step.outcome == StepRecord::Outcome::Passed; }));
+  report.invariants = invariants_.outcomes();
+  write_text(report, out_);
+  result.report = std::move(report);
+  return result;
 }
 
-// AWS calls since the run began, by operation as the report lists them, and in total.
-net::Result<void> Run::expect_aws_calls(const Json& expected) const {
-  const auto& by_operation = world_.aws().calls_by_operation();
-  for (auto it = expected.begin(); it != expected.end(); ++it) {
-    std::size_t actual = 0;
-    if (it.key() == "mutating") {
-      actual = world_.aws().mutating_calls_total();
-    } else if (it.key() == "total") {
-      actual = world_.aws().calls_total();
-    } else if (auto found = by_operation.find(it.key()); found != by_operation.end()) {
-      actual = found->second.calls;
-    }
-    if (actual != it->get<std::size_t>()) {
-      return net::fail("ExpectationFailed", "aws_calls." + it.key() + ": expected " +
-                                                std::to_string(it->get<std::size_t>()) +
-                                                " call(s), got " + std::to_string(actual));
-    }
-  }
-  return {};
+RunResult Run::fail(RunResult result, const std::string& failure, const net::Error& error) {
+  result.internal_error = error.code == "InternalError";
+  result.interrupted_by = interrupted_by_;
+  result.failure = failure;
+  return finish(std::move(result));
 }
 
-net::Result<void> Run::expect_kubernetes(const Json& checks) {
-  if (!checks.is_array()) return net::fail("InvalidScenario", "expect.kubernetes: must be a list");
-  for (std::size_t i = 0; i < checks.size(); ++i) {
-    const Json& check = checks[i];
-    const std::string where = "kubernetes[" + std::to_string(i) + "]";
-    const kube::ResourceType* type = manifests_.type_of_kind(check.value("kind", ""));
-    if (type == nullptr)
-      return net::fail("InvalidScenario",
-                       where + ".kind: unknown kind \"" + check.value("kind", "") + "\"");
-    const std::string ns = check.value("namespace", "");
-    std::vector<Json> objects = world_.store().snapshot(*type, ns);
-    if (check.contains("name")) {
-      std::erase_if(objects, [&](const Json& object) {
-        return k8s::name_of(object) != check.value("name", "");
-      });
-    }
-    // `where` picks the objects the entry is about (an Ingress's events, say) by a pattern.
-    if (check.contains("where")) {
-      std::erase_if(objects, [&](const Json& object) {
-        return !match_pattern(check["where"], object, where).has_value();
-      });
-    }
-    const std::string label = where + " (" + type->kind + (ns.empty() ? "" : " in " + ns) +
-                              (check.contains("name") ? " " + check.value("name", "") : "") +
-                              (check.contains("where") ? " where " + check["where"].dump() : "") +
-                              ")";
-    if (check.value("absent", false)) {
-      if (!objects.empty())
-        return net::fail("ExpectationFailed",
-                         label + ": expected absent, found " + std::to_string(objects.size()));
-      continue;
-    }
-    if (check.contains("count") &&
-        static_cast<long long>(objects.size()) != check.value("count", 0LL)) {
-      return net::fail("ExpectationFailed",
-                       label + ": expected " + std::to_string(check.value("count", 0LL)) +
-                           " object(s), found " + std::to_string(objects.size()));
-    }
-    // A pattern over no objects would hold vacuously: without `count`, something must be there.
-    if ((check.contains("name") || check.contains("where") || check.contains("match")) &&
-        !check.contains("count") && objects.empty())
-      return net::fail("ExpectationFailed", label + ": not found");
-    if (check.contains("match")) {
-      for (const Json& object : objects) {
-        if (auto matched = match_pattern(check["match"], object, label); !matched) return matched;
-      }
-    }
-  }
-  return {};
+namespace {
+bool is_bad_input(const net::Error& error) {
+  return error.code == "InvalidScenario" || error.code == "InvalidManifest" ||
+         error.code == "InvalidYaml" || error.code == "FileNotFound" ||
+         error.code == "FileTooLarge";
 }
-
-std::string Run::describe_kubernetes() const {
-  std::string text;
-  kube::Store& store = const_cast<world::World&>(world_).store();
-  for (const char* kind : {"Ingress", "TargetGroupBinding", "Service", "Pod"}) {
-    const kube::ResourceType* type = manifests_.type_of_kind(kind);
-    store.visit(*type, "", [&](const Json& object) {
-      text +=
-          "  " + std::string(kind) + " " + k8s::namespace_of(object) + "/" + k8s::name_of(object);
-      const Json& spec = k8s::map_field(object, "spec");
-      const Json& status = k8s::map_field(object, "status");
-      if (std::string(kind) == "Ingress") {
-        const Json& entries = k8s::list_field(k8s::map_field(status, "loadBalancer"), "ingress");
-        text += "  address " +
-                (entries.empty() ? std::string("<none>") : k8s::text_field(entries[0], "hostname"));
-        std::string finalizers;
-        for (const Json& finalizer : k8s::list_field(k8s::metadata_of(object), "finalizers"))
-          finalizers += (finalizers.empty() ? "" : ",") + finalizer.get<std::string>();
-        text += "  finalizers " + (finalizers.empty() ? std::string("<none>") : finalizers);
-      } else if (std::string(kind) == "TargetGroupBinding") {
-        const Json& service = k8s::map_field(spec, "serviceRef");
-        text += "  service " + k8s::text_field(service, "name") + ":" +
-                k8s::any_field(service, "port").dump() + "  " + k8s::text_field(spec, "targetType");
-      } else if (std::string(kind) == "Pod") {
-        text += "  " + k8s::text_field(status, "phase") + "  ip " +
-                k8s::text_field(status, "podIP", "<none>");
-      } else {
-        text += "  " + k8s::text_field(spec, "clusterIP");
-      }
-      text += "\n";
-    });
-  }
-  return text.empty() ? "  (no objects)\n" : text;
-}
-
-void Run::report(const RunResult& result) {
-  out_ << "\n== scenario " << scenario_.name << ": " << (result.passed ? "passed" : "FAILED")
-       << "\n";
-  out_ << "   steps passed:  " << steps_passed_ << " of " << scenario_.steps.size() << "\n";
-  if (!result.passed) out_ << "   failure:       " << result.failure << "\n";
-  out_ << "   virtual time:  " << net::format_elapsed(world_.clock().elapsed()) << "\n";
-  out_ << "   reconciles:    " << controller_.reconciles() << "\n";
-  if (controller_.restarts() > 0) out_ << "   restarts:      " << controller_.restarts() << "\n";
-  out_ << "   kube requests: " << world_.kube_transport().requests_sent() << "\n";
-  out_ << "   AWS calls:     " << world_.aws().calls_total() << " ("
-       << world_.aws().mutating_calls_total() << " mutating) by operation:\n";
-  for (const auto& [operation, counts] : world_.aws().calls_by_operation()) {
-    out_ << "     " << operation
-         << std::string(operation.size() < 40 ? 40 - operation.size() : 1, ' ') << counts.calls;
-    if (counts.errors > 0) out_ << "  (" << counts.errors << " errors)";
-    out_ << "\n";
-  }
-}
-
-// Kinds named by the steps exist, before anything runs.
-net::Result<void> Run::check_kinds() const {
-  for (const Step& step : scenario_.steps) {
-    std::vector<std::pair<std::string, std::string>> kinds;  // field, kind
-    if (step.kind == Step::Kind::Delete && step.inline_object.is_object()) {
-      kinds.emplace_back("delete.kind", step.inline_object.value("kind", ""));
-    }
-    if (step.kind == Step::Kind::Patch) {
-      kinds.emplace_back("patch.kind", step.inline_object.value("kind", ""));
-    }
-    const bool waits_until = step.kind == Step::Kind::Wait && step.what == "until";
-    if ((step.kind == Step::Kind::Expect || waits_until) &&
-        step.expectation.contains("kubernetes")) {
-      const std::string prefix = waits_until ? "wait.until" : "expect";
-      const Json& checks = step.expectation["kubernetes"];
-      for (std::size_t i = 0; i < checks.size(); ++i) {
-        kinds.emplace_back(prefix + ".kubernetes[" + std::to_string(i) + "].kind",
-                           checks[i].value("kind", ""));
-      }
-    }
-    // aws_calls name actions the fakes serve: a misspelt one would always count 0.
-    const Json& calls = step.expectation.is_object() && step.expectation.contains("aws_calls")
-                            ? step.expectation["aws_calls"]
-                            : Json::object();
-    for (auto it = calls.begin(); it != calls.end(); ++it) {
-      const std::string& operation = it.key();
-      const bool served =
-          operation == "mutating" || operation == "total" ||
-          (operation.starts_with("elbv2 ") && world_.aws().elbv2().knows(operation.substr(6))) ||
-          (operation.starts_with("ec2 ") && world_.aws().ec2().knows(operation.substr(4)));
-      if (!served) {
-        const std::string at = step.kind == Step::Kind::Wait ? "wait.until" : "expect";
-        return net::fail("InvalidScenario", "steps[" + std::to_string(step.index - 1) + "]." + at +
-                                                ".aws_calls." + operation +
-                                                ": not an action the fake AWS serves");
-      }
-    }
-    if (step.kind == Step::Kind::Crash) {
-      const std::string& call = step.crash.at;
-      const bool served =
-          call.starts_with("kube ") ||
-          (call.starts_with("elbv2 ") && world_.aws().elbv2().knows(call.substr(6))) ||
-          (call.starts_with("ec2 ") && world_.aws().ec2().knows(call.substr(4)));
-      if (!served) {
-        return net::fail("InvalidScenario", "steps[" + std::to_string(step.index - 1) +
-                                                "].crash.at: " + call +
-                                                " is not an action the fake AWS serves");
-      }
-    }
-    for (const auto& [field, kind] : kinds) {
-      if (manifests_.type_of_kind(kind) == nullptr) {
-        return net::fail("InvalidScenario", "steps[" + std::to_string(step.index - 1) + "]." +
-                                                field + ": unknown kind \"" + kind + "\"");
-      }
-    }
-  }
-  return {};
-}
+}  // namespace
 
 RunResult Run::execute() {
   RunResult result;
   if (auto kinds = check_kinds(); !kinds) {
-    result.failure = "scenario " + scenario_.path + ": " + kinds.error().describe();
     result.bad_input = true;
-    report(result);
-    return result;
+    return fail(result, "scenario " + scenario_.path + ": " + kinds.error().describe(),
+                kinds.error());
   }
   world_.trace().event("scenario.start",
                        {{"name", scenario_.name}, {"seed", std::to_string(scenario_.seed)}});
@@ -454,19 +232,15 @@ RunResult Run::execute() {
                                     to_account_setup(scenario_.world));
   if (setup) setup = world::build_cluster(world_.store(), scenario_.world.ingress_classes);
   if (!setup) {
-    result.failure = "scenario " + scenario_.path + ": " + setup.error().describe();
     result.bad_input = true;
-    report(result);
-    return result;
+    return fail(result, "scenario " + scenario_.path + ": " + setup.error().describe(),
+                setup.error());
   }
   auto started = controller_.start();
   if (auto stop = stopped()) started = net::fail(*stop);
   if (!started) {
-    result.failure = "scenario " + scenario_.path + ": " + started.error().describe();
-    result.internal_error = started.error().code == "InternalError";
-    result.interrupted_by = interrupted_by_;
-    report(result);
-    return result;
+    return fail(result, "scenario " + scenario_.path + ": " + started.error().describe(),
+                started.error());
   }
   const auto steps_started = world_.clock().elapsed();
   const auto horizon_error = [] {
@@ -475,6 +249,16 @@ RunResult Run::execute() {
                                             "h of virtual time");
   };
   for (const Step& step : scenario_.steps) {
+    current_ = &step;
+    show_progress();
+    StepRecord record{step.index,
+                      step.action(),
+                      step.detail(),
+                      step.description,
+                      StepRecord::Outcome::Passed,
+                      "",
+                      world_.clock().elapsed(),
+                      {}};
     // An advance that would cross the horizon fails before it runs, not after hours of it.
     const auto elapsed = world_.clock().elapsed() - steps_started;
     net::Result<void> done =
@@ -485,45 +269,53 @@ RunResult Run::execute() {
     if (done && world_.clock().elapsed() - steps_started > kVirtualTimeHorizon) {
       done = horizon_error();
     }
+    latency_.observe_health();
+    // Whenever a step that let the world run leaves it quiet, the state invariants must hold.
+    // (Right after an apply or a pod kill nothing has reacted yet: targets lag by definition.)
+    const bool ran = step.kind == Step::Kind::Wait || step.kind == Step::Kind::Advance ||
+                     step.kind == Step::Kind::Restart;
+    if (done && ran && invariants_.quiet()) done = invariants_.check_state();
+    record.finished = world_.clock().elapsed();
     if (!done) {
-      result.internal_error = done.error().code == "InternalError";
-      result.interrupted_by = interrupted_by_;
-      result.failure =
-          "scenario " + scenario_.path + ": " + step.label() + ": " + done.error().describe();
-      result.bad_input = done.error().code == "InvalidScenario" ||
-                         done.error().code == "InvalidManifest" ||
-                         done.error().code == "InvalidYaml" ||
-                         done.error().code == "FileNotFound" || done.error().code == "FileTooLarge";
+      record.outcome = StepRecord::Outcome::Failed;
+      record.failure = done.error().describe();
+      steps_.push_back(record);
+      result.bad_input = is_bad_input(done.error());
       world_.trace().event("scenario.failed", {{"step", std::to_string(step.index)},
                                                {"error", done.error().describe()}});
-      report(result);
-      result.trace_events = world_.trace().event_count();
-      return result;
+      return fail(
+          result,
+          "scenario " + scenario_.path + ": " + step.label() + ": " + done.error().describe(),
+          done.error());
     }
-    ++steps_passed_;
+    steps_.push_back(record);
   }
   // A crash that never happened means the run did not exercise what the scenario says it does.
   if (!crash_points_.armed().empty()) {
     const CrashPoint& point = crash_points_.armed().front();
     const bool before = point.when == http::Interception::Crash::Before;
-    result.failure = "scenario " + scenario_.path + ": step " + std::to_string(point.step) +
-                     " (crash): the controller never reached its crash point (" +
-                     (before ? "before" : "after") + " call " + std::to_string(point.nth) + " of " +
-                     point.call + ") before the scenario ended";
     world_.trace().event("scenario.failed", {{"step", std::to_string(point.step)},
                                              {"error", "crash point never reached"}});
-    report(result);
-    result.trace_events = world_.trace().event_count();
-    return result;
+    return fail(result,
+                "scenario " + scenario_.path + ": step " + std::to_string(point.step) +
+                    " (crash): the controller never reached its crash point (" +
+                    (before ? "before" : "after") + " call " + std::to_string(point.nth) + " of " +
+                    point.call + ") before the scenario ended",
+                net::Error{"CrashNotReached", ""});
   }
-  world_.trace().event("scenario.passed", {{"steps", std::to_string(steps_passed_)}});
+  measured_ = measure();
+  if (auto checked = invariants_.final_checks(); !checked) {
+    world_.trace().event("scenario.failed",
+                         {{"after", "last step"}, {"error", checked.error().describe()}});
+    return fail(
+        result,
+        "scenario " + scenario_.path + ": after the last step: " + checked.error().describe(),
+        checked.error());
+  }
+  world_.trace().event("scenario.passed", {{"steps", std::to_string(steps_.size())}});
   result.passed = true;
-  result.trace_events = world_.trace().event_count();
-  report(result);
-  return result;
+  return finish(result);
 }
-
-}  // namespace
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   Run run(scenario, options);

@@ -1,18 +1,31 @@
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 
 #include "controller/app/controller_app.hpp"
+#include "sim/scenario/report.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace albc::sim::scenario {
+
+struct Progress {
+  std::string step;  // "step 3 (wait)", or "starting"
+  std::size_t steps = 0;
+  net::Clock::duration virtual_time{};
+  std::size_t reconciles = 0;
+  bool finished = false;
+};
 
 struct RunOptions {
   std::ostream* out = nullptr;  // the trace, step output and the report
   bool trace = true;            // print the trace as it happens
   // Stop at the next task boundary on SIGINT or SIGTERM, however busy the world is (albc run).
   bool handle_signals = false;
+  // Told where the run is, at each step and now and then while the world runs, and once more
+  // with `finished` at the end (albc run draws a progress line on a terminal from it).
+  std::function<void(const Progress&)> progress;
 };
 
 struct RunResult {
@@ -22,6 +35,7 @@ struct RunResult {
   int interrupted_by = 0;       // the signal that stopped the run, if one did
   std::string failure;          // what failed, naming the file, step and field
   std::size_t trace_events = 0;
+  Report report;  // what --report and --junit write
 };
 
 // The controller's flags as the scenario's `controller:` and `world:` sections set them.

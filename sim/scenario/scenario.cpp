@@ -147,6 +147,33 @@ net::Result<ControllerSpec> parse_controller(const Json& controller) {
 // Every `re:` in a pattern compiles.
 }  // namespace
 
+namespace {
+
+// invariants: {off: {no-leak: "why"}}: each invariant switched off names its reason.
+net::Result<std::map<std::string, std::string>> parse_invariants(const Json& value) {
+  if (auto keys = only_keys(value, {"off"}, "invariants"); !keys) return net::fail(keys.error());
+  std::map<std::string, std::string> off;
+  if (!value.contains("off")) return off;
+  const Json& entries = value["off"];
+  if (!entries.is_object() || entries.empty())
+    return invalid("invariants.off", "must be a mapping of invariant name to the reason it is off");
+  const auto& names = invariant_names();
+  for (auto it = entries.begin(); it != entries.end(); ++it) {
+    const std::string field = "invariants.off." + it.key();
+    if (std::find(names.begin(), names.end(), it.key()) == names.end()) {
+      return invalid(field,
+                     "unknown invariant (known: converged, no-leak, no-orphan, "
+                     "targets-match-endpoints, within-quota, steady-state-no-writes)");
+    }
+    if (!it->is_string() || it->get<std::string>().empty())
+      return invalid(field, "must give the reason the invariant is off, as text");
+    off.emplace(it.key(), it->get<std::string>());
+  }
+  return off;
+}
+
+}  // namespace
+
 world::AccountSetup to_account_setup(const WorldSpec& spec) {
   world::AccountSetup setup;
   setup.vpc_name = spec.vpc_name;
@@ -158,10 +185,36 @@ world::AccountSetup to_account_setup(const WorldSpec& spec) {
   return setup;
 }
 
-std::string Step::label() const {
+std::string Step::action() const {
   static const char* kNames[] = {"apply",   "delete", "wait",  "expect",  "print",
                                  "advance", "patch",  "scale", "restart", "crash"};
-  return "step " + std::to_string(index) + " (" + kNames[static_cast<int>(kind)] + ")";
+  return kNames[static_cast<int>(kind)];
+}
+
+std::string Step::label() const {
+  return "step " + std::to_string(index) + " (" + action() + ")";
+}
+
+std::string Step::detail() const {
+  if (!file.empty()) return file;
+  if (kind == Kind::Crash)
+    return std::string(crash.after ? "after" : "before") + " call " + std::to_string(crash.nth) +
+           " of " + crash.at;
+  if (inline_object.is_object() && inline_object.contains("kind")) {
+    // {kind, namespace, name} of delete, patch and scale, or an inline manifest's metadata.
+    const Json& metadata =
+        inline_object.contains("metadata") && inline_object["metadata"].is_object()
+            ? inline_object["metadata"]
+            : inline_object;
+    const Json ns = metadata.value("namespace", Json(""));
+    const Json name = metadata.value("name", Json(""));
+    const Json kind = inline_object.value("kind", Json(""));
+    if (!ns.is_string() || !name.is_string() || !kind.is_string()) return "";
+    return kind.get<std::string>() + " " +
+           (ns.get<std::string>().empty() ? "" : ns.get<std::string>() + "/") +
+           name.get<std::string>();
+  }
+  return what;
 }
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
@@ -205,7 +258,8 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
   scenario.directory = slash == std::string::npos ? "." : path.substr(0, slash);
   auto parsed = [&]() -> net::Result<void> {
     if (auto keys = only_keys(
-            document, {"name", "description", "seed", "world", "controller", "steps"}, "scenario");
+            document, {"name", "description", "seed", "world", "controller", "invariants", "steps"},
+            "scenario");
         !keys) {
       return keys;
     }
@@ -231,6 +285,11 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
     auto controller = parse_controller(document.value("controller", Json()));
     if (!controller) return net::fail(controller.error());
     scenario.controller = *controller;
+    if (document.contains("invariants")) {
+      auto off = parse_invariants(document["invariants"]);
+      if (!off) return net::fail(off.error());
+      scenario.invariants_off = *off;
+    }
     if (!document.contains("steps") || !document["steps"].is_array() || document["steps"].empty()) {
       return invalid("steps", "must be a non-empty list");
     }

@@ -65,8 +65,23 @@ struct Step {
   std::chrono::milliseconds duration{0};  // advance: how long; wait: the timeout
   CrashSpec crash;                        // crash
   std::string description;
-  std::string label() const;  // "step 3 (expect)"
+  std::string label() const;   // "step 3 (expect)"
+  std::string action() const;  // "expect"
+  // What the step is about, for reports: the file, the object, the crash point ("" if nothing).
+  std::string detail() const;
 };
+
+// The properties every run must keep, by the names scenarios use for them.
+inline const std::vector<std::string>& invariant_names() {
+  static const std::vector<std::string> kNames = {"converged",    "no-leak",
+                                                  "no-orphan",    "targets-match-endpoints",
+                                                  "within-quota", "steady-state-no-writes"};
+  return kNames;
+}
+// The invariants that need a resync of every group (the world runs to check them).
+inline bool needs_resync(const std::string& invariant) {
+  return invariant == "converged" || invariant == "steady-state-no-writes";
+}
 
 struct Scenario {
   std::string path;       // as given
@@ -76,6 +91,7 @@ struct Scenario {
   std::uint64_t seed = 1;
   WorldSpec world;
   ControllerSpec controller;
+  std::map<std::string, std::string> invariants_off;  // name → why this scenario switches it off
   std::vector<Step> steps;
 };
 

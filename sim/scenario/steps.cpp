@@ -1,3 +1,5 @@
+#include <set>
+
 #include "controller/net/numbers.hpp"
 #include "controller/net/regex.hpp"
 #include "sim/scenario/fields.hpp"
@@ -57,9 +59,48 @@ net::Result<void> check_kubernetes_expectation(Json& entry, const std::string& f
 
 // The shape of an expect step, checked before the scenario runs: a mistake in step 20 must not
 // wait for steps 1 to 19.
-net::Result<void> check_expectation(Json& value, const std::string& field) {
-  if (auto keys = only_keys(value, {"aws", "kubernetes", "aws_calls"}, field); !keys) return keys;
-  if (value.empty()) return invalid(field, "expects nothing: give aws, kubernetes or aws_calls");
+// invariants: all, or a list of names; kept as the list.
+net::Result<void> check_invariants(Json& value, const std::string& field, bool waiting) {
+  if (value == "all") {
+    value = Json::array();
+    for (const std::string& name : invariant_names()) {
+      if (!waiting || !needs_resync(name)) value.push_back(name);
+    }
+    return {};
+  }
+  if (!value.is_array() || value.empty())
+    return invalid(field, "must be all or a list of invariant names");
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::string at = field + "[" + std::to_string(i) + "]";
+    const auto& names = invariant_names();
+    if (!value[i].is_string() ||
+        std::find(names.begin(), names.end(), value[i].get<std::string>()) == names.end()) {
+      return invalid(at,
+                     "must be one of converged, no-leak, no-orphan, targets-match-endpoints, "
+                     "within-quota, steady-state-no-writes");
+    }
+    const std::string name = value[i].get<std::string>();
+    if (!seen.insert(name).second) return invalid(at, name + " is named twice");
+    if (waiting && needs_resync(name)) {
+      return invalid(at, name +
+                             " runs a resync of every group and cannot be waited for; use "
+                             "wait: converged, then expect it");
+    }
+  }
+  return {};
+}
+
+net::Result<void> check_expectation(Json& value, const std::string& field, bool waiting) {
+  if (auto keys = only_keys(value, {"aws", "kubernetes", "aws_calls", "invariants"}, field); !keys)
+    return keys;
+  if (value.empty())
+    return invalid(field, "expects nothing: give aws, kubernetes, aws_calls or invariants");
+  if (value.contains("invariants")) {
+    if (auto checked = check_invariants(value["invariants"], field + ".invariants", waiting);
+        !checked)
+      return checked;
+  }
   if (value.contains("aws_calls")) {
     // {"elbv2 CreateLoadBalancer": 1, mutating: 5, total: 40}: counts since the run began.
     const Json& calls = value["aws_calls"];
@@ -308,7 +349,7 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
       if (!value.contains("until")) return invalid(field + ".wait.until", "is required");
       step.what = "until";
       step.expectation = value["until"];
-      if (auto checked = check_expectation(step.expectation, field + ".wait.until"); !checked)
+      if (auto checked = check_expectation(step.expectation, field + ".wait.until", true); !checked)
         return net::fail(checked.error());
     } else if (value.is_string() && value.get<std::string>() == "converged") {
       step.what = "converged";
@@ -319,7 +360,7 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
   } else if (action == "expect") {
     step.kind = Step::Kind::Expect;
     step.expectation = value;
-    if (auto checked = check_expectation(step.expectation, field + ".expect"); !checked)
+    if (auto checked = check_expectation(step.expectation, field + ".expect", false); !checked)
       return net::fail(checked.error());
   } else if (action == "restart") {
     step.kind = Step::Kind::Restart;

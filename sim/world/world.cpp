@@ -106,6 +106,7 @@ bool World::run_until(const std::function<bool()>& done, net::Clock::duration bu
   const auto deadline = clock_.now() + budget;
   while (true) {
     if (!guarded([this] { run_ready(); })) return false;
+    if (tick_ && ++ticks_ % 1024 == 0) tick_();
     if (done()) return true;
     const auto next = clock_.next_deadline();
     if (!next || *next > deadline) return false;

@@ -62,13 +62,16 @@ class World {
   // From inside the process: it dies once the handler that is running returns.
   void kill_soon(ProcessId process) { doomed_.push_back(process); }
   VirtualClock& clock() { return clock_; }
+  const VirtualClock& clock() const { return clock_; }
   net::Trace& trace() { return trace_; }
   net::Random& random() { return random_; }
   kube::Store& store() { return store_; }
+  const kube::Store& store() const { return store_; }
   aws::AwsServer& aws() { return aws_; }
   const aws::AwsServer& aws() const { return aws_; }
   Cluster& cluster() { return cluster_; }
   http::InProcessTransport& kube_transport() { return kube_transport_; }
+  const http::InProcessTransport& kube_transport() const { return kube_transport_; }
   http::InProcessTransport& aws_transport() { return aws_transport_; }
   const WorldOptions& options() const { return options_; }
 
@@ -76,6 +79,9 @@ class World {
   // `done()` holds at a moment when no work is ready, or when virtual time passes `budget`, the
   // world is interrupted, or a task in it fails (returns false then).
   bool run_until(const std::function<bool()>& done, net::Clock::duration budget);
+  // Called now and then while the world runs (every few thousand handlers or timers), for a
+  // progress line; it must not touch the world.
+  void set_ticker(std::function<void()> tick) { tick_ = std::move(tick); }
   // Stops run_until and run_for at the next task boundary (a signal asked the run to end).
   void interrupt() { interrupted_ = true; }
   bool interrupted() const { return interrupted_; }
@@ -119,6 +125,8 @@ class World {
   std::map<ProcessId, std::unique_ptr<asio::io_context>> processes_;
   ProcessId next_process_ = 1;
   std::vector<ProcessId> doomed_;
+  std::function<void()> tick_;
+  std::uint64_t ticks_ = 0;
   bool interrupted_ = false;
   std::optional<std::string> failure_;
 };

@@ -35,7 +35,7 @@ TEST_CASE("scenario: bad files are refused with the file and the field named", "
   CHECK(error_of("name: x\nsteps: []\n") == "scenario test.yaml: steps: must be a non-empty list");
   CHECK(error_of("name: x\nbogus: 1\nsteps: [{wait: converged}]\n") ==
         "scenario test.yaml: scenario.bogus: unknown field (known: name, description, seed, world, "
-        "controller, steps)");
+        "controller, invariants, steps)");
   CHECK(error_of(
             "name: x\nworld: {vpc: {name: v, cidr: 10.0.0.0/33}}\nsteps: [{wait: converged}]\n") ==
         "scenario test.yaml: world.vpc.cidr: \"10.0.0.0/33\" is not an IPv4 block between /16 and "
@@ -51,7 +51,8 @@ TEST_CASE("scenario: bad files are refused with the file and the field named", "
   CHECK(error_of("name: x\ncontroller: {default_scheme: public}\nsteps: [{wait: converged}]\n") ==
         "scenario test.yaml: controller.default_scheme: invalid value public for default scheme");
   CHECK(error_of("name: x\nsteps: [{expect: {}}]\n") ==
-        "scenario test.yaml: steps[0].expect: expects nothing: give aws, kubernetes or aws_calls");
+        "scenario test.yaml: steps[0].expect: expects nothing: give aws, kubernetes, aws_calls or "
+        "invariants");
   auto broken = albc::net::yaml_to_json("name: [unclosed\n", "broken.yaml");
   REQUIRE_FALSE(broken);
   CHECK(broken.error().message.starts_with("broken.yaml: line "));

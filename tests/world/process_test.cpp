@@ -91,6 +91,8 @@ TEST_CASE("call names: AWS actions by service, Kubernetes writes by verb and res
   CHECK(call_name(request("DELETE", "/api/v1/namespaces/test/pods")) ==
         "kube deletecollection pods");
   CHECK(call_name(request("DELETE", "/api/v1/namespaces/test")) == "kube delete namespaces");
-  CHECK(call_name(request("GET", "/api/v1/namespaces/test/pods?watch=true")) == "kube list pods");
+  CHECK(call_name(request("GET", "/api/v1/namespaces/test/pods?watch=true")) == "kube watch pods");
+  CHECK(call_name(request("GET", "/api/v1/namespaces/test/pods?limit=500")) == "kube list pods");
+  CHECK(call_name(request("GET", "/api/v1/namespaces/test/pods/web")) == "kube get pods");
   CHECK(call_name(request("GET", "/api")).empty());
 }

@@ -1,0 +1,154 @@
+#include "sim/scenario/invariant_checks.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "controller/net/query_tree.hpp"
+
+namespace albc::sim::scenario {
+
+std::optional<net::Error> InvariantChecks::stopped() const {
+  if (world_.failure())
+    return net::make_error("InternalError",
+                           "a task in the simulated world failed: " + *world_.failure());
+  if (world_.interrupted()) return net::make_error("Interrupted", "interrupted");
+  return std::nullopt;
+}
+
+net::Result<void> InvariantChecks::record(const std::vector<std::string>& checked,
+                                          const std::vector<Violation>& violations) {
+  for (const std::string& name : checked)
+    ++outcomes_[name].checks;
+  if (violations.empty()) return {};
+  std::string message = "invariant " + violations.front().invariant + " broken: ";
+  std::size_t shown = 0;
+  for (const Violation& violation : violations) {
+    if (violation.invariant != violations.front().invariant) continue;
+    message += (shown++ == 0 ? "" : "; ") + violation.message;
+  }
+  for (const Violation& violation : violations) {
+    std::string& first = outcomes_[violation.invariant].violation;
+    if (first.empty()) first = violation.message;
+  }
+  world_.trace().event("invariant.broken", {{"invariant", violations.front().invariant},
+                                            {"violations", std::to_string(shown)}});
+  return net::fail("InvariantBroken", message);
+}
+
+net::Result<void> InvariantChecks::check_state() {
+  std::vector<std::string> names;
+  for (const std::string& name : invariant_names()) {
+    if (!needs_resync(name) && !scenario_.invariants_off.contains(name)) names.push_back(name);
+  }
+  return check(names);
+}
+
+net::Result<void> InvariantChecks::check(const std::vector<std::string>& which) {
+  std::vector<std::string> by_resync;
+  std::vector<std::string> state;
+  for (const std::string& name : which)
+    (needs_resync(name) ? by_resync : state).push_back(name);
+  if (!by_resync.empty()) {
+    if (auto checked = check_by_resync(by_resync); !checked) return checked;
+  }
+  if (state.empty()) return {};
+  const std::set<std::string> enabled(state.begin(), state.end());
+  const Judged judged{scenario_.controller.cluster_name, scenario_.controller.ingress_class};
+  return record(state, check_state_invariants(world_.aws(), world_.store(), judged, enabled));
+}
+
+std::size_t InvariantChecks::kube_writes() const {
+  std::size_t writes = 0;
+  for (const auto& [call, count] : world_.kube_transport().calls()) {
+    // Events are the controller's log, written on every reconcile as the real one does.
+    const bool write = call.starts_with("kube create ") || call.starts_with("kube update ") ||
+                       call.starts_with("kube patch ") || call.starts_with("kube delete");
+    if (write && !call.ends_with(" events")) writes += count;
+  }
+  return writes;
+}
+
+net::Result<void> InvariantChecks::check_by_resync(const std::vector<std::string>& which) {
+  const Json before = settled_view(world_.aws());
+  const auto calls_before = world_.aws().calls_by_operation();
+  const std::size_t mutating_before = world_.aws().mutating_calls_total();
+  const std::size_t kube_writes_before = kube_writes();
+  world_.trace().event("invariant.resync");
+  const bool resynced = controller_.resync();
+  const bool settled =
+      resynced && world_.run_until([&] { return quiet(); }, std::chrono::minutes(10));
+  if (auto stop = stopped()) return net::fail(*stop);
+  std::vector<Violation> violations;
+  const bool check_converged = std::find(which.begin(), which.end(), "converged") != which.end();
+  const bool check_writes =
+      std::find(which.begin(), which.end(), "steady-state-no-writes") != which.end();
+  if (!settled) {
+    const std::string why = resynced ? "a resync of every group did not settle within 10 minutes "
+                                       "of virtual time; still pending: " +
+                                           controller_.pending()
+                                     : "the controller is not running";
+    violations.push_back({check_converged ? "converged" : "steady-state-no-writes", why});
+    return record(which, violations);
+  }
+  std::string writes;
+  for (const auto& [operation, counts] : world_.aws().calls_by_operation()) {
+    auto earlier = calls_before.find(operation);
+    const std::size_t made =
+        counts.calls - (earlier == calls_before.end() ? 0 : earlier->second.calls);
+    if (made > 0 && net::is_mutating_action(operation.substr(operation.find(' ') + 1)))
+      writes += (writes.empty() ? "" : ", ") + operation + " x" + std::to_string(made);
+  }
+  const std::size_t kube_written = kube_writes() - kube_writes_before;
+  if (kube_written > 0)
+    writes += (writes.empty() ? "" : ", ") + std::to_string(kube_written) + " Kubernetes write(s)";
+  const bool wrote = world_.aws().mutating_calls_total() > mutating_before || kube_written > 0;
+  const bool changed = settled_view(world_.aws()) != before || kube_written > 0;
+  if (check_converged && changed) {
+    violations.push_back({"converged",
+                          "a resync of every group changed the world, so it was "
+                          "not what the controller wants: " +
+                              writes});
+  } else if (check_writes && wrote) {
+    violations.push_back(
+        {"steady-state-no-writes",
+         "a resync of unchanged groups made writes that changed nothing: " + writes});
+  }
+  return record(which, violations);
+}
+
+net::Result<void> InvariantChecks::final_checks() {
+  std::vector<std::string> state;
+  std::vector<std::string> by_resync;
+  for (const std::string& name : invariant_names()) {
+    if (scenario_.invariants_off.contains(name)) continue;
+    (needs_resync(name) ? by_resync : state).push_back(name);
+  }
+  if (!world_.run_until([&] { return quiet(); }, std::chrono::minutes(10))) {
+    if (auto stop = stopped()) return net::fail(*stop);
+    for (const std::string& name : invariant_names()) {
+      if (!scenario_.invariants_off.contains(name))
+        outcomes_[name].not_checked =
+            "the world was not quiet within 10 minutes after the "
+            "last step; still pending: " +
+            controller_.pending();
+    }
+    return {};
+  }
+  if (auto checked = check(state); !checked) return checked;
+  return by_resync.empty() ? net::Result<void>() : check_by_resync(by_resync);
+}
+
+std::vector<InvariantOutcome> InvariantChecks::outcomes() const {
+  std::vector<InvariantOutcome> result;
+  for (const std::string& name : invariant_names()) {
+    InvariantOutcome outcome;
+    if (auto found = outcomes_.find(name); found != outcomes_.end()) outcome = found->second;
+    outcome.name = name;
+    if (auto off = scenario_.invariants_off.find(name); off != scenario_.invariants_off.end())
+      outcome.off = off->second;
+    result.push_back(outcome);
+  }
+  return result;
+}
+
+}  // namespace albc::sim::scenario
