@@ -49,26 +49,41 @@ void add_stats(std::map<std::string, k8s::ReconcileStats>& into,
 }
 }  // namespace
 
-void ControllerPod::stop() {
+// The app goes once its process has: its frames unwind while it still exists, and its own
+// timers (informer resyncs, delayed queue keys) are cancelled with it, so a dead container
+// does nothing more.
+void ControllerPod::retire() {
   if (app_) {
     reconciles_before_ += app_->reconciles();
     add_stats(stats_before_, app_->reconcile_stats());
   }
-  world_.kill(process_);
   app_.reset();
+}
+
+void ControllerPod::stop() {
+  world_.clock().cancel(restart_timer_);
+  restart_timer_ = 0;
+  world_.kill(process_);
+  retire();
   started_ = false;
 }
 
 net::Result<void> ControllerPod::start() {
   create();
-  auto started =
-      world_.run_to_completion(world_.executor_of(process_), app_->start(), kStartBudget);
-  if (!started)
+  start_error_.reset();
+  foreground_ = true;
+  net::spawn_checked(world_.executor_of(process_), run_start(generation_),
+                     "controller.start." + std::to_string(generation_));
+  // A crash while starting (at a call start() makes) restarts the container as the kubelet
+  // would; the wait goes on until one has started.
+  const bool done =
+      world_.run_until([&] { return started_ || start_error_.has_value(); }, kStartBudget);
+  foreground_ = false;
+  if (start_error_)
+    return net::fail(net::with_context(*start_error_, "the controller failed to start"));
+  if (!done)
     return net::fail("ControllerStart",
                      "the controller did not start within 5 minutes of virtual time");
-  if (!*started)
-    return net::fail(net::with_context(started->error(), "the controller failed to start"));
-  started_ = true;
   return {};
 }
 
@@ -85,10 +100,14 @@ void ControllerPod::crash(std::chrono::milliseconds restart_after) {
                        {{"container", std::to_string(generation_)},
                         {"restart_after", net::format_elapsed(restart_after)}});
   started_ = false;
-  world_.kill_soon(process_);
+  world_.kill_soon(process_, [this] { retire(); });
   back_off_ = restart_after;
-  // Runs outside every handler, after the process has been reaped.
-  world_.clock().call_after(restart_after, [this] { start_in_background(); });
+  // Runs outside every handler, after the process has been reaped; a clean restart in the
+  // meantime cancels it.
+  restart_timer_ = world_.clock().call_after(restart_after, [this] {
+    restart_timer_ = 0;
+    start_in_background();
+  });
 }
 
 void ControllerPod::start_in_background() {
@@ -101,7 +120,6 @@ void ControllerPod::start_in_background() {
 
 net::Awaitable<void> ControllerPod::run_start(std::size_t generation) {
   auto started = co_await app_->start();
-  if (generation != generation_) co_return;
   if (started) {
     started_ = true;
     back_off_ = std::chrono::milliseconds(0);
@@ -109,6 +127,11 @@ net::Awaitable<void> ControllerPod::run_start(std::size_t generation) {
   }
   world_.trace().event("controller.start_failed", {{"container", std::to_string(generation)},
                                                    {"error", started.error().describe()}});
+  // The scenario's own start reports the error; a restart after a crash loops as a pod does.
+  if (foreground_) {
+    start_error_ = started.error();
+    co_return;
+  }
   crash(
       std::clamp(back_off_ * 2, std::chrono::milliseconds(std::chrono::seconds(10)), kBackOffMax));
 }

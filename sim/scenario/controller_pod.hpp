@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "controller/app/controller_app.hpp"
@@ -42,6 +43,7 @@ class ControllerPod {
 
  private:
   void create();
+  void retire();
   void stop();
   void start_in_background();
   net::Awaitable<void> run_start(std::size_t generation);
@@ -56,6 +58,9 @@ class ControllerPod {
   std::map<std::string, k8s::ReconcileStats> stats_before_;
   std::chrono::milliseconds back_off_{0};
   bool started_ = false;
+  bool foreground_ = false;  // start() is waiting: a failed start is its error, not a crash
+  std::optional<net::Error> start_error_;
+  net::Clock::TimerId restart_timer_ = 0;
 };
 
 }  // namespace albc::sim::scenario

@@ -1,5 +1,7 @@
 #include "sim/scenario/crash_points.hpp"
 
+#include <optional>
+
 #include "sim/http/call_name.hpp"
 
 namespace albc::sim::scenario {
@@ -12,23 +14,28 @@ void CrashPoints::arm(CrashPoint point) {
 http::Interception CrashPoints::intercept(const net::Request& request) {
   if (armed_.empty()) return {};
   const std::string call = http::call_name(request);
-  for (std::size_t i = 0; i < armed_.size(); ++i) {
-    if (armed_[i].call == call) ++seen_[i];
+  // The first point this call completes fires. The controller dies at the call, so it counts
+  // toward no other point: each point's N counts calls of a living controller.
+  std::optional<std::size_t> fires;
+  for (std::size_t i = 0; i < armed_.size() && !fires; ++i) {
+    if (armed_[i].call == call && seen_[i] + 1 >= armed_[i].nth) fires = i;
   }
-  for (std::size_t i = 0; i < armed_.size(); ++i) {
-    if (armed_[i].call != call || seen_[i] < armed_[i].nth) continue;
-    const CrashPoint point = armed_[i];
-    armed_.erase(armed_.begin() + static_cast<std::ptrdiff_t>(i));
-    seen_.erase(seen_.begin() + static_cast<std::ptrdiff_t>(i));
-    const bool before = point.when == http::Interception::Crash::Before;
-    trace_.event("fault.crash", {{"step", std::to_string(point.step)},
-                                 {"call", call},
-                                 {"nth", std::to_string(point.nth)},
-                                 {"when", before ? "before" : "after"}});
-    crashes_.push_back({point, clock_.now() - net::Clock::time_point{}});
-    return {point.when};
+  if (!fires) {
+    for (std::size_t i = 0; i < armed_.size(); ++i) {
+      if (armed_[i].call == call) ++seen_[i];
+    }
+    return {};
   }
-  return {};
+  const CrashPoint point = armed_[*fires];
+  armed_.erase(armed_.begin() + static_cast<std::ptrdiff_t>(*fires));
+  seen_.erase(seen_.begin() + static_cast<std::ptrdiff_t>(*fires));
+  const bool before = point.when == http::Interception::Crash::Before;
+  trace_.event("fault.crash", {{"step", std::to_string(point.step)},
+                               {"call", call},
+                               {"nth", std::to_string(point.nth)},
+                               {"when", before ? "before" : "after"}});
+  crashes_.push_back({point, clock_.now() - net::Clock::time_point{}});
+  return {point.when};
 }
 
 void CrashPoints::crash() {

@@ -36,6 +36,9 @@ class InvariantChecks {
   // After the last step: the world is let settle and every invariant that is on is checked.
   net::Result<void> final_checks();
   std::vector<InvariantOutcome> outcomes() const;
+  // While set (a wait until an invariant holds), a broken invariant is an ExpectationFailed
+  // that the wait retries, and nothing is tallied.
+  void set_probing(bool probing) { probing_ = probing; }
 
  private:
   // converged and steady-state-no-writes: every group is reconciled again and must change nothing.
@@ -49,6 +52,7 @@ class InvariantChecks {
   world::World& world_;
   ControllerPod& controller_;
   std::map<std::string, InvariantOutcome> outcomes_;
+  bool probing_ = false;
 };
 
 }  // namespace albc::sim::scenario

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "controller/k8s/fields.hpp"
 #include "sim/scenario/aws_view.hpp"
@@ -41,36 +42,66 @@ std::string key_of(const Json& object) {
 class Ownership {
  public:
   Ownership(const kube::Store& store, const Judged& judged) : judged_(judged) {
+    std::map<std::string, std::string> params_groups;  // IngressClassParams name → group
+    for (const Json& params : all_of(store, "IngressClassParams")) {
+      params_groups[k8s::name_of(params)] =
+          k8s::text_field(k8s::map_field(k8s::map_field(params, "spec"), "group"), "name");
+    }
     for (const Json& ingress_class : all_of(store, "IngressClass")) {
-      if (k8s::text_field(k8s::map_field(ingress_class, "spec"), "controller") != kAlbController)
-        continue;
-      ours_.insert(k8s::name_of(ingress_class));
+      const Json& spec = k8s::map_field(ingress_class, "spec");
+      if (k8s::text_field(spec, "controller") != kAlbController) continue;
+      const Json& parameters = k8s::map_field(spec, "parameters");
+      std::string group;
+      if (k8s::text_field(parameters, "kind") == "IngressClassParams") {
+        auto found = params_groups.find(k8s::text_field(parameters, "name"));
+        if (found != params_groups.end()) group = found->second;
+      }
+      ours_[k8s::name_of(ingress_class)] = group;
       const Json& annotations = k8s::map_field(k8s::metadata_of(ingress_class), "annotations");
-      if (k8s::text_field(annotations, kDefaultClassAnnotation) == "true") default_ours_ = true;
+      if (k8s::text_field(annotations, kDefaultClassAnnotation) == "true")
+        default_class_ = k8s::name_of(ingress_class);
     }
   }
 
-  bool owns(const Json& ingress) const {
-    const Json& annotations = k8s::map_field(k8s::metadata_of(ingress), "annotations");
-    const std::string class_name =
-        k8s::text_field(k8s::map_field(ingress, "spec"), "ingressClassName");
-    if (!class_name.empty()) return ours_.contains(class_name);
-    if (annotations.contains(kClassAnnotation))
-      return k8s::text_field(annotations, kClassAnnotation) == judged_.ingress_class;
-    return default_ours_;
-  }
+  // The legacy annotation first, then spec.ingressClassName, then the default class, as the
+  // real controller reads them; an empty --ingress-class also takes "alb" and unclassed ones.
+  bool owns(const Json& ingress) const { return class_of(ingress).has_value(); }
 
-  // The stack an Ingress belongs to: its explicit group, else itself.
-  static std::string stack_of(const Json& ingress) {
+  // The stack an Ingress belongs to: its class's IngressClassParams group, its explicit group,
+  // else itself.
+  std::string stack_of(const Json& ingress) const {
+    const auto ingress_class = class_of(ingress);
+    if (ingress_class) {
+      auto found = ours_.find(*ingress_class);
+      if (found != ours_.end() && !found->second.empty()) return found->second;
+    }
     const Json& annotations = k8s::map_field(k8s::metadata_of(ingress), "annotations");
     const std::string group = k8s::text_field(annotations, kGroupAnnotation);
     return group.empty() ? key_of(ingress) : group;
   }
 
  private:
+  // The class an owned Ingress goes by ("" for the annotation), nullopt when not owned.
+  std::optional<std::string> class_of(const Json& ingress) const {
+    const Json& annotations = k8s::map_field(k8s::metadata_of(ingress), "annotations");
+    if (annotations.contains(kClassAnnotation)) {
+      const std::string value = k8s::text_field(annotations, kClassAnnotation);
+      const bool ours =
+          value == judged_.ingress_class || (judged_.ingress_class.empty() && value == "alb");
+      return ours ? std::optional<std::string>("") : std::nullopt;
+    }
+    std::string class_name = k8s::text_field(k8s::map_field(ingress, "spec"), "ingressClassName");
+    if (class_name.empty()) {
+      if (!default_class_.empty()) return default_class_;
+      return judged_.ingress_class.empty() ? std::optional<std::string>("") : std::nullopt;
+    }
+    if (!ours_.contains(class_name)) return std::nullopt;
+    return class_name;
+  }
+
   const Judged& judged_;
-  std::set<std::string> ours_;
-  bool default_ours_ = false;
+  std::map<std::string, std::string> ours_;  // IngressClass of the ALB controller → params group
+  std::string default_class_;
 };
 
 std::string tag(const aws::Tags& tags, const char* key) {
@@ -85,7 +116,7 @@ void check_no_leak(const aws::AwsState& state, const std::vector<Json>& ingresse
                    std::vector<Violation>& violations) {
   std::set<std::string> live;
   for (const Json& ingress : ingresses) {
-    if (ownership.owns(ingress)) live.insert(Ownership::stack_of(ingress));
+    if (ownership.owns(ingress)) live.insert(ownership.stack_of(ingress));
   }
   const auto judge = [&](const aws::Tags& tags, const std::string& what) {
     if (tag(tags, kClusterTag) != judged.cluster_name) return;
@@ -149,12 +180,11 @@ void check_no_orphan(const aws::AwsState& state, const std::vector<Json>& ingres
   }
 }
 
-bool node_ready(const Json& node) {
+std::string node_ready(const Json& node) {
   for (const Json& condition : k8s::list_field(k8s::map_field(node, "status"), "conditions")) {
-    if (k8s::text_field(condition, "type") == "Ready")
-      return k8s::text_field(condition, "status") == "True";
+    if (k8s::text_field(condition, "type") == "Ready") return k8s::text_field(condition, "status");
   }
-  return false;
+  return "";
 }
 
 // The nodes a load balancer may send traffic to, as the real controller's node filter has it.
@@ -165,6 +195,9 @@ bool node_eligible(const Json& node, const Json& node_selector) {
         "alpha.service-controller.kubernetes.io/exclude-balancer"}) {
     if (labels.contains(excluded)) return false;
   }
+  if (k8s::text_field(labels, "eks.amazonaws.com/compute-type") == "fargate") return false;
+  const std::string provider = k8s::text_field(k8s::map_field(node, "spec"), "providerID");
+  if (!provider.substr(provider.rfind('/') + 1).starts_with("i-")) return false;
   for (const Json& taint : k8s::list_field(k8s::map_field(node, "spec"), "taints")) {
     const std::string key = k8s::text_field(taint, "key");
     if (key == "ToBeDeletedByClusterAutoscaler" || key == "karpenter.sh/disrupted") return false;
@@ -173,7 +206,7 @@ bool node_eligible(const Json& node, const Json& node_selector) {
   for (auto it = match.begin(); it != match.end(); ++it) {
     if (!labels.contains(it.key()) || labels[it.key()] != *it) return false;
   }
-  return node_ready(node);
+  return true;
 }
 
 // The Service port a binding names, by number or by name; null when there is none.
@@ -219,11 +252,17 @@ void check_targets(const aws::AwsServer& aws, const kube::Store& store,
     TargetSet expected;
     if (port != nullptr && k8s::text_field(spec, "targetType") == "instance") {
       const int node_port = static_cast<int>(k8s::integer_field(*port, "nodePort", 0));
+      // Ready nodes; when none is, those whose readiness is Unknown (the controller fails open).
+      TargetSet unknown;
       for (const Json& node : nodes) {
         if (!node_eligible(node, k8s::map_field(spec, "nodeSelector"))) continue;
         const std::string provider = k8s::text_field(k8s::map_field(node, "spec"), "providerID");
-        expected.emplace(provider.substr(provider.rfind('/') + 1), node_port);
+        const std::string ready = node_ready(node);
+        if (ready == "True") expected.emplace(provider.substr(provider.rfind('/') + 1), node_port);
+        if (ready == "Unknown")
+          unknown.emplace(provider.substr(provider.rfind('/') + 1), node_port);
       }
+      if (expected.empty()) expected = unknown;
     } else if (port != nullptr) {
       const std::string port_name = k8s::text_field(*port, "name");
       for (const Json& slice : slices) {
@@ -233,10 +272,12 @@ void check_targets(const aws::AwsServer& aws, const kube::Store& store,
             k8s::text_field(slice, "addressType") != "IPv4")
           continue;
         for (const Json& slice_port : k8s::list_field(slice, "ports")) {
-          if (k8s::text_field(slice_port, "name") != port_name) continue;
+          // An unnamed Service port takes the slice's ports whatever their names.
+          if (!port_name.empty() && k8s::text_field(slice_port, "name") != port_name) continue;
           for (const Json& endpoint : k8s::list_field(slice, "endpoints")) {
-            // Kubernetes reads a missing ready condition as ready.
-            if (!k8s::boolean_field(k8s::map_field(endpoint, "conditions"), "ready", true))
+            // Kubernetes reads a missing ready condition as ready; only pods are targets.
+            if (!k8s::boolean_field(k8s::map_field(endpoint, "conditions"), "ready", true) ||
+                k8s::text_field(k8s::map_field(endpoint, "targetRef"), "kind") != "Pod")
               continue;
             const Json& addresses = k8s::list_field(endpoint, "addresses");
             if (addresses.empty() || !addresses[0].is_string()) continue;
@@ -303,10 +344,15 @@ Json settled_view(const aws::AwsServer& aws) {
   for (Json& lb : view["load_balancers"])
     lb.erase("State");
   for (Json& group : view["target_groups"]) {
+    // A target that finishes draining during the resync leaves on its own.
+    Json kept = Json::array();
     for (Json& target : group["Targets"]) {
+      if (target.value("State", "") == "draining") continue;
       target.erase("State");
       target.erase("Reason");
+      kept.push_back(target);
     }
+    group["Targets"] = kept;
   }
   return view;
 }

@@ -1,6 +1,7 @@
 #include "sim/scenario/latency.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "controller/k8s/fields.hpp"
 
@@ -15,6 +16,30 @@ bool has_address(const Json& ingress) {
   return std::any_of(entries.begin(), entries.end(), [](const Json& entry) {
     return !k8s::text_field(entry, "hostname").empty() || !k8s::text_field(entry, "ip").empty();
   });
+}
+
+// The resource ids of the Ingress's target groups: "namespace/ingress-service:port" for each
+// backend, as the ingress.k8s.aws/resource tag has them.
+std::set<std::string> backend_ids(const Json& ingress) {
+  std::set<std::string> ids;
+  const std::string prefix = k8s::namespace_of(ingress) + "/" + k8s::name_of(ingress) + "-";
+  const auto add = [&](const Json& backend) {
+    const Json& service = k8s::map_field(backend, "service");
+    const Json& port = k8s::map_field(service, "port");
+    const std::string name = k8s::text_field(service, "name");
+    if (name.empty()) return;
+    const std::string port_text = port.contains("number")
+                                      ? std::to_string(k8s::integer_field(port, "number", 0))
+                                      : k8s::text_field(port, "name");
+    ids.insert(prefix + name + ":" + port_text);
+  };
+  const Json& spec = k8s::map_field(ingress, "spec");
+  add(k8s::map_field(spec, "defaultBackend"));
+  for (const Json& rule : k8s::list_field(spec, "rules")) {
+    for (const Json& path : k8s::list_field(k8s::map_field(rule, "http"), "paths"))
+      add(k8s::map_field(path, "backend"));
+  }
+  return ids;
 }
 
 std::string stack_of(const Json& ingress) {
@@ -53,33 +78,31 @@ LatencyTracker::LatencyTracker(kube::Store& store, const aws::AwsServer& aws,
     if (!state) return;
     const std::string key = k8s::namespace_of(change.object) + "/" + k8s::name_of(change.object);
     if (change.type == kube::ChangeType::Added) {
-      state->entries[key] = Entry{k8s::namespace_of(change.object),
-                                  k8s::name_of(change.object),
-                                  stack_of(change.object),
-                                  time->now(),
-                                  std::nullopt,
-                                  std::nullopt};
+      state->entries[key] = Entry{stack_of(change.object), backend_ids(change.object), time->now(),
+                                  std::nullopt, std::nullopt};
       return;
     }
     auto found = state->entries.find(key);
     if (found == state->entries.end()) return;
-    if (change.type == kube::ChangeType::Modified) found->second.stack = stack_of(change.object);
+    if (change.type == kube::ChangeType::Modified) {
+      found->second.stack = stack_of(change.object);
+      found->second.backends = backend_ids(change.object);
+    }
     if (!found->second.addressed && has_address(change.object))
       found->second.addressed = time->now();
   });
 }
 
 // The moment the last of the Ingress's targets became healthy, once all have; the Ingress's
-// target groups are those of its stack whose resource id starts with its namespace and name.
+// target groups are those of its stack tagged with the resource id of one of its backends.
 std::optional<net::Clock::time_point> LatencyTracker::healthy_at(const Entry& entry) const {
-  const std::string prefix = entry.ns + "/" + entry.name + "-";
   std::optional<net::Clock::time_point> last;
   bool any_group = false;
   for (const auto& [arn, group] : aws_.state().target_groups) {
     auto stack = group.tags.find("ingress.k8s.aws/stack");
     auto resource = group.tags.find("ingress.k8s.aws/resource");
     if (stack == group.tags.end() || stack->second != entry.stack || resource == group.tags.end() ||
-        !resource->second.starts_with(prefix))
+        !entry.backends.contains(resource->second))
       continue;
     any_group = true;
     bool any_target = false;

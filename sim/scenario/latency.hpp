@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,9 @@ struct Percentiles {
 Percentiles percentiles(std::vector<net::Clock::duration> samples);
 
 // Measures, per Ingress, the virtual time from its creation to the address written in its
-// status (seen as the store commits it) and to all its targets healthy (from the fake's own
-// health timestamps, so exact whenever it is looked at after the fact).
+// status (seen as the store commits it, exact) and to all its targets healthy. Health is looked
+// at after each step, from the fake's own timestamps: the time is the moment the last target
+// became healthy, exact unless targets changed between that moment and the look.
 class LatencyTracker {
  public:
   LatencyTracker(kube::Store& store, const aws::AwsServer& aws, const net::Clock& clock);
@@ -39,9 +41,8 @@ class LatencyTracker {
 
  private:
   struct Entry {
-    std::string ns;
-    std::string name;
     std::string stack;
+    std::set<std::string> backends;  // target group resource ids
     net::Clock::time_point created;
     std::optional<net::Clock::time_point> addressed;
     std::optional<net::Clock::time_point> healthy;

@@ -38,8 +38,8 @@ const char* outcome_name(StepRecord::Outcome outcome) {
 }
 
 std::string invariant_state(const InvariantOutcome& outcome) {
-  if (!outcome.off.empty()) return "off";
   if (!outcome.violation.empty()) return "broken";
+  if (!outcome.off.empty()) return "off";
   if (outcome.checks == 0) return "not checked";
   return "held";
 }
@@ -93,20 +93,37 @@ Json percentiles_json(const Percentiles& values) {
   return json;
 }
 
-// XML 1.0 can carry neither most control characters nor bytes that are not UTF-8, even escaped:
-// a message quoting such input (a bad scenario file) is shown with '?' in their place.
+// XML 1.0 can carry neither most control characters, nor U+FFFE and U+FFFF, nor bytes that are
+// not UTF-8, even escaped: a message quoting such input (a bad scenario file) shows '?' in their
+// place. Line breaks are kept as character references, which attribute values would otherwise
+// turn into spaces.
 std::string attribute(std::string_view text) {
   std::string clean(text);
-  for (char& c : clean) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') c = '?';
-  }
   if (!net::is_valid_utf8(clean)) {
     for (char& c : clean) {
       if (static_cast<unsigned char>(c) >= 0x80) c = '?';
     }
   }
-  return net::xml_escape(clean);
+  std::string escaped;
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(clean[i]);
+    if (byte == 0xEF && i + 2 < clean.size() && static_cast<unsigned char>(clean[i + 1]) == 0xBF &&
+        (static_cast<unsigned char>(clean[i + 2]) & 0xFE) == 0xBE) {
+      escaped += '?';
+      i += 2;
+    } else if (clean[i] == '\n') {
+      escaped += "&#10;";
+    } else if (clean[i] == '\r') {
+      escaped += "&#13;";
+    } else if (clean[i] == '\t') {
+      escaped += "&#9;";
+    } else if (byte < 0x20) {
+      escaped += '?';
+    } else {
+      escaped += net::xml_escape(std::string_view(&clean[i], 1));
+    }
+  }
+  return escaped;
 }
 
 }  // namespace

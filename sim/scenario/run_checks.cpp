@@ -19,6 +19,7 @@ net::Result<void> Run::wait_until(const Step& step) {
   const auto started = world_.clock().now();
   std::string last;
   std::optional<net::Error> broken;  // not a failed check: a mistake in the scenario
+  invariants_.set_probing(true);
   const bool held = world_.run_until(
       [&] {
         auto checked = expect(step);
@@ -31,6 +32,7 @@ net::Result<void> Run::wait_until(const Step& step) {
         return false;
       },
       step.duration);
+  invariants_.set_probing(false);
   if (broken) return net::fail(*broken);
   if (!held) {
     // The world stops early when no timer is left at all; otherwise the budget ran out.
@@ -221,14 +223,28 @@ net::Result<void> Run::check_kinds() const {
     }
     if (step.kind == Step::Kind::Crash) {
       const std::string& call = step.crash.at;
+      bool kube_served = false;
+      if (call.starts_with("kube ")) {
+        // "kube <verb> <resource>[/<subresource>]": a resource the fake API server serves.
+        const std::string target = call.substr(call.rfind(' ') + 1);
+        const std::string resource = target.substr(0, target.find('/'));
+        const std::string subresource =
+            target.find('/') == std::string::npos ? "" : target.substr(target.find('/') + 1);
+        for (const kube::ResourceType& type : world_.store().registry().all()) {
+          if (type.plural == resource && (subresource.empty() || subresource == "status" ||
+                                          (subresource == "scale" && type.kind == "Deployment")))
+            kube_served = true;
+        }
+      }
       const bool served =
-          call.starts_with("kube ") ||
+          kube_served ||
           (call.starts_with("elbv2 ") && world_.aws().elbv2().knows(call.substr(6))) ||
           (call.starts_with("ec2 ") && world_.aws().ec2().knows(call.substr(4)));
       if (!served) {
         return net::fail("InvalidScenario", "steps[" + std::to_string(step.index - 1) +
                                                 "].crash.at: " + call +
-                                                " is not an action the fake AWS serves");
+                                                " is not an action the fake AWS serves, nor a "
+                                                "resource the fake API server serves");
       }
     }
     for (const auto& [field, kind] : kinds) {

@@ -47,6 +47,8 @@ net::Executor World::executor_of(ProcessId process) {
 }
 
 void World::kill(ProcessId process) {
+  // A process cannot destroy the io_context it is running in: from inside, use kill_soon.
+  ALBC_ASSERT(process == 0 || process != running_);
   auto found = processes_.find(process);
   if (found == processes_.end()) return;
   // Moved out first: frames unwinding now may look the process up and must find it gone.
@@ -57,9 +59,10 @@ void World::kill(ProcessId process) {
 
 void World::reap() {
   while (!doomed_.empty()) {
-    const ProcessId process = doomed_.back();
+    auto [process, after] = std::move(doomed_.back());
     doomed_.pop_back();
     kill(process);
+    if (after) after();
   }
 }
 
@@ -68,7 +71,10 @@ bool World::run_one() {
   if (io_->poll_one() > 0) return true;
   for (auto& [id, context] : processes_) {
     context->restart();
-    if (context->poll_one() > 0) return true;
+    running_ = id;
+    const std::size_t ran = context->poll_one();
+    running_ = 0;
+    if (ran > 0) return true;
   }
   return false;
 }

@@ -59,8 +59,11 @@ class World {
   bool alive(ProcessId process) const { return processes_.contains(process); }
   // Destroys the process's coroutines now; not from inside one of them (see kill_soon).
   void kill(ProcessId process);
-  // From inside the process: it dies once the handler that is running returns.
-  void kill_soon(ProcessId process) { doomed_.push_back(process); }
+  // From inside the process: it dies once the handler that is running returns; then
+  // `after` runs (the owner of objects the process used lets them go).
+  void kill_soon(ProcessId process, std::function<void()> after = {}) {
+    doomed_.emplace_back(process, std::move(after));
+  }
   VirtualClock& clock() { return clock_; }
   const VirtualClock& clock() const { return clock_; }
   net::Trace& trace() { return trace_; }
@@ -79,7 +82,7 @@ class World {
   // `done()` holds at a moment when no work is ready, or when virtual time passes `budget`, the
   // world is interrupted, or a task in it fails (returns false then).
   bool run_until(const std::function<bool()>& done, net::Clock::duration budget);
-  // Called now and then while the world runs (every few thousand handlers or timers), for a
+  // Called now and then while the world runs (every 1024 turns of run_until's loop), for a
   // progress line; it must not touch the world.
   void set_ticker(std::function<void()> tick) { tick_ = std::move(tick); }
   // Stops run_until and run_for at the next task boundary (a signal asked the run to end).
@@ -124,7 +127,8 @@ class World {
   Cluster cluster_;
   std::map<ProcessId, std::unique_ptr<asio::io_context>> processes_;
   ProcessId next_process_ = 1;
-  std::vector<ProcessId> doomed_;
+  std::vector<std::pair<ProcessId, std::function<void()>>> doomed_;
+  ProcessId running_ = 0;  // the process whose handler is running, if one is
   std::function<void()> tick_;
   std::uint64_t ticks_ = 0;
   bool interrupted_ = false;

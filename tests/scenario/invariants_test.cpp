@@ -52,6 +52,10 @@ std::string messages(const std::vector<Violation>& violations) {
   return text;
 }
 
+Json pod(const char* name) {
+  return {"targetRef", {{"kind", "Pod"}, {"namespace", "test"}, {"name", name}}};
+}
+
 void create_service_with_endpoints(sim::world::World& world) {
   create(world, "v1", "Namespace", {{"metadata", {{"name", "test"}}}});
   create(world, "v1", "Service",
@@ -65,9 +69,11 @@ void create_service_with_endpoints(sim::world::World& world) {
           {"addressType", "IPv4"},
           {"ports", {{{"port", 8080}, {"protocol", "TCP"}}}},
           {"endpoints",
-           {{{"addresses", {"10.0.0.11"}}, {"conditions", {{"ready", true}}}},
-            {{"addresses", {"10.0.0.12"}}, {"conditions", {{"ready", true}}}},
-            {{"addresses", {"10.0.0.13"}}, {"conditions", {{"ready", false}}}}}}});
+           {{{"addresses", {"10.0.0.11"}}, {"conditions", {{"ready", true}}}, pod("web-1")},
+            {{"addresses", {"10.0.0.12"}}, {"conditions", {{"ready", true}}}, pod("web-2")},
+            {{"addresses", {"10.0.0.13"}}, {"conditions", {{"ready", false}}}, pod("web-3")},
+            // Not a pod: never a target.
+            {{"addresses", {"10.0.0.14"}}, {"conditions", {{"ready", true}}}}}}});
 }
 
 void create_binding(sim::world::World& world, const std::string& arn) {

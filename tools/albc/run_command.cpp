@@ -16,12 +16,16 @@ constexpr const char* kUsage =
     "  Runs the scenario: the controller against the embedded fakes, in virtual time. Prints the\n"
     "  trace (one line per event), the steps' output and a report. Exit 0 when every step passes,\n"
     "  1 when one fails, 2 when the scenario or a manifest is wrong, 3 when albc itself failed\n"
-    "  (a bug: the report names the error), 128+N when signal N (SIGINT, SIGTERM) stopped it.\n"
+    "  (a bug: the report names the error), 4 when --report or --junit could not be written,\n"
+    "  128+N when signal N (SIGINT, SIGTERM) stopped it.\n"
     "  --quiet             print the steps' output and the report, not the trace\n"
     "  --report FILE.json  also write the report as JSON: steps, invariants, faults, measurements\n"
     "                      (latency percentiles, reconciles per group) and calls\n"
     "  --junit FILE.xml    also write a JUnit report: a test case per step and per invariant\n"
     "  On a terminal, stderr shows a progress line while a run takes longer than a second.\n";
+
+// --report or --junit could not be written: the run's own outcome is on stderr.
+constexpr int kReportNotWritten = 4;
 
 // Writes next to the file and renames, so that a reader never sees half a report.
 bool write_file(const std::string& path, const std::string& content) {
@@ -56,7 +60,9 @@ bool write_reports(const sim::scenario::Report& report, const std::string& json_
                    const std::string& junit_path) {
   bool written = true;
   if (!json_path.empty() &&
-      !write_file(json_path, sim::scenario::report_json(report).dump(2) + "\n")) {
+      !write_file(json_path, sim::scenario::report_json(report).dump(
+                                 2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                                 "\n")) {
     std::cerr << "albc run: --report " << json_path << ": cannot write the file\n";
     written = false;
   }
@@ -157,13 +163,14 @@ int run_command(const std::vector<std::string>& args) {
   // Wall time goes to stderr: stdout is the deterministic part.
   std::cerr << "albc run: " << (result.passed ? "passed" : "failed") << " in " << wall.count()
             << " ms of wall time\n";
+  if (!result.passed) std::cerr << "albc run: " << result.failure << "\n";
+  if (!written) return kReportNotWritten;
   if (!result.passed) {
-    std::cerr << "albc run: " << result.failure << "\n";
     if (result.interrupted_by != 0) return 128 + result.interrupted_by;
     if (result.internal_error) return 3;
     return result.bad_input ? 2 : 1;
   }
-  return written ? 0 : 2;
+  return 0;
 }
 
 }  // namespace albc::tools
