@@ -45,6 +45,10 @@ void Informer::notify(const Json* old, const Json* current) {
 }
 
 net::Clock::duration Informer::next_backoff() {
+  // client-go's backoff manager: it starts over once two minutes have passed without one.
+  const auto now = clock_.now();
+  if (now - last_backoff_ > kBackoffReset) backoff_ = {};
+  last_backoff_ = now;
   backoff_ = backoff_ == net::Clock::duration{}
                  ? net::Clock::duration(options_.backoff_initial)
                  : std::min<net::Clock::duration>(backoff_ * 2, options_.backoff_max);
@@ -139,7 +143,6 @@ net::Awaitable<void> Informer::watch_until_gone(std::string& resource_version) {
                      {{"resource", std::string(resource_.plural)}, {"type", change.type}});
         continue;
       }
-      backoff_ = {};
       change.object["apiVersion"] = resource_.api_version();
       change.object["kind"] = resource_.kind;
       apply(change.type, std::move(change.object));
@@ -154,8 +157,11 @@ net::Awaitable<void> Informer::run() {
       co_await clock_.sleep_for(next_backoff());
       continue;
     }
-    backoff_ = {};
     co_await watch_until_gone(resource_version);
+    // The watch's history is gone: list again, after a back-off as client-go's reflector takes
+    // between two rounds of list and watch, so that an API server answering 410 to every watch
+    // is not asked again at once, without end.
+    if (!stopped_) co_await clock_.sleep_for(next_backoff());
   }
 }
 

@@ -66,6 +66,8 @@ class Informer {
   bool synced_ = false;
   bool stopped_ = false;
   net::Clock::duration backoff_{};
+  net::Clock::time_point last_backoff_{};
+  static constexpr std::chrono::minutes kBackoffReset{2};
   net::Clock::TimerId resync_timer_ = 0;
 };
 

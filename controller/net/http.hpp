@@ -56,6 +56,9 @@ class BodyStream {
   virtual Awaitable<Result<std::optional<std::string>>> next() = 0;
   // The reader has gone (the client hung up): a pending or later next() returns the end.
   virtual void cancel() {}
+  // False once the stream has ended or been cancelled (what a simulation asks to know whether
+  // a watch is still being served).
+  virtual bool live() const { return true; }
 };
 
 struct Response {

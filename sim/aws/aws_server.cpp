@@ -77,6 +77,13 @@ net::Response AwsServer::answer(const std::string& service, const std::string& a
   return response;
 }
 
+net::Response AwsServer::refuse(const net::Request& request, const AwsError& error) {
+  const std::string host(request.headers.get("Host").value_or(""));
+  const std::string service = host.starts_with("ec2.") ? "ec2" : "elasticloadbalancing";
+  auto form = net::QueryForm::parse(request.body);
+  return answer(service, form ? form->value_or("Action", "Unknown") : "Unknown", net::fail(error));
+}
+
 net::Response AwsServer::refuse_body_too_large(std::size_t limit_bytes) {
   net::Response response;
   response.status = 413;

@@ -41,6 +41,9 @@ class AwsServer final : public http::Handler {
 
   net::Response handle(const net::Request& request) override;
   net::Response refuse_body_too_large(std::size_t limit_bytes) override;
+  // Answers `request` with `error` in its service's shape, counted as a call of its action: how
+  // the world's faults (throttling, 5xx) answer in the fake's place.
+  net::Response refuse(const net::Request& request, const AwsError& error);
 
   AwsState& state() { return state_; }
   const AwsState& state() const { return state_; }

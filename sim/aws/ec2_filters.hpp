@@ -18,9 +18,6 @@ struct Filter {
   std::vector<std::string> values;
 };
 
-// EC2 filter values may hold * and ? wildcards.
-bool glob_match(std::string_view pattern, std::string_view text);
-
 // Whether any of the patterns matches the value.
 bool any_matches(const std::vector<std::string>& patterns, const std::string& value);
 

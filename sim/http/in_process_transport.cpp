@@ -22,6 +22,24 @@ net::Awaitable<void> InProcessTransport::die() {
   co_await forever.wait();
 }
 
+// What the world lets the fake answer: the interceptor's crash, delay, refusal or answer, else
+// the fake's own.
+net::Awaitable<net::Result<net::Response, net::TransportError>> InProcessTransport::answer(
+    const net::Request& request, bool streaming) {
+  Interception interception =
+      interceptor_ ? interceptor_->intercept(request, streaming) : Interception{};
+  if (interception.crash == Interception::Crash::Before) co_await die();
+  if (interception.delay > net::Clock::duration::zero())
+    co_await clock_.sleep_for(interception.delay);
+  if (interception.refuse)
+    co_return net::fail(
+        net::TransportError{net::TransportError::Kind::ConnectFailed, *interception.refuse});
+  net::Response response =
+      interception.answer ? std::move(*interception.answer) : handler_.handle(request);
+  if (interception.crash == Interception::Crash::After) co_await die();
+  co_return response;
+}
+
 namespace {
 struct InFlight {
   std::size_t& count;
@@ -36,11 +54,9 @@ net::Awaitable<net::Result<net::Response, net::TransportError>> InProcessTranspo
   ++requests_sent_;
   ++calls_[call_name(request)];
   co_await clock_.sleep_for(draw_latency());
-  const Interception interception =
-      interceptor_ ? interceptor_->intercept(request) : Interception{};
-  if (interception.crash == Interception::Crash::Before) co_await die();
-  net::Response response = handler_.handle(request);
-  if (interception.crash == Interception::Crash::After) co_await die();
+  auto answered = co_await answer(request, false);
+  if (!answered) co_return net::fail(answered.error());
+  net::Response response = std::move(*answered);
   if (response.stream) {
     auto stream = std::move(response.stream);
     while (true) {
@@ -63,8 +79,15 @@ net::Awaitable<net::Result<net::Response, net::TransportError>> InProcessTranspo
     ++calls_[call_name(request)];
     co_await clock_.sleep_for(draw_latency());
   }
-  net::Response response = handler_.handle(request);
-  if (!response.stream) {
+  auto answered = co_await answer(request, true);
+  if (!answered) co_return net::fail(answered.error());
+  net::Response response = std::move(*answered);
+  const std::string watched = call_name(request);
+  watched_.insert(watched);
+  if (response.stream) {
+    std::erase_if(streams_, [](const auto& stream) { return stream.second.expired(); });
+    streams_.emplace_back(watched, response.stream);
+  } else {
     // A plain answer to a streaming request (an error, usually): deliver its body as one piece.
     struct OnePiece final : net::BodyStream {
       std::optional<std::string> body;
@@ -80,6 +103,25 @@ net::Awaitable<net::Result<net::Response, net::TransportError>> InProcessTranspo
     response.stream = std::move(stream);
   }
   co_return response;
+}
+
+std::size_t InProcessTransport::drop_streams() {
+  std::size_t dropped = 0;
+  for (const auto& [name, weak] : streams_) {
+    if (auto stream = weak.lock(); stream && stream->live()) {
+      stream->cancel();
+      ++dropped;
+    }
+  }
+  return dropped;
+}
+
+bool InProcessTransport::watches_current() const {
+  std::set<std::string> served;
+  for (const auto& [name, weak] : streams_) {
+    if (auto stream = weak.lock(); stream && stream->live()) served.insert(name);
+  }
+  return served == watched_;
 }
 
 }  // namespace albc::sim::http

@@ -3,7 +3,10 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "controller/net/clock.hpp"
 #include "controller/net/random.hpp"
@@ -38,9 +41,17 @@ class InProcessTransport final : public net::Transport {
   const std::map<std::string, std::size_t>& calls() const { return calls_; }
   // Every request sent from now on passes `interceptor` (nullptr: none). Not owned.
   void set_interceptor(Interceptor* interceptor) { interceptor_ = interceptor; }
+  // Ends every open stream (watch) now, as a connection reset would; returns how many.
+  std::size_t drop_streams();
+  // Every resource ever watched through this transport has a watch being served now: a client
+  // that lost one (a cut watch, an outage, a 410) and has not watched again is behind the
+  // world, however idle it looks.
+  bool watches_current() const;
 
  private:
   net::Clock::duration draw_latency();
+  net::Awaitable<net::Result<net::Response, net::TransportError>> answer(
+      const net::Request& request, bool streaming);
   // The calling process has died: this coroutine waits for its io_context to unwind it.
   net::Awaitable<void> die();
 
@@ -52,6 +63,8 @@ class InProcessTransport final : public net::Transport {
   std::size_t in_flight_ = 0;
   std::size_t requests_sent_ = 0;
   std::map<std::string, std::size_t> calls_;
+  std::vector<std::pair<std::string, std::weak_ptr<net::BodyStream>>> streams_;
+  std::set<std::string> watched_;  // call names of every watch opened
 };
 
 }  // namespace albc::sim::http

@@ -44,6 +44,7 @@ class Watch final : public net::BodyStream {
   net::Awaitable<net::Result<std::optional<std::string>>> next() override;
   void cancel() override;
   bool closed() const { return closed_; }
+  bool live() const override { return !closed_; }
 
  private:
   bool matches(const Json& object) const;

@@ -11,8 +11,8 @@ void CrashPoints::arm(CrashPoint point) {
   seen_.push_back(0);
 }
 
-http::Interception CrashPoints::intercept(const net::Request& request) {
-  if (armed_.empty()) return {};
+http::Interception CrashPoints::intercept(const net::Request& request, bool streaming) {
+  if (armed_.empty() || streaming) return {};
   const std::string call = http::call_name(request);
   // The first point this call completes fires. The controller dies at the call, so it counts
   // toward no other point: each point's N counts calls of a living controller.

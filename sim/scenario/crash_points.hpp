@@ -33,7 +33,7 @@ class CrashPoints final : public http::Interceptor {
       : pod_(pod), clock_(clock), trace_(trace) {}
 
   void arm(CrashPoint point);
-  http::Interception intercept(const net::Request& request) override;
+  http::Interception intercept(const net::Request& request, bool streaming) override;
   void crash() override;
 
   // Armed and not reached yet.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "controller/k8s/fields.hpp"
 #include "controller/net/query_tree.hpp"
 
 namespace albc::sim::scenario {
@@ -67,22 +68,37 @@ net::Result<void> InvariantChecks::check(const std::vector<std::string>& which) 
   return record(state, check_state_invariants(world_.aws(), world_.store(), judged, enabled));
 }
 
-std::size_t InvariantChecks::kube_writes() const {
-  std::size_t writes = 0;
+std::map<std::string, std::size_t> InvariantChecks::kube_writes() const {
+  std::map<std::string, std::size_t> writes;
   for (const auto& [call, count] : world_.kube_transport().calls()) {
     // Events are the controller's log, written on every reconcile as the real one does.
     const bool write = call.starts_with("kube create ") || call.starts_with("kube update ") ||
                        call.starts_with("kube patch ") || call.starts_with("kube delete");
-    if (write && !call.ends_with(" events")) writes += count;
+    if (write && !call.ends_with(" events")) writes[call] = count;
   }
   return writes;
 }
 
+// The objects the controller writes, by kind/namespace/name, with their resourceVersions: a
+// write that changes nothing leaves the version as it was, as on a real API server.
+std::map<std::string, std::string> InvariantChecks::written_versions() const {
+  std::map<std::string, std::string> versions;
+  for (const kube::ResourceType& type : world_.store().registry().all()) {
+    if (type.kind != "Ingress" && type.kind != "TargetGroupBinding") continue;
+    for (const Json& object : world_.store().snapshot(type, "")) {
+      versions[type.kind + "/" + k8s::namespace_of(object) + "/" + k8s::name_of(object)] =
+          k8s::text_field(k8s::metadata_of(object), "resourceVersion");
+    }
+  }
+  return versions;
+}
+
 net::Result<void> InvariantChecks::check_by_resync(const std::vector<std::string>& which) {
   const Json before = settled_view(world_.aws());
+  const auto versions_before = written_versions();
   const auto calls_before = world_.aws().calls_by_operation();
   const std::size_t mutating_before = world_.aws().mutating_calls_total();
-  const std::size_t kube_writes_before = kube_writes();
+  const auto kube_writes_before = kube_writes();
   world_.trace().event("invariant.resync");
   const bool resynced = controller_.resync();
   const bool settled =
@@ -108,11 +124,17 @@ net::Result<void> InvariantChecks::check_by_resync(const std::vector<std::string
     if (made > 0 && net::is_mutating_action(operation.substr(operation.find(' ') + 1)))
       writes += (writes.empty() ? "" : ", ") + operation + " x" + std::to_string(made);
   }
-  const std::size_t kube_written = kube_writes() - kube_writes_before;
-  if (kube_written > 0)
-    writes += (writes.empty() ? "" : ", ") + std::to_string(kube_written) + " Kubernetes write(s)";
+  std::size_t kube_written = 0;
+  for (const auto& [call, count] : kube_writes()) {
+    auto earlier = kube_writes_before.find(call);
+    const std::size_t made = count - (earlier == kube_writes_before.end() ? 0 : earlier->second);
+    if (made == 0) continue;
+    kube_written += made;
+    writes += (writes.empty() ? "" : ", ") + call + " x" + std::to_string(made);
+  }
   const bool wrote = world_.aws().mutating_calls_total() > mutating_before || kube_written > 0;
-  const bool changed = settled_view(world_.aws()) != before || kube_written > 0;
+  const bool changed =
+      settled_view(world_.aws()) != before || written_versions() != versions_before;
   if (check_converged && wrote && changed) {
     violations.push_back({"converged",
                           "a resync of every group changed the world, so it was "

@@ -45,7 +45,9 @@ class InvariantChecks {
   net::Result<void> check_by_resync(const std::vector<std::string>& which);
   net::Result<void> record(const std::vector<std::string>& checked,
                            const std::vector<Violation>& violations);
-  std::size_t kube_writes() const;
+  std::map<std::string, std::string> written_versions() const;
+  // Kubernetes writes so far by call, Events aside.
+  std::map<std::string, std::size_t> kube_writes() const;
   std::optional<net::Error> stopped() const;
 
   const Scenario& scenario_;

@@ -167,8 +167,11 @@ void write_text(const Report& report, std::ostream& out) {
                       "not seen healthy");
   }
   for (const FaultRecord& fault : report.faults) {
-    out << "   fault:         " << fault.kind << " " << fault.what << " at "
-        << net::format_elapsed(fault.at) << " (step " << fault.step << ")\n";
+    out << "   fault:         " << fault.kind << " " << fault.what << " from "
+        << net::format_elapsed(fault.at)
+        << (fault.step == 0 ? std::string(" (faults section)")
+                            : " (step " + std::to_string(fault.step) + ")")
+        << "\n";
   }
   out << "   invariants:\n";
   for (const InvariantOutcome& outcome : report.invariants) {

@@ -9,11 +9,13 @@
 
 #include "sim/scenario/controller_pod.hpp"
 #include "sim/scenario/crash_points.hpp"
+#include "sim/scenario/faults.hpp"
 #include "sim/scenario/invariant_checks.hpp"
 #include "sim/scenario/latency.hpp"
 #include "sim/scenario/manifests.hpp"
 #include "sim/scenario/report.hpp"
 #include "sim/scenario/runner.hpp"
+#include "sim/scenario/wire_tap.hpp"
 #include "sim/world/world.hpp"
 
 namespace albc::sim::scenario {
@@ -55,6 +57,8 @@ class Run {
   Manifests manifests_;
   ControllerPod controller_;
   CrashPoints crash_points_;
+  Faults faults_;
+  WireTap wire_tap_;
   InvariantChecks invariants_;
   LatencyTracker latency_;
   std::optional<asio::signal_set> signals_;

@@ -28,12 +28,15 @@ Run::Run(const Scenario& scenario, const RunOptions& options)
       manifests_(world_.store(), world_.trace()),
       controller_(world_, controller_options(scenario)),
       crash_points_(controller_, world_.clock(), world_.trace()),
+      faults_(world_.aws(), world_.store(), world_.clock(), world_.random().fork("faults"),
+              world_.trace()),
+      wire_tap_(crash_points_, faults_),
       invariants_(scenario, world_, controller_),
       latency_(world_.store(), world_.aws(), world_.clock()) {
   if (options.handle_signals) watch_signals();
   if (options.progress) world_.set_ticker([this] { show_progress(); });
-  world_.kube_transport().set_interceptor(&crash_points_);
-  world_.aws_transport().set_interceptor(&crash_points_);
+  world_.kube_transport().set_interceptor(&wire_tap_);
+  world_.aws_transport().set_interceptor(&wire_tap_);
 }
 
 Run::~Run() {
@@ -72,6 +75,10 @@ Report Run::measure() const {
                              std::string(before ? "before" : "after") + " call " +
                                  std::to_string(crash.point.nth) + " of " + crash.point.call,
                              crash.point.step, crash.at});
+  }
+  for (const FaultTally& tally : faults_.tallies()) {
+    report.faults.push_back(
+        {tally.name, std::to_string(tally.injected) + " injected", tally.step, tally.began});
   }
   return report;
 }
@@ -167,6 +174,16 @@ net::Result<void> Run::run_step(const Step& step) {
       return expect(step);
     case Step::Kind::Restart:
       return controller_.restart();
+    case Step::Kind::Fault:
+      if (step.fault.kind == FaultSpec::Kind::KubeWatchDrop) {
+        const std::size_t dropped = world_.kube_transport().drop_streams();
+        world_.trace().event("fault.watches_dropped", {{"watches", std::to_string(dropped)}});
+        return {};
+      }
+      faults_.add(step.fault);
+      // The API server going away ends the watches it was serving.
+      if (step.fault.kind == FaultSpec::Kind::KubeOutage) world_.kube_transport().drop_streams();
+      return {};
     case Step::Kind::Crash:
       crash_points_.arm(
           {step.crash.at, step.crash.nth,
@@ -235,6 +252,12 @@ RunResult Run::execute() {
     result.bad_input = true;
     return fail(result, "scenario " + scenario_.path + ": " + setup.error().describe(),
                 setup.error());
+  }
+  for (const FaultSpec& fault : scenario_.faults) {
+    faults_.add(fault);
+    if (fault.kind == FaultSpec::Kind::KubeOutage && fault.from > std::chrono::milliseconds(0)) {
+      world_.clock().call_after(fault.from, [this] { world_.kube_transport().drop_streams(); });
+    }
   }
   auto started = controller_.start();
   if (auto stop = stopped()) started = net::fail(*stop);

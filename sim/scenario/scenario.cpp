@@ -186,8 +186,8 @@ world::AccountSetup to_account_setup(const WorldSpec& spec) {
 }
 
 std::string Step::action() const {
-  static const char* kNames[] = {"apply",   "delete", "wait",  "expect",  "print",
-                                 "advance", "patch",  "scale", "restart", "crash"};
+  static const char* kNames[] = {"apply", "delete", "wait",    "expect", "print", "advance",
+                                 "patch", "scale",  "restart", "crash",  "fault"};
   return kNames[static_cast<int>(kind)];
 }
 
@@ -197,6 +197,7 @@ std::string Step::label() const {
 
 std::string Step::detail() const {
   if (!file.empty()) return file;
+  if (kind == Kind::Fault) return fault.name;
   if (kind == Kind::Crash)
     return std::string(crash.after ? "after" : "before") + " call " + std::to_string(crash.nth) +
            " of " + crash.at;
@@ -258,7 +259,8 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
   scenario.directory = slash == std::string::npos ? "." : path.substr(0, slash);
   auto parsed = [&]() -> net::Result<void> {
     if (auto keys = only_keys(
-            document, {"name", "description", "seed", "world", "controller", "invariants", "steps"},
+            document,
+            {"name", "description", "seed", "world", "controller", "invariants", "faults", "steps"},
             "scenario");
         !keys) {
       return keys;
@@ -289,6 +291,15 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
       auto off = parse_invariants(document["invariants"]);
       if (!off) return net::fail(off.error());
       scenario.invariants_off = *off;
+    }
+    if (document.contains("faults")) {
+      const Json& faults = document["faults"];
+      if (!faults.is_array()) return invalid("faults", "must be a list of faults");
+      for (std::size_t i = 0; i < faults.size(); ++i) {
+        auto fault = parse_fault(faults[i], "faults[" + std::to_string(i) + "]", false);
+        if (!fault) return net::fail(fault.error());
+        scenario.faults.push_back(*fault);
+      }
     }
     if (!document.contains("steps") || !document["steps"].is_array() || document["steps"].empty()) {
       return invalid("steps", "must be a non-empty list");

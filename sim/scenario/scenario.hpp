@@ -8,6 +8,7 @@
 
 #include "controller/net/result.hpp"
 #include "sim/kube/patch.hpp"
+#include "sim/scenario/fault_spec.hpp"
 #include "sim/scenario/source_file.hpp"
 #include "sim/world/account_setup.hpp"
 
@@ -53,7 +54,19 @@ struct CrashSpec {
 
 // One step: exactly one action.
 struct Step {
-  enum class Kind { Apply, Delete, Wait, Expect, Print, Advance, Patch, Scale, Restart, Crash };
+  enum class Kind {
+    Apply,
+    Delete,
+    Wait,
+    Expect,
+    Print,
+    Advance,
+    Patch,
+    Scale,
+    Restart,
+    Crash,
+    Fault
+  };
   Kind kind = Kind::Wait;
   std::size_t index = 0;  // 1-based, for messages
   std::string file;       // apply/delete: a manifest file, relative to the scenario
@@ -64,6 +77,7 @@ struct Step {
   Json expectation;  // expect, and wait: {until: ...}
   std::chrono::milliseconds duration{0};  // advance: how long; wait: the timeout
   CrashSpec crash;                        // crash
+  FaultSpec fault;                        // fault
   std::string description;
   std::string label() const;   // "step 3 (expect)"
   std::string action() const;  // "expect"
@@ -92,6 +106,7 @@ struct Scenario {
   WorldSpec world;
   ControllerSpec controller;
   std::map<std::string, std::string> invariants_off;  // name → why this scenario switches it off
+  std::vector<FaultSpec> faults;                      // the faults section
   std::vector<Step> steps;
 };
 

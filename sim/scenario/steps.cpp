@@ -296,18 +296,19 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
   if (!entry.is_object())
     return invalid(field,
                    "must be a mapping with one action (apply, delete, patch, scale, wait, expect, "
-                   "print, advance, restart, crash)");
+                   "print, advance, restart, crash, fault)");
   static const std::vector<std::string> kActions = {"apply",   "delete", "patch", "scale",
                                                     "wait",    "expect", "print", "advance",
-                                                    "restart", "crash"};
+                                                    "restart", "crash",  "fault"};
   std::vector<std::string> actions;
   for (auto it = entry.begin(); it != entry.end(); ++it) {
     if (std::find(kActions.begin(), kActions.end(), it.key()) != kActions.end()) {
       actions.push_back(it.key());
     } else if (it.key() != "timeout" && it.key() != "description") {
-      return invalid(field + "." + it.key(),
-                     "unknown field (a step has one of apply, delete, patch, scale, wait, "
-                     "expect, print, advance, restart, crash, plus timeout and description)");
+      return invalid(
+          field + "." + it.key(),
+          "unknown field (a step has one of apply, delete, patch, scale, wait, "
+          "expect, print, advance, restart, crash, fault, plus timeout and description)");
     }
   }
   if (actions.size() != 1)
@@ -369,6 +370,12 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
   } else if (action == "crash") {
     if (auto parsed = parse_crash(value, field + ".crash", step); !parsed)
       return net::fail(parsed.error());
+  } else if (action == "fault") {
+    step.kind = Step::Kind::Fault;
+    auto fault = parse_fault(value, field + ".fault", true);
+    if (!fault) return net::fail(fault.error());
+    step.fault = *fault;
+    step.fault.step = index;
   } else if (action == "print") {
     step.kind = Step::Kind::Print;
     if (!value.is_string() || (value != "aws" && value != "kubernetes"))

@@ -91,7 +91,8 @@ void World::run_ready() {
 }
 
 bool World::quiescent() const {
-  return kube_transport_.in_flight() == 0 && aws_transport_.in_flight() == 0 && cluster_.idle();
+  return kube_transport_.in_flight() == 0 && aws_transport_.in_flight() == 0 &&
+         kube_transport_.watches_current() && cluster_.idle();
 }
 
 bool World::guarded(const std::function<void()>& step) {

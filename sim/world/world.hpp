@@ -99,7 +99,8 @@ class World {
   template <class T>
   std::optional<T> run_to_completion(net::Executor executor, net::Awaitable<T> coroutine,
                                      net::Clock::duration budget);
-  // No request in flight and the cluster's controllers have nothing scheduled.
+  // No request in flight, every watch the controller has made is being served, and the
+  // cluster's controllers have nothing scheduled.
   bool quiescent() const;
   // Destroys the io_context and with it every suspended coroutine. Whoever owns objects those
   // coroutines use (a controller next to the world) calls this before destroying them.

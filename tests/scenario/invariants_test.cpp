@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "controller/net/glob.hpp"
 #include "sim/scenario/invariants.hpp"
 #include "tests/support/sim_fixture.hpp"
 
@@ -182,4 +183,19 @@ TEST_CASE("invariants: the account stays within the quotas the fake declares",
   CHECK(violations[0].message ==
         "targets of target group k8s-test-web-0123456789: 2, over the quota of 1");
   world.shutdown();
+}
+
+TEST_CASE("globs: call-name patterns match with '*' for any run of characters",
+          "[scenario][faults]") {
+  using net::glob_match;
+  CHECK(glob_match("*", "elbv2 CreateRule"));
+  CHECK(glob_match("elbv2 Describe*", "elbv2 DescribeTargetHealth"));
+  CHECK_FALSE(glob_match("elbv2 Describe*", "elbv2 CreateRule"));
+  CHECK(glob_match("kube * ingresses/status", "kube patch ingresses/status"));
+  CHECK_FALSE(glob_match("kube * ingresses", "kube patch ingresses/status"));
+  CHECK(glob_match("*Rule*", "elbv2 ModifyRule"));
+  CHECK(glob_match("a*b*c", "aXbYbZc"));
+  CHECK_FALSE(glob_match("a*b*c", "aXbYbZ"));
+  CHECK(glob_match("", ""));
+  CHECK_FALSE(glob_match("", "x"));
 }

@@ -35,7 +35,7 @@ TEST_CASE("scenario: bad files are refused with the file and the field named", "
   CHECK(error_of("name: x\nsteps: []\n") == "scenario test.yaml: steps: must be a non-empty list");
   CHECK(error_of("name: x\nbogus: 1\nsteps: [{wait: converged}]\n") ==
         "scenario test.yaml: scenario.bogus: unknown field (known: name, description, seed, world, "
-        "controller, invariants, steps)");
+        "controller, invariants, faults, steps)");
   CHECK(error_of(
             "name: x\nworld: {vpc: {name: v, cidr: 10.0.0.0/33}}\nsteps: [{wait: converged}]\n") ==
         "scenario test.yaml: world.vpc.cidr: \"10.0.0.0/33\" is not an IPv4 block between /16 and "

@@ -1,0 +1,213 @@
+#include "sim/scenario/faults.hpp"
+
+#include <algorithm>
+
+#include "controller/net/glob.hpp"
+#include "controller/net/json.hpp"
+#include "sim/http/call_name.hpp"
+#include "sim/kube/status_error.hpp"
+
+namespace albc::sim::scenario {
+namespace {
+
+using Json = nlohmann::json;
+using Kind = FaultSpec::Kind;
+
+bool is_aws(Kind kind) {
+  return kind == Kind::AwsThrottle || kind == Kind::AwsError || kind == Kind::AwsLatency;
+}
+
+bool is_write(const std::string& call) {
+  return call.starts_with("kube create ") || call.starts_with("kube update ") ||
+         call.starts_with("kube patch ") || call.starts_with("kube delete");
+}
+
+std::vector<std::string_view> segments_of(std::string_view path) {
+  std::vector<std::string_view> segments;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    if (slash != 0) segments.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+}  // namespace
+
+Faults::Faults(aws::AwsServer& aws, const kube::Store& store, const net::Clock& clock,
+               net::Random random, net::Trace& trace)
+    : aws_(aws), store_(store), clock_(clock), random_(std::move(random)), trace_(trace) {}
+
+void Faults::add(const FaultSpec& spec) {
+  const auto now = clock_.now();
+  // Section faults count from the run's start; a step's from the step.
+  const auto from = spec.step == 0 ? net::Clock::time_point{} + spec.from : now;
+  std::optional<net::Clock::time_point> until;
+  if (spec.length) until = from + *spec.length;
+  const std::string stream = "faults." + std::to_string(active_.size());
+  active_.push_back(Active{spec, from, until, random_.fork(stream), {}, 0});
+  trace_.event("fault.added", {{"fault", spec.name},
+                               {"step", std::to_string(spec.step)},
+                               {"from", net::format_elapsed(from - net::Clock::time_point{})},
+                               {"for", spec.length ? net::format_elapsed(*spec.length) : "end"}});
+}
+
+bool Faults::applies(Active& active, const std::string& call, bool streaming) const {
+  const auto now = clock_.now();
+  if (now < active.from || (active.until && now >= *active.until)) return false;
+  if (active.spec.budget != 0 && active.injected >= active.spec.budget) return false;
+  const Kind kind = active.spec.kind;
+  const bool aws_call = call.starts_with("elbv2 ") || call.starts_with("ec2 ");
+  if (is_aws(kind) != aws_call) return false;
+  // Kubernetes errors and throttles answer writes and reads; Gone answers watches only, which
+  // nothing else here touches.
+  if (kind == Kind::KubeGone && !streaming) return false;
+  if (kind != Kind::KubeGone && kind != Kind::KubeOutage && streaming) return false;
+  if (kind == Kind::KubeError && !is_write(call)) return false;
+  if (active.spec.operations.empty()) return true;
+  return std::any_of(active.spec.operations.begin(), active.spec.operations.end(),
+                     [&](const std::string& pattern) { return net::glob_match(pattern, call); });
+}
+
+bool Faults::take_token(Active& active, const std::string& bucket) {
+  const auto now = clock_.now();
+  auto [found, inserted] = active.buckets.try_emplace(bucket, active.spec.burst, now);
+  auto& [tokens, refilled] = found->second;
+  const double seconds = std::chrono::duration<double>(now - refilled).count();
+  tokens = std::min(active.spec.burst, tokens + seconds * active.spec.rate);
+  refilled = now;
+  if (tokens < 1.0) return false;
+  tokens -= 1.0;
+  return true;
+}
+
+net::Response Faults::kube_answer(const net::Request& request, const std::string& call, int code,
+                                  std::chrono::milliseconds retry_after) const {
+  // "kube patch ingresses/status": the resource, and the object's name from the path.
+  const std::string target = call.substr(call.rfind(' ') + 1);
+  const std::string plural = target.substr(0, target.find('/'));
+  std::string name;
+  const auto segments = segments_of(request.path());
+  for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
+    if (segments[i] == plural) name = std::string(segments[i + 1]);
+  }
+  kube::StatusError error;
+  if (code == 409) {
+    error = {409, "Conflict",
+             "Operation cannot be fulfilled on " + plural + " \"" + name +
+                 "\": the object has been modified"};
+    for (const kube::ResourceType& type : store_.registry().all()) {
+      if (type.plural == plural) {
+        error = kube::conflict(type, name,
+                               "the object has been modified; please apply your changes to the "
+                               "latest version and try again");
+      }
+    }
+  } else if (code == 429) {
+    error = {429, "TooManyRequests", "Too many requests, please try again later."};
+    error.retry_after_seconds = static_cast<int>(std::max<long long>(
+        1, std::chrono::duration_cast<std::chrono::seconds>(retry_after).count()));
+    error.details = {{"retryAfterSeconds", error.retry_after_seconds}};
+  } else if (code == 410) {
+    error = kube::expired("too old resource version");
+  } else if (code == 503) {
+    error = {503, "ServiceUnavailable", "the server is currently unable to handle the request"};
+  } else {
+    error = {500, "InternalError",
+             "Internal error occurred: the server has encountered an internal error"};
+  }
+  net::Response response;
+  response.status = error.code;
+  response.headers.set("Content-Type", "application/json");
+  response.headers.set("Cache-Control", "no-cache, private");
+  if (error.retry_after_seconds > 0)
+    response.headers.set("Retry-After", std::to_string(error.retry_after_seconds));
+  response.body = net::dump_json(error.to_json());
+  return response;
+}
+
+std::optional<http::Interception> Faults::inject(Active& active, const net::Request& request,
+                                                 const std::string& call) {
+  const FaultSpec& spec = active.spec;
+  const bool throttle = spec.kind == Kind::AwsThrottle || spec.kind == Kind::KubeThrottle;
+  if (throttle) {
+    if (take_token(active, call)) return std::nullopt;
+  } else if (!active.random.chance(spec.probability_ppm, 1'000'000)) {
+    return std::nullopt;
+  }
+  http::Interception interception;
+  const bool ec2 = call.starts_with("ec2 ");
+  switch (spec.kind) {
+    case Kind::AwsThrottle:
+      interception.answer =
+          ec2 ? aws_.refuse(request, {503, "RequestLimitExceeded", "Request limit exceeded."})
+              : aws_.refuse(request, {400, "Throttling", "Rate exceeded"});
+      break;
+    case Kind::AwsError:
+      interception.answer =
+          spec.code == "ServiceUnavailable"
+              ? aws_.refuse(request, {503, "ServiceUnavailable",
+                                      "The request has failed due to a temporary failure of the "
+                                      "server."})
+              : aws_.refuse(request, {500, "InternalFailure",
+                                      "The request processing has failed because of an unknown "
+                                      "error, exception or failure."});
+      break;
+    case Kind::AwsLatency: {
+      const auto low = static_cast<std::uint64_t>(spec.min.count());
+      const auto high = static_cast<std::uint64_t>(std::max(spec.min, spec.max).count());
+      interception.delay = std::chrono::milliseconds(active.random.uniform(low, high));
+      break;
+    }
+    case Kind::KubeError:
+      interception.answer = kube_answer(request, call, spec.status, spec.retry_after);
+      break;
+    case Kind::KubeThrottle:
+      interception.answer = kube_answer(request, call, 429, spec.retry_after);
+      break;
+    case Kind::KubeGone:
+      interception.answer = kube_answer(request, call, 410, spec.retry_after);
+      break;
+    case Kind::KubeOutage:
+      interception.refuse = "dial tcp 10.96.0.1:443: connect: connection refused";
+      break;
+    case Kind::KubeWatchDrop:
+      return std::nullopt;
+  }
+  ++active.injected;
+  // Latency is everywhere and changes no answer: counted, not traced.
+  if (spec.kind != Kind::AwsLatency)
+    trace_.event("fault.injected", {{"fault", spec.name}, {"call", call}});
+  return interception;
+}
+
+http::Interception Faults::decide(const net::Request& request, bool streaming) {
+  if (active_.empty()) return {};
+  const std::string call = http::call_name(request);
+  http::Interception decided;
+  for (Active& active : active_) {
+    if (!applies(active, call, streaming)) continue;
+    auto injected = inject(active, request, call);
+    if (!injected) continue;
+    // Latency adds up with whatever else happens; the first answer or refusal wins.
+    decided.delay += injected->delay;
+    if (injected->answer || injected->refuse) {
+      decided.answer = std::move(injected->answer);
+      decided.refuse = std::move(injected->refuse);
+      break;
+    }
+  }
+  return decided;
+}
+
+std::vector<FaultTally> Faults::tallies() const {
+  std::vector<FaultTally> result;
+  for (const Active& active : active_) {
+    result.push_back({active.spec.name, active.spec.step, active.from - net::Clock::time_point{},
+                      active.injected});
+  }
+  return result;
+}
+
+}  // namespace albc::sim::scenario
