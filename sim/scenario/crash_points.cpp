@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "controller/net/query_tree.hpp"
 #include "sim/http/call_name.hpp"
 
 namespace albc::sim::scenario {
@@ -11,6 +12,21 @@ void CrashPoints::arm(CrashPoint point) {
   seen_.push_back(0);
 }
 
+namespace {
+// A crash site: a call that changes something, where dying leaves a deploy half done.
+bool is_site(const std::string& call) {
+  if (call.starts_with("elbv2 ") || call.starts_with("ec2 "))
+    return net::is_mutating_action(call.substr(call.find(' ') + 1));
+  const bool write = call.starts_with("kube create ") || call.starts_with("kube update ") ||
+                     call.starts_with("kube patch ") || call.starts_with("kube delete");
+  return write && !call.ends_with(" events");
+}
+
+bool matches(const CrashPoint& point, const std::string& call) {
+  return point.call == kEveryCrashSite ? is_site(call) : point.call == call;
+}
+}  // namespace
+
 http::Interception CrashPoints::intercept(const net::Request& request, bool streaming) {
   if (armed_.empty() || streaming) return {};
   const std::string call = http::call_name(request);
@@ -18,11 +34,13 @@ http::Interception CrashPoints::intercept(const net::Request& request, bool stre
   // toward no other point: each point's N counts calls of a living controller.
   std::optional<std::size_t> fires;
   for (std::size_t i = 0; i < armed_.size() && !fires; ++i) {
-    if (armed_[i].call == call && seen_[i] + 1 >= armed_[i].nth) fires = i;
+    if (armed_[i].nth > 0 && matches(armed_[i], call) && seen_[i] + 1 >= armed_[i].nth) fires = i;
   }
   if (!fires) {
     for (std::size_t i = 0; i < armed_.size(); ++i) {
-      if (armed_[i].call == call) ++seen_[i];
+      if (!matches(armed_[i], call)) continue;
+      ++seen_[i];
+      if (armed_[i].call == kEveryCrashSite) ++sites_;
     }
     return {};
   }

@@ -264,6 +264,7 @@ Json report_json(const Report& report) {
          {{"total", report.kube_requests},
           {"by_verb", kube_requests_by_verb(report.kube_calls)},
           {"by_call", report.kube_calls}}}}},
+      {"crash_sites", report.crash_sites},
       {"wall_seconds", report.wall_seconds},
   };
 }

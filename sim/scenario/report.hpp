@@ -56,6 +56,7 @@ struct Report {
   std::size_t aws_mutating = 0;
   std::map<std::string, aws::AwsServer::OperationCount> aws_by_operation;
   std::vector<IngressLatency> ingresses;
+  std::uint64_t crash_sites = 0;  // counted by a crash at every point that did not crash
 };
 
 // Kubernetes requests by verb ("patch": 12), from the calls by name.

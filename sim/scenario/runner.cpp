@@ -69,6 +69,7 @@ Report Run::measure() const {
   report.aws_mutating = world_.aws().mutating_calls_total();
   report.aws_by_operation = world_.aws().calls_by_operation();
   report.ingresses = latency_.ingresses();
+  report.crash_sites = crash_points_.sites();
   for (const CrashRecord& crash : crash_points_.crashes()) {
     const bool before = crash.point.when == http::Interception::Crash::Before;
     report.faults.push_back({"crash",
@@ -186,7 +187,8 @@ net::Result<void> Run::run_step(const Step& step) {
       return {};
     case Step::Kind::Crash:
       crash_points_.arm(
-          {step.crash.at, step.crash.nth,
+          {step.crash.at,
+           step.crash.at == kEveryCrashSite ? options_.crash_site.value_or(0) : step.crash.nth,
            step.crash.after ? http::Interception::Crash::After : http::Interception::Crash::Before,
            step.crash.restart_after, step.index});
       return {};
@@ -313,9 +315,12 @@ RunResult Run::execute() {
     }
     steps_.push_back(record);
   }
-  // A crash that never happened means the run did not exercise what the scenario says it does.
-  if (!crash_points_.armed().empty()) {
-    const CrashPoint& point = crash_points_.armed().front();
+  // A crash that never happened means the run did not exercise what the scenario says it does
+  // (a point that only counts sites is not one).
+  auto unreached = std::find_if(crash_points_.armed().begin(), crash_points_.armed().end(),
+                                [](const CrashPoint& point) { return point.nth > 0; });
+  if (unreached != crash_points_.armed().end()) {
+    const CrashPoint& point = *unreached;
     const bool before = point.when == http::Interception::Crash::Before;
     world_.trace().event("scenario.failed", {{"step", std::to_string(point.step)},
                                              {"error", "crash point never reached"}});

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 #include "controller/app/controller_app.hpp"
@@ -26,6 +27,9 @@ struct RunOptions {
   // Told where the run is, at each step and now and then while the world runs, and once more
   // with `finished` at the end (albc run draws a progress line on a terminal from it).
   std::function<void(const Progress&)> progress;
+  // A `crash: {at: every}` step crashes at this crash site (1-based); without it, such a step
+  // only counts the sites (Report::crash_sites), which is how `albc sweep` learns them.
+  std::optional<std::uint64_t> crash_site;
 };
 
 struct RunResult {

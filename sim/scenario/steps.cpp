@@ -250,8 +250,8 @@ net::Result<void> parse_crash(const Json& value, const std::string& field, Step&
   const auto space = call.find(' ');
   const std::string service = call.substr(0, space);
   const std::string rest = space == std::string::npos ? "" : call.substr(space + 1);
-  bool well_formed = !rest.empty() && rest.find(' ') == std::string::npos &&
-                     (service == "elbv2" || service == "ec2");
+  bool well_formed = call == "every" || (!rest.empty() && rest.find(' ') == std::string::npos &&
+                                         (service == "elbv2" || service == "ec2"));
   if (service == "kube") {
     const auto second = rest.find(' ');
     const std::string verb = rest.substr(0, second);
@@ -262,12 +262,17 @@ net::Result<void> parse_crash(const Json& value, const std::string& field, Step&
   if (!well_formed) {
     return invalid(field + ".at",
                    "must name an AWS action (\"elbv2 CreateListener\", \"ec2 "
-                   "CreateSecurityGroup\") or a Kubernetes write (\"kube patch "
-                   "ingresses/status\"; verbs create, update, patch, delete, deletecollection), "
-                   "got \"" +
+                   "CreateSecurityGroup\"), a Kubernetes write (\"kube patch "
+                   "ingresses/status\"; verbs create, update, patch, delete, deletecollection) "
+                   "or every, got \"" +
                        call + "\"");
   }
   step.crash.at = call;
+  if (call == "every" && value.contains("call")) {
+    return invalid(field + ".call",
+                   "a crash at every point takes its call from `albc sweep` (or `albc run "
+                   "--crash-site N`), not from the file");
+  }
   if (value.contains("call")) {
     auto nth = count_field(value["call"], kCrashCallMax, field + ".call");
     if (!nth) return net::fail(nth.error());

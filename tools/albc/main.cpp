@@ -11,7 +11,8 @@ void usage(std::ostream& out) {
   out << "usage: albc <command> [options]\n"
          "\n"
          "commands:\n"
-         "  run SCENARIO.yaml [--quiet]   simulate: the controller against embedded fakes, in "
+         "  run SCENARIO.yaml [--quiet] [--report F.json] [--junit F.xml] [--seed N]\n"
+         "                                simulate: the controller against embedded fakes, in "
          "virtual time,\n"
          "                                driven by the scenario's steps; prints the trace and a "
          "report\n"
@@ -20,6 +21,13 @@ void usage(std::ostream& out) {
          "with the\n"
          "                                controller running against them; kubectl and the aws CLI "
          "work\n"
+         "  sweep SCENARIO.yaml --seeds A..B [--jobs N] [--shard K/M] [--report FILE.json]\n"
+         "                                runs the scenario once per seed (and per crash site) in "
+         "parallel\n"
+         "                                processes; prints each failing run and how to replay it\n"
+         "  shrink SCENARIO.yaml [--seed N] [--out FILE.yaml]\n"
+         "                                writes the smallest scenario that still fails the same "
+         "way\n"
          "  help                          this text\n";
 }
 
@@ -36,6 +44,8 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return albc::tools::run_command(args);
     if (command == "serve") return albc::tools::serve_command(args);
+    if (command == "sweep") return albc::tools::sweep_command(args);
+    if (command == "shrink") return albc::tools::shrink_command(args);
   } catch (const std::exception& error) {
     std::cerr << "albc " << command << ": " << error.what() << "\n";
     return 1;

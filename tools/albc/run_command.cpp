@@ -7,12 +7,14 @@
 
 #include "sim/scenario/runner.hpp"
 #include "tools/albc/commands.hpp"
+#include "tools/albc/flags.hpp"
 
 namespace albc::tools {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: albc run SCENARIO.yaml [--quiet] [--report FILE.json] [--junit FILE.xml]\n"
+    "usage: albc run SCENARIO.yaml [--quiet] [--report FILE.json] [--junit FILE.xml] [--seed N]\n"
+    "                [--crash-site N]\n"
     "  Runs the scenario: the controller against the embedded fakes, in virtual time. Prints the\n"
     "  trace (one line per event), the steps' output and a report. Exit 0 when every step passes,\n"
     "  1 when one fails, 2 when the scenario or a manifest is wrong, 3 when albc itself failed\n"
@@ -22,6 +24,8 @@ constexpr const char* kUsage =
     "  --report FILE.json  also write the report as JSON: steps, invariants, faults, measurements\n"
     "                      (latency percentiles, reconciles per group) and calls\n"
     "  --junit FILE.xml    also write a JUnit report: a test case per step and per invariant\n"
+    "  --seed N            run with this seed instead of the scenario's (what albc sweep replays)\n"
+    "  --crash-site N      a `crash: {at: every}` step crashes at the Nth crash site after it\n"
     "  On a terminal, stderr shows a progress line while a run takes longer than a second.\n";
 
 // --report or --junit could not be written: the run's own outcome is on stderr.
@@ -108,35 +112,31 @@ int run_command(const std::vector<std::string>& args) {
   bool quiet = false;
   std::string json_path;
   std::string junit_path;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint64_t> crash_site;
+  const auto bad_flag = [](const std::string& message) {
+    std::cerr << "albc run: " << message << "\n";
+    return 2;
+  };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--quiet") {
       quiet = true;
-    } else if (arg == "--report" || arg == "--junit" || arg.starts_with("--report=") ||
-               arg.starts_with("--junit=")) {
-      const bool report = arg.starts_with("--report");
-      std::string value;
-      if (const auto equals = arg.find('='); equals != std::string::npos) {
-        value = arg.substr(equals + 1);
-      } else if (i + 1 < args.size()) {
-        value = args[++i];
-      }
-      if (value.empty()) {
-        std::cerr << "albc run: " << (report ? "--report" : "--junit") << " needs a file name\n";
-        return 2;
-      }
-      (report ? json_path : junit_path) = value;
-    } else if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage;
-      return 0;
-    } else if (arg.starts_with("-")) {
-      std::cerr << "albc run: unknown flag " << arg << "\n" << kUsage;
-      return 2;
-    } else if (path.empty()) {
-      path = arg;
-    } else {
-      std::cerr << "albc run: one scenario at a time (got " << path << " and " << arg << ")\n";
-      return 2;
+    } else if (auto report = flag_value(args, i, "--report")) {
+      if (report->empty()) return bad_flag("--report needs a file name");
+      json_path = *report;
+    } else if (auto junit = flag_value(args, i, "--junit")) {
+      if (junit->empty()) return bad_flag("--junit needs a file name");
+      junit_path = *junit;
+    } else if (auto seed_text = flag_value(args, i, "--seed")) {
+      seed = flag_number(*seed_text);
+      if (!seed) return bad_flag("--seed must be a whole number, got \"" + *seed_text + "\"");
+    } else if (auto site_text = flag_value(args, i, "--crash-site")) {
+      crash_site = flag_number(*site_text);
+      if (!crash_site || *crash_site == 0)
+        return bad_flag("--crash-site must be a whole number from 1, got \"" + *site_text + "\"");
+    } else if (auto done = common_argument(arg, path, "run", kUsage)) {
+      return *done;
     }
   }
   if (path.empty()) {
@@ -149,8 +149,10 @@ int run_command(const std::vector<std::string>& args) {
     write_reports(load_failure_report(path, scenario.error().describe()), json_path, junit_path);
     return 2;
   }
+  if (seed) scenario->seed = *seed;
   const auto started = std::chrono::steady_clock::now();
   sim::scenario::RunOptions options;
+  options.crash_site = crash_site;
   options.out = &std::cout;
   options.trace = !quiet;
   options.handle_signals = true;
