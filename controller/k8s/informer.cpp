@@ -45,14 +45,17 @@ void Informer::notify(const Json* old, const Json* current) {
 }
 
 net::Clock::duration Informer::next_backoff() {
-  // client-go's backoff manager: it starts over once two minutes have passed without one.
+  // client-go's backoff manager: it doubles from 800 ms to 30 s, starts over once two minutes
+  // have passed without one, and adds up to the same again at random (jitter 1.0), so that
+  // informers that failed together do not retry together.
   const auto now = clock_.now();
   if (now - last_backoff_ > kBackoffReset) backoff_ = {};
   last_backoff_ = now;
   backoff_ = backoff_ == net::Clock::duration{}
                  ? net::Clock::duration(options_.backoff_initial)
                  : std::min<net::Clock::duration>(backoff_ * 2, options_.backoff_max);
-  return backoff_;
+  const auto jitter = random_.uniform(0, static_cast<std::uint64_t>(backoff_.count()));
+  return backoff_ + net::Clock::duration(static_cast<net::Clock::duration::rep>(jitter));
 }
 
 net::Awaitable<bool> Informer::list_and_replace(std::string& resource_version) {

@@ -1,5 +1,8 @@
 #include "sim/http/in_process_transport.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include "controller/net/parking.hpp"
 #include "sim/http/call_name.hpp"
 
@@ -105,9 +108,10 @@ net::Awaitable<net::Result<net::Response, net::TransportError>> InProcessTranspo
   co_return response;
 }
 
-std::size_t InProcessTransport::drop_streams() {
+std::size_t InProcessTransport::drop_streams(const std::function<bool(const std::string&)>& which) {
   std::size_t dropped = 0;
   for (const auto& [name, weak] : streams_) {
+    if (which && !which(name)) continue;
     if (auto stream = weak.lock(); stream && stream->live()) {
       stream->cancel();
       ++dropped;
@@ -116,12 +120,19 @@ std::size_t InProcessTransport::drop_streams() {
   return dropped;
 }
 
-bool InProcessTransport::watches_current() const {
+std::vector<std::string> InProcessTransport::unserved_watches() const {
   std::set<std::string> served;
   for (const auto& [name, weak] : streams_) {
     if (auto stream = weak.lock(); stream && stream->live()) served.insert(name);
   }
-  return served == watched_;
+  std::vector<std::string> unserved;
+  std::set_difference(watched_.begin(), watched_.end(), served.begin(), served.end(),
+                      std::back_inserter(unserved));
+  return unserved;
+}
+
+bool InProcessTransport::watches_current() const {
+  return unserved_watches().empty();
 }
 
 }  // namespace albc::sim::http

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -41,8 +42,11 @@ class InProcessTransport final : public net::Transport {
   const std::map<std::string, std::size_t>& calls() const { return calls_; }
   // Every request sent from now on passes `interceptor` (nullptr: none). Not owned.
   void set_interceptor(Interceptor* interceptor) { interceptor_ = interceptor; }
-  // Ends every open stream (watch) now, as a connection reset would; returns how many.
-  std::size_t drop_streams();
+  // Ends the open streams (watches) whose call name `which` accepts (all without it) now, as a
+  // connection reset would; returns how many.
+  std::size_t drop_streams(const std::function<bool(const std::string&)>& which = {});
+  // The call names of watches made before and not served now, for a report.
+  std::vector<std::string> unserved_watches() const;
   // Every resource ever watched through this transport has a watch being served now: a client
   // that lost one (a cut watch, an outage, a 410) and has not watched again is behind the
   // world, however idle it looks.

@@ -48,6 +48,9 @@ net::Result<double> positive_number(const Json& value, const std::string& field,
 
 net::Result<void> parse_fields(const Json& body, const std::string& field, const KindInfo& info,
                                FaultSpec& spec) {
+  if (info.fields.empty() && !body.empty())
+    return invalid(field + "." + body.begin().key(),
+                   "unknown field (" + std::string(info.name) + " has no fields)");
   if (auto keys = only_keys(body, info.fields, field); !keys) return keys;
   const bool aws = info.name[0] == 'a';
   if (body.contains("operations")) {
@@ -66,6 +69,17 @@ net::Result<void> parse_fields(const Json& body, const std::string& field, const
                                (aws ? "\"elbv2 Describe*\" or \"ec2 *\""
                                     : "\"kube patch ingresses/status\" or \"kube * pods\""));
       }
+      // Patterns must be able to match what the kind answers.
+      const std::string verb =
+          aws || pattern == "*" ? "" : pattern.substr(5, pattern.find(' ', 5) - 5);
+      const bool writes = verb == "*" || verb == "create" || verb == "update" || verb == "patch" ||
+                          verb == "delete" || verb == "deletecollection";
+      if (info.kind == Kind::KubeError && !verb.empty() && !writes)
+        return invalid(at,
+                       "kube_error answers writes: the verb must be create, update, patch, "
+                       "delete, deletecollection or *");
+      if (info.kind == Kind::KubeGone && !verb.empty() && verb != "watch" && verb != "*")
+        return invalid(at, "kube_gone answers watches: the verb must be watch or *");
       spec.operations.push_back(pattern);
     }
   }
@@ -121,8 +135,9 @@ net::Result<void> parse_fields(const Json& body, const std::string& field, const
   if (body.contains("retry_after")) {
     auto duration = duration_field(body["retry_after"], field + ".retry_after");
     if (!duration) return net::fail(duration.error());
-    if (*duration < std::chrono::seconds(1))
-      return invalid(field + ".retry_after", "must be at least 1s (Retry-After counts seconds)");
+    if (*duration < std::chrono::seconds(1) || duration->count() % 1000 != 0)
+      return invalid(field + ".retry_after",
+                     "must be a whole number of seconds, at least 1s (Retry-After counts seconds)");
     spec.retry_after = *duration;
   }
   return {};
@@ -167,6 +182,7 @@ net::Result<FaultSpec> parse_fault(const Json& entry, const std::string& field, 
       return invalid(field + ".for", "kube_watch_drop happens once, now: it has no duration");
     auto length = duration_field(entry["for"], field + ".for");
     if (!length) return net::fail(length.error());
+    if (length->count() == 0) return invalid(field + ".for", "must be longer than 0s");
     spec.length = *length;
   }
   if (entry.contains("from")) {

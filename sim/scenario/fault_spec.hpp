@@ -38,6 +38,7 @@ struct FaultSpec {
   std::chrono::milliseconds from{0};                // the faults section: when it begins
   std::optional<std::chrono::milliseconds> length;  // `for`: how long; none: to the end
   std::size_t step = 0;                             // 0: the faults section
+  std::size_t position = 0;                         // its index in the faults section
 };
 
 // One entry of the `faults:` section (`in_step` false) or the value of a `fault:` step: a

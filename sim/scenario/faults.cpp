@@ -13,6 +13,12 @@ namespace {
 using Json = nlohmann::json;
 using Kind = FaultSpec::Kind;
 
+std::string k8s_name(const Json& object) {
+  const Json metadata = object.value("metadata", Json::object());
+  const Json name = metadata.is_object() ? metadata.value("name", Json("")) : Json("");
+  return name.is_string() ? name.get<std::string>() : "";
+}
+
 bool is_aws(Kind kind) {
   return kind == Kind::AwsThrottle || kind == Kind::AwsError || kind == Kind::AwsLatency;
 }
@@ -20,6 +26,11 @@ bool is_aws(Kind kind) {
 bool is_write(const std::string& call) {
   return call.starts_with("kube create ") || call.starts_with("kube update ") ||
          call.starts_with("kube patch ") || call.starts_with("kube delete");
+}
+
+bool can_conflict(const std::string& call, const std::string& body) {
+  if (call.starts_with("kube update ") || call.starts_with("kube create ")) return true;
+  return call.starts_with("kube patch ") && body.find("\"resourceVersion\"") != std::string::npos;
 }
 
 std::vector<std::string_view> segments_of(std::string_view path) {
@@ -35,6 +46,14 @@ std::vector<std::string_view> segments_of(std::string_view path) {
 
 }  // namespace
 
+std::function<bool(const std::string&)> operations_of(const FaultSpec& spec) {
+  return [operations = spec.operations](const std::string& call) {
+    return operations.empty() ||
+           std::any_of(operations.begin(), operations.end(),
+                       [&](const std::string& pattern) { return net::glob_match(pattern, call); });
+  };
+}
+
 Faults::Faults(aws::AwsServer& aws, const kube::Store& store, const net::Clock& clock,
                net::Random random, net::Trace& trace)
     : aws_(aws), store_(store), clock_(clock), random_(std::move(random)), trace_(trace) {}
@@ -45,7 +64,9 @@ void Faults::add(const FaultSpec& spec) {
   const auto from = spec.step == 0 ? net::Clock::time_point{} + spec.from : now;
   std::optional<net::Clock::time_point> until;
   if (spec.length) until = from + *spec.length;
-  const std::string stream = "faults." + std::to_string(active_.size());
+  // Named by place, so that dropping one fault (albc shrink) leaves the others' draws alone.
+  const std::string stream = spec.step == 0 ? "faults.section." + std::to_string(spec.position)
+                                            : "faults.step." + std::to_string(spec.step);
   active_.push_back(Active{spec, from, until, random_.fork(stream), {}, 0});
   trace_.event("fault.added", {{"fault", spec.name},
                                {"step", std::to_string(spec.step)},
@@ -53,21 +74,25 @@ void Faults::add(const FaultSpec& spec) {
                                {"for", spec.length ? net::format_elapsed(*spec.length) : "end"}});
 }
 
-bool Faults::applies(Active& active, const std::string& call, bool streaming) const {
+bool Faults::applies(Active& active, const std::string& call, const std::string& body,
+                     bool streaming) const {
   const auto now = clock_.now();
   if (now < active.from || (active.until && now >= *active.until)) return false;
   if (active.spec.budget != 0 && active.injected >= active.spec.budget) return false;
   const Kind kind = active.spec.kind;
   const bool aws_call = call.starts_with("elbv2 ") || call.starts_with("ec2 ");
-  if (is_aws(kind) != aws_call) return false;
+  const bool kube_call = call.starts_with("kube ");
+  if (is_aws(kind) ? !aws_call : !kube_call) return false;
   // Kubernetes errors and throttles answer writes and reads; Gone answers watches only, which
   // nothing else here touches.
   if (kind == Kind::KubeGone && !streaming) return false;
   if (kind != Kind::KubeGone && kind != Kind::KubeOutage && streaming) return false;
   if (kind == Kind::KubeError && !is_write(call)) return false;
-  if (active.spec.operations.empty()) return true;
-  return std::any_of(active.spec.operations.begin(), active.spec.operations.end(),
-                     [&](const std::string& pattern) { return net::glob_match(pattern, call); });
+  // A conflict needs something to conflict on: an update, or a patch that names the
+  // resourceVersion it expects (a plain patch never conflicts); a create meets AlreadyExists.
+  if (kind == Kind::KubeError && active.spec.status == 409 && !can_conflict(call, body))
+    return false;
+  return operations_of(active.spec)(call);
 }
 
 bool Faults::take_token(Active& active, const std::string& bucket) {
@@ -93,7 +118,14 @@ net::Response Faults::kube_answer(const net::Request& request, const std::string
     if (segments[i] == plural) name = std::string(segments[i + 1]);
   }
   kube::StatusError error;
-  if (code == 409) {
+  if (code == 409 && call.starts_with("kube create ")) {
+    auto body = net::parse_json(request.body);
+    const std::string created = body && body->is_object() ? k8s_name(*body) : std::string();
+    error = {409, "AlreadyExists", plural + " \"" + created + "\" already exists"};
+    for (const kube::ResourceType& type : store_.registry().all()) {
+      if (type.plural == plural) error = kube::already_exists(type, created);
+    }
+  } else if (code == 409) {
     error = {409, "Conflict",
              "Operation cannot be fulfilled on " + plural + " \"" + name +
                  "\": the object has been modified"};
@@ -110,7 +142,12 @@ net::Response Faults::kube_answer(const net::Request& request, const std::string
         1, std::chrono::duration_cast<std::chrono::seconds>(retry_after).count()));
     error.details = {{"retryAfterSeconds", error.retry_after_seconds}};
   } else if (code == 410) {
-    error = kube::expired("too old resource version");
+    // A watch from a version the server no longer has: 200, then one ERROR event (Expired).
+    const kube::StatusError expired = kube::expired("too old resource version");
+    net::Response response;
+    response.headers.set("Content-Type", "application/json");
+    response.body = net::dump_json(Json{{"type", "ERROR"}, {"object", expired.to_json()}}) + "\n";
+    return response;
   } else if (code == 503) {
     error = {503, "ServiceUnavailable", "the server is currently unable to handle the request"};
   } else {
@@ -132,7 +169,8 @@ std::optional<http::Interception> Faults::inject(Active& active, const net::Requ
   const FaultSpec& spec = active.spec;
   const bool throttle = spec.kind == Kind::AwsThrottle || spec.kind == Kind::KubeThrottle;
   if (throttle) {
-    if (take_token(active, call)) return std::nullopt;
+    // AWS throttles per operation; the API server's limit is one for the whole client.
+    if (take_token(active, spec.kind == Kind::AwsThrottle ? call : "")) return std::nullopt;
   } else if (!active.random.chance(spec.probability_ppm, 1'000'000)) {
     return std::nullopt;
   }
@@ -187,7 +225,7 @@ http::Interception Faults::decide(const net::Request& request, bool streaming) {
   const std::string call = http::call_name(request);
   http::Interception decided;
   for (Active& active : active_) {
-    if (!applies(active, call, streaming)) continue;
+    if (!applies(active, call, request.body, streaming)) continue;
     auto injected = inject(active, request, call);
     if (!injected) continue;
     // Latency adds up with whatever else happens; the first answer or refusal wins.

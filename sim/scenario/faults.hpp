@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,7 +48,8 @@ class Faults {
     std::map<std::string, std::pair<double, net::Clock::time_point>> buckets;  // tokens, refill
     std::uint64_t injected = 0;
   };
-  bool applies(Active& active, const std::string& call, bool streaming) const;
+  bool applies(Active& active, const std::string& call, const std::string& body,
+               bool streaming) const;
   bool take_token(Active& active, const std::string& bucket);
   std::optional<http::Interception> inject(Active& active, const net::Request& request,
                                            const std::string& call);
@@ -61,5 +63,8 @@ class Faults {
   net::Trace& trace_;
   std::vector<Active> active_;
 };
+
+// Whether a call name is one of the fault's operations (all calls when it names none).
+std::function<bool(const std::string&)> operations_of(const FaultSpec& spec);
 
 }  // namespace albc::sim::scenario

@@ -111,7 +111,7 @@ net::Result<void> InvariantChecks::check_by_resync(const std::vector<std::string
   if (!settled) {
     const std::string why = resynced ? "a resync of every group did not settle within 10 minutes "
                                        "of virtual time; still pending: " +
-                                           controller_.pending()
+                                           pending()
                                      : "the controller is not running";
     violations.push_back({check_converged ? "converged" : "steady-state-no-writes", why});
     return record(which, violations);
@@ -162,12 +162,23 @@ net::Result<void> InvariantChecks::final_checks() {
         outcomes_[name].not_checked =
             "the world was not quiet within 10 minutes after the "
             "last step; still pending: " +
-            controller_.pending();
+            pending();
     }
     return {};
   }
   if (auto checked = check(state); !checked) return checked;
   return by_resync.empty() ? net::Result<void>() : check_by_resync(by_resync);
+}
+
+std::string InvariantChecks::pending() const {
+  std::string text = controller_.pending();
+  const auto unserved = world_.kube_transport().unserved_watches();
+  if (!unserved.empty()) {
+    text += std::string(text.empty() ? "" : "; ") + "watches not served:";
+    for (const std::string& watch : unserved)
+      text += " " + watch.substr(watch.rfind(' ') + 1);
+  }
+  return text;
 }
 
 std::vector<InvariantOutcome> InvariantChecks::outcomes() const {

@@ -30,6 +30,8 @@ class InvariantChecks {
 
   // No request in flight, the cluster settled, the controller idle with no retry waiting.
   bool quiet() const { return controller_.idle() && world_.quiescent(); }
+  // What keeps the world from being quiet: the controller's unsettled keys, unserved watches.
+  std::string pending() const;
   // The state invariants the scenario has on.
   net::Result<void> check_state();
   net::Result<void> check(const std::vector<std::string>& which);

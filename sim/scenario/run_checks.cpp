@@ -186,6 +186,16 @@ std::string Run::describe_kubernetes() const {
 
 // Kinds named by the steps exist, before anything runs.
 net::Result<void> Run::check_kinds() const {
+  // One crash at every point: a second would count every site twice.
+  std::size_t every_points = 0;
+  for (const Step& step : scenario_.steps) {
+    if (step.kind != Step::Kind::Crash || step.crash.at != kEveryCrashSite) continue;
+    if (++every_points > 1) {
+      return net::fail("InvalidScenario", "steps[" + std::to_string(step.index - 1) +
+                                              "].crash.at: a scenario has at most one crash at "
+                                              "every point");
+    }
+  }
   for (const Step& step : scenario_.steps) {
     std::vector<std::pair<std::string, std::string>> kinds;  // field, kind
     if (step.kind == Step::Kind::Delete && step.inline_object.is_object()) {

@@ -160,7 +160,7 @@ net::Result<void> Run::run_step(const Step& step) {
       if (!converged) {
         return net::fail("NotConverged",
                          "did not converge within " + net::format_elapsed(step.duration) +
-                             " of virtual time; still pending: " + controller_.pending());
+                             " of virtual time; still pending: " + invariants_.pending());
       }
       world_.trace().event("scenario.converged", {{"step", std::to_string(step.index)}});
       return {};
@@ -183,7 +183,8 @@ net::Result<void> Run::run_step(const Step& step) {
       }
       faults_.add(step.fault);
       // The API server going away ends the watches it was serving.
-      if (step.fault.kind == FaultSpec::Kind::KubeOutage) world_.kube_transport().drop_streams();
+      if (step.fault.kind == FaultSpec::Kind::KubeOutage)
+        world_.kube_transport().drop_streams(operations_of(step.fault));
       return {};
     case Step::Kind::Crash:
       crash_points_.arm(
@@ -258,7 +259,9 @@ RunResult Run::execute() {
   for (const FaultSpec& fault : scenario_.faults) {
     faults_.add(fault);
     if (fault.kind == FaultSpec::Kind::KubeOutage && fault.from > std::chrono::milliseconds(0)) {
-      world_.clock().call_after(fault.from, [this] { world_.kube_transport().drop_streams(); });
+      world_.clock().call_after(fault.from, [this, &fault] {
+        world_.kube_transport().drop_streams(operations_of(fault));
+      });
     }
   }
   auto started = controller_.start();

@@ -298,6 +298,7 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
       for (std::size_t i = 0; i < faults.size(); ++i) {
         auto fault = parse_fault(faults[i], "faults[" + std::to_string(i) + "]", false);
         if (!fault) return net::fail(fault.error());
+        fault->position = i;
         scenario.faults.push_back(*fault);
       }
     }

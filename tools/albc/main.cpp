@@ -11,7 +11,8 @@ void usage(std::ostream& out) {
   out << "usage: albc <command> [options]\n"
          "\n"
          "commands:\n"
-         "  run SCENARIO.yaml [--quiet] [--report F.json] [--junit F.xml] [--seed N]\n"
+         "  run SCENARIO.yaml [--quiet] [--report F.json] [--junit F.xml] [--seed N] [--crash-site "
+         "N]\n"
          "                                simulate: the controller against embedded fakes, in "
          "virtual time,\n"
          "                                driven by the scenario's steps; prints the trace and a "
@@ -25,7 +26,7 @@ void usage(std::ostream& out) {
          "                                runs the scenario once per seed (and per crash site) in "
          "parallel\n"
          "                                processes; prints each failing run and how to replay it\n"
-         "  shrink SCENARIO.yaml [--seed N] [--out FILE.yaml]\n"
+         "  shrink SCENARIO.yaml [--seed N] [--crash-site N] [--out FILE.yaml]\n"
          "                                writes the smallest scenario that still fails the same "
          "way\n"
          "  help                          this text\n";

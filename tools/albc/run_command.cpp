@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -150,6 +151,14 @@ int run_command(const std::vector<std::string>& args) {
     return 2;
   }
   if (seed) scenario->seed = *seed;
+  const bool every_point =
+      std::any_of(scenario->steps.begin(), scenario->steps.end(), [](const auto& step) {
+        return step.kind == sim::scenario::Step::Kind::Crash && step.crash.at == "every";
+      });
+  if (crash_site && !every_point) {
+    std::cerr << "albc run: --crash-site needs a `crash: {at: every}` step in " << path << "\n";
+    return 2;
+  }
   const auto started = std::chrono::steady_clock::now();
   sim::scenario::RunOptions options;
   options.crash_site = crash_site;

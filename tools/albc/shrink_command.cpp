@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -15,32 +16,35 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr const char* kUsage =
-    "usage: albc shrink SCENARIO.yaml [--seed N] [--out FILE.yaml]\n"
+    "usage: albc shrink SCENARIO.yaml [--seed N] [--crash-site N] [--out FILE.yaml]\n"
     "  Makes a failing scenario small: its manifests are inlined one object to a step, then\n"
     "  faults and steps are removed one at a time for as long as the run still fails the same\n"
-    "  way (the same broken invariant, or the same kind of step failing with the same message\n"
-    "  prefix). Writes the smallest scenario that still fails (default SCENARIO.shrunk.yaml) and\n"
-    "  says what it removed. Exit 0 when written, 1 when the scenario does not fail, 2 for bad\n"
-    "  input.\n";
+    "  way (the same invariant broken by the same first object, or the same kind of step failing\n"
+    "  with the same message). Writes the smallest scenario that still fails (default\n"
+    "  SCENARIO.shrunk.yaml) and says what it removed. --seed and --crash-site replay a sweep's\n"
+    "  failing run. Exit 0 when written, 1 when the scenario does not fail, 2 for bad input, 4\n"
+    "  when the file cannot be written.\n";
 
-// How a failure is recognised while the scenario shrinks: the invariant that broke, else the
-// failing step's action and its message up to the first colon (step numbers move as steps go).
+// How a failure is recognised while the scenario shrinks (step numbers move as steps go): a
+// broken invariant with its first offending object, else the failing step's action and its
+// whole message.
 std::string signature_of(const sim::scenario::RunResult& result) {
   const std::string& failure = result.failure;
   if (const auto at = failure.find("invariant "); at != std::string::npos) {
-    const auto end = failure.find(" broken", at);
-    if (end != std::string::npos) return failure.substr(at, end - at);
+    if (failure.find(" broken: ", at) != std::string::npos)
+      return failure.substr(at, failure.find(';', at) - at);
   }
   for (const sim::scenario::StepRecord& step : result.report.steps) {
-    if (step.outcome != sim::scenario::StepRecord::Outcome::Failed) continue;
-    return step.action + ": " + step.failure.substr(0, step.failure.find(':'));
+    if (step.outcome == sim::scenario::StepRecord::Outcome::Failed)
+      return step.action + ": " + step.failure;
   }
   return failure.substr(failure.find("): ") == std::string::npos ? 0 : failure.find("): ") + 3);
 }
 
 class Shrinker {
  public:
-  Shrinker(std::string path, std::uint64_t seed) : path_(std::move(path)), seed_(seed) {}
+  Shrinker(std::string path, std::uint64_t seed, std::optional<std::uint64_t> crash_site)
+      : path_(std::move(path)), seed_(seed), crash_site_(crash_site) {}
 
   // The failure of `document`, or nullopt when it passes or is not a valid scenario.
   std::optional<sim::scenario::RunResult> failure(const Json& document) const {
@@ -51,6 +55,7 @@ class Shrinker {
     sim::scenario::RunOptions options;
     options.out = &sink;
     options.trace = false;
+    options.crash_site = crash_site_;
     sim::scenario::RunResult result = sim::scenario::run_scenario(*scenario, options);
     if (result.passed || result.bad_input || result.interrupted_by != 0) return std::nullopt;
     return result;
@@ -64,6 +69,7 @@ class Shrinker {
  private:
   std::string path_;
   std::uint64_t seed_;
+  std::optional<std::uint64_t> crash_site_;
 };
 
 std::string directory_of(const std::string& path) {
@@ -71,31 +77,36 @@ std::string directory_of(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-// apply: FILE and delete: FILE become one step per object, so that objects can go one by one.
-net::Result<Json> inline_manifests(Json document, const std::string& path) {
+std::string absolute(const std::string& file, const std::string& scenario_path) {
+  if (file.starts_with("/")) return file;
+  std::error_code ignored;
+  const auto full = std::filesystem::absolute(directory_of(scenario_path) + "/" + file, ignored);
+  return full.lexically_normal().string();
+}
+
+// apply: FILE becomes one step per object, so that objects can go one by one; delete: FILE
+// stays whole (it deletes in reverse order and passes over what is gone already), with every
+// path made absolute so that the shrunk file works wherever it is written.
+net::Result<Json> inline_manifests(Json document, const std::string& path, bool split) {
   Json steps = Json::array();
-  for (const Json& step : document["steps"]) {
-    const bool apply = step.contains("apply") && step["apply"].is_string();
-    const bool remove = step.contains("delete") && step["delete"].is_string();
-    if (!apply && !remove) {
+  for (Json step : document["steps"]) {
+    for (const char* action : {"apply", "delete"}) {
+      if (step.contains(action) && step[action].is_string())
+        step[action] = absolute(step[action].get<std::string>(), path);
+    }
+    if (!split || !step.contains("apply") || !step["apply"].is_string()) {
       steps.push_back(step);
       continue;
     }
-    const std::string file = step[apply ? "apply" : "delete"].get<std::string>();
-    const std::string full = file.starts_with("/") ? file : directory_of(path) + "/" + file;
+    const std::string full = step["apply"].get<std::string>();
     auto text = sim::scenario::read_file(full);
     if (!text) return net::fail(text.error());
     auto objects = net::yaml_documents(*text, full);
     if (!objects) return net::fail(objects.error());
     for (const Json& object : *objects) {
-      if (apply) {
-        steps.push_back({{"apply", object}});
-      } else {
-        const Json& metadata = object.value("metadata", Json::object());
-        Json reference = {{"kind", object.value("kind", "")}, {"name", metadata.value("name", "")}};
-        if (metadata.contains("namespace")) reference["namespace"] = metadata["namespace"];
-        steps.push_back({{"delete", reference}});
-      }
+      Json inlined = {{"apply", object}};
+      if (step.contains("description")) inlined["description"] = step["description"];
+      steps.push_back(inlined);
     }
   }
   document["steps"] = steps;
@@ -108,6 +119,7 @@ int shrink_command(const std::vector<std::string>& args) {
   std::string path;
   std::string out_path;
   std::optional<std::uint64_t> seed;
+  std::optional<std::uint64_t> crash_site;
   const auto bad = [](const std::string& message) {
     std::cerr << "albc shrink: " << message << "\n" << kUsage;
     return 2;
@@ -117,6 +129,10 @@ int shrink_command(const std::vector<std::string>& args) {
     if (auto seed_text = flag_value(args, i, "--seed")) {
       seed = flag_number(*seed_text);
       if (!seed) return bad("--seed must be a whole number, got \"" + *seed_text + "\"");
+    } else if (auto site_text = flag_value(args, i, "--crash-site")) {
+      crash_site = flag_number(*site_text);
+      if (!crash_site || *crash_site == 0)
+        return bad("--crash-site must be a whole number from 1, got \"" + *site_text + "\"");
     } else if (auto out = flag_value(args, i, "--out")) {
       if (out->empty()) return bad("--out needs a file name");
       out_path = *out;
@@ -134,7 +150,7 @@ int shrink_command(const std::vector<std::string>& args) {
   auto scenario = sim::scenario::parse_scenario(*document, path);
   if (!scenario) return bad(scenario.error().describe());
   const std::uint64_t run_seed = seed.value_or(scenario->seed);
-  const Shrinker shrinker(path, run_seed);
+  const Shrinker shrinker(path, run_seed, crash_site);
   const auto original = shrinker.failure(*document);
   if (!original) {
     std::cerr << "albc shrink: " << path << " does not fail with seed " << run_seed
@@ -143,12 +159,13 @@ int shrink_command(const std::vector<std::string>& args) {
   }
   const std::string signature = signature_of(*original);
   std::cerr << "albc shrink: the failure to keep: " << signature << "\n";
-  auto current = inline_manifests(*document, path);
+  auto current = inline_manifests(*document, path, true);
   if (!current) return bad(current.error().describe());
   if (!shrinker.fails_the_same(*current, signature)) {
     std::cerr << "albc shrink: with its manifests inlined the scenario no longer fails the same "
                  "way; shrinking the original steps only\n";
-    current = *document;
+    current = inline_manifests(*document, path, false);
+    if (!current) return bad(current.error().describe());
   }
   Json& shrunk = *current;
   std::size_t removed_faults = 0;
@@ -181,6 +198,9 @@ int shrink_command(const std::vector<std::string>& args) {
   std::ofstream out(out_path, std::ios::trunc);
   out << "# Shrunk by `albc shrink " << path << " --seed " << run_seed << "`: " << removed_faults
       << " fault(s) and " << removed_steps << " step(s) removed.\n"
+      << (crash_site
+              ? "# Replay: albc run THIS_FILE --crash-site " + std::to_string(*crash_site) + "\n"
+              : std::string())
       << shrunk.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
   if (!out) {
     std::cerr << "albc shrink: " << out_path << ": cannot write the file\n";

@@ -4,7 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -32,12 +35,16 @@ constexpr const char* kUsage =
     "  Runs the scenario once per seed from A to B, in parallel local processes (albc run\n"
     "  --seed N). A scenario with a `crash: {at: every}` step is first run to count its crash\n"
     "  sites, then once per site. Prints every failing run with the command that replays it and\n"
-    "  a summary; exit 0 when every run passed, 1 when one failed, 2 for bad input.\n"
+    "  a summary; exit 0 when every run passed, 1 when one failed, 2 for bad input or when albc\n"
+    "  run could not be started, 4 when --report could not be written.\n"
     "  --jobs N          processes at once (default: the machine's cores)\n"
     "  --shard K/M       only the seeds whose position in A..B is K modulo M (1-based K), to\n"
     "                    split a sweep over machines\n"
     "  --report FILE     write the merged JSON report: every run's outcome and replay command,\n"
     "                    and the Ingress latencies over all runs\n";
+
+// The most seeds one sweep takes (every job is queued up front).
+constexpr std::uint64_t kSeedsMax = 10'000'000;
 
 struct Job {
   std::uint64_t seed = 0;
@@ -45,11 +52,15 @@ struct Job {
   bool counting = false;              // learns the crash sites
 };
 
+// What the merged report keeps of one run: a sweep holds tens of thousands.
 struct Outcome {
   Job job;
   bool passed = false;
   std::string failure;
-  Json report;
+  double virtual_time = 0;
+  std::uint64_t crash_sites = 0;
+  std::vector<double> to_address;  // seconds, per Ingress that got there
+  std::vector<double> to_healthy;
 };
 
 std::string replay_command(const std::string& scenario, const Job& job) {
@@ -66,7 +77,7 @@ class Sweep {
   void add(Job job) { queue_.push_back(job); }
   // Runs every job, and the ones counting runs add; false when a process could not start.
   bool run();
-  const std::vector<Outcome>& outcomes() const { return outcomes_; }
+  std::vector<Outcome>& outcomes() { return outcomes_; }
 
  private:
   bool start(const Job& job);
@@ -118,42 +129,62 @@ void Sweep::finish(pid_t pid, int status) {
   Job job = running_.at(pid);
   running_.erase(pid);
   ++done_;
-  Outcome outcome{job, false, "", Json()};
+  Outcome outcome{job, false, "", 0, 0, {}, {}};
   std::ifstream in(report_path(job), std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
+  in.close();
+  std::error_code ignored;
+  std::filesystem::remove(report_path(job), ignored);
   auto report = net::parse_json(text.str());
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  const std::string how = WIFEXITED(status)
+                              ? "albc run exited " + std::to_string(WEXITSTATUS(status))
+                              : "albc run was killed by signal " + std::to_string(WTERMSIG(status));
+  const bool exited_zero = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (report && report->is_object()) {
-    outcome.report = *report;
-    outcome.passed = code == 0 && report->value("passed", false);
+    const Json& measurements = report->value("measurements", Json::object());
+    outcome.virtual_time = measurements.value("virtual_time", 0.0);
+    outcome.crash_sites = report->value("crash_sites", std::uint64_t{0});
+    for (const Json& ingress : measurements.value("ingresses", Json::array())) {
+      if (ingress.value("to_address", Json()).is_number())
+        outcome.to_address.push_back(ingress["to_address"].get<double>());
+      if (ingress.value("to_healthy", Json()).is_number())
+        outcome.to_healthy.push_back(ingress["to_healthy"].get<double>());
+    }
+    outcome.passed = exited_zero && report->value("passed", false);
     if (!outcome.passed) {
-      const Json& failure = (*report)["failure"];
-      outcome.failure = failure.is_string() ? failure.get<std::string>()
-                                            : "albc run exited " + std::to_string(code);
+      const Json failure = report->value("failure", Json());
+      outcome.failure = failure.is_string() ? failure.get<std::string>() : how;
     }
   } else {
-    outcome.failure = "albc run exited " + std::to_string(code) + " without a report";
+    outcome.failure = how + " without a report";
   }
   if (job.counting && outcome.passed) {
     // One run per crash site the counting run passed.
-    const std::uint64_t sites = outcome.report.value("crash_sites", std::uint64_t{0});
-    for (std::uint64_t site = 1; site <= sites; ++site)
+    for (std::uint64_t site = 1; site <= outcome.crash_sites; ++site)
       queue_.push_back({job.seed, site, false});
+  } else if (job.counting) {
+    outcome.failure += " (its crash sites were not swept: the run that counts them failed)";
   }
   outcomes_.push_back(std::move(outcome));
 }
 
 bool Sweep::run() {
   const bool terminal = isatty(STDERR_FILENO) == 1;
-  while (!queue_.empty() || !running_.empty()) {
-    while (!queue_.empty() && running_.size() < jobs_) {
-      if (!start(queue_.front())) return false;
-      queue_.pop_front();
+  bool started_all = true;
+  while (!running_.empty() || (started_all && !queue_.empty())) {
+    while (started_all && !queue_.empty() && running_.size() < jobs_) {
+      started_all = start(queue_.front());
+      if (started_all) queue_.pop_front();
     }
+    if (running_.empty()) break;
     int status = 0;
     const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) break;
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      std::cerr << "albc sweep: waiting for albc run: " << std::strerror(errno) << "\n";
+      return false;
+    }
     if (running_.contains(pid)) finish(pid, status);
     if (terminal) {
       std::cerr << "\r  " << done_ << " runs done, " << running_.size() + queue_.size()
@@ -161,7 +192,8 @@ bool Sweep::run() {
     }
   }
   if (terminal) std::cerr << "\r\x1b[K" << std::flush;
-  return true;
+  // A run that could not start stops the sweep once those running have ended.
+  return started_all;
 }
 
 std::optional<std::pair<std::uint64_t, std::uint64_t>> parse_range(const std::string& text) {
@@ -175,7 +207,7 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> parse_range(const std::st
 
 // The merged report: every run in seed and site order, and the latencies over all of them.
 Json merged_report(const std::string& scenario, const std::string& seeds, const std::string& shard,
-                   std::vector<Outcome> outcomes) {
+                   std::vector<Outcome>& outcomes) {
   std::sort(outcomes.begin(), outcomes.end(), [](const Outcome& a, const Outcome& b) {
     return std::make_tuple(a.job.seed, a.job.site.value_or(0), !a.job.counting) <
            std::make_tuple(b.job.seed, b.job.site.value_or(0), !b.job.counting);
@@ -193,20 +225,11 @@ Json merged_report(const std::string& scenario, const std::string& seeds, const 
       run["failure"] = outcome.failure;
       run["replay"] = replay_command(scenario, outcome.job);
     }
-    const Json& measurements = outcome.report.is_object()
-                                   ? outcome.report.value("measurements", Json::object())
-                                   : Json::object();
-    for (const Json& ingress : measurements.value("ingresses", Json::array())) {
-      for (auto [key, into] :
-           {std::pair<const char*, std::vector<net::Clock::duration>*>{"to_address", &address},
-            {"to_healthy", &healthy}}) {
-        if (ingress.contains(key) && ingress[key].is_number()) {
-          into->push_back(std::chrono::milliseconds(
-              static_cast<long long>(ingress[key].get<double>() * 1000.0 + 0.5)));
-        }
-      }
-    }
-    run["virtual_time"] = measurements.value("virtual_time", 0.0);
+    for (double seconds : outcome.to_address)
+      address.push_back(std::chrono::milliseconds(std::llround(seconds * 1000.0)));
+    for (double seconds : outcome.to_healthy)
+      healthy.push_back(std::chrono::milliseconds(std::llround(seconds * 1000.0)));
+    run["virtual_time"] = outcome.virtual_time;
     runs.push_back(run);
   }
   const auto distribution = [](std::vector<net::Clock::duration> samples) {
@@ -268,6 +291,9 @@ int sweep_command(const std::vector<std::string>& args) {
   if (path.empty()) return bad("which scenario?");
   const auto range = parse_range(seeds_text);
   if (!range) return bad("--seeds must be A..B with A <= B, got \"" + seeds_text + "\"");
+  if (range->second - range->first >= kSeedsMax)
+    return bad("--seeds spans more than " + std::to_string(kSeedsMax) +
+               " seeds: split the sweep with --shard or smaller ranges");
   const auto slash = shard_text.find('/');
   const auto shard =
       slash == std::string::npos ? std::nullopt : flag_number(shard_text.substr(0, slash));
@@ -284,6 +310,8 @@ int sweep_command(const std::vector<std::string>& args) {
       std::any_of(scenario->steps.begin(), scenario->steps.end(), [](const auto& step) {
         return step.kind == sim::scenario::Step::Kind::Crash && step.crash.at == "every";
       });
+  // An inherited SIGCHLD ignore (it survives exec) would reap the children before waitpid can.
+  std::signal(SIGCHLD, SIG_DFL);
   char work_template[] = "/tmp/albc-sweep-XXXXXX";
   if (mkdtemp(work_template) == nullptr) {
     std::cerr << "albc sweep: cannot make a directory under /tmp\n";
@@ -298,7 +326,7 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   const bool ran = sweep.run();
   std::error_code ignored;
-  const Json merged = merged_report(path, seeds_text, shard_text, sweep.outcomes());
+  Json merged = merged_report(path, seeds_text, shard_text, sweep.outcomes());
   std::filesystem::remove_all(work, ignored);
   if (!ran) return 2;
   for (const Json& run : merged["by_run"]) {
@@ -316,10 +344,9 @@ int sweep_command(const std::vector<std::string>& args) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cerr << "albc sweep: " << merged["runs"] << " runs in " << wall << " s of wall time\n";
   if (!report_path.empty()) {
-    Json with_wall = merged;
-    with_wall["wall_seconds"] = wall;
+    merged["wall_seconds"] = wall;
     std::ofstream out(report_path, std::ios::trunc);
-    out << with_wall.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    out << merged.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
     if (!out) {
       std::cerr << "albc sweep: --report " << report_path << ": cannot write the file\n";
       return 4;
