@@ -49,6 +49,7 @@ world::WorldOptions Run::world_options() const {
   world.seed = scenario_.seed;
   world.region = scenario_.world.region;
   world.account_id = scenario_.world.account_id;
+  world.elbv2.quotas = to_quotas(scenario_.world);
   world.trace_sink = options_.trace ? options_.out : nullptr;
   return world;
 }

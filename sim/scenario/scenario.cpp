@@ -10,14 +10,32 @@
 namespace albc::sim::scenario {
 namespace {
 
+const std::vector<std::string>& quota_names() {
+  static const std::vector<std::string> kNames = {
+      "load_balancers", "target_groups", "listeners_per_load_balancer", "rules_per_load_balancer",
+      "targets_per_target_group"};
+  return kNames;
+}
+
 net::Result<WorldSpec> parse_world(const Json& world) {
   WorldSpec spec;
   if (world.is_null()) return spec;
-  if (auto keys = only_keys(
-          world, {"region", "account_id", "vpc", "subnets", "security_groups", "ingress_classes"},
-          "world");
+  if (auto keys = only_keys(world,
+                            {"region", "account_id", "vpc", "subnets", "security_groups",
+                             "ingress_classes", "quotas"},
+                            "world");
       !keys) {
     return net::fail(keys.error());
+  }
+  if (world.contains("quotas")) {
+    const Json& quotas = world["quotas"];
+    if (auto keys = only_keys(quotas, quota_names(), "world.quotas"); !keys)
+      return net::fail(keys.error());
+    for (auto it = quotas.begin(); it != quotas.end(); ++it) {
+      auto value = count_field(*it, 1'000'000, "world.quotas." + it.key());
+      if (!value) return net::fail(value.error());
+      spec.quotas[it.key()] = *value;
+    }
   }
   if (auto region = text_field(world, "region", "world.region", false); !region)
     return net::fail(region.error());
@@ -173,6 +191,19 @@ net::Result<std::map<std::string, std::string>> parse_invariants(const Json& val
 }
 
 }  // namespace
+
+aws::Elbv2Quotas to_quotas(const WorldSpec& spec) {
+  aws::Elbv2Quotas quotas;
+  const std::map<std::string, std::size_t*> fields = {
+      {"load_balancers", &quotas.load_balancers_max},
+      {"target_groups", &quotas.target_groups_max},
+      {"listeners_per_load_balancer", &quotas.listeners_per_load_balancer_max},
+      {"rules_per_load_balancer", &quotas.rules_per_load_balancer_max},
+      {"targets_per_target_group", &quotas.targets_per_target_group_max}};
+  for (const auto& [name, value] : spec.quotas)
+    *fields.at(name) = value;
+  return quotas;
+}
 
 world::AccountSetup to_account_setup(const WorldSpec& spec) {
   world::AccountSetup setup;

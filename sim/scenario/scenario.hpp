@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "controller/net/result.hpp"
+#include "sim/aws/elbv2_api.hpp"
 #include "sim/kube/patch.hpp"
 #include "sim/scenario/fault_spec.hpp"
 #include "sim/scenario/source_file.hpp"
@@ -35,6 +36,9 @@ struct WorldSpec {
   std::vector<SubnetSpec> subnets;
   std::vector<SecurityGroupSpec> security_groups;
   std::vector<std::string> ingress_classes = {"alb"};
+  // ELBv2 quotas the account has instead of AWS's defaults, by the names docs/scenarios.md
+  // lists (load_balancers: 2).
+  std::map<std::string, std::size_t> quotas;
 };
 
 struct ControllerSpec {
@@ -126,6 +130,8 @@ inline constexpr std::size_t kStepsMax = 10'000;
 // Reads and checks a scenario file; every error names the file and the field.
 net::Result<Scenario> load_scenario(const std::string& path);
 net::Result<Scenario> parse_scenario(const Json& document, const std::string& path);
+// The world's ELBv2 quotas: AWS's defaults, with the scenario's in their place.
+aws::Elbv2Quotas to_quotas(const WorldSpec& spec);
 // The world section as the account and cluster to build.
 world::AccountSetup to_account_setup(const WorldSpec& spec);
 // "90s", "5m", "1h30m", "250ms"
