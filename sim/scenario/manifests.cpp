@@ -145,21 +145,27 @@ net::Result<void> Manifests::remove_one(const std::string& kind, const std::stri
   return {};
 }
 
+std::vector<std::string> Manifests::selected(const kube::ResourceType& type, const std::string& ns,
+                                             const Json& selector) const {
+  std::vector<std::string> names;  // in the store's order: by name
+  for (const Json& object : store_.snapshot(type, ns)) {
+    const Json& labels = object["metadata"].value("labels", Json::object());
+    bool chosen = !object["metadata"].contains("deletionTimestamp");
+    for (auto it = selector.begin(); chosen && it != selector.end(); ++it) {
+      chosen = labels.contains(it.key()) && labels[it.key()] == *it;
+    }
+    if (chosen) names.push_back(object["metadata"].value("name", ""));
+  }
+  return names;
+}
+
 net::Result<void> Manifests::remove_selected(const std::string& kind, const std::string& ns,
                                              const Json& selector, std::size_t count,
                                              net::Random& random) {
   const kube::ResourceType* type = type_of_kind(kind);
   if (type == nullptr) return net::fail("InvalidScenario", "unknown kind \"" + kind + "\"");
   const std::string where = type->namespaced ? (ns.empty() ? "default" : ns) : "";
-  std::vector<std::string> names;  // in the store's order: by name
-  for (const Json& object : store_.snapshot(*type, where)) {
-    const Json& labels = object["metadata"].value("labels", Json::object());
-    bool selected = !object["metadata"].contains("deletionTimestamp");
-    for (auto it = selector.begin(); selected && it != selector.end(); ++it) {
-      selected = labels.contains(it.key()) && labels[it.key()] == *it;
-    }
-    if (selected) names.push_back(object["metadata"].value("name", ""));
-  }
+  std::vector<std::string> names = selected(*type, where, selector);
   const std::size_t wanted = count == 0 ? names.size() : count;
   if (wanted > names.size()) {
     return net::fail("DeleteFailed", std::to_string(names.size()) + " " + kind + " object(s) in " +

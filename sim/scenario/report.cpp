@@ -167,6 +167,10 @@ void write_text(const Report& report, std::ostream& out) {
                       "not seen healthy");
   }
   for (const FaultRecord& fault : report.faults) {
+    if (fault.kind == "churn") {
+      out << "   churn:         " << fault.what << "\n";
+      continue;
+    }
     out << "   fault:         " << fault.kind << " " << fault.what << " from "
         << net::format_elapsed(fault.at)
         << (fault.step == 0 ? std::string(" (faults section)")

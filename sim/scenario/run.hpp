@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 
+#include "sim/scenario/churn.hpp"
 #include "sim/scenario/controller_pod.hpp"
 #include "sim/scenario/crash_points.hpp"
 #include "sim/scenario/faults.hpp"
@@ -61,6 +62,7 @@ class Run {
   WireTap wire_tap_;
   InvariantChecks invariants_;
   LatencyTracker latency_;
+  Churn churn_;
   std::optional<asio::signal_set> signals_;
   int interrupted_by_ = 0;
   std::vector<StepRecord> steps_;

@@ -32,7 +32,9 @@ Run::Run(const Scenario& scenario, const RunOptions& options)
               world_.trace()),
       wire_tap_(crash_points_, faults_),
       invariants_(scenario, world_, controller_),
-      latency_(world_.store(), world_.aws(), world_.clock()) {
+      latency_(world_.store(), world_.aws(), world_.clock()),
+      churn_(manifests_, world_.cluster(), world_.clock(), world_.random().fork("churn"),
+             world_.trace()) {
   if (options.handle_signals) watch_signals();
   if (options.progress) world_.set_ticker([this] { show_progress(); });
   world_.kube_transport().set_interceptor(&wire_tap_);
@@ -77,6 +79,13 @@ Report Run::measure() const {
                              std::string(before ? "before" : "after") + " call " +
                                  std::to_string(crash.point.nth) + " of " + crash.point.call,
                              crash.point.step, crash.at});
+  }
+  if (churn_.kills() + churn_.flaps() > 0) {
+    report.faults.push_back({"churn",
+                             std::to_string(churn_.kills()) + " pods killed, " +
+                                 std::to_string(churn_.flaps()) + " readiness flaps",
+                             0,
+                             {}});
   }
   for (const FaultTally& tally : faults_.tallies()) {
     report.faults.push_back(
@@ -176,6 +185,9 @@ net::Result<void> Run::run_step(const Step& step) {
       return expect(step);
     case Step::Kind::Restart:
       return controller_.restart();
+    case Step::Kind::Churn:
+      churn_.start(step.churn, step.index);
+      return {};
     case Step::Kind::Fault:
       if (step.fault.kind == FaultSpec::Kind::KubeWatchDrop) {
         const std::size_t dropped = world_.kube_transport().drop_streams();

@@ -218,7 +218,7 @@ world::AccountSetup to_account_setup(const WorldSpec& spec) {
 
 std::string Step::action() const {
   static const char* kNames[] = {"apply", "delete", "wait",    "expect", "print", "advance",
-                                 "patch", "scale",  "restart", "crash",  "fault"};
+                                 "patch", "scale",  "restart", "crash",  "fault", "churn"};
   return kNames[static_cast<int>(kind)];
 }
 

@@ -56,6 +56,16 @@ struct CrashSpec {
   std::chrono::milliseconds restart_after{std::chrono::seconds(1)};
 };
 
+// churn: pods of a selector killed and their readiness flapping, at a steady pace, for a while.
+struct ChurnSpec {
+  std::string ns;
+  Json selector = Json::object();  // labels a pod must have
+  std::chrono::milliseconds length{0};
+  std::optional<std::chrono::milliseconds> kill_every;
+  std::optional<std::chrono::milliseconds> flap_every;
+  std::chrono::milliseconds flap_for{std::chrono::seconds(10)};
+};
+
 // One step: exactly one action.
 struct Step {
   enum class Kind {
@@ -69,7 +79,8 @@ struct Step {
     Scale,
     Restart,
     Crash,
-    Fault
+    Fault,
+    Churn
   };
   Kind kind = Kind::Wait;
   std::size_t index = 0;  // 1-based, for messages
@@ -82,6 +93,7 @@ struct Step {
   std::chrono::milliseconds duration{0};  // advance: how long; wait: the timeout
   CrashSpec crash;                        // crash
   FaultSpec fault;                        // fault
+  ChurnSpec churn;                        // churn
   std::string description;
   std::string label() const;   // "step 3 (expect)"
   std::string action() const;  // "expect"

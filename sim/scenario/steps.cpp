@@ -292,6 +292,41 @@ net::Result<void> parse_crash(const Json& value, const std::string& field, Step&
   return {};
 }
 
+// churn: {namespace, selector, for, kill_every, flap_every, flap_for}
+net::Result<void> parse_churn(const Json& value, const std::string& field, Step& step) {
+  step.kind = Step::Kind::Churn;
+  if (auto keys = only_keys(
+          value, {"namespace", "selector", "for", "kill_every", "flap_every", "flap_for"}, field);
+      !keys)
+    return keys;
+  auto ns = text_field(value, "namespace", field + ".namespace", true, false);
+  if (!ns) return net::fail(ns.error());
+  step.churn.ns = *ns;
+  if (!value.contains("selector") || !value["selector"].is_object() || value["selector"].empty())
+    return invalid(field + ".selector", "must be a mapping of labels the pods have");
+  for (auto it = value["selector"].begin(); it != value["selector"].end(); ++it) {
+    if (!it->is_string())
+      return invalid(field + ".selector." + it.key(), "must be a string (quote it)");
+  }
+  step.churn.selector = value["selector"];
+  if (!value.contains("for")) return invalid(field + ".for", "is required (how long it lasts)");
+  auto length = duration_field(value["for"], field + ".for");
+  if (!length) return net::fail(length.error());
+  step.churn.length = *length;
+  for (const char* key : {"kill_every", "flap_every", "flap_for"}) {
+    if (!value.contains(key)) continue;
+    auto every = duration_field(value[key], field + "." + key);
+    if (!every) return net::fail(every.error());
+    if (*every < std::chrono::seconds(1)) return invalid(field + "." + key, "must be at least 1s");
+    if (std::string(key) == "kill_every") step.churn.kill_every = *every;
+    if (std::string(key) == "flap_every") step.churn.flap_every = *every;
+    if (std::string(key) == "flap_for") step.churn.flap_for = *every;
+  }
+  if (!step.churn.kill_every && !step.churn.flap_every)
+    return invalid(field, "needs kill_every, flap_every or both");
+  return {};
+}
+
 }  // namespace
 
 net::Result<Step> parse_step(const Json& entry, std::size_t index) {
@@ -301,10 +336,10 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
   if (!entry.is_object())
     return invalid(field,
                    "must be a mapping with one action (apply, delete, patch, scale, wait, expect, "
-                   "print, advance, restart, crash, fault)");
+                   "print, advance, restart, crash, fault, churn)");
   static const std::vector<std::string> kActions = {"apply",   "delete", "patch", "scale",
                                                     "wait",    "expect", "print", "advance",
-                                                    "restart", "crash",  "fault"};
+                                                    "restart", "crash",  "fault", "churn"};
   std::vector<std::string> actions;
   for (auto it = entry.begin(); it != entry.end(); ++it) {
     if (std::find(kActions.begin(), kActions.end(), it.key()) != kActions.end()) {
@@ -313,7 +348,7 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
       return invalid(
           field + "." + it.key(),
           "unknown field (a step has one of apply, delete, patch, scale, wait, "
-          "expect, print, advance, restart, crash, fault, plus timeout and description)");
+          "expect, print, advance, restart, crash, fault, churn, plus timeout and description)");
     }
   }
   if (actions.size() != 1)
@@ -374,6 +409,9 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
     step.what = "controller";
   } else if (action == "crash") {
     if (auto parsed = parse_crash(value, field + ".crash", step); !parsed)
+      return net::fail(parsed.error());
+  } else if (action == "churn") {
+    if (auto parsed = parse_churn(value, field + ".churn", step); !parsed)
       return net::fail(parsed.error());
   } else if (action == "fault") {
     step.kind = Step::Kind::Fault;

@@ -480,18 +480,24 @@ void Cluster::start_pod(const std::string& ns, const std::string& name) {
 }
 
 void Cluster::make_ready(const std::string& ns, const std::string& name) {
+  set_ready(ns, name, true);
+}
+
+bool Cluster::set_ready(const std::string& ns, const std::string& name, bool ready) {
   auto pod = store_.get(type("v1", "Pod"), ns, name);
-  if (!pod || deleting(*pod)) return;
-  Json ready = *pod;
-  for (Json& condition : ready["status"]["conditions"]) {
+  if (!pod || deleting(*pod)) return false;
+  Json changed = *pod;
+  const std::string status = ready ? "True" : "False";
+  for (Json& condition : changed["status"]["conditions"]) {
     if (text(condition, "type") == "Ready" || text(condition, "type") == "ContainersReady")
-      condition["status"] = "True";
+      condition["status"] = status;
   }
-  for (Json& container : ready["status"]["containerStatuses"])
-    container["ready"] = true;
-  if (store_.update(type("v1", "Pod"), ns, name, ready, kube::Subresource::Status)) {
-    trace_.event("world.pod.ready", {{"pod", ns + "/" + name}});
-  }
+  for (Json& container : changed["status"]["containerStatuses"])
+    container["ready"] = ready;
+  if (changed == *pod) return false;
+  if (!store_.update(type("v1", "Pod"), ns, name, changed, kube::Subresource::Status)) return false;
+  trace_.event(ready ? "world.pod.ready" : "world.pod.not_ready", {{"pod", ns + "/" + name}});
+  return true;
 }
 
 }  // namespace albc::sim::world

@@ -48,6 +48,9 @@ class Cluster {
   ~Cluster();
 
   void add_node(const NodeSpec& node);
+  // A running pod's readiness probe starts failing (false) or passing again (true): its Ready
+  // and ContainersReady conditions follow. False when the pod is gone, going, or already so.
+  bool set_ready(const std::string& ns, const std::string& name, bool ready);
   // Nothing scheduled and no pass pending.
   bool idle() const { return pending_transitions_ == 0 && !pass_posted_; }
   std::size_t pods_running() const;

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/net/clock.hpp"
+#include "controller/net/random.hpp"
+#include "controller/net/trace.hpp"
+#include "sim/scenario/manifests.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/world/cluster.hpp"
+
+namespace albc::sim::scenario {
+
+// Runs churn on the virtual clock: every kill_every a pod drawn from the seed is deleted (its
+// Deployment replaces it); every flap_every a ready pod drawn from the seed fails its readiness
+// probe for flap_for. Counted for the report.
+class Churn {
+ public:
+  Churn(Manifests& manifests, world::Cluster& cluster, net::Clock& clock, net::Random random,
+        net::Trace& trace);
+  ~Churn();
+  Churn(const Churn&) = delete;
+  Churn& operator=(const Churn&) = delete;
+
+  void start(const ChurnSpec& spec, std::size_t step);
+  std::size_t kills() const { return kills_; }
+  std::size_t flaps() const { return flaps_; }
+
+ private:
+  struct Running {
+    ChurnSpec spec;
+    std::size_t step;
+    net::Clock::time_point until;
+    net::Random random;
+  };
+  void kill(std::size_t index);
+  void flap(std::size_t index);
+  void arm(std::chrono::milliseconds delay, std::function<void()> callback);
+  std::vector<std::string> pods(const Running& running) const;
+
+  Manifests& manifests_;
+  world::Cluster& cluster_;
+  net::Clock& clock_;
+  net::Random random_;
+  net::Trace& trace_;
+  std::vector<Running> running_;
+  std::vector<net::Clock::TimerId> timers_;
+  std::size_t kills_ = 0;
+  std::size_t flaps_ = 0;
+};
+
+}  // namespace albc::sim::scenario
