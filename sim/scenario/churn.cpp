@@ -1,5 +1,7 @@
 #include "sim/scenario/churn.hpp"
 
+#include <set>
+
 namespace albc::sim::scenario {
 
 Churn::Churn(Manifests& manifests, world::Cluster& cluster, net::Clock& clock, net::Random random,
@@ -21,8 +23,8 @@ void Churn::arm(std::chrono::milliseconds delay, std::function<void()> callback)
 
 void Churn::start(const ChurnSpec& spec, std::size_t step) {
   const std::size_t index = running_.size();
-  running_.push_back(
-      {spec, step, clock_.now() + spec.length, random_.fork("churn.step." + std::to_string(step))});
+  running_.push_back({spec, step, clock_.now() + spec.length,
+                      random_.fork("churn.step." + std::to_string(step)), clock_.now(), 0, 0});
   if (spec.kill_every) arm(*spec.kill_every, [this, index] { kill(index); });
   if (spec.flap_every) arm(*spec.flap_every, [this, index] { flap(index); });
 }
@@ -32,6 +34,35 @@ std::vector<std::string> Churn::pods(const Running& running) const {
   return manifests_.selected(*type, running.spec.ns, running.spec.selector);
 }
 
+std::vector<Churn::Tally> Churn::tallies() const {
+  std::vector<Tally> result;
+  for (const Running& running : running_) {
+    result.push_back(
+        {running.step, running.began - net::Clock::time_point{}, running.kills, running.flaps});
+  }
+  return result;
+}
+
+void Churn::restore(const std::string& ns, const std::string& name) {
+  if (flapped_.erase(ns + "/" + name) > 0) cluster_.set_ready(ns, name, true);
+}
+
+void Churn::stop() {
+  for (net::Clock::TimerId timer : timers_)
+    clock_.cancel(timer);
+  timers_.clear();
+  // Pods still failing their probe pass it again: churn ends with the steps.
+  for (const std::string& key : std::set<std::string>(flapped_))
+    restore(key.substr(0, key.find('/')), key.substr(key.find('/') + 1));
+}
+
+std::optional<std::size_t> Churn::idle_step() const {
+  for (const Running& running : running_) {
+    if (running.kills + running.flaps == 0) return running.step;
+  }
+  return std::nullopt;
+}
+
 void Churn::kill(std::size_t index) {
   Running& running = running_[index];
   if (clock_.now() > running.until) return;
@@ -39,30 +70,36 @@ void Churn::kill(std::size_t index) {
   if (!names.empty()) {
     const std::string& name = names[running.random.uniform(0, names.size() - 1)];
     if (manifests_.remove_one("Pod", running.spec.ns, name)) {
-      ++kills_;
+      ++running.kills;
+      flapped_.erase(running.spec.ns + "/" + name);
       trace_.event("churn.pod.killed",
                    {{"pod", running.spec.ns + "/" + name}, {"step", std::to_string(running.step)}});
     }
   }
-  if (clock_.now() + *running.spec.kill_every <= running.until)
+  if (clock_.now() + *running.spec.kill_every < running.until)
     arm(*running.spec.kill_every, [this, index] { kill(index); });
 }
 
 void Churn::flap(std::size_t index) {
   Running& running = running_[index];
   if (clock_.now() > running.until) return;
-  const std::vector<std::string> names = pods(running);
+  // Only a ready pod can fail its probe: one still starting is the kubelet's to make ready.
+  std::vector<std::string> names = pods(running);
+  const std::string ns = running.spec.ns;
+  std::erase_if(names, [&](const std::string& name) {
+    return flapped_.contains(ns + "/" + name) || !cluster_.ready(ns, name);
+  });
   if (!names.empty()) {
     const std::string name = names[running.random.uniform(0, names.size() - 1)];
-    const std::string ns = running.spec.ns;
     if (cluster_.set_ready(ns, name, false)) {
-      ++flaps_;
+      ++running.flaps;
+      flapped_.insert(ns + "/" + name);
       trace_.event("churn.pod.unready",
                    {{"pod", ns + "/" + name}, {"step", std::to_string(running.step)}});
-      arm(running.spec.flap_for, [this, ns, name] { cluster_.set_ready(ns, name, true); });
+      arm(running.spec.flap_for, [this, ns, name] { restore(ns, name); });
     }
   }
-  if (clock_.now() + *running.spec.flap_every <= running.until)
+  if (clock_.now() + *running.spec.flap_every < running.until)
     arm(*running.spec.flap_every, [this, index] { flap(index); });
 }
 

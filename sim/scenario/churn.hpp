@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,17 @@ class Churn {
   Churn& operator=(const Churn&) = delete;
 
   void start(const ChurnSpec& spec, std::size_t step);
-  std::size_t kills() const { return kills_; }
-  std::size_t flaps() const { return flaps_; }
+  // Ends all churn (the steps are over): no more ticks, flapped pods pass their probe again.
+  void stop();
+  // A churn step that killed and flapped nothing (a selector that matches no pod), if any.
+  std::optional<std::size_t> idle_step() const;
+  struct Tally {
+    std::size_t step = 0;
+    net::Clock::duration began{};
+    std::size_t kills = 0;
+    std::size_t flaps = 0;
+  };
+  std::vector<Tally> tallies() const;
 
  private:
   struct Running {
@@ -35,7 +45,11 @@ class Churn {
     std::size_t step;
     net::Clock::time_point until;
     net::Random random;
+    net::Clock::time_point began;
+    std::size_t kills = 0;
+    std::size_t flaps = 0;
   };
+  void restore(const std::string& ns, const std::string& name);
   void kill(std::size_t index);
   void flap(std::size_t index);
   void arm(std::chrono::milliseconds delay, std::function<void()> callback);
@@ -48,8 +62,7 @@ class Churn {
   net::Trace& trace_;
   std::vector<Running> running_;
   std::vector<net::Clock::TimerId> timers_;
-  std::size_t kills_ = 0;
-  std::size_t flaps_ = 0;
+  std::set<std::string> flapped_;  // namespace/name of pods failing their probe now
 };
 
 }  // namespace albc::sim::scenario

@@ -23,12 +23,12 @@ class Manifests {
   // `delete: {kind, namespace, name}`
   net::Result<void> remove_one(const std::string& kind, const std::string& ns,
                                const std::string& name);
-  // `delete: {kind, namespace, selector, count}`: `count` of the objects whose labels include
-  // the selector's (0: all of them), picked with `random`.
   // The names of the objects of `type` in `ns` whose labels hold all of `selector` and that are
   // not being deleted, in the store's order.
   std::vector<std::string> selected(const kube::ResourceType& type, const std::string& ns,
                                     const Json& selector) const;
+  // `delete: {kind, namespace, selector, count}`: `count` of the objects whose labels include
+  // the selector's (0: all of them), picked with `random`.
   net::Result<void> remove_selected(const std::string& kind, const std::string& ns,
                                     const Json& selector, std::size_t count, net::Random& random);
   // `patch:` and `scale:` steps, as `kubectl patch` and `kubectl scale` do.

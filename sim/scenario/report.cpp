@@ -168,7 +168,8 @@ void write_text(const Report& report, std::ostream& out) {
   }
   for (const FaultRecord& fault : report.faults) {
     if (fault.kind == "churn") {
-      out << "   churn:         " << fault.what << "\n";
+      out << "   churn:         " << fault.what << " from " << net::format_elapsed(fault.at)
+          << " (step " << fault.step << ")\n";
       continue;
     }
     out << "   fault:         " << fault.kind << " " << fault.what << " from "

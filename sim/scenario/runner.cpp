@@ -80,12 +80,11 @@ Report Run::measure() const {
                                  std::to_string(crash.point.nth) + " of " + crash.point.call,
                              crash.point.step, crash.at});
   }
-  if (churn_.kills() + churn_.flaps() > 0) {
+  for (const Churn::Tally& tally : churn_.tallies()) {
     report.faults.push_back({"churn",
-                             std::to_string(churn_.kills()) + " pods killed, " +
-                                 std::to_string(churn_.flaps()) + " readiness flaps",
-                             0,
-                             {}});
+                             std::to_string(tally.kills) + " pods killed, " +
+                                 std::to_string(tally.flaps) + " readiness flaps",
+                             tally.step, tally.began});
   }
   for (const FaultTally& tally : faults_.tallies()) {
     report.faults.push_back(
@@ -346,6 +345,17 @@ RunResult Run::execute() {
                     (before ? "before" : "after") + " call " + std::to_string(point.nth) + " of " +
                     point.call + ") before the scenario ended",
                 net::Error{"CrashNotReached", ""});
+  }
+  // Churn ends with the steps; one that touched no pod did not do what the scenario says.
+  churn_.stop();
+  if (auto idle = churn_.idle_step()) {
+    world_.trace().event("scenario.failed",
+                         {{"step", std::to_string(*idle)}, {"error", "churn touched no pod"}});
+    return fail(result,
+                "scenario " + scenario_.path + ": step " + std::to_string(*idle) +
+                    " (churn): no pod was killed or flapped: no running pod matched the "
+                    "namespace and selector while it lasted",
+                net::Error{"ChurnIdle", ""});
   }
   measured_ = measure();
   if (auto checked = invariants_.final_checks(); !checked) {

@@ -301,6 +301,7 @@ net::Result<void> parse_churn(const Json& value, const std::string& field, Step&
     return keys;
   auto ns = text_field(value, "namespace", field + ".namespace", true, false);
   if (!ns) return net::fail(ns.error());
+  if (ns->empty()) return invalid(field + ".namespace", "must name the pods' namespace");
   step.churn.ns = *ns;
   if (!value.contains("selector") || !value["selector"].is_object() || value["selector"].empty())
     return invalid(field + ".selector", "must be a mapping of labels the pods have");
@@ -324,6 +325,12 @@ net::Result<void> parse_churn(const Json& value, const std::string& field, Step&
   }
   if (!step.churn.kill_every && !step.churn.flap_every)
     return invalid(field, "needs kill_every, flap_every or both");
+  if (value.contains("flap_for") && !step.churn.flap_every)
+    return invalid(field + ".flap_for", "needs flap_every");
+  for (const auto& every : {step.churn.kill_every, step.churn.flap_every}) {
+    if (every && step.churn.length <= *every)
+      return invalid(field + ".for", "must be longer than kill_every and flap_every");
+  }
   return {};
 }
 

@@ -483,17 +483,34 @@ void Cluster::make_ready(const std::string& ns, const std::string& name) {
   set_ready(ns, name, true);
 }
 
+bool Cluster::ready(const std::string& ns, const std::string& name) const {
+  auto pod = store_.get(type("v1", "Pod"), ns, name);
+  if (!pod || deleting(*pod)) return false;
+  const Json& status = pod->value("status", Json::object());
+  if (status.value("phase", "") != "Running") return false;
+  for (const Json& condition : status.value("conditions", Json::array())) {
+    if (condition.value("type", "") == "Ready") return condition.value("status", "") == "True";
+  }
+  return false;
+}
+
 bool Cluster::set_ready(const std::string& ns, const std::string& name, bool ready) {
   auto pod = store_.get(type("v1", "Pod"), ns, name);
   if (!pod || deleting(*pod)) return false;
   Json changed = *pod;
   const std::string status = ready ? "True" : "False";
-  for (Json& condition : changed["status"]["conditions"]) {
+  // Only conditions and containers the pod has: a pod not started yet has none to change.
+  auto conditions = changed["status"].find("conditions");
+  if (conditions == changed["status"].end() || !conditions->is_array()) return false;
+  for (Json& condition : *conditions) {
     if (text(condition, "type") == "Ready" || text(condition, "type") == "ContainersReady")
       condition["status"] = status;
   }
-  for (Json& container : changed["status"]["containerStatuses"])
-    container["ready"] = ready;
+  if (auto containers = changed["status"].find("containerStatuses");
+      containers != changed["status"].end() && containers->is_array()) {
+    for (Json& container : *containers)
+      container["ready"] = ready;
+  }
   if (changed == *pod) return false;
   if (!store_.update(type("v1", "Pod"), ns, name, changed, kube::Subresource::Status)) return false;
   trace_.event(ready ? "world.pod.ready" : "world.pod.not_ready", {{"pod", ns + "/" + name}});

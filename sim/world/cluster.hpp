@@ -51,6 +51,8 @@ class Cluster {
   // A running pod's readiness probe starts failing (false) or passing again (true): its Ready
   // and ContainersReady conditions follow. False when the pod is gone, going, or already so.
   bool set_ready(const std::string& ns, const std::string& name, bool ready);
+  // Running, Ready and not being deleted.
+  bool ready(const std::string& ns, const std::string& name) const;
   // Nothing scheduled and no pass pending.
   bool idle() const { return pending_transitions_ == 0 && !pass_posted_; }
   std::size_t pods_running() const;
