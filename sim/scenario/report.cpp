@@ -83,16 +83,6 @@ void write_percentiles(std::ostream& out, const char* label, const Percentiles& 
   out << "\n";
 }
 
-Json percentiles_json(const Percentiles& values) {
-  Json json = {{"count", values.count}};
-  if (values.count == 0) return json;
-  json["p50"] = seconds(values.p50);
-  json["p90"] = seconds(values.p90);
-  json["p99"] = seconds(values.p99);
-  json["max"] = seconds(values.max);
-  return json;
-}
-
 // XML 1.0 can carry neither most control characters, nor U+FFFE and U+FFFF, nor bytes that are
 // not UTF-8, even escaped: a message quoting such input (a bad scenario file) shows '?' in their
 // place. Line breaks are kept as character references, which attribute values would otherwise
@@ -127,6 +117,16 @@ std::string attribute(std::string_view text) {
 }
 
 }  // namespace
+
+Json percentiles_json(const Percentiles& values) {
+  Json json = {{"count", values.count}};
+  if (values.count == 0) return json;
+  json["p50"] = seconds(values.p50);
+  json["p90"] = seconds(values.p90);
+  json["p99"] = seconds(values.p99);
+  json["max"] = seconds(values.max);
+  return json;
+}
 
 std::map<std::string, std::size_t> kube_requests_by_verb(
     const std::map<std::string, std::size_t>& calls) {

@@ -63,6 +63,9 @@ struct Report {
 std::map<std::string, std::size_t> kube_requests_by_verb(
     const std::map<std::string, std::size_t>& calls);
 
+// {count, p50, p90, p99, max} in seconds with millisecond precision, as the reports write it.
+nlohmann::json percentiles_json(const Percentiles& values);
+
 // The summary printed after the trace.
 void write_text(const Report& report, std::ostream& out);
 // --report FILE.json. Virtual times in seconds with millisecond precision.

@@ -18,7 +18,7 @@
 #include <sstream>
 
 #include "controller/net/json.hpp"
-#include "sim/scenario/latency.hpp"
+#include "sim/scenario/report.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "tools/albc/commands.hpp"
 #include "tools/albc/flags.hpp"
@@ -233,19 +233,7 @@ Json merged_report(const std::string& scenario, const std::string& seeds, const 
     runs.push_back(run);
   }
   const auto distribution = [](std::vector<net::Clock::duration> samples) {
-    const sim::scenario::Percentiles values = sim::scenario::percentiles(std::move(samples));
-    const auto seconds = [](net::Clock::duration d) {
-      return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) /
-             1000.0;
-    };
-    Json json = {{"count", values.count}};
-    if (values.count > 0) {
-      json["p50"] = seconds(values.p50);
-      json["p90"] = seconds(values.p90);
-      json["p99"] = seconds(values.p99);
-      json["max"] = seconds(values.max);
-    }
-    return json;
+    return sim::scenario::percentiles_json(sim::scenario::percentiles(std::move(samples)));
   };
   return {{"scenario", scenario},
           {"seeds", seeds},
