@@ -61,6 +61,15 @@ std::string kube_call_name(const net::Request& request) {
 
 }  // namespace
 
+bool is_aws_call(std::string_view call) {
+  return call.starts_with("elbv2 ") || call.starts_with("ec2 ");
+}
+
+bool is_kube_write(std::string_view call) {
+  return call.starts_with("kube create ") || call.starts_with("kube update ") ||
+         call.starts_with("kube patch ") || call.starts_with("kube delete");
+}
+
 std::string call_name(const net::Request& request) {
   const std::string_view path = request.path();
   if (path.starts_with("/api/") || path.starts_with("/apis/")) return kube_call_name(request);

@@ -15,11 +15,8 @@ void CrashPoints::arm(CrashPoint point) {
 namespace {
 // A crash site: a call that changes something, where dying leaves a deploy half done.
 bool is_site(const std::string& call) {
-  if (call.starts_with("elbv2 ") || call.starts_with("ec2 "))
-    return net::is_mutating_action(call.substr(call.find(' ') + 1));
-  const bool write = call.starts_with("kube create ") || call.starts_with("kube update ") ||
-                     call.starts_with("kube patch ") || call.starts_with("kube delete");
-  return write && !call.ends_with(" events");
+  if (http::is_aws_call(call)) return net::is_mutating_action(call.substr(call.find(' ') + 1));
+  return http::is_kube_write(call) && !call.ends_with(" events");
 }
 
 bool matches(const CrashPoint& point, const std::string& call) {

@@ -23,11 +23,6 @@ bool is_aws(Kind kind) {
   return kind == Kind::AwsThrottle || kind == Kind::AwsError || kind == Kind::AwsLatency;
 }
 
-bool is_write(const std::string& call) {
-  return call.starts_with("kube create ") || call.starts_with("kube update ") ||
-         call.starts_with("kube patch ") || call.starts_with("kube delete");
-}
-
 bool can_conflict(const std::string& call, const std::string& body) {
   if (call.starts_with("kube update ") || call.starts_with("kube create ")) return true;
   return call.starts_with("kube patch ") && body.find("\"resourceVersion\"") != std::string::npos;
@@ -80,14 +75,14 @@ bool Faults::applies(Active& active, const std::string& call, const std::string&
   if (now < active.from || (active.until && now >= *active.until)) return false;
   if (active.spec.budget != 0 && active.injected >= active.spec.budget) return false;
   const Kind kind = active.spec.kind;
-  const bool aws_call = call.starts_with("elbv2 ") || call.starts_with("ec2 ");
+  const bool aws_call = http::is_aws_call(call);
   const bool kube_call = call.starts_with("kube ");
   if (is_aws(kind) ? !aws_call : !kube_call) return false;
   // Kubernetes errors and throttles answer writes and reads; Gone answers watches only, which
   // nothing else here touches.
   if (kind == Kind::KubeGone && !streaming) return false;
   if (kind != Kind::KubeGone && kind != Kind::KubeOutage && streaming) return false;
-  if (kind == Kind::KubeError && !is_write(call)) return false;
+  if (kind == Kind::KubeError && !http::is_kube_write(call)) return false;
   // A conflict needs something to conflict on: an update, or a patch that names the
   // resourceVersion it expects (a plain patch never conflicts); a create meets AlreadyExists.
   if (kind == Kind::KubeError && active.spec.status == 409 && !can_conflict(call, body))

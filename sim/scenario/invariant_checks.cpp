@@ -5,6 +5,7 @@
 
 #include "controller/k8s/fields.hpp"
 #include "controller/net/query_tree.hpp"
+#include "sim/http/call_name.hpp"
 
 namespace albc::sim::scenario {
 
@@ -72,9 +73,7 @@ std::map<std::string, std::size_t> InvariantChecks::kube_writes() const {
   std::map<std::string, std::size_t> writes;
   for (const auto& [call, count] : world_.kube_transport().calls()) {
     // Events are the controller's log, written on every reconcile as the real one does.
-    const bool write = call.starts_with("kube create ") || call.starts_with("kube update ") ||
-                       call.starts_with("kube patch ") || call.starts_with("kube delete");
-    if (write && !call.ends_with(" events")) writes[call] = count;
+    if (http::is_kube_write(call) && !call.ends_with(" events")) writes[call] = count;
   }
   return writes;
 }

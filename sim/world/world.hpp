@@ -96,9 +96,6 @@ class World {
   // Runs a coroutine to completion (or until the budget runs out).
   template <class T>
   std::optional<T> run_to_completion(net::Awaitable<T> coroutine, net::Clock::duration budget);
-  template <class T>
-  std::optional<T> run_to_completion(net::Executor executor, net::Awaitable<T> coroutine,
-                                     net::Clock::duration budget);
   // No request in flight, every watch the controller has made is being served, and the
   // cluster's controllers have nothing scheduled.
   bool quiescent() const;
@@ -147,15 +144,9 @@ net::Awaitable<void> store_result(net::Awaitable<T> coroutine,
 template <class T>
 std::optional<T> World::run_to_completion(net::Awaitable<T> coroutine,
                                           net::Clock::duration budget) {
-  return run_to_completion(executor(), std::move(coroutine), budget);
-}
-
-template <class T>
-std::optional<T> World::run_to_completion(net::Executor executor, net::Awaitable<T> coroutine,
-                                          net::Clock::duration budget) {
   // Shared: a coroutine still suspended when the budget runs out must not write into a dead frame.
   auto result = std::make_shared<std::optional<T>>();
-  net::spawn_checked(std::move(executor), detail::store_result(std::move(coroutine), result),
+  net::spawn_checked(executor(), detail::store_result(std::move(coroutine), result),
                      "world.run_to_completion");
   run_until([&] { return result->has_value(); }, budget);
   return std::move(*result);
