@@ -263,6 +263,12 @@ net::Result<DeleteOptions, StatusError> delete_options_of(const std::string& bod
   if (field_of(preconditions, "resourceVersion").is_string()) {
     options.precondition_resource_version = text_of(field_of(preconditions, "resourceVersion"));
   }
+  const Json& grace = field_of(*parsed, "gracePeriodSeconds");
+  if (!grace.is_null() && !grace.is_number_integer()) {
+    return net::fail(bad_request("DeleteOptions.gracePeriodSeconds must be an integer, not " +
+                                 net::dump_json(grace)));
+  }
+  if (grace.is_number_integer()) options.grace_period_seconds = grace.get<std::int64_t>();
   const Json& policy = field_of(*parsed, "propagationPolicy");
   if (!policy.is_null() &&
       (!policy.is_string() || (text_of(policy) != "Foreground" && text_of(policy) != "Background" &&
@@ -319,6 +325,14 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
       return status_response(method_not_allowed("the status subresource cannot be deleted"));
     auto options = delete_options_of(request.body);
     if (!options) return status_response(options.error());
+    // The query form (curl's, and older clients'): the body's value wins when both are given.
+    if (const std::string grace = query->value_or("gracePeriodSeconds", "");
+        !grace.empty() && !options->grace_period_seconds) {
+      const auto period = net::parse_integer<std::int64_t>(grace);
+      if (!period)
+        return status_response(bad_request("gracePeriodSeconds: invalid value " + grace));
+      options->grace_period_seconds = *period;
+    }
     auto removed = store_.remove(type, route.ns, route.name, *options, write);
     return removed ? json_response(200, *removed) : status_response(removed.error());
   }

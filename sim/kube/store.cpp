@@ -65,6 +65,12 @@ bool being_deleted(const Json& object) {
   return object["metadata"].contains("deletionTimestamp");
 }
 
+// A graceful deletion (a pod's) still running: the object stays until the kubelet deletes it
+// again with a period of 0.
+bool in_grace_period(const Json& object) {
+  return object["metadata"].value("deletionGracePeriodSeconds", 0) > 0;
+}
+
 bool has_finalizers(const Json& object) {
   const Json& metadata = object["metadata"];
   return metadata.contains("finalizers") && metadata["finalizers"].is_array() &&
@@ -401,7 +407,7 @@ net::Result<Json, StatusError> Store::commit_update(const ResourceType& type,
   if (dry_run) return updated;
   updated["metadata"]["resourceVersion"] = next_resource_version();
   Json previous = std::move(all.at(key));  // `live` is not read from here on
-  if (being_deleted(updated) && !has_finalizers(updated)) {
+  if (being_deleted(updated) && !has_finalizers(updated) && !in_grace_period(updated)) {
     all.erase(key);
     publish(ChangeType::Deleted, type, updated, std::move(previous));
     if (type.kind == "Namespace" && type.group.empty()) return updated;
@@ -508,6 +514,20 @@ void Store::finish_namespace_if_empty(const std::string& ns) {
   erase_object(namespaces, ns);
 }
 
+// The pod strategy's graceful deletion: the DELETE's period, else the pod's
+// terminationGracePeriodSeconds; 0 for a pod never scheduled or already finished, and for every
+// other kind. A negative period is taken as 1, as the real server takes it.
+std::int64_t Store::grace_period(const ResourceType& type, const Json& live,
+                                 const DeleteOptions& options) {
+  if (type.kind != "Pod" || !type.group.empty()) return 0;
+  const Json& spec = live["spec"];
+  const std::string phase = live.contains("status") ? live["status"].value("phase", "") : "";
+  if (spec.value("nodeName", "").empty() || phase == "Succeeded" || phase == "Failed") return 0;
+  std::int64_t period = options.grace_period_seconds.value_or(
+      spec.value("terminationGracePeriodSeconds", std::int64_t{30}));
+  return period < 0 ? 1 : period;
+}
+
 net::Result<Json, StatusError> Store::remove(const ResourceType& type, const std::string& ns,
                                              const std::string& name, const DeleteOptions& options,
                                              WriteOptions write) {
@@ -530,13 +550,19 @@ net::Result<Json, StatusError> Store::remove(const ResourceType& type, const std
             *options.precondition_resource_version +
             ", ResourceVersion in object meta: " + live["metadata"].value("resourceVersion", "")));
   }
-  if (being_deleted(live)) return live;  // a second DELETE is a no-op
+  const std::int64_t grace = grace_period(type, live, options);
+  // A second DELETE only shortens a pod's grace period; otherwise it changes nothing.
+  if (being_deleted(live) &&
+      !(in_grace_period(live) && grace < live["metadata"].value("deletionGracePeriodSeconds", 0))) {
+    return live;
+  }
   if (write.dry_run) return live;
   const bool is_namespace = type.kind == "Namespace" && type.group.empty();
-  if (has_finalizers(live) || is_namespace) {
+  if (has_finalizers(live) || is_namespace || grace > 0) {
     Json deferred = live;
-    deferred["metadata"]["deletionTimestamp"] = net::format_rfc3339(clock_.wall_now());
-    deferred["metadata"]["deletionGracePeriodSeconds"] = 0;
+    deferred["metadata"]["deletionTimestamp"] =
+        net::format_rfc3339(clock_.wall_now() + std::chrono::seconds(grace));
+    deferred["metadata"]["deletionGracePeriodSeconds"] = grace;
     if (deferred["metadata"].value("generation", 0) > 0) {
       deferred["metadata"]["generation"] = deferred["metadata"].value("generation", 1) + 1;
     }

@@ -44,6 +44,8 @@ struct ListOptions {
 struct DeleteOptions {
   std::optional<std::string> precondition_uid;
   std::optional<std::string> precondition_resource_version;
+  // gracePeriodSeconds: for pods, how long the kubelet has to stop them (0 deletes at once).
+  std::optional<std::int64_t> grace_period_seconds;
 };
 
 struct WriteOptions {
@@ -130,6 +132,8 @@ class Store {
   net::Result<void, StatusError> decode(const ResourceType& type, Json& object,
                                         const WriteOptions& options) const;
   void erase_object(const ResourceType& type, const std::string& key);
+  static std::int64_t grace_period(const ResourceType& type, const Json& live,
+                                   const DeleteOptions& options);
   void finish_namespace_if_empty(const std::string& ns);
   void publish(ChangeType change, const ResourceType& type, const Json& object, Json previous);
   std::string next_resource_version();

@@ -11,19 +11,6 @@ namespace albc::sim::world {
 
 using kube::Json;
 
-namespace {
-
-std::string key_of(const Json& object) {
-  return text(field(object, "metadata"), "namespace") + "/" +
-         text(field(object, "metadata"), "name");
-}
-
-bool deleting(const Json& object) {
-  return field(object, "metadata").contains("deletionTimestamp");
-}
-
-}  // namespace
-
 Cluster::Cluster(kube::Store& store, net::Clock& clock, net::Random random, net::Trace& trace,
                  net::Executor executor, ClusterOptions options)
     : store_(store),
@@ -32,6 +19,7 @@ Cluster::Cluster(kube::Store& store, net::Clock& clock, net::Random random, net:
       trace_(trace),
       executor_(std::move(executor)),
       options_(options),
+      workloads_(store_, clock_, random_, trace_, options_.burst_replicas, [this] { post_pass(); }),
       endpoint_slices_(store_, pods_, random_, trace_, options_.endpoints_per_slice_max) {
   store_.observe([this](const kube::Change& change) { on_change(change); });
 }
@@ -89,26 +77,18 @@ void Cluster::on_change(const kube::Change& change) {
   if (destroyed_) return;
   const std::string& kind = change.resource->kind;
   const bool core = change.resource->group.empty();
-  if (kind == "Deployment") {
-    // Its own status writes (this pass's) need no new pass: only what the user changed does.
-    const bool status_only = change.type == kube::ChangeType::Modified &&
-                             field(change.object, "spec") == field(change.previous, "spec") &&
-                             deleting(change.object) == deleting(change.previous);
-    if (status_only) return;
-    dirty_deployments_.insert(key_of(change.object));
-    blocked_deployments_.erase(key_of(change.object));
-    if (change.type == kube::ChangeType::Deleted) {
-      deleted_owners_.insert(text(field(change.object, "metadata"), "uid"));
-    }
+  const bool apps = change.resource->group == "apps";
+  if (apps && kind == "Deployment") {
+    workloads_.deployment_changed(change);
+  } else if (apps && kind == "ReplicaSet") {
+    workloads_.replica_set_changed(change);
   } else if (core && kind == "Pod") {
     on_pod_change(change);
   } else if (core && kind == "Service") {
     const auto [ns, name] = split_key(key_of(change.object));
     endpoint_slices_.service_changed(ns, name);
-  } else {
-    return;
+    post_pass();
   }
-  post_pass();
 }
 
 void Cluster::on_pod_change(const kube::Change& change) {
@@ -118,37 +98,29 @@ void Cluster::on_pod_change(const kube::Change& change) {
   if (auto known = pods_.find(key); known != pods_.end()) before = known->second;
   const bool deleted = change.type == kube::ChangeType::Deleted;
   if (deleted && !before) return;  // a pod this cluster never saw (none: it sees every change)
-  if (before) {
-    auto owner = pods_by_owner_.find(before->owner_uid);
-    if (owner != pods_by_owner_.end()) {
-      owner->second.erase(key);
-      if (owner->second.empty()) pods_by_owner_.erase(owner);
-    }
-  }
   if (deleted) {
     pods_.erase(key);
   } else {
-    PodFacts& now = pods_[key] = PodFacts::of(change.object);
-    if (!now.owner_uid.empty()) pods_by_owner_[now.owner_uid][key] = &now;
+    pods_[key] = PodFacts::of(change.object);
   }
   const PodFacts* after = deleted ? nullptr : &pods_[key];
+  workloads_.pod_changed(before ? &*before : nullptr, after);
   endpoint_slices_.pod_changed(before ? &*before : nullptr, after);
-  const PodFacts& pod = after != nullptr ? *after : *before;
-  if (!pod.owner_name.empty()) dirty_deployments_.insert(ns + "/" + pod.owner_name);
+  post_pass();
   // A new pod starts (on the node it names, if it names one); arming a timer is all an observer
   // may do, it must not write.
   if (change.type == kube::ChangeType::Added && !scheduled_.contains(key)) {
     schedule_start(ns, name);
   }
+  // A graceful deletion began, or a second DELETE shortened it.
+  if (after != nullptr && after->deleting && after->grace_seconds > 0 &&
+      (!before || !before->deleting || after->grace_seconds < before->grace_seconds)) {
+    schedule_stop(*after);
+  }
   if (!deleted) return;
+  const PodFacts& pod = *before;
   unschedulable_.erase(key);
   used_ips_.erase(pod.ip);
-  // Pods of the namespace go: a Deployment the quota held back may create again.
-  for (auto blocked = blocked_deployments_.lower_bound(ns + "/");
-       blocked != blocked_deployments_.end() && blocked->first.starts_with(ns + "/");) {
-    dirty_deployments_.insert(blocked->first);
-    blocked = blocked_deployments_.erase(blocked);
-  }
   release_node(key);
 }
 
@@ -197,158 +169,12 @@ void Cluster::guarded(const std::string& what, const std::string& key,
 }
 
 void Cluster::reconcile() {
-  const std::set<std::string> gone = std::exchange(deleted_owners_, {});
-  for (const std::string& uid : gone)
-    guarded("garbagecollector", uid, [&] { collect_orphans(uid); });
-  const std::set<std::string> deployments = std::exchange(dirty_deployments_, {});
-  for (const std::string& key : deployments) {
-    const auto [ns, name] = split_key(key);
-    guarded("deployment", key, [&, ns = ns, name = name] { reconcile_deployment(ns, name); });
-  }
-  endpoint_slices_.sync([this](const std::string& key, const std::function<void()>& work) {
+  const auto guard = [this](const std::string& what, const std::string& key,
+                            const std::function<void()>& work) { guarded(what, key, work); };
+  workloads_.sync(guard);
+  endpoint_slices_.sync([&](const std::string& key, const std::function<void()>& work) {
     guarded("endpointslice", key, work);
   });
-}
-
-void Cluster::collect_orphans(const std::string& owner_uid) {
-  const auto owned = pods_by_owner_.find(owner_uid);
-  if (owned == pods_by_owner_.end()) return;
-  std::vector<std::string> orphans;
-  for (const auto& [key, pod] : owned->second) {
-    if (!pod->deleting) orphans.push_back(key);
-  }
-  std::size_t budget = options_.burst_replicas;
-  for (const std::string& key : orphans) {
-    if (budget-- == 0) {
-      deleted_owners_.insert(owner_uid);  // the rest in the next pass
-      post_pass();
-      return;
-    }
-    const auto [ns, name] = split_key(key);
-    if (store_.remove(type("v1", "Pod"), ns, name, {})) {
-      trace_.event("world.pod.deleted", {{"pod", key}, {"reason", "owner deleted"}});
-    }
-  }
-}
-
-void Cluster::reconcile_deployment(const std::string& ns, const std::string& name) {
-  if (ns + "/" + name == failing_deployment_for_test_) {
-    throw std::runtime_error("failure injected by a test");
-  }
-  auto found = store_.get(type("apps/v1", "Deployment"), ns, name);
-  if (!found) return;  // its pods go by its uid (collect_orphans)
-  const Json& deployment = *found;
-  const Json& spec = field(deployment, "spec");
-  const Json& template_spec = field(spec, "template");
-  const std::string hash = net::sha256_hex(template_spec.dump()).substr(0, 10);
-  const Json& replicas_field = field(spec, "replicas");
-  const long long replicas =
-      replicas_field.is_number_integer() ? replicas_field.get<long long>() : 1;
-  const std::string uid = text(field(deployment, "metadata"), "uid");
-  // The owned pods of the current template, the most useful first (ready, then running, then
-  // waiting for a node), so that scaling down takes the least useful, as the ReplicaSet
-  // controller does; and the outdated ones.
-  std::vector<const PodFacts*> current;
-  std::vector<std::string> outdated;
-  if (auto owned = pods_by_owner_.find(uid); owned != pods_by_owner_.end()) {
-    for (const auto& [key, pod] : owned->second) {
-      if (pod->deleting) continue;
-      if (pod->template_hash == hash) {
-        current.push_back(pod);
-      } else {
-        outdated.push_back(pod->name);
-      }
-    }
-  }
-  std::stable_sort(current.begin(), current.end(), [](const PodFacts* a, const PodFacts* b) {
-    return std::make_tuple(a->ready, !a->ip.empty()) > std::make_tuple(b->ready, !b->ip.empty());
-  });
-  long long count = static_cast<long long>(current.size());
-  long long ready = 0;
-  for (const PodFacts* pod : current)
-    ready += pod->ready ? 1 : 0;
-  const std::string key = ns + "/" + name;
-  // A Deployment being deleted keeps its pods until the garbage collector takes them.
-  if (!deleting(deployment)) {
-    std::size_t budget = options_.burst_replicas;
-    // By value: removing a pod erases its facts, which the name may belong to.
-    const auto remove = [&](std::string pod, const char* reason) {
-      --budget;
-      if (store_.remove(type("v1", "Pod"), ns, pod, {})) {
-        trace_.event("world.pod.deleted", {{"pod", ns + "/" + pod}, {"reason", reason}});
-      }
-    };
-    // A changed template replaces the pods (the Recreate strategy, simplest to reason about).
-    for (const std::string& pod : outdated) {
-      if (budget == 0) break;
-      remove(pod, "template changed");
-    }
-    while (budget > 0 && count > replicas) {
-      remove(current[static_cast<std::size_t>(--count)]->name, "scaled down");
-    }
-    while (budget > 0 && count < replicas && !blocked_deployments_.contains(key)) {
-      --budget;
-      if (!create_pod(deployment, hash)) break;
-      ++count;
-    }
-    if (budget == 0) {
-      dirty_deployments_.insert(key);  // more to do: the next pass goes on
-      post_pass();
-    }
-  }
-  Json status = {{"observedGeneration", field(field(deployment, "metadata"), "generation")},
-                 {"replicas", count},
-                 {"updatedReplicas", count},
-                 {"readyReplicas", ready},
-                 {"availableReplicas", ready}};
-  if (const auto blocked = blocked_deployments_.find(key); blocked != blocked_deployments_.end()) {
-    status["conditions"] = Json::array({{{"type", "ReplicaFailure"},
-                                         {"status", "True"},
-                                         {"reason", "FailedCreate"},
-                                         {"message", blocked->second}}});
-  }
-  if (field(deployment, "status") != status) {
-    Json updated = deployment;
-    updated["status"] = status;
-    (void)store_.update(type("apps/v1", "Deployment"), ns, name, updated,
-                        kube::Subresource::Status);
-  }
-}
-
-bool Cluster::create_pod(const Json& deployment, const std::string& hash) {
-  const Json& metadata = field(deployment, "metadata");
-  const std::string ns = text(metadata, "namespace");
-  const std::string name = text(metadata, "name");
-  const Json& template_spec = field(field(deployment, "spec"), "template");
-  const Json& labels = field(field(template_spec, "metadata"), "labels");
-  Json pod = {{"metadata",
-               {{"labels", labels.is_object() ? labels : Json::object()},
-                {"ownerReferences", Json::array({{{"apiVersion", "apps/v1"},
-                                                  {"kind", "Deployment"},
-                                                  {"name", name},
-                                                  {"uid", text(metadata, "uid")},
-                                                  {"controller", true},
-                                                  {"blockOwnerDeletion", true}}})}}},
-              {"spec", field(template_spec, "spec").is_object() ? field(template_spec, "spec")
-                                                                : Json::object()}};
-  pod["metadata"]["labels"]["pod-template-hash"] = hash;
-  net::Result<Json, kube::StatusError> created = net::fail(kube::StatusError{});
-  // A five-character suffix can repeat among thousands of pods: a clash draws again.
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    pod["metadata"]["name"] = name + "-" + hash + "-" + random_.alphanumeric(5);
-    created = store_.create(type("v1", "Pod"), ns, pod);
-    if (created || created.error().code != 409) break;
-  }
-  if (!created) {
-    // Traced once; the Deployment tries again when a pod of its namespace goes or its spec
-    // changes.
-    blocked_deployments_[ns + "/" + name] = created.error().message;
-    trace_.event("world.pod.create_failed",
-                 {{"deployment", ns + "/" + name}, {"error", created.error().message}});
-    return false;
-  }
-  trace_.event("world.pod.created", {{"pod", key_of(*created)}});
-  return true;
 }
 
 net::Clock::TimerId Cluster::after(std::chrono::milliseconds min, std::chrono::milliseconds max,
@@ -418,7 +244,7 @@ void Cluster::mark_unschedulable(const std::string& ns, const std::string& name)
 void Cluster::start_pod(const std::string& ns, const std::string& name) {
   const std::string key = ns + "/" + name;
   auto pod = store_.get(type("v1", "Pod"), ns, name);
-  if (!pod || deleting(*pod) || placed_.contains(key)) {
+  if (!pod || being_deleted(*pod) || placed_.contains(key)) {
     // Gone before it started: if it was woken for a free slot, the next waiting pod takes it.
     return wake_waiting();
   }
@@ -479,13 +305,29 @@ void Cluster::start_pod(const std::string& ns, const std::string& name) {
         [this, ns, name] { guarded("kubelet", ns + "/" + name, [&] { make_ready(ns, name); }); });
 }
 
+void Cluster::schedule_stop(const PodFacts& pod) {
+  const auto grace = std::chrono::milliseconds(std::chrono::seconds(pod.grace_seconds));
+  const auto max = std::min(options_.pod_stop_max, grace);
+  after(std::min(options_.pod_stop_min, max), max,
+        [this, ns = pod.ns, name = pod.name, uid = pod.uid] {
+          guarded("kubelet", ns + "/" + name, [&] {
+            kube::DeleteOptions now;
+            now.precondition_uid = uid;
+            now.grace_period_seconds = 0;
+            if (store_.remove(type("v1", "Pod"), ns, name, now)) {
+              trace_.event("world.pod.stopped", {{"pod", ns + "/" + name}});
+            }
+          });
+        });
+}
+
 void Cluster::make_ready(const std::string& ns, const std::string& name) {
   set_ready(ns, name, true);
 }
 
 bool Cluster::ready(const std::string& ns, const std::string& name) const {
   auto pod = store_.get(type("v1", "Pod"), ns, name);
-  if (!pod || deleting(*pod)) return false;
+  if (!pod || being_deleted(*pod)) return false;
   const Json& status = pod->value("status", Json::object());
   if (status.value("phase", "") != "Running") return false;
   for (const Json& condition : status.value("conditions", Json::array())) {
@@ -496,7 +338,7 @@ bool Cluster::ready(const std::string& ns, const std::string& name) const {
 
 bool Cluster::set_ready(const std::string& ns, const std::string& name, bool ready) {
   auto pod = store_.get(type("v1", "Pod"), ns, name);
-  if (!pod || deleting(*pod)) return false;
+  if (!pod || being_deleted(*pod)) return false;
   Json changed = *pod;
   const std::string status = ready ? "True" : "False";
   // Only conditions and containers the pod has: a pod not started yet has none to change.

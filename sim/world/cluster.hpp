@@ -12,6 +12,7 @@
 #include "sim/kube/store.hpp"
 #include "sim/world/endpoint_slices.hpp"
 #include "sim/world/pod_facts.hpp"
+#include "sim/world/workloads.hpp"
 
 namespace albc::sim::world {
 
@@ -21,9 +22,13 @@ struct ClusterOptions {
   std::chrono::milliseconds pod_start_max{2500};
   std::chrono::milliseconds pod_ready_min{1500};
   std::chrono::milliseconds pod_ready_max{4000};
+  // From a graceful deletion to the containers stopped and the pod gone, unless the grace
+  // period is shorter.
+  std::chrono::milliseconds pod_stop_min{500};
+  std::chrono::milliseconds pod_stop_max{3000};
   // The kubelet's default --max-pods: pods past it stay Pending, unschedulable.
   std::size_t pods_per_node_max = 110;
-  // The ReplicaSet controller's burstReplicas: pods created or deleted per pass and Deployment,
+  // The ReplicaSet controller's burstReplicas: pods created or deleted per pass and ReplicaSet,
   // so that a Deployment of thousands never holds the world up for long.
   std::size_t burst_replicas = 500;
   // The EndpointSlice controller's default --max-endpoints-per-slice.
@@ -35,12 +40,12 @@ struct NodeSpec {
   std::string subnet_cidr;
 };
 
-// The parts of a cluster the controller depends on but does not run: the Deployment
-// controller (pods for replicas), scheduler and kubelet (node, IP, readiness), the garbage
-// collector and the EndpointSlice controller. They act on the Store directly, in the world's
-// time, on what changed: a pass looks at the Deployments and namespaces a change touched, never
-// at the whole cluster. A failure while handling one object (a bug: objects are validated before
-// they are stored) is traced with its message and affects that object only.
+// The parts of a cluster the controller depends on but does not run: the workload controllers
+// (Deployments, ReplicaSets, garbage collection: workloads.hpp), the scheduler and kubelet (node,
+// IP, readiness, graceful termination) and the EndpointSlice controller. They act on the Store
+// directly, in the world's time, on what changed: a pass looks at the Deployments and namespaces a
+// change touched, never at the whole cluster. A failure while handling one object (a bug: objects
+// are validated before they are stored) is traced with its message and affects that object only.
 class Cluster {
  public:
   Cluster(kube::Store& store, net::Clock& clock, net::Random random, net::Trace& trace,
@@ -59,7 +64,9 @@ class Cluster {
   // Failures while handling an object (each also traced as world.error).
   std::size_t errors() const { return errors_; }
   // Makes every pass over this Deployment ("ns/name") throw, as a bug would.
-  void fail_deployment_for_test(std::string key) { failing_deployment_for_test_ = std::move(key); }
+  void fail_deployment_for_test(std::string key) {
+    workloads_.fail_deployment_for_test(std::move(key));
+  }
 
  private:
   struct Node {
@@ -76,12 +83,6 @@ class Cluster {
   void reconcile();
   // Runs `work` for one object; an exception is traced and counted, and the pass goes on.
   void guarded(const std::string& what, const std::string& key, const std::function<void()>& work);
-  void reconcile_deployment(const std::string& ns, const std::string& name);
-  // One pod of the Deployment's current template; false (and the Deployment blocked) when the
-  // API server refuses it.
-  bool create_pod(const kube::Json& deployment, const std::string& hash);
-  // The pods of a Deployment that is gone (by its uid: a new one of the same name is another).
-  void collect_orphans(const std::string& owner_uid);
   // A node has room: the pod that has waited longest (and still exists) tries again.
   void wake_waiting();
   void release_node(const std::string& pod_key);
@@ -89,6 +90,8 @@ class Cluster {
   void start_pod(const std::string& ns, const std::string& name);
   void mark_unschedulable(const std::string& ns, const std::string& name);
   void make_ready(const std::string& ns, const std::string& name);
+  // The kubelet stops a pod deleted with a grace period, then deletes it for good.
+  void schedule_stop(const PodFacts& pod);
   Node* pick_node();
   std::string allocate_ip(const Node& node);
   net::Clock::TimerId after(std::chrono::milliseconds min, std::chrono::milliseconds max,
@@ -103,8 +106,7 @@ class Cluster {
   ClusterOptions options_;
   std::vector<Node> nodes_;
   PodTable pods_;
-  // Deployment uid → its pods by key. The facts stay where pods_ keeps them until erased here.
-  std::map<std::string, std::map<std::string, const PodFacts*>> pods_by_owner_;
+  Workloads workloads_;
   EndpointSliceController endpoint_slices_;
   std::set<std::string> used_ips_;
   std::set<std::string> scheduled_;  // pods with a start pending
@@ -113,14 +115,8 @@ class Cluster {
   std::set<std::string> unschedulable_;
   std::map<std::string, std::string> placed_;  // pod key → the node it counts against
   std::set<net::Clock::TimerId> timers_;
-  std::set<std::string> dirty_deployments_;  // what the next pass looks at: "ns/name"
-  std::set<std::string> deleted_owners_;     // uids of deleted Deployments, their pods to go
-  // Deployments whose last pod creation was refused (the namespace's quota): they try again when
-  // a pod of that namespace goes or their spec changes, not on every pass.
-  std::map<std::string, std::string> blocked_deployments_;  // "ns/name" → the refusal
   std::size_t pending_transitions_ = 0;
   std::size_t errors_ = 0;
-  std::string failing_deployment_for_test_;
   bool pass_posted_ = false;
   bool destroyed_ = false;
 };

@@ -16,6 +16,25 @@ std::string text(const Json& object, std::string_view key) {
   return value.is_string() ? value.get<std::string>() : std::string();
 }
 
+std::string key_of(const Json& object) {
+  return text(field(object, "metadata"), "namespace") + "/" +
+         text(field(object, "metadata"), "name");
+}
+
+bool being_deleted(const Json& object) {
+  return field(object, "metadata").contains("deletionTimestamp");
+}
+
+ControllerRef controller_of(const Json& metadata, std::string_view kind) {
+  const Json& owners = field(metadata, "ownerReferences");
+  for (const Json& owner : owners.is_array() ? owners : Json::array()) {
+    if (field(owner, "controller") != true) continue;
+    if (!kind.empty() && text(owner, "kind") != kind) continue;
+    return {text(owner, "uid"), text(owner, "name")};
+  }
+  return {};
+}
+
 bool selects(const Json& selector, const Json& labels) {
   if (!selector.is_object() || selector.empty()) return false;
   for (auto it = selector.begin(); it != selector.end(); ++it) {
@@ -30,18 +49,16 @@ PodFacts PodFacts::of(const Json& pod) {
   facts.ns = text(metadata, "namespace");
   facts.name = text(metadata, "name");
   facts.uid = text(metadata, "uid");
-  const Json& owners = field(metadata, "ownerReferences");
-  for (const Json& owner : owners.is_array() ? owners : Json::array()) {
-    if (text(owner, "kind") != "Deployment") continue;
-    facts.owner_uid = text(owner, "uid");
-    facts.owner_name = text(owner, "name");
-    break;
-  }
+  const ControllerRef owner = controller_of(metadata);
+  facts.owner_uid = owner.uid;
+  facts.owner_name = owner.name;
   if (field(metadata, "labels").is_object()) facts.labels = field(metadata, "labels");
   facts.template_hash = text(facts.labels, "pod-template-hash");
   facts.ip = text(field(pod, "status"), "podIP");
   facts.node = text(field(pod, "spec"), "nodeName");
   facts.deleting = metadata.contains("deletionTimestamp");
+  const Json& grace = field(metadata, "deletionGracePeriodSeconds");
+  facts.grace_seconds = grace.is_number_integer() ? grace.get<std::int64_t>() : 0;
   const Json& conditions = field(field(pod, "status"), "conditions");
   for (const Json& condition : conditions.is_array() ? conditions : Json::array()) {
     if (text(condition, "type") == "Ready") facts.ready = text(condition, "status") == "True";

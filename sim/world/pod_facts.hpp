@@ -13,7 +13,7 @@ struct PodFacts {
   std::string ns;
   std::string name;
   std::string uid;
-  std::string owner_uid;   // the Deployment that owns it
+  std::string owner_uid;   // its controller (a ReplicaSet)
   std::string owner_name;  // empty for a pod nobody owns
   std::string template_hash;
   std::string ip;
@@ -22,6 +22,7 @@ struct PodFacts {
   kube::Json container_ports = kube::Json::array();  // [{name, containerPort}] of every container
   bool ready = false;
   bool deleting = false;
+  std::int64_t grace_seconds = 0;  // of a deletion under way: the kubelet's time to stop it
 
   static PodFacts of(const kube::Json& pod);
   // Whether a change between two states matters to a Service's endpoints.
@@ -48,5 +49,15 @@ bool selects(const kube::Json& selector, const kube::Json& labels);
 // Reads of validated objects: a missing key reads as null (or ""), never as undefined behaviour.
 const kube::Json& field(const kube::Json& object, std::string_view key);
 std::string text(const kube::Json& object, std::string_view key);
+// "namespace/name" of an object.
+std::string key_of(const kube::Json& object);
+bool being_deleted(const kube::Json& object);
+
+// The ownerReference marked controller (of `kind`, when given): its uid and name, or empty.
+struct ControllerRef {
+  std::string uid;
+  std::string name;
+};
+ControllerRef controller_of(const kube::Json& metadata, std::string_view kind = {});
 
 }  // namespace albc::sim::world

@@ -107,8 +107,9 @@ TEST_CASE("cluster: a namespace's pod quota stops a Deployment, which says why",
   CHECK(store.snapshot(store.type("v1", "Pod"), "default").size() == 5);
   const Json web = *store.get(store.type("apps/v1", "Deployment"), "default", "web");
   CHECK(web["status"]["replicas"] == 5);
-  CHECK(web["status"]["conditions"][0]["type"] == "ReplicaFailure");
-  CHECK(web["status"]["conditions"][0]["message"].get<std::string>().ends_with(
+  const Json& failure = web["status"]["conditions"].back();
+  CHECK(failure["type"] == "ReplicaFailure");
+  CHECK(failure["message"].get<std::string>().ends_with(
       "is forbidden: exceeded quota: albc-pods-per-namespace, requested: pods=1, used: pods=5, "
       "limited: pods=5"));
 }
@@ -151,8 +152,15 @@ TEST_CASE("cluster: a Deployment deleted and applied again at once loses its old
   const std::string uid = store.get(deployments, "default", "web")->at("metadata").at("uid");
   const auto pods = store.snapshot(store.type("v1", "Pod"), "default");
   REQUIRE(pods.size() == 2);
-  for (const Json& pod : pods)
-    CHECK(pod["metadata"]["ownerReferences"][0]["uid"] == uid);
+  // Each pod's ReplicaSet belongs to the new Deployment.
+  for (const Json& pod : pods) {
+    const Json& owner = pod["metadata"]["ownerReferences"][0];
+    CHECK(owner["kind"] == "ReplicaSet");
+    const auto set = store.get(store.type("apps/v1", "ReplicaSet"), "default", owner["name"]);
+    REQUIRE(set);
+    CHECK((*set)["metadata"]["uid"] == owner["uid"]);
+    CHECK((*set)["metadata"]["ownerReferences"][0]["uid"] == uid);
+  }
 }
 
 TEST_CASE("cluster: pods made by hand start, on the node they name if they name one",
