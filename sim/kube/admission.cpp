@@ -27,6 +27,27 @@ void default_pod_spec(Json& spec) {
   set_default(spec, "schedulerName", "default-scheduler");
   set_default(spec, "terminationGracePeriodSeconds", 30);
   set_default(spec, "serviceAccountName", "default");
+  set_default(spec, "securityContext", Json::object());
+  for (const char* list : {"containers", "initContainers"}) {
+    if (!spec.contains(list) || !spec[list].is_array()) continue;
+    for (Json& container : spec[list]) {
+      if (!container.is_object()) continue;
+      // Always for :latest or no tag, else IfNotPresent (a digest counts as a tag).
+      const std::string image = container.value("image", "");
+      const auto slash = image.rfind('/');
+      const std::string last = slash == std::string::npos ? image : image.substr(slash + 1);
+      const bool latest = image.find('@') == std::string::npos &&
+                          (last.find(':') == std::string::npos || last.ends_with(":latest"));
+      set_default(container, "imagePullPolicy", latest ? "Always" : "IfNotPresent");
+      set_default(container, "resources", Json::object());
+      set_default(container, "terminationMessagePath", "/dev/termination-log");
+      set_default(container, "terminationMessagePolicy", "File");
+      if (!container.contains("ports") || !container["ports"].is_array()) continue;
+      for (Json& port : container["ports"]) {
+        if (port.is_object()) set_default(port, "protocol", "TCP");
+      }
+    }
+  }
 }
 
 void default_deployment(Json& deployment) {

@@ -373,7 +373,8 @@ net::Response ApiServer::handle_resource(const net::Request& request, const Rout
   return with_warnings(json_response(existed ? 200 : 201, *patched), warnings);
 }
 
-// GET, PUT and PATCH of a Deployment's Scale: reads of spec.replicas and writes of it alone.
+// GET, PUT and PATCH of a Deployment's or ReplicaSet's Scale: reads of spec.replicas and writes of
+// it alone.
 net::Response ApiServer::handle_scale(const net::Request& request, const Route& route,
                                       WriteOptions write) {
   const ResourceType& type = *route.type;

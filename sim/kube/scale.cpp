@@ -65,7 +65,7 @@ StatusError scale_invalid(const std::string& name, const std::string& field,
 }  // namespace
 
 bool serves_scale(const ResourceType& type) {
-  return type.group == "apps" && type.kind == "Deployment";
+  return type.group == "apps" && (type.kind == "Deployment" || type.kind == "ReplicaSet");
 }
 
 Json scale_of(const Json& deployment) {

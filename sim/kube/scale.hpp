@@ -1,14 +1,14 @@
 #pragma once
 
-// The /scale subresource of Deployments: an autoscaling/v1 Scale that reads and writes the
-// Deployment's spec.replicas, as `kubectl scale` and autoscalers use it.
+// The /scale subresource of Deployments and ReplicaSets: an autoscaling/v1 Scale that reads and
+// writes the object's spec.replicas, as `kubectl scale` and autoscalers use it.
 #include "controller/net/result.hpp"
 #include "sim/kube/resource_type.hpp"
 #include "sim/kube/status_error.hpp"
 
 namespace albc::sim::kube {
 
-// Whether a resource serves /scale (of the kinds albc serves, Deployments do).
+// Whether a resource serves /scale (of the kinds albc serves, Deployments and ReplicaSets do).
 bool serves_scale(const ResourceType& type);
 
 // The Scale of a Deployment: its name, namespace, uid and resourceVersion, spec.replicas, and

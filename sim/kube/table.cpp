@@ -107,6 +107,13 @@ std::vector<Column> builtin_columns(const ResourceType& type) {
             {"Available", "integer"},
             {"Age", "string"}};
   }
+  if (type.kind == "ReplicaSet") {
+    return {{"Name", "string"},
+            {"Desired", "integer"},
+            {"Current", "integer"},
+            {"Ready", "integer"},
+            {"Age", "string"}};
+  }
   if (type.kind == "EndpointSlice") {
     return {{"Name", "string"},
             {"AddressType", "string"},
@@ -216,6 +223,10 @@ Json builtin_cells(const ResourceType& type, const Json& object, net::Clock::wal
             std::to_string(status.value("readyReplicas", 0)) + "/" +
                 std::to_string(spec.value("replicas", 0)),
             status.value("updatedReplicas", 0), status.value("availableReplicas", 0), age};
+  }
+  if (type.kind == "ReplicaSet") {
+    return {name, spec.value("replicas", 1), status.value("replicas", 0),
+            status.value("readyReplicas", 0), age};
   }
   if (type.kind == "EndpointSlice") {
     std::vector<std::string> ports;

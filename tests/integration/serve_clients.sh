@@ -86,6 +86,31 @@ for _ in $(seq 1 100); do
 done
 [ "$targets" = "3" ] || fail "after kubectl scale: $targets targets, want 3"
 
+# A rolling update and its undo, as kubectl drives them: the Deployment's ReplicaSets carry the
+# revisions, and the targets follow the new pods (the old ones drain, as in AWS, for the target
+# group's deregistration delay).
+old_ips="$(kubectl_ get pods -n test -o jsonpath='{.items[*].status.podIP}')"
+kubectl_ set image deployment/nginx-deploy -n test nginx-test=nginx:1.27 >/dev/null || fail "kubectl set image"
+kubectl_ rollout status deployment/nginx-deploy -n test --timeout=60s >/dev/null || fail "kubectl rollout status"
+kubectl_ rollout undo deployment/nginx-deploy -n test >"$work/undo.out" || fail "kubectl rollout undo: $(cat "$work/undo.out")"
+grep -q "deployment.apps/nginx-deploy rolled back" "$work/undo.out" || fail "kubectl rollout undo printed: $(cat "$work/undo.out")"
+kubectl_ rollout status deployment/nginx-deploy -n test --timeout=60s >/dev/null || fail "kubectl rollout status after undo"
+history="$(kubectl_ rollout history deployment/nginx-deploy -n test)"
+[ "$(echo "$history" | awk '$1 ~ /^[0-9]+$/ {print $1}' | tr '\n' ' ')" = "2 3 " ] || fail "kubectl rollout history: $history"
+[ "$(kubectl_ get replicasets -n test -o name | wc -l)" = "2" ] || fail "kubectl get replicasets: $(kubectl_ get replicasets -n test)"
+image="$(kubectl_ get deployment nginx-deploy -n test -o jsonpath='{.spec.template.spec.containers[0].image}')"
+[ "$image" = "nginx" ] || fail "after the undo the image is $image"
+for _ in $(seq 1 100); do
+  ips="$(aws_ elbv2 describe-target-health --target-group-arn "$tg_arn" --query "TargetHealthDescriptions[?TargetHealth.State!='draining'].Target.Id" | tr '\t' '\n' | sort | tr '\n' ' ')"
+  want="$(kubectl_ get pods -n test --field-selector=status.phase=Running -o jsonpath='{.items[*].status.podIP}' | tr ' ' '\n' | sort | tr '\n' ' ')"
+  [ "$ips" = "$want" ] && [ "$(echo "$ips" | wc -w)" = "3" ] && break
+  sleep 0.2
+done
+[ "$ips" = "$want" ] || fail "after the rollout the targets are $ips, the pods $want"
+for ip in $old_ips; do
+  case " $ips " in *" $ip "*) fail "target $ip of an old pod is still registered" ;; esac
+done
+
 dns="$(aws_ elbv2 describe-load-balancers --query 'LoadBalancers[0].DNSName')"
 hostname="$(kubectl_ get ingress nginx-ingress -n test -o jsonpath='{.status.loadBalancer.ingress[0].hostname}')"
 [ "$hostname" = "$(echo "$dns" | tr 'A-Z' 'a-z')" ] || fail "Ingress hostname $hostname, load balancer $dns"
