@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "sim/scenario/node_step.hpp"
+
 namespace albc::sim::scenario {
 
 Churn::Churn(Manifests& manifests, world::Cluster& cluster, net::Clock& clock, net::Random random,
@@ -15,6 +17,8 @@ Churn::Churn(Manifests& manifests, world::Cluster& cluster, net::Clock& clock, n
 Churn::~Churn() {
   for (net::Clock::TimerId timer : timers_)
     clock_.cancel(timer);
+  for (net::Clock::TimerId timer : replacements_)
+    clock_.cancel(timer);
 }
 
 void Churn::arm(std::chrono::milliseconds delay, std::function<void()> callback) {
@@ -24,9 +28,10 @@ void Churn::arm(std::chrono::milliseconds delay, std::function<void()> callback)
 void Churn::start(const ChurnSpec& spec, std::size_t step) {
   const std::size_t index = running_.size();
   running_.push_back({spec, step, clock_.now() + spec.length,
-                      random_.fork("churn.step." + std::to_string(step)), clock_.now(), 0, 0});
+                      random_.fork("churn.step." + std::to_string(step)), clock_.now()});
   if (spec.kill_every) arm(*spec.kill_every, [this, index] { kill(index); });
   if (spec.flap_every) arm(*spec.flap_every, [this, index] { flap(index); });
+  if (spec.drain_every) arm(*spec.drain_every, [this, index] { drain(index); });
 }
 
 std::vector<std::string> Churn::pods(const Running& running) const {
@@ -37,8 +42,8 @@ std::vector<std::string> Churn::pods(const Running& running) const {
 std::vector<Churn::Tally> Churn::tallies() const {
   std::vector<Tally> result;
   for (const Running& running : running_) {
-    result.push_back(
-        {running.step, running.began - net::Clock::time_point{}, running.kills, running.flaps});
+    result.push_back({running.step, running.began - net::Clock::time_point{}, running.kills,
+                      running.flaps, running.drains});
   }
   return result;
 }
@@ -58,7 +63,7 @@ void Churn::stop() {
 
 std::optional<std::size_t> Churn::idle_step() const {
   for (const Running& running : running_) {
-    if (running.kills + running.flaps == 0) return running.step;
+    if (running.kills + running.flaps + running.drains == 0) return running.step;
   }
   return std::nullopt;
 }
@@ -101,6 +106,36 @@ void Churn::flap(std::size_t index) {
   }
   if (clock_.now() + *running.spec.flap_every < running.until)
     arm(*running.spec.flap_every, [this, index] { flap(index); });
+}
+
+}  // namespace albc::sim::scenario
+
+namespace albc::sim::scenario {
+
+void Churn::drain(std::size_t index) {
+  Running& running = running_[index];
+  if (clock_.now() > running.until) return;
+  // Keep one node taking pods: draining the last would leave nothing to replace them on.
+  std::size_t schedulable = 0;
+  for (const world::Cluster::NodeView& node : cluster_.nodes())
+    schedulable += node.schedulable ? 1 : 0;
+  const auto node = schedulable > 1 ? draw_node(cluster_, "cordon", "", running.random)
+                                    : std::optional<world::Cluster::NodeView>();
+  if (node) {
+    const std::size_t evicted = cluster_.drain(node->name);
+    ++running.drains;
+    trace_.event("churn.node.drained", {{"node", node->name},
+                                        {"pods", std::to_string(evicted)},
+                                        {"step", std::to_string(running.step)}});
+    // The node group replaces it: the drained node goes, a new one joins its subnet.
+    // It happens even if the churn stops first: a node group finishes what it started.
+    replacements_.push_back(clock_.call_after(running.spec.drain_for, [this, replaced = *node] {
+      cluster_.remove_node(replaced.name);
+      cluster_.add_node({replaced.zone, replaced.subnet_cidr});
+    }));
+  }
+  if (clock_.now() + *running.spec.drain_every < running.until)
+    arm(*running.spec.drain_every, [this, index] { drain(index); });
 }
 
 }  // namespace albc::sim::scenario

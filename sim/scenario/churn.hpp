@@ -16,8 +16,9 @@
 namespace albc::sim::scenario {
 
 // Runs churn on the virtual clock: every kill_every a pod drawn from the seed is deleted (its
-// Deployment replaces it); every flap_every a ready pod drawn from the seed fails its readiness
-// probe for flap_for. Counted for the report.
+// ReplicaSet replaces it); every flap_every a ready pod drawn from the seed fails its readiness
+// probe for flap_for; every drain_every a schedulable node drawn from the seed is drained, and
+// replaced drain_for later (removed, a new node joining its subnet). Counted for the report.
 class Churn {
  public:
   Churn(Manifests& manifests, world::Cluster& cluster, net::Clock& clock, net::Random random,
@@ -36,6 +37,7 @@ class Churn {
     net::Clock::duration began{};
     std::size_t kills = 0;
     std::size_t flaps = 0;
+    std::size_t drains = 0;
   };
   std::vector<Tally> tallies() const;
 
@@ -48,10 +50,12 @@ class Churn {
     net::Clock::time_point began;
     std::size_t kills = 0;
     std::size_t flaps = 0;
+    std::size_t drains = 0;
   };
   void restore(const std::string& ns, const std::string& name);
   void kill(std::size_t index);
   void flap(std::size_t index);
+  void drain(std::size_t index);
   void arm(std::chrono::milliseconds delay, std::function<void()> callback);
   std::vector<std::string> pods(const Running& running) const;
 
@@ -62,7 +66,8 @@ class Churn {
   net::Trace& trace_;
   std::vector<Running> running_;
   std::vector<net::Clock::TimerId> timers_;
-  std::set<std::string> flapped_;  // namespace/name of pods failing their probe now
+  std::vector<net::Clock::TimerId> replacements_;  // drained nodes to replace
+  std::set<std::string> flapped_;                  // namespace/name of pods failing their probe now
 };
 
 }  // namespace albc::sim::scenario

@@ -4,6 +4,7 @@
 #include <csignal>
 
 #include "sim/scenario/aws_view.hpp"
+#include "sim/scenario/node_step.hpp"
 #include "sim/scenario/run.hpp"
 #include "sim/world/account_setup.hpp"
 
@@ -81,10 +82,12 @@ Report Run::measure() const {
                              crash.point.step, crash.at});
   }
   for (const Churn::Tally& tally : churn_.tallies()) {
-    report.faults.push_back({"churn",
-                             std::to_string(tally.kills) + " pods killed, " +
-                                 std::to_string(tally.flaps) + " readiness flaps",
-                             tally.step, tally.began});
+    report.faults.push_back(
+        {"churn",
+         std::to_string(tally.kills) + " pods killed, " + std::to_string(tally.flaps) +
+             " readiness flaps" +
+             (tally.drains == 0 ? "" : ", " + std::to_string(tally.drains) + " node drains"),
+         tally.step, tally.began});
   }
   for (const FaultTally& tally : faults_.tallies()) {
     report.faults.push_back(
@@ -187,6 +190,9 @@ net::Result<void> Run::run_step(const Step& step) {
     case Step::Kind::Churn:
       churn_.start(step.churn, step.index);
       return {};
+    case Step::Kind::Node:
+      return run_node_step(world_.cluster(), scenario_.world, step,
+                           world_.random().fork("scenario.step." + std::to_string(step.index)));
     case Step::Kind::Fault:
       if (step.fault.kind == FaultSpec::Kind::KubeWatchDrop) {
         const std::size_t dropped = world_.kube_transport().drop_streams();
@@ -351,10 +357,13 @@ RunResult Run::execute() {
   if (auto idle = churn_.idle_step()) {
     world_.trace().event("scenario.failed",
                          {{"step", std::to_string(*idle)}, {"error", "churn touched no pod"}});
+    const ChurnSpec& spec = scenario_.steps[*idle - 1].churn;
+    const bool pods = spec.kill_every || spec.flap_every;
     return fail(result,
-                "scenario " + scenario_.path + ": step " + std::to_string(*idle) +
-                    " (churn): no pod was killed or flapped: no running pod matched the "
-                    "namespace and selector while it lasted",
+                "scenario " + scenario_.path + ": step " + std::to_string(*idle) + " (churn): " +
+                    (pods ? "no pod was killed or flapped: no running pod matched the "
+                            "namespace and selector while it lasted"
+                          : "no node was drained: a drain needs two nodes that take pods"),
                 net::Error{"ChurnIdle", ""});
   }
   measured_ = measure();

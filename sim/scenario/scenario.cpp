@@ -217,8 +217,8 @@ world::AccountSetup to_account_setup(const WorldSpec& spec) {
 }
 
 std::string Step::action() const {
-  static const char* kNames[] = {"apply", "delete", "wait",    "expect", "print", "advance",
-                                 "patch", "scale",  "restart", "crash",  "fault", "churn"};
+  static const char* kNames[] = {"apply", "delete",  "wait",  "expect", "print", "advance", "patch",
+                                 "scale", "restart", "crash", "fault",  "churn", "node"};
   return kNames[static_cast<int>(kind)];
 }
 
@@ -229,6 +229,7 @@ std::string Step::label() const {
 std::string Step::detail() const {
   if (!file.empty()) return file;
   if (kind == Kind::Fault) return fault.name;
+  if (kind == Kind::Node) return what + " " + node + (zone.empty() ? "" : " in " + zone);
   if (kind == Kind::Crash)
     return std::string(crash.after ? "after" : "before") + " call " + std::to_string(crash.nth) +
            " of " + crash.at;
@@ -343,6 +344,15 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
     for (std::size_t i = 0; i < document["steps"].size(); ++i) {
       auto step = parse_step(document["steps"][i], i + 1);
       if (!step) return net::fail(step.error());
+      // A node joins the subnet of its zone: the world must have one there.
+      const std::string zone = step->what == "add" ? step->node : step->zone;
+      if (step->kind == Step::Kind::Node && !zone.empty() &&
+          std::none_of(scenario.world.subnets.begin(), scenario.world.subnets.end(),
+                       [&](const SubnetSpec& subnet) { return subnet.zone == zone; })) {
+        return invalid("steps[" + std::to_string(i) + "].node." +
+                           (step->what == "add" ? step->what : std::string("zone")),
+                       "no subnet of world.subnets is in zone \"" + zone + "\"");
+      }
       scenario.steps.push_back(*step);
     }
     return {};

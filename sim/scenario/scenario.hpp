@@ -64,6 +64,10 @@ struct ChurnSpec {
   std::optional<std::chrono::milliseconds> kill_every;
   std::optional<std::chrono::milliseconds> flap_every;
   std::chrono::milliseconds flap_for{std::chrono::seconds(10)};
+  // A node drawn from the seed is drained, then replaced (removed, and a new one joins its zone)
+  // after drain_for, as a managed node group's rolling replacement does.
+  std::optional<std::chrono::milliseconds> drain_every;
+  std::chrono::milliseconds drain_for{std::chrono::seconds(30)};
 };
 
 // One step: exactly one action.
@@ -80,16 +84,20 @@ struct Step {
     Restart,
     Crash,
     Fault,
-    Churn
+    Churn,
+    Node
   };
   Kind kind = Kind::Wait;
   std::size_t index = 0;  // 1-based, for messages
   std::string file;       // apply/delete: a manifest file, relative to the scenario
   Json inline_object;  // apply: an inline manifest; delete, patch, scale: {kind, namespace, name}
   kube::PatchType patch_type = kube::PatchType::Strategic;  // patch (scale: a merge patch)
-  Json patch;        // patch: the patch; scale: {"spec": {"replicas": N}}
-  std::string what;  // wait: "converged" | "until"; print: "aws" | "kubernetes"
-  Json expectation;  // expect, and wait: {until: ...}
+  Json patch;  // patch: the patch; scale: {"spec": {"replicas": N}}
+  // wait: "converged" | "until"; print: "aws" | "kubernetes"; node: "add" | "cordon" | ...
+  std::string what;
+  std::string node;                       // node: a node's name, "any", or (add) a zone
+  std::string zone;                       // node: where `any` draws from ("" for every zone)
+  Json expectation;                       // expect, and wait: {until: ...}
   std::chrono::milliseconds duration{0};  // advance: how long; wait: the timeout
   CrashSpec crash;                        // crash
   FaultSpec fault;                        // fault

@@ -222,8 +222,8 @@ net::Result<void> parse_scale(const Json& value, const std::string& field, Step&
     return net::fail(keys.error());
   step.kind = Step::Kind::Scale;
   if (auto reference = object_reference(value, field, step); !reference) return reference;
-  if (step.inline_object["kind"] != "Deployment") {
-    return invalid(field + ".kind", "only a Deployment can be scaled, got \"" +
+  if (step.inline_object["kind"] != "Deployment" && step.inline_object["kind"] != "ReplicaSet") {
+    return invalid(field + ".kind", "only a Deployment or a ReplicaSet can be scaled, got \"" +
                                         step.inline_object["kind"].get<std::string>() + "\"");
   }
   const Json& replicas = value.contains("replicas") ? value["replicas"] : Json();
@@ -292,13 +292,50 @@ net::Result<void> parse_crash(const Json& value, const std::string& field, Step&
   return {};
 }
 
-// churn: {namespace, selector, for, kill_every, flap_every, flap_for}
+// churn: {namespace, selector, for, kill_every, flap_every, flap_for, drain_every, drain_for}
 net::Result<void> parse_churn(const Json& value, const std::string& field, Step& step) {
   step.kind = Step::Kind::Churn;
-  if (auto keys = only_keys(
-          value, {"namespace", "selector", "for", "kill_every", "flap_every", "flap_for"}, field);
+  if (auto keys = only_keys(value,
+                            {"namespace", "selector", "for", "kill_every", "flap_every", "flap_for",
+                             "drain_every", "drain_for"},
+                            field);
       !keys)
     return keys;
+  if (!value.contains("for")) return invalid(field + ".for", "is required (how long it lasts)");
+  auto length = duration_field(value["for"], field + ".for");
+  if (!length) return net::fail(length.error());
+  step.churn.length = *length;
+  for (const char* key : {"kill_every", "flap_every", "flap_for", "drain_every", "drain_for"}) {
+    if (!value.contains(key)) continue;
+    auto every = duration_field(value[key], field + "." + key);
+    if (!every) return net::fail(every.error());
+    if (*every < std::chrono::seconds(1)) return invalid(field + "." + key, "must be at least 1s");
+    const std::string name = key;
+    if (name == "kill_every") step.churn.kill_every = *every;
+    if (name == "flap_every") step.churn.flap_every = *every;
+    if (name == "flap_for") step.churn.flap_for = *every;
+    if (name == "drain_every") step.churn.drain_every = *every;
+    if (name == "drain_for") step.churn.drain_for = *every;
+  }
+  if (!step.churn.kill_every && !step.churn.flap_every && !step.churn.drain_every)
+    return invalid(field, "needs kill_every, flap_every, drain_every or some of them");
+  if (value.contains("flap_for") && !step.churn.flap_every)
+    return invalid(field + ".flap_for", "needs flap_every");
+  if (value.contains("drain_for") && !step.churn.drain_every)
+    return invalid(field + ".drain_for", "needs drain_every");
+  for (const auto& every : {step.churn.kill_every, step.churn.flap_every, step.churn.drain_every}) {
+    if (every && step.churn.length <= *every)
+      return invalid(field + ".for", "must be longer than kill_every, flap_every and drain_every");
+  }
+  // Pods are picked by namespace and labels; node drains pick among all nodes.
+  const bool picks_pods = step.churn.kill_every || step.churn.flap_every;
+  if (!picks_pods) {
+    for (const char* key : {"namespace", "selector"}) {
+      if (value.contains(key))
+        return invalid(field + "." + key, "goes with kill_every or flap_every (drains pick nodes)");
+    }
+    return {};
+  }
   auto ns = text_field(value, "namespace", field + ".namespace", true, false);
   if (!ns) return net::fail(ns.error());
   if (ns->empty()) return invalid(field + ".namespace", "must name the pods' namespace");
@@ -310,26 +347,41 @@ net::Result<void> parse_churn(const Json& value, const std::string& field, Step&
       return invalid(field + ".selector." + it.key(), "must be a string (quote it)");
   }
   step.churn.selector = value["selector"];
-  if (!value.contains("for")) return invalid(field + ".for", "is required (how long it lasts)");
-  auto length = duration_field(value["for"], field + ".for");
-  if (!length) return net::fail(length.error());
-  step.churn.length = *length;
-  for (const char* key : {"kill_every", "flap_every", "flap_for"}) {
-    if (!value.contains(key)) continue;
-    auto every = duration_field(value[key], field + "." + key);
-    if (!every) return net::fail(every.error());
-    if (*every < std::chrono::seconds(1)) return invalid(field + "." + key, "must be at least 1s");
-    if (std::string(key) == "kill_every") step.churn.kill_every = *every;
-    if (std::string(key) == "flap_every") step.churn.flap_every = *every;
-    if (std::string(key) == "flap_for") step.churn.flap_for = *every;
+  return {};
+}
+
+// node: {add: ZONE} | {cordon|uncordon|drain|remove: NAME or any, zone: ZONE}
+net::Result<void> parse_node(const Json& value, const std::string& field, Step& step) {
+  step.kind = Step::Kind::Node;
+  static const std::vector<std::string> kNodeActions = {"add", "cordon", "uncordon", "drain",
+                                                        "remove"};
+  if (!value.is_object())
+    return invalid(field,
+                   "must be a mapping: {add: ZONE} or {cordon|uncordon|drain|remove: "
+                   "NAME or any, zone: ZONE}");
+  if (auto keys = only_keys(value, {"add", "cordon", "uncordon", "drain", "remove", "zone"}, field);
+      !keys)
+    return keys;
+  for (const std::string& action : kNodeActions) {
+    if (!value.contains(action)) continue;
+    if (!step.what.empty())
+      return invalid(field, "must have one of add, cordon, uncordon, drain, remove, not two");
+    step.what = action;
+    auto target = text_field(value, action.c_str(), field + "." + action, true, false);
+    if (!target) return net::fail(target.error());
+    if (target->empty())
+      return invalid(field + "." + action,
+                     action == "add" ? "must name a zone" : "must name a node, or be any");
+    step.node = *target;
   }
-  if (!step.churn.kill_every && !step.churn.flap_every)
-    return invalid(field, "needs kill_every, flap_every or both");
-  if (value.contains("flap_for") && !step.churn.flap_every)
-    return invalid(field + ".flap_for", "needs flap_every");
-  for (const auto& every : {step.churn.kill_every, step.churn.flap_every}) {
-    if (every && step.churn.length <= *every)
-      return invalid(field + ".for", "must be longer than kill_every and flap_every");
+  if (step.what.empty())
+    return invalid(field, "must have one of add, cordon, uncordon, drain, remove");
+  if (value.contains("zone")) {
+    if (step.what == "add" || step.node != "any")
+      return invalid(field + ".zone", "narrows `any` only (add takes its zone as its value)");
+    auto zone = text_field(value, "zone", field + ".zone", true, false);
+    if (!zone) return net::fail(zone.error());
+    step.zone = *zone;
   }
   return {};
 }
@@ -343,19 +395,19 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
   if (!entry.is_object())
     return invalid(field,
                    "must be a mapping with one action (apply, delete, patch, scale, wait, expect, "
-                   "print, advance, restart, crash, fault, churn)");
-  static const std::vector<std::string> kActions = {"apply",   "delete", "patch", "scale",
-                                                    "wait",    "expect", "print", "advance",
-                                                    "restart", "crash",  "fault", "churn"};
+                   "print, advance, restart, crash, fault, churn, node)");
+  static const std::vector<std::string> kActions = {
+      "apply",   "delete",  "patch", "scale", "wait",  "expect", "print",
+      "advance", "restart", "crash", "fault", "churn", "node"};
   std::vector<std::string> actions;
   for (auto it = entry.begin(); it != entry.end(); ++it) {
     if (std::find(kActions.begin(), kActions.end(), it.key()) != kActions.end()) {
       actions.push_back(it.key());
     } else if (it.key() != "timeout" && it.key() != "description") {
-      return invalid(
-          field + "." + it.key(),
-          "unknown field (a step has one of apply, delete, patch, scale, wait, "
-          "expect, print, advance, restart, crash, fault, churn, plus timeout and description)");
+      return invalid(field + "." + it.key(),
+                     "unknown field (a step has one of apply, delete, patch, scale, wait, "
+                     "expect, print, advance, restart, crash, fault, churn, node, plus timeout and "
+                     "description)");
     }
   }
   if (actions.size() != 1)
@@ -419,6 +471,9 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
       return net::fail(parsed.error());
   } else if (action == "churn") {
     if (auto parsed = parse_churn(value, field + ".churn", step); !parsed)
+      return net::fail(parsed.error());
+  } else if (action == "node") {
+    if (auto parsed = parse_node(value, field + ".node", step); !parsed)
       return net::fail(parsed.error());
   } else if (action == "fault") {
     step.kind = Step::Kind::Fault;

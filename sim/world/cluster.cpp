@@ -34,11 +34,11 @@ const kube::ResourceType& Cluster::type(const char* api_version, const char* kin
   return store_.type(api_version, kind);
 }
 
-void Cluster::add_node(const NodeSpec& spec) {
+std::string Cluster::add_node(const NodeSpec& spec) {
   const auto cidr = net::parse_cidr(spec.subnet_cidr);
+  const std::uint32_t number = static_cast<std::uint32_t>(nodes_added_++);
   const std::string first_ip =
-      cidr ? net::format_ipv4(cidr->base + 4 + static_cast<std::uint32_t>(nodes_.size()))
-           : "10.0.0.4";
+      cidr ? net::format_ipv4(cidr->base + 4 + number) : "10.0.0." + std::to_string(4 + number);
   used_ips_.insert(first_ip);
   std::string dashed = first_ip;
   std::replace(dashed.begin(), dashed.end(), '.', '-');
@@ -64,6 +64,102 @@ void Cluster::add_node(const NodeSpec& spec) {
   auto created = store_.create(type("v1", "Node"), "", object);
   if (created) trace_.event("world.node.added", {{"name", node.name}, {"zone", spec.zone}});
   nodes_.push_back(node);
+  // Pods waiting for room try the new node.
+  for (std::size_t i = 0; i < options_.pods_per_node_max && !waiting_.empty(); ++i)
+    wake_waiting();
+  return node.name;
+}
+
+std::vector<Cluster::NodeView> Cluster::nodes() const {
+  std::vector<NodeView> views;
+  for (const Node& node : nodes_)
+    views.push_back({node.name, node.zone, node.subnet_cidr, node.schedulable});
+  return views;
+}
+
+bool Cluster::cordon(const std::string& name, bool unschedulable) {
+  auto node = store_.get(type("v1", "Node"), "", name);
+  if (!node) return false;
+  Json changed = *node;
+  Json& spec = changed["spec"];
+  Json taints = Json::array();
+  for (const Json& taint : field(spec, "taints").is_array() ? spec["taints"] : Json::array()) {
+    if (text(taint, "key") != "node.kubernetes.io/unschedulable") taints.push_back(taint);
+  }
+  if (unschedulable) {
+    spec["unschedulable"] = true;
+    taints.push_back({{"key", "node.kubernetes.io/unschedulable"},
+                      {"effect", "NoSchedule"},
+                      {"timeAdded", net::format_rfc3339(clock_.wall_now())}});
+  } else {
+    spec.erase("unschedulable");
+  }
+  if (taints.empty()) {
+    spec.erase("taints");
+  } else {
+    spec["taints"] = taints;
+  }
+  if (field(changed, "spec") == field(*node, "spec")) return true;
+  if (!store_.update(type("v1", "Node"), "", name, changed, kube::Subresource::None)) return false;
+  trace_.event(unschedulable ? "world.node.cordoned" : "world.node.uncordoned", {{"name", name}});
+  return true;
+}
+
+std::size_t Cluster::drain(const std::string& name) {
+  if (!cordon(name, true)) return 0;
+  std::vector<std::pair<std::string, std::string>> bound;
+  for (const auto& [key, pod] : pods_) {
+    if (pod.node == name && !pod.deleting) bound.emplace_back(pod.ns, pod.name);
+  }
+  std::size_t evicted = 0;
+  for (const auto& [ns, pod] : bound) {
+    if (!store_.remove(type("v1", "Pod"), ns, pod, {})) continue;
+    ++evicted;
+    trace_.event("world.pod.evicted", {{"pod", ns + "/" + pod}, {"node", name}});
+  }
+  trace_.event("world.node.drained", {{"name", name}, {"pods", std::to_string(evicted)}});
+  return evicted;
+}
+
+bool Cluster::remove_node(const std::string& name) {
+  if (!store_.remove(type("v1", "Node"), "", name, {})) return false;
+  trace_.event("world.node.removed", {{"name", name}});
+  return true;
+}
+
+void Cluster::on_node_change(const kube::Change& change) {
+  const std::string name = text(field(change.object, "metadata"), "name");
+  const auto node = std::find_if(nodes_.begin(), nodes_.end(),
+                                 [&](const Node& candidate) { return candidate.name == name; });
+  if (node == nodes_.end()) return;  // one the world did not add: no kubelet runs it
+  if (change.type == kube::ChangeType::Deleted) {
+    nodes_.erase(node);
+    removed_nodes_.insert(name);
+    post_pass();
+    return;
+  }
+  const bool schedulable = field(field(change.object, "spec"), "unschedulable") != true;
+  if (schedulable == node->schedulable) return;
+  node->schedulable = schedulable;
+  if (schedulable) {
+    for (std::size_t i = 0; i < options_.pods_per_node_max && !waiting_.empty(); ++i)
+      wake_waiting();
+  }
+}
+
+void Cluster::collect_pods_of_removed_nodes() {
+  const std::set<std::string> gone = std::exchange(removed_nodes_, {});
+  std::vector<std::pair<std::string, std::string>> orphans;
+  for (const auto& [key, pod] : pods_) {
+    if (gone.contains(pod.node)) orphans.emplace_back(pod.ns, pod.name);
+  }
+  kube::DeleteOptions now;
+  now.grace_period_seconds = 0;
+  for (const auto& [ns, name] : orphans) {
+    if (store_.remove(type("v1", "Pod"), ns, name, now)) {
+      trace_.event("world.pod.deleted", {{"pod", ns + "/" + name}, {"reason", "node removed"}});
+    }
+  }
 }
 
 std::size_t Cluster::pods_running() const {
@@ -84,6 +180,8 @@ void Cluster::on_change(const kube::Change& change) {
     workloads_.replica_set_changed(change);
   } else if (core && kind == "Pod") {
     on_pod_change(change);
+  } else if (core && kind == "Node") {
+    on_node_change(change);
   } else if (core && kind == "Service") {
     const auto [ns, name] = split_key(key_of(change.object));
     endpoint_slices_.service_changed(ns, name);
@@ -171,6 +269,7 @@ void Cluster::guarded(const std::string& what, const std::string& key,
 void Cluster::reconcile() {
   const auto guard = [this](const std::string& what, const std::string& key,
                             const std::function<void()>& work) { guarded(what, key, work); };
+  guarded("podgc", "", [this] { collect_pods_of_removed_nodes(); });
   workloads_.sync(guard);
   endpoint_slices_.sync([&](const std::string& key, const std::function<void()>& work) {
     guarded("endpointslice", key, work);
@@ -204,7 +303,7 @@ void Cluster::schedule_start(const std::string& ns, const std::string& name) {
 Cluster::Node* Cluster::pick_node() {
   std::vector<Node*> room;
   for (Node& node : nodes_) {
-    if (node.pods < options_.pods_per_node_max) room.push_back(&node);
+    if (node.schedulable && node.pods < options_.pods_per_node_max) room.push_back(&node);
   }
   if (room.empty()) return nullptr;
   return room[random_.uniform(0, room.size() - 1)];

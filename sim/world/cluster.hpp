@@ -52,7 +52,25 @@ class Cluster {
           net::Executor executor, ClusterOptions options = {});
   ~Cluster();
 
-  void add_node(const NodeSpec& node);
+  // Node lifecycle, as an operator or a managed node group drives it. add_node returns the new
+  // node's name. cordon marks a node unschedulable (spec.unschedulable and its taint) or
+  // schedulable again; drain cordons it and evicts its pods (graceful deletes, which their
+  // ReplicaSets replace elsewhere) and returns how many; remove_node deletes the Node, and its
+  // pods go at once, as the pod garbage collector deletes the pods of a node that is gone. False
+  // (0) for a node that does not exist.
+  std::string add_node(const NodeSpec& node);
+  bool cordon(const std::string& name, bool unschedulable);
+  std::size_t drain(const std::string& name);
+  bool remove_node(const std::string& name);
+  // Names of the nodes, in the order they were added, with their zone and whether they take new
+  // pods.
+  struct NodeView {
+    std::string name;
+    std::string zone;
+    std::string subnet_cidr;
+    bool schedulable = true;
+  };
+  std::vector<NodeView> nodes() const;
   // A running pod's readiness probe starts failing (false) or passing again (true): its Ready
   // and ContainersReady conditions follow. False when the pod is gone, going, or already so.
   bool set_ready(const std::string& ns, const std::string& name, bool ready);
@@ -75,10 +93,14 @@ class Cluster {
     std::string subnet_cidr;
     std::string ip;
     std::size_t pods = 0;
+    bool schedulable = true;
   };
 
   void on_change(const kube::Change& change);
   void on_pod_change(const kube::Change& change);
+  void on_node_change(const kube::Change& change);
+  // The pods bound to nodes that are gone, deleted at once.
+  void collect_pods_of_removed_nodes();
   void post_pass();
   void reconcile();
   // Runs `work` for one object; an exception is traced and counted, and the pass goes on.
@@ -105,6 +127,8 @@ class Cluster {
   net::Executor executor_;
   ClusterOptions options_;
   std::vector<Node> nodes_;
+  std::size_t nodes_added_ = 0;          // numbers each node's address: names never repeat
+  std::set<std::string> removed_nodes_;  // their pods to go in the next pass
   PodTable pods_;
   Workloads workloads_;
   EndpointSliceController endpoint_slices_;
