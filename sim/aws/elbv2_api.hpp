@@ -42,6 +42,8 @@ class Elbv2Api {
 
   bool knows(std::string_view action) const;
   const Elbv2Quotas& quotas() const { return options_.quotas; }
+  // An increase granted through Service Quotas; creates past the old values succeed from now on.
+  void set_quotas(const Elbv2Quotas& quotas) { options_.quotas = quotas; }
   Outcome handle(std::string_view action, const Params& params);
 
   // DescribeTargetHealth's view of one target, for reports and expectations.

@@ -190,6 +190,22 @@ net::Result<void> Run::run_step(const Step& step) {
     case Step::Kind::Churn:
       churn_.start(step.churn, step.index);
       return {};
+    case Step::Kind::Quota: {
+      aws::Elbv2Quotas quotas = world_.aws().elbv2().quotas();
+      for (const auto& [name, value] : step.quotas) {
+        const std::size_t now = quota_of(quotas, name);
+        // Service Quotas grants increases; a decrease below what is in use is refused there.
+        if (value < now) {
+          return net::fail("QuotaDecrease", "quota " + name + " is " + std::to_string(now) +
+                                                ": a quota step raises quotas, and " +
+                                                std::to_string(value) + " is lower");
+        }
+      }
+      apply_quotas(quotas, step.quotas);
+      world_.aws().elbv2().set_quotas(quotas);
+      world_.trace().event("world.quotas.raised", {{"quotas", step.detail()}});
+      return {};
+    }
     case Step::Kind::Node:
       return run_node_step(world_.cluster(), scenario_.world, step,
                            world_.random().fork("scenario.step." + std::to_string(step.index)));

@@ -10,13 +10,6 @@
 namespace albc::sim::scenario {
 namespace {
 
-const std::vector<std::string>& quota_names() {
-  static const std::vector<std::string> kNames = {
-      "load_balancers", "target_groups", "listeners_per_load_balancer", "rules_per_load_balancer",
-      "targets_per_target_group"};
-  return kNames;
-}
-
 net::Result<WorldSpec> parse_world(const Json& world) {
   WorldSpec spec;
   if (world.is_null()) return spec;
@@ -28,14 +21,9 @@ net::Result<WorldSpec> parse_world(const Json& world) {
     return net::fail(keys.error());
   }
   if (world.contains("quotas")) {
-    const Json& quotas = world["quotas"];
-    if (auto keys = only_keys(quotas, quota_names(), "world.quotas"); !keys)
-      return net::fail(keys.error());
-    for (auto it = quotas.begin(); it != quotas.end(); ++it) {
-      auto value = count_field(*it, 1'000'000, "world.quotas." + it.key());
-      if (!value) return net::fail(value.error());
-      spec.quotas[it.key()] = *value;
-    }
+    auto quotas = parse_quotas(world["quotas"], "world.quotas");
+    if (!quotas) return net::fail(quotas.error());
+    spec.quotas = *quotas;
   }
   if (auto region = text_field(world, "region", "world.region", false); !region)
     return net::fail(region.error());
@@ -192,16 +180,49 @@ net::Result<std::map<std::string, std::string>> parse_invariants(const Json& val
 
 }  // namespace
 
+namespace {
+
+// The quotas a scenario may set, and where each lives in the fake's quotas.
+std::size_t* quota_field(aws::Elbv2Quotas& quotas, const std::string& name) {
+  if (name == "load_balancers") return &quotas.load_balancers_max;
+  if (name == "target_groups") return &quotas.target_groups_max;
+  if (name == "listeners_per_load_balancer") return &quotas.listeners_per_load_balancer_max;
+  if (name == "rules_per_load_balancer") return &quotas.rules_per_load_balancer_max;
+  if (name == "targets_per_target_group") return &quotas.targets_per_target_group_max;
+  return nullptr;
+}
+
+}  // namespace
+
+net::Result<QuotaValues> parse_quotas(const Json& value, const std::string& field) {
+  static const std::vector<std::string> kNames = {
+      "load_balancers", "target_groups", "listeners_per_load_balancer", "rules_per_load_balancer",
+      "targets_per_target_group"};
+  if (!value.is_object() || value.empty())
+    return invalid(field, "must be a mapping of quota name to a whole number");
+  if (auto keys = only_keys(value, kNames, field); !keys) return net::fail(keys.error());
+  QuotaValues quotas;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    auto count = count_field(*it, 1'000'000, field + "." + it.key());
+    if (!count) return net::fail(count.error());
+    quotas[it.key()] = *count;
+  }
+  return quotas;
+}
+
+std::size_t quota_of(const aws::Elbv2Quotas& quotas, const std::string& name) {
+  aws::Elbv2Quotas copy = quotas;
+  return *quota_field(copy, name);
+}
+
+void apply_quotas(aws::Elbv2Quotas& quotas, const QuotaValues& values) {
+  for (const auto& [name, value] : values)
+    *quota_field(quotas, name) = value;
+}
+
 aws::Elbv2Quotas to_quotas(const WorldSpec& spec) {
   aws::Elbv2Quotas quotas;
-  const std::map<std::string, std::size_t*> fields = {
-      {"load_balancers", &quotas.load_balancers_max},
-      {"target_groups", &quotas.target_groups_max},
-      {"listeners_per_load_balancer", &quotas.listeners_per_load_balancer_max},
-      {"rules_per_load_balancer", &quotas.rules_per_load_balancer_max},
-      {"targets_per_target_group", &quotas.targets_per_target_group_max}};
-  for (const auto& [name, value] : spec.quotas)
-    *fields.at(name) = value;
+  apply_quotas(quotas, spec.quotas);
   return quotas;
 }
 
@@ -230,6 +251,12 @@ std::string Step::detail() const {
   if (!file.empty()) return file;
   if (kind == Kind::Fault) return fault.name;
   if (kind == Kind::Node) return what + " " + node + (zone.empty() ? "" : " in " + zone);
+  if (kind == Kind::Quota) {
+    std::string listed;
+    for (const auto& [name, value] : quotas)
+      listed += (listed.empty() ? "" : ", ") + name + " " + std::to_string(value);
+    return listed;
+  }
   if (kind == Kind::Crash)
     return std::string(crash.after ? "after" : "before") + " call " + std::to_string(crash.nth) +
            " of " + crash.at;

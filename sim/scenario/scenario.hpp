@@ -85,7 +85,8 @@ struct Step {
     Crash,
     Fault,
     Churn,
-    Node
+    Node,
+    Quota
   };
   Kind kind = Kind::Wait;
   std::size_t index = 0;  // 1-based, for messages
@@ -95,13 +96,14 @@ struct Step {
   Json patch;  // patch: the patch; scale: {"spec": {"replicas": N}}
   // wait: "converged" | "until"; print: "aws" | "kubernetes"; node: "add" | "cordon" | ...
   std::string what;
-  std::string node;                       // node: a node's name, "any", or (add) a zone
-  std::string zone;                       // node: where `any` draws from ("" for every zone)
-  Json expectation;                       // expect, and wait: {until: ...}
-  std::chrono::milliseconds duration{0};  // advance: how long; wait: the timeout
-  CrashSpec crash;                        // crash
-  FaultSpec fault;                        // fault
-  ChurnSpec churn;                        // churn
+  std::string node;                           // node: a node's name, "any", or (add) a zone
+  std::string zone;                           // node: where `any` draws from ("" for every zone)
+  std::map<std::string, std::size_t> quotas;  // quota: the new values, by name
+  Json expectation;                           // expect, and wait: {until: ...}
+  std::chrono::milliseconds duration{0};      // advance: how long; wait: the timeout
+  CrashSpec crash;                            // crash
+  FaultSpec fault;                            // fault
+  ChurnSpec churn;                            // churn
   std::string description;
   std::string label() const;   // "step 3 (expect)"
   std::string action() const;  // "expect"
@@ -151,6 +153,11 @@ inline constexpr std::size_t kStepsMax = 10'000;
 net::Result<Scenario> load_scenario(const std::string& path);
 net::Result<Scenario> parse_scenario(const Json& document, const std::string& path);
 // The world's ELBv2 quotas: AWS's defaults, with the scenario's in their place.
+// The ELBv2 quotas a scenario sets (world.quotas, and the quota step), by name.
+using QuotaValues = std::map<std::string, std::size_t>;
+net::Result<QuotaValues> parse_quotas(const Json& value, const std::string& field);
+std::size_t quota_of(const aws::Elbv2Quotas& quotas, const std::string& name);
+void apply_quotas(aws::Elbv2Quotas& quotas, const QuotaValues& values);
 aws::Elbv2Quotas to_quotas(const WorldSpec& spec);
 // The world section as the account and cluster to build.
 world::AccountSetup to_account_setup(const WorldSpec& spec);

@@ -395,10 +395,10 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
   if (!entry.is_object())
     return invalid(field,
                    "must be a mapping with one action (apply, delete, patch, scale, wait, expect, "
-                   "print, advance, restart, crash, fault, churn, node)");
+                   "print, advance, restart, crash, fault, churn, node, quota)");
   static const std::vector<std::string> kActions = {
       "apply",   "delete",  "patch", "scale", "wait",  "expect", "print",
-      "advance", "restart", "crash", "fault", "churn", "node"};
+      "advance", "restart", "crash", "fault", "churn", "node",   "quota"};
   std::vector<std::string> actions;
   for (auto it = entry.begin(); it != entry.end(); ++it) {
     if (std::find(kActions.begin(), kActions.end(), it.key()) != kActions.end()) {
@@ -406,8 +406,8 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
     } else if (it.key() != "timeout" && it.key() != "description") {
       return invalid(field + "." + it.key(),
                      "unknown field (a step has one of apply, delete, patch, scale, wait, "
-                     "expect, print, advance, restart, crash, fault, churn, node, plus timeout and "
-                     "description)");
+                     "expect, print, advance, restart, crash, fault, churn, node, quota, plus "
+                     "timeout and description)");
     }
   }
   if (actions.size() != 1)
@@ -472,6 +472,11 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
   } else if (action == "churn") {
     if (auto parsed = parse_churn(value, field + ".churn", step); !parsed)
       return net::fail(parsed.error());
+  } else if (action == "quota") {
+    step.kind = Step::Kind::Quota;
+    auto quotas = parse_quotas(value, field + ".quota");
+    if (!quotas) return net::fail(quotas.error());
+    step.quotas = *quotas;
   } else if (action == "node") {
     if (auto parsed = parse_node(value, field + ".node", step); !parsed)
       return net::fail(parsed.error());
