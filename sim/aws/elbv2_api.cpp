@@ -283,3 +283,25 @@ Outcome Elbv2Api::remove_tags(const Params& params) {
 }
 
 }  // namespace albc::sim::aws
+
+namespace albc::sim::aws {
+
+void Elbv2Api::created(std::string_view action, const std::string& arn) {
+  if (!visibility_) return;
+  const auto window = visibility_(action);
+  if (!window) return;
+  hidden_until_[arn] = clock_.now() + *window;
+  // The window closes on the clock, so that a world waiting to be quiet waits for it.
+  clock_.call_after(*window, [this, arn] {
+    const auto hidden = hidden_until_.find(arn);
+    if (hidden != hidden_until_.end() && clock_.now() >= hidden->second)
+      hidden_until_.erase(hidden);
+  });
+}
+
+bool Elbv2Api::visible(const std::string& arn) const {
+  const auto hidden = hidden_until_.find(arn);
+  return hidden == hidden_until_.end() || clock_.now() >= hidden->second;
+}
+
+}  // namespace albc::sim::aws

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <functional>
+#include <map>
+#include <optional>
+
 #include <chrono>
 #include <map>
 #include <string_view>
@@ -44,6 +48,13 @@ class Elbv2Api {
   const Elbv2Quotas& quotas() const { return options_.quotas; }
   // An increase granted through Service Quotas; creates past the old values succeed from now on.
   void set_quotas(const Elbv2Quotas& quotas) { options_.quotas = quotas; }
+  // Eventual consistency: asked after each create (by action, "CreateTargetGroup"), it answers
+  // how long the new resource stays invisible to Describe* (listed nowhere, and not found by ARN
+  // or name), or nothing. AWS documents such windows; a scenario's fault decides them.
+  using Visibility = std::function<std::optional<net::Clock::duration>(std::string_view action)>;
+  void set_visibility(Visibility visibility) { visibility_ = std::move(visibility); }
+  // No window open: Describe* shows everything there is.
+  bool consistent() const { return hidden_until_.empty(); }
   Outcome handle(std::string_view action, const Params& params);
 
   // DescribeTargetHealth's view of one target, for reports and expectations.
@@ -132,11 +143,16 @@ class Elbv2Api {
 
   std::string arn_prefix() const;
   std::string new_id() { return random_.hex(16); }
+  // Eventual consistency (set_visibility): a new resource's window, and whether Describe* sees it.
+  void created(std::string_view action, const std::string& arn);
+  bool visible(const std::string& arn) const;
 
   AwsState& state_;
   net::Clock& clock_;
   net::Random random_;
   Elbv2Options options_;
+  Visibility visibility_;
+  std::map<std::string, net::Clock::time_point> hidden_until_;  // by ARN
 };
 
 // Tags as ELBv2 writes them: [{Key, Value}].

@@ -85,6 +85,7 @@ Outcome Elbv2Api::create_listener(const Params& params) {
   listener.attributes = default_listener_attributes();
   listener.tags = *tags;
   state_.listeners[listener.arn] = listener;
+  created("CreateListener", listener.arn);
   mark_in_use(listener.default_actions);
   return Json{{"Listeners", Json::array({render_listener(listener)})}};
 }
@@ -95,7 +96,8 @@ Outcome Elbv2Api::describe_listeners(const Params& params) {
   if (!arns.empty()) {
     for (const std::string& arn : arns) {
       auto found = state_.listeners.find(arn);
-      if (found == state_.listeners.end()) return net::fail(resource_not_found(arn));
+      if (found == state_.listeners.end() || !visible(arn))
+        return net::fail(resource_not_found(arn));
       items.push_back(render_listener(found->second));
     }
   } else {
@@ -103,8 +105,9 @@ Outcome Elbv2Api::describe_listeners(const Params& params) {
     if (!load_balancer_arn) return net::fail(load_balancer_arn.error());
     if (!state_.load_balancers.contains(*load_balancer_arn))
       return net::fail(resource_not_found(*load_balancer_arn));
-    for (const Listener* listener : state_.listeners_of(*load_balancer_arn))
-      items.push_back(render_listener(*listener));
+    for (const Listener* listener : state_.listeners_of(*load_balancer_arn)) {
+      if (visible(listener->arn)) items.push_back(render_listener(*listener));
+    }
   }
   return page_of(items, params, options_.quotas.describe_page_size_max, "Listeners");
 }

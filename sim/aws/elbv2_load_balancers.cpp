@@ -215,6 +215,7 @@ Outcome Elbv2Api::create_load_balancer(const Params& params) {
   load_balancer.created_at = clock_.now();
   load_balancer.created_wall = clock_.wall_now();
   state_.load_balancers[load_balancer.arn] = load_balancer;
+  created("CreateLoadBalancer", load_balancer.arn);
   return Json{{"LoadBalancers", Json::array({render_load_balancer(load_balancer)})}};
 }
 
@@ -225,7 +226,7 @@ Outcome Elbv2Api::describe_load_balancers(const Params& params) {
   if (!arns.empty()) {
     for (const std::string& arn : arns) {
       auto found = state_.load_balancers.find(arn);
-      if (found == state_.load_balancers.end()) {
+      if (found == state_.load_balancers.end() || !visible(arn)) {
         return net::fail(
             AwsError{400, "LoadBalancerNotFound", "One or more load balancers not found"});
       }
@@ -234,7 +235,7 @@ Outcome Elbv2Api::describe_load_balancers(const Params& params) {
   } else if (!names.empty()) {
     for (const std::string& name : names) {
       const LoadBalancer* found = state_.load_balancer_named(name);
-      if (found == nullptr) {
+      if (found == nullptr || !visible(found->arn)) {
         return net::fail(
             AwsError{400, "LoadBalancerNotFound", "Load balancers '[" + name + "]' not found"});
       }
@@ -242,8 +243,9 @@ Outcome Elbv2Api::describe_load_balancers(const Params& params) {
     }
   } else {
     std::vector<const LoadBalancer*> all;
-    for (const auto& [arn, load_balancer] : state_.load_balancers)
-      all.push_back(&load_balancer);
+    for (const auto& [arn, load_balancer] : state_.load_balancers) {
+      if (visible(arn)) all.push_back(&load_balancer);
+    }
     std::sort(all.begin(), all.end(),
               [](const LoadBalancer* a, const LoadBalancer* b) { return a->name < b->name; });
     for (const LoadBalancer* load_balancer : all)

@@ -54,6 +54,7 @@ Outcome Elbv2Api::create_rule(const Params& params) {
   rule.actions = *actions;
   rule.tags = *tags;
   state_.rules[rule.arn] = rule;
+  created("CreateRule", rule.arn);
   mark_in_use(rule.actions);
   return Json{{"Rules", Json::array({render_rule(rule)})}};
 }
@@ -64,7 +65,7 @@ Outcome Elbv2Api::describe_rules(const Params& params) {
   if (!arns.empty()) {
     for (const std::string& arn : arns) {
       auto found = state_.rules.find(arn);
-      if (found != state_.rules.end()) {
+      if (found != state_.rules.end() && visible(arn)) {
         items.push_back(render_rule(found->second));
         continue;
       }
@@ -84,8 +85,9 @@ Outcome Elbv2Api::describe_rules(const Params& params) {
     if (!listener_arn) return net::fail(listener_arn.error());
     auto listener = state_.listeners.find(*listener_arn);
     if (listener == state_.listeners.end()) return net::fail(resource_not_found(*listener_arn));
-    for (const Rule* rule : state_.rules_of(*listener_arn))
-      items.push_back(render_rule(*rule));
+    for (const Rule* rule : state_.rules_of(*listener_arn)) {
+      if (visible(rule->arn)) items.push_back(render_rule(*rule));
+    }
     Rule default_rule;
     default_rule.arn = listener->second.default_rule_arn;
     default_rule.is_default = true;

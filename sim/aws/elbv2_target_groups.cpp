@@ -250,6 +250,7 @@ Outcome Elbv2Api::create_target_group(const Params& params) {
   group.attributes = default_target_group_attributes(group.target_type);
   group.tags = *tags;
   state_.target_groups[group.arn] = group;
+  created("CreateTargetGroup", group.arn);
   return Json{{"TargetGroups", Json::array({render_target_group(group)})}};
 }
 
@@ -260,7 +261,7 @@ Outcome Elbv2Api::describe_target_groups(const Params& params) {
   if (!arns.empty()) {
     for (const std::string& arn : arns) {
       auto found = state_.target_groups.find(arn);
-      if (found == state_.target_groups.end())
+      if (found == state_.target_groups.end() || !visible(arn))
         return net::fail(
             AwsError{400, "TargetGroupNotFound", "One or more target groups not found"});
       items.push_back(render_target_group(found->second));
@@ -268,7 +269,7 @@ Outcome Elbv2Api::describe_target_groups(const Params& params) {
   } else if (!names.empty()) {
     for (const std::string& name : names) {
       const TargetGroup* found = state_.target_group_named(name);
-      if (found == nullptr)
+      if (found == nullptr || !visible(found->arn))
         return net::fail(
             AwsError{400, "TargetGroupNotFound", "One or more target groups not found"});
       items.push_back(render_target_group(*found));
@@ -280,6 +281,7 @@ Outcome Elbv2Api::describe_target_groups(const Params& params) {
     }
     std::vector<const TargetGroup*> all;
     for (const auto& [arn, group] : state_.target_groups) {
+      if (!visible(arn)) continue;
       if (!load_balancer_arn.empty()) {
         const auto users = state_.load_balancers_using(arn);
         if (std::find(users.begin(), users.end(), load_balancer_arn) == users.end()) continue;

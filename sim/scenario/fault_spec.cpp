@@ -21,6 +21,9 @@ const std::vector<KindInfo>& kinds() {
       {"aws_throttle", Kind::AwsThrottle, {"operations", "rate", "burst"}},
       {"aws_error", Kind::AwsError, {"operations", "code", "probability", "budget"}},
       {"aws_latency", Kind::AwsLatency, {"operations", "min", "max", "probability", "budget"}},
+      {"aws_eventual_consistency",
+       Kind::AwsEventualConsistency,
+       {"operations", "min", "max", "probability", "budget"}},
       {"kube_error", Kind::KubeError, {"operations", "status", "probability", "budget"}},
       {"kube_throttle", Kind::KubeThrottle, {"operations", "rate", "burst", "retry_after"}},
       {"kube_outage", Kind::KubeOutage, {"operations"}},
@@ -123,7 +126,7 @@ net::Result<void> parse_fields(const Json& body, const std::string& field, const
       return invalid(field + ".status", "must be 409, 500 or 503");
     spec.status = status.get<int>();
   }
-  if (info.kind == Kind::AwsLatency) {
+  if (info.kind == Kind::AwsLatency || info.kind == Kind::AwsEventualConsistency) {
     for (const char* key : {"min", "max"}) {
       if (!body.contains(key)) return invalid(field + "." + key, "is required (a duration)");
       auto duration = duration_field(body[key], field + "." + key);
@@ -174,7 +177,7 @@ net::Result<FaultSpec> parse_fault(const Json& entry, const std::string& field, 
     if (auto parsed = parse_fields(body, at, *found, spec); !parsed)
       return net::fail(parsed.error());
   } else if (spec.kind == Kind::AwsThrottle || spec.kind == Kind::KubeThrottle ||
-             spec.kind == Kind::AwsLatency) {
+             spec.kind == Kind::AwsLatency || spec.kind == Kind::AwsEventualConsistency) {
     return invalid(at, "must be a mapping with its fields");
   }
   if (entry.contains("for")) {

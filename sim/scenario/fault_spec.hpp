@@ -22,6 +22,9 @@ struct FaultSpec {
     KubeOutage,     // connection refused
     KubeWatchDrop,  // every open watch ends now (a step, not a window)
     KubeGone,       // 410 Gone (Expired) on watches
+    // A created load balancer, target group, listener or rule stays invisible to Describe* for
+    // a window between min and max (the fake ELBv2 asks, see Elbv2Api::set_visibility).
+    AwsEventualConsistency,
   };
   Kind kind = Kind::AwsError;
   std::string name;                           // its key in the file: "aws_throttle"

@@ -20,7 +20,8 @@ std::string k8s_name(const Json& object) {
 }
 
 bool is_aws(Kind kind) {
-  return kind == Kind::AwsThrottle || kind == Kind::AwsError || kind == Kind::AwsLatency;
+  return kind == Kind::AwsThrottle || kind == Kind::AwsError || kind == Kind::AwsLatency ||
+         kind == Kind::AwsEventualConsistency;
 }
 
 bool can_conflict(const std::string& call, const std::string& body) {
@@ -69,12 +70,37 @@ void Faults::add(const FaultSpec& spec) {
                                {"for", spec.length ? net::format_elapsed(*spec.length) : "end"}});
 }
 
-bool Faults::applies(Active& active, const std::string& call, const std::string& body,
-                     bool streaming) const {
+bool Faults::in_force(const Active& active) const {
   const auto now = clock_.now();
   if (now < active.from || (active.until && now >= *active.until)) return false;
-  if (active.spec.budget != 0 && active.injected >= active.spec.budget) return false;
+  return active.spec.budget == 0 || active.injected < active.spec.budget;
+}
+
+std::optional<net::Clock::duration> Faults::invisible_for(std::string_view action) {
+  const std::string call = "elbv2 " + std::string(action);
+  for (Active& active : active_) {
+    const FaultSpec& spec = active.spec;
+    if (spec.kind != Kind::AwsEventualConsistency || !in_force(active)) continue;
+    if (!operations_of(spec)(call) || !active.random.chance(spec.probability_ppm, 1'000'000))
+      continue;
+    ++active.injected;
+    const auto window = std::chrono::milliseconds(
+        active.random.uniform(static_cast<std::uint64_t>(spec.min.count()),
+                              static_cast<std::uint64_t>(std::max(spec.min, spec.max).count())));
+    trace_.event(
+        "fault.injected",
+        {{"fault", spec.name}, {"call", call}, {"invisible", net::format_elapsed(window)}});
+    return window;
+  }
+  return std::nullopt;
+}
+
+bool Faults::applies(Active& active, const std::string& call, const std::string& body,
+                     bool streaming) const {
+  if (!in_force(active)) return false;
   const Kind kind = active.spec.kind;
+  // Eventual consistency acts inside the fake (invisible_for), not on requests.
+  if (kind == Kind::AwsEventualConsistency) return false;
   const bool aws_call = http::is_aws_call(call);
   const bool kube_call = call.starts_with("kube ");
   if (is_aws(kind) ? !aws_call : !kube_call) return false;

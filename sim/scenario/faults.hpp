@@ -37,6 +37,9 @@ class Faults {
   // Puts a fault in force from now (a step) or from its `from` (the faults section).
   void add(const FaultSpec& spec);
   http::Interception decide(const net::Request& request, bool streaming);
+  // aws_eventual_consistency: how long a resource the fake ELBv2 just created by `action` stays
+  // invisible to Describe*, or nothing.
+  std::optional<net::Clock::duration> invisible_for(std::string_view action);
   std::vector<FaultTally> tallies() const;
 
  private:
@@ -48,6 +51,7 @@ class Faults {
     std::map<std::string, std::pair<double, net::Clock::time_point>> buckets;  // tokens, refill
     std::uint64_t injected = 0;
   };
+  bool in_force(const Active& active) const;
   bool applies(Active& active, const std::string& call, const std::string& body,
                bool streaming) const;
   bool take_token(Active& active, const std::string& bucket);

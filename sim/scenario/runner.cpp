@@ -40,6 +40,8 @@ Run::Run(const Scenario& scenario, const RunOptions& options)
   if (options.progress) world_.set_ticker([this] { show_progress(); });
   world_.kube_transport().set_interceptor(&wire_tap_);
   world_.aws_transport().set_interceptor(&wire_tap_);
+  world_.aws().elbv2().set_visibility(
+      [this](std::string_view action) { return faults_.invisible_for(action); });
 }
 
 Run::~Run() {

@@ -2,6 +2,7 @@
 
 #include "sim/scenario/fields.hpp"
 
+#include "controller/net/assert.hpp"
 #include "controller/net/cidr.hpp"
 #include "controller/net/numbers.hpp"
 #include "controller/net/regex.hpp"
@@ -238,9 +239,39 @@ world::AccountSetup to_account_setup(const WorldSpec& spec) {
 }
 
 std::string Step::action() const {
-  static const char* kNames[] = {"apply", "delete",  "wait",  "expect", "print", "advance", "patch",
-                                 "scale", "restart", "crash", "fault",  "churn", "node"};
-  return kNames[static_cast<int>(kind)];
+  // A switch, so that a new kind without its name does not compile (-Wswitch).
+  switch (kind) {
+    case Kind::Apply:
+      return "apply";
+    case Kind::Delete:
+      return "delete";
+    case Kind::Wait:
+      return "wait";
+    case Kind::Expect:
+      return "expect";
+    case Kind::Print:
+      return "print";
+    case Kind::Advance:
+      return "advance";
+    case Kind::Patch:
+      return "patch";
+    case Kind::Scale:
+      return "scale";
+    case Kind::Restart:
+      return "restart";
+    case Kind::Crash:
+      return "crash";
+    case Kind::Fault:
+      return "fault";
+    case Kind::Churn:
+      return "churn";
+    case Kind::Node:
+      return "node";
+    case Kind::Quota:
+      return "quota";
+  }
+  ALBC_ASSERT(false);
+  return "";
 }
 
 std::string Step::label() const {

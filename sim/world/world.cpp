@@ -91,8 +91,9 @@ void World::run_ready() {
 }
 
 bool World::quiescent() const {
+  // An eventual-consistency window still open is AWS not settled yet.
   return kube_transport_.in_flight() == 0 && aws_transport_.in_flight() == 0 &&
-         kube_transport_.watches_current() && cluster_.idle();
+         kube_transport_.watches_current() && cluster_.idle() && aws_.elbv2().consistent();
 }
 
 bool World::guarded(const std::function<void()>& step) {
