@@ -58,10 +58,33 @@ bool Elbv2Api::knows(std::string_view action) const {
 Outcome Elbv2Api::handle(std::string_view action, const Params& params) {
   purge_drained_targets();
   const auto route = routes().find(action);
-  if (route != routes().end()) return (this->*route->second)(params);
-  return net::fail(
-      AwsError{400, "InvalidAction",
-               "Could not find operation " + std::string(action) + " for version 2015-12-01"});
+  if (route == routes().end()) {
+    return net::fail(
+        AwsError{400, "InvalidAction",
+                 "Could not find operation " + std::string(action) + " for version 2015-12-01"});
+  }
+  // A Describe* that names a resource still in its eventual-consistency window (by its ARN, or
+  // its parent's) does not find it, whatever it asks of it.
+  if (action.starts_with("Describe")) {
+    if (auto hidden = first_hidden_arn(params.tree()))
+      return net::fail(resource_not_found(*hidden));
+  }
+  return (this->*route->second)(params);
+}
+
+std::optional<std::string> Elbv2Api::first_hidden_arn(const Json& tree) const {
+  if (hidden_until_.empty()) return std::nullopt;
+  if (tree.is_string()) {
+    const std::string& text = tree.get_ref<const std::string&>();
+    if (!visible(text)) return text;
+    return std::nullopt;
+  }
+  if (tree.is_object() || tree.is_array()) {
+    for (const Json& member : tree) {
+      if (auto hidden = first_hidden_arn(member)) return hidden;
+    }
+  }
+  return std::nullopt;
 }
 
 std::string Elbv2Api::arn_prefix() const {
@@ -292,11 +315,17 @@ void Elbv2Api::created(std::string_view action, const std::string& arn) {
   if (!window) return;
   hidden_until_[arn] = clock_.now() + *window;
   // The window closes on the clock, so that a world waiting to be quiet waits for it.
-  clock_.call_after(*window, [this, arn] {
-    const auto hidden = hidden_until_.find(arn);
-    if (hidden != hidden_until_.end() && clock_.now() >= hidden->second)
-      hidden_until_.erase(hidden);
+  const auto timer = std::make_shared<net::Clock::TimerId>(0);
+  *timer = clock_.call_after(*window, [this, arn, timer] {
+    visibility_timers_.erase(*timer);
+    hidden_until_.erase(arn);
   });
+  visibility_timers_.insert(*timer);
+}
+
+Elbv2Api::~Elbv2Api() {
+  for (const net::Clock::TimerId timer : visibility_timers_)
+    clock_.cancel(timer);
 }
 
 bool Elbv2Api::visible(const std::string& arn) const {

@@ -1,11 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
-
-#include <chrono>
-#include <map>
+#include <set>
 #include <string_view>
 
 #include "controller/net/clock.hpp"
@@ -43,18 +42,22 @@ struct Elbv2Options {
 class Elbv2Api {
  public:
   Elbv2Api(AwsState& state, net::Clock& clock, net::Random random, Elbv2Options options = {});
+  ~Elbv2Api();
+  Elbv2Api(const Elbv2Api&) = delete;
+  Elbv2Api& operator=(const Elbv2Api&) = delete;
 
   bool knows(std::string_view action) const;
   const Elbv2Quotas& quotas() const { return options_.quotas; }
   // An increase granted through Service Quotas; creates past the old values succeed from now on.
   void set_quotas(const Elbv2Quotas& quotas) { options_.quotas = quotas; }
   // Eventual consistency: asked after each create (by action, "CreateTargetGroup"), it answers
-  // how long the new resource stays invisible to Describe* (listed nowhere, and not found by ARN
-  // or name), or nothing. AWS documents such windows; a scenario's fault decides them.
+  // how long the new resource stays invisible to Describe* (listed nowhere, and not found by its
+  // ARN, its parent's or its name), or nothing. A scenario's fault decides the windows.
   using Visibility = std::function<std::optional<net::Clock::duration>(std::string_view action)>;
   void set_visibility(Visibility visibility) { visibility_ = std::move(visibility); }
   // No window open: Describe* shows everything there is.
   bool consistent() const { return hidden_until_.empty(); }
+  std::size_t invisible_count() const { return hidden_until_.size(); }
   Outcome handle(std::string_view action, const Params& params);
 
   // DescribeTargetHealth's view of one target, for reports and expectations.
@@ -146,6 +149,8 @@ class Elbv2Api {
   // Eventual consistency (set_visibility): a new resource's window, and whether Describe* sees it.
   void created(std::string_view action, const std::string& arn);
   bool visible(const std::string& arn) const;
+  // The first ARN in a request's parameters that is still in its window.
+  std::optional<std::string> first_hidden_arn(const Json& tree) const;
 
   AwsState& state_;
   net::Clock& clock_;
@@ -153,6 +158,7 @@ class Elbv2Api {
   Elbv2Options options_;
   Visibility visibility_;
   std::map<std::string, net::Clock::time_point> hidden_until_;  // by ARN
+  std::set<net::Clock::TimerId> visibility_timers_;
 };
 
 // Tags as ELBv2 writes them: [{Key, Value}].

@@ -551,11 +551,12 @@ net::Result<Json, StatusError> Store::remove(const ResourceType& type, const std
             ", ResourceVersion in object meta: " + live["metadata"].value("resourceVersion", "")));
   }
   const std::int64_t grace = grace_period(type, live, options);
-  // A second DELETE only shortens a pod's grace period; otherwise it changes nothing.
-  if (being_deleted(live) &&
-      !(in_grace_period(live) && grace < live["metadata"].value("deletionGracePeriodSeconds", 0))) {
-    return live;
-  }
+  // A second DELETE only shortens a pod's grace period, and only with a period of its own;
+  // otherwise it changes nothing.
+  const bool shortens = being_deleted(live) && in_grace_period(live) &&
+                        options.grace_period_seconds &&
+                        grace < live["metadata"].value("deletionGracePeriodSeconds", 0);
+  if (being_deleted(live) && !shortens) return live;
   if (write.dry_run) return live;
   const bool is_namespace = type.kind == "Namespace" && type.group.empty();
   if (has_finalizers(live) || is_namespace || grace > 0) {
@@ -563,7 +564,7 @@ net::Result<Json, StatusError> Store::remove(const ResourceType& type, const std
     deferred["metadata"]["deletionTimestamp"] =
         net::format_rfc3339(clock_.wall_now() + std::chrono::seconds(grace));
     deferred["metadata"]["deletionGracePeriodSeconds"] = grace;
-    if (deferred["metadata"].value("generation", 0) > 0) {
+    if (!shortens && deferred["metadata"].value("generation", 0) > 0) {
       deferred["metadata"]["generation"] = deferred["metadata"].value("generation", 1) + 1;
     }
     if (is_namespace) deferred["status"]["phase"] = "Terminating";

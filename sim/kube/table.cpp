@@ -260,6 +260,8 @@ Json builtin_cells(const ResourceType& type, const Json& object, net::Clock::wal
         ready = "Ready";
       }
     }
+    if (spec.contains("unschedulable") && spec["unschedulable"] == true)
+      ready += ",SchedulingDisabled";
     return {name, ready, "<none>", age,
             status.value("nodeInfo", Json::object()).value("kubeletVersion", std::string())};
   }

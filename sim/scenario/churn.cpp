@@ -27,8 +27,10 @@ void Churn::arm(std::chrono::milliseconds delay, std::function<void()> callback)
 
 void Churn::start(const ChurnSpec& spec, std::size_t step) {
   const std::size_t index = running_.size();
-  running_.push_back({spec, step, clock_.now() + spec.length,
-                      random_.fork("churn.step." + std::to_string(step)), clock_.now()});
+  const std::string stream = "churn.step." + std::to_string(step);
+  running_.push_back({spec, step, clock_.now() + spec.length, random_.fork(stream + ".kill"),
+                      random_.fork(stream + ".flap"), random_.fork(stream + ".drain"),
+                      clock_.now()});
   if (spec.kill_every) arm(*spec.kill_every, [this, index] { kill(index); });
   if (spec.flap_every) arm(*spec.flap_every, [this, index] { flap(index); });
   if (spec.drain_every) arm(*spec.drain_every, [this, index] { drain(index); });
@@ -61,9 +63,11 @@ void Churn::stop() {
     restore(key.substr(0, key.find('/')), key.substr(key.find('/') + 1));
 }
 
-std::optional<std::size_t> Churn::idle_step() const {
+std::optional<Churn::Idle> Churn::idle() const {
   for (const Running& running : running_) {
-    if (running.kills + running.flaps + running.drains == 0) return running.step;
+    if (running.spec.kill_every && running.kills == 0) return Idle{running.step, "kill"};
+    if (running.spec.flap_every && running.flaps == 0) return Idle{running.step, "flap"};
+    if (running.spec.drain_every && running.drains == 0) return Idle{running.step, "drain"};
   }
   return std::nullopt;
 }
@@ -73,7 +77,7 @@ void Churn::kill(std::size_t index) {
   if (clock_.now() > running.until) return;
   const std::vector<std::string> names = pods(running);
   if (!names.empty()) {
-    const std::string& name = names[running.random.uniform(0, names.size() - 1)];
+    const std::string& name = names[running.kill_random.uniform(0, names.size() - 1)];
     if (manifests_.remove_one("Pod", running.spec.ns, name)) {
       ++running.kills;
       flapped_.erase(running.spec.ns + "/" + name);
@@ -95,7 +99,7 @@ void Churn::flap(std::size_t index) {
     return flapped_.contains(ns + "/" + name) || !cluster_.ready(ns, name);
   });
   if (!names.empty()) {
-    const std::string name = names[running.random.uniform(0, names.size() - 1)];
+    const std::string name = names[running.flap_random.uniform(0, names.size() - 1)];
     if (cluster_.set_ready(ns, name, false)) {
       ++running.flaps;
       flapped_.insert(ns + "/" + name);
@@ -119,7 +123,7 @@ void Churn::drain(std::size_t index) {
   std::size_t schedulable = 0;
   for (const world::Cluster::NodeView& node : cluster_.nodes())
     schedulable += node.schedulable ? 1 : 0;
-  const auto node = schedulable > 1 ? draw_node(cluster_, "cordon", "", running.random)
+  const auto node = schedulable > 1 ? draw_node(cluster_, "drain", "", running.drain_random)
                                     : std::optional<world::Cluster::NodeView>();
   if (node) {
     const std::size_t evicted = cluster_.drain(node->name);
@@ -130,8 +134,11 @@ void Churn::drain(std::size_t index) {
     // The node group replaces it: the drained node goes, a new one joins its subnet.
     // It happens even if the churn stops first: a node group finishes what it started.
     replacements_.push_back(clock_.call_after(running.spec.drain_for, [this, replaced = *node] {
-      cluster_.remove_node(replaced.name);
-      cluster_.add_node({replaced.zone, replaced.subnet_cidr});
+      // A step may have removed it already; then the node group has nothing to replace.
+      if (!cluster_.remove_node(replaced.name)) return;
+      const std::string added = cluster_.add_node({replaced.zone, replaced.subnet_cidr});
+      trace_.event("churn.node.replaced",
+                   {{"node", replaced.name}, {"by", added.empty() ? "none (subnet full)" : added}});
     }));
   }
   if (clock_.now() + *running.spec.drain_every < running.until)

@@ -30,8 +30,13 @@ class Churn {
   void start(const ChurnSpec& spec, std::size_t step);
   // Ends all churn (the steps are over): no more ticks, flapped pods pass their probe again.
   void stop();
-  // A churn step that killed and flapped nothing (a selector that matches no pod), if any.
-  std::optional<std::size_t> idle_step() const;
+  // A churn step one of whose activities never happened (a selector that matches no pod, a
+  // single node to drain), with that activity: "kill", "flap" or "drain".
+  struct Idle {
+    std::size_t step = 0;
+    std::string activity;
+  };
+  std::optional<Idle> idle() const;
   struct Tally {
     std::size_t step = 0;
     net::Clock::duration began{};
@@ -46,7 +51,10 @@ class Churn {
     ChurnSpec spec;
     std::size_t step;
     net::Clock::time_point until;
-    net::Random random;
+    // One stream per activity: adding drains to a churn leaves its kills and flaps alone.
+    net::Random kill_random;
+    net::Random flap_random;
+    net::Random drain_random;
     net::Clock::time_point began;
     std::size_t kills = 0;
     std::size_t flaps = 0;

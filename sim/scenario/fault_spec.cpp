@@ -1,5 +1,7 @@
 #include "sim/scenario/fault_spec.hpp"
 
+#include "controller/net/glob.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -83,6 +85,18 @@ net::Result<void> parse_fields(const Json& body, const std::string& field, const
                        "delete, deletecollection or *");
       if (info.kind == Kind::KubeGone && !verb.empty() && verb != "watch" && verb != "*")
         return invalid(at, "kube_gone answers watches: the verb must be watch or *");
+      if (info.kind == Kind::AwsEventualConsistency) {
+        static const std::vector<std::string> kCreates = {
+            "elbv2 CreateLoadBalancer", "elbv2 CreateTargetGroup", "elbv2 CreateListener",
+            "elbv2 CreateRule"};
+        if (std::none_of(kCreates.begin(), kCreates.end(),
+                         [&](const std::string& call) { return net::glob_match(pattern, call); }))
+          return invalid(
+              at,
+              "aws_eventual_consistency applies to the creates of elbv2 "
+              "CreateLoadBalancer, CreateTargetGroup, CreateListener and CreateRule; \"" +
+                  pattern + "\" matches none of them");
+      }
       spec.operations.push_back(pattern);
     }
   }

@@ -232,6 +232,7 @@ std::optional<http::Interception> Faults::inject(Active& active, const net::Requ
       interception.refuse = "dial tcp 10.96.0.1:443: connect: connection refused";
       break;
     case Kind::KubeWatchDrop:
+    case Kind::AwsEventualConsistency:  // a step, and the fake's own: never on a request
       return std::nullopt;
   }
   ++active.injected;

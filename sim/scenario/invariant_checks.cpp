@@ -177,6 +177,13 @@ std::string InvariantChecks::pending() const {
     for (const std::string& watch : unserved)
       text += " " + watch.substr(watch.rfind(' ') + 1);
   }
+  if (const std::size_t hidden = world_.aws().elbv2().invisible_count(); hidden > 0) {
+    text += std::string(text.empty() ? "" : "; ") + std::to_string(hidden) +
+            " ELBv2 resource(s) not yet visible (eventual consistency)";
+  }
+  if (!world_.cluster().idle()) {
+    text += std::string(text.empty() ? "" : "; ") + "the cluster's own controllers are busy";
+  }
   return text;
 }
 

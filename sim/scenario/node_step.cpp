@@ -12,7 +12,7 @@ std::optional<world::Cluster::NodeView> draw_node(const world::Cluster& cluster,
   std::vector<world::Cluster::NodeView> candidates;
   for (const world::Cluster::NodeView& node : cluster.nodes()) {
     if (!zone.empty() && node.zone != zone) continue;
-    if (action == "cordon" && !node.schedulable) continue;
+    if ((action == "cordon" || action == "drain") && !node.schedulable) continue;
     if (action == "uncordon" && node.schedulable) continue;
     candidates.push_back(node);
   }
@@ -28,7 +28,10 @@ net::Result<void> run_node_step(world::Cluster& cluster, const WorldSpec& world,
         std::find_if(world.subnets.begin(), world.subnets.end(),
                      [&](const SubnetSpec& spec) { return spec.zone == step.node; });
     ALBC_ASSERT(subnet != world.subnets.end());
-    cluster.add_node({subnet->zone, subnet->cidr});
+    if (cluster.add_node({subnet->zone, subnet->cidr}).empty()) {
+      return net::fail("NodeAddFailed", "subnet " + subnet->name + " (" + subnet->cidr +
+                                            ") has no free address for a node");
+    }
     return {};
   }
   std::string name = step.node;

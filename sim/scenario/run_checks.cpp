@@ -1,3 +1,5 @@
+#include <limits>
+
 #include "controller/k8s/fields.hpp"
 #include "controller/net/yaml.hpp"
 #include "sim/scenario/aws_view.hpp"
@@ -90,9 +92,19 @@ net::Result<void> Run::expect_aws_calls(const Json& expected) const {
     } else if (auto found = by_operation.find(it.key()); found != by_operation.end()) {
       actual = found->second.calls;
     }
-    if (actual != it->get<std::size_t>()) {
-      return net::fail("ExpectationFailed", "aws_calls." + it.key() + ": expected " +
-                                                std::to_string(it->get<std::size_t>()) +
+    const Json& wanted = *it;
+    const std::size_t least =
+        wanted.is_object() ? wanted.value("at_least", std::size_t{0}) : wanted.get<std::size_t>();
+    const std::size_t most = wanted.is_object()
+                                 ? wanted.value("at_most", std::numeric_limits<std::size_t>::max())
+                                 : wanted.get<std::size_t>();
+    if (actual < least || actual > most) {
+      const std::string range = !wanted.is_object()           ? std::to_string(least)
+                                : !wanted.contains("at_most") ? "at least " + std::to_string(least)
+                                : !wanted.contains("at_least")
+                                    ? "at most " + std::to_string(most)
+                                    : std::to_string(least) + " to " + std::to_string(most);
+      return net::fail("ExpectationFailed", "aws_calls." + it.key() + ": expected " + range +
                                                 " call(s), got " + std::to_string(actual));
     }
   }

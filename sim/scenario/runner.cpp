@@ -45,6 +45,7 @@ Run::Run(const Scenario& scenario, const RunOptions& options)
 }
 
 Run::~Run() {
+  world_.aws().elbv2().set_visibility(nullptr);  // it asks faults_, which goes first
   signals_.reset();
   world_.shutdown();
 }
@@ -193,16 +194,8 @@ net::Result<void> Run::run_step(const Step& step) {
       churn_.start(step.churn, step.index);
       return {};
     case Step::Kind::Quota: {
+      // Increases only: checked when the scenario was read.
       aws::Elbv2Quotas quotas = world_.aws().elbv2().quotas();
-      for (const auto& [name, value] : step.quotas) {
-        const std::size_t now = quota_of(quotas, name);
-        // Service Quotas grants increases; a decrease below what is in use is refused there.
-        if (value < now) {
-          return net::fail("QuotaDecrease", "quota " + name + " is " + std::to_string(now) +
-                                                ": a quota step raises quotas, and " +
-                                                std::to_string(value) + " is lower");
-        }
-      }
       apply_quotas(quotas, step.quotas);
       world_.aws().elbv2().set_quotas(quotas);
       world_.trace().event("world.quotas.raised", {{"quotas", step.detail()}});
@@ -372,17 +365,19 @@ RunResult Run::execute() {
   }
   // Churn ends with the steps; one that touched no pod did not do what the scenario says.
   churn_.stop();
-  if (auto idle = churn_.idle_step()) {
-    world_.trace().event("scenario.failed",
-                         {{"step", std::to_string(*idle)}, {"error", "churn touched no pod"}});
-    const ChurnSpec& spec = scenario_.steps[*idle - 1].churn;
-    const bool pods = spec.kill_every || spec.flap_every;
-    return fail(result,
-                "scenario " + scenario_.path + ": step " + std::to_string(*idle) + " (churn): " +
-                    (pods ? "no pod was killed or flapped: no running pod matched the "
-                            "namespace and selector while it lasted"
-                          : "no node was drained: a drain needs two nodes that take pods"),
-                net::Error{"ChurnIdle", ""});
+  if (auto idle = churn_.idle()) {
+    world_.trace().event("scenario.failed", {{"step", std::to_string(idle->step)},
+                                             {"error", "churn did not " + idle->activity}});
+    const std::string why =
+        idle->activity == "drain"
+            ? "no node was drained: a drain needs two nodes that take pods"
+            : std::string(idle->activity == "kill" ? "no pod was killed: no running pod"
+                                                   : "no pod was flapped: no running, ready pod") +
+                  " matched the namespace and selector while it lasted";
+    return fail(
+        result,
+        "scenario " + scenario_.path + ": step " + std::to_string(idle->step) + " (churn): " + why,
+        net::Error{"ChurnIdle", ""});
   }
   measured_ = measure();
   if (auto checked = invariants_.final_checks(); !checked) {

@@ -183,25 +183,35 @@ net::Result<std::map<std::string, std::string>> parse_invariants(const Json& val
 
 namespace {
 
-// The quotas a scenario may set, and where each lives in the fake's quotas.
-std::size_t* quota_field(aws::Elbv2Quotas& quotas, const std::string& name) {
-  if (name == "load_balancers") return &quotas.load_balancers_max;
-  if (name == "target_groups") return &quotas.target_groups_max;
-  if (name == "listeners_per_load_balancer") return &quotas.listeners_per_load_balancer_max;
-  if (name == "rules_per_load_balancer") return &quotas.rules_per_load_balancer_max;
-  if (name == "targets_per_target_group") return &quotas.targets_per_target_group_max;
+// The quotas a scenario may set, by name, and where each lives in the fake's quotas.
+struct QuotaName {
+  const char* name;
+  std::size_t aws::Elbv2Quotas::*field;
+};
+constexpr QuotaName kQuotaNames[] = {
+    {"load_balancers", &aws::Elbv2Quotas::load_balancers_max},
+    {"target_groups", &aws::Elbv2Quotas::target_groups_max},
+    {"listeners_per_load_balancer", &aws::Elbv2Quotas::listeners_per_load_balancer_max},
+    {"rules_per_load_balancer", &aws::Elbv2Quotas::rules_per_load_balancer_max},
+    {"targets_per_target_group", &aws::Elbv2Quotas::targets_per_target_group_max}};
+
+std::size_t aws::Elbv2Quotas::*quota_field(const std::string& name) {
+  for (const QuotaName& quota : kQuotaNames) {
+    if (name == quota.name) return quota.field;
+  }
+  ALBC_ASSERT(false);  // names are checked when they are read
   return nullptr;
 }
 
 }  // namespace
 
 net::Result<QuotaValues> parse_quotas(const Json& value, const std::string& field) {
-  static const std::vector<std::string> kNames = {
-      "load_balancers", "target_groups", "listeners_per_load_balancer", "rules_per_load_balancer",
-      "targets_per_target_group"};
+  std::vector<std::string> names;
+  for (const QuotaName& quota : kQuotaNames)
+    names.push_back(quota.name);
   if (!value.is_object() || value.empty())
     return invalid(field, "must be a mapping of quota name to a whole number");
-  if (auto keys = only_keys(value, kNames, field); !keys) return net::fail(keys.error());
+  if (auto keys = only_keys(value, names, field); !keys) return net::fail(keys.error());
   QuotaValues quotas;
   for (auto it = value.begin(); it != value.end(); ++it) {
     auto count = count_field(*it, 1'000'000, field + "." + it.key());
@@ -212,13 +222,12 @@ net::Result<QuotaValues> parse_quotas(const Json& value, const std::string& fiel
 }
 
 std::size_t quota_of(const aws::Elbv2Quotas& quotas, const std::string& name) {
-  aws::Elbv2Quotas copy = quotas;
-  return *quota_field(copy, name);
+  return quotas.*quota_field(name);
 }
 
 void apply_quotas(aws::Elbv2Quotas& quotas, const QuotaValues& values) {
   for (const auto& [name, value] : values)
-    *quota_field(quotas, name) = value;
+    quotas.*quota_field(name) = value;
 }
 
 aws::Elbv2Quotas to_quotas(const WorldSpec& spec) {
@@ -412,6 +421,20 @@ net::Result<Scenario> parse_scenario(const Json& document, const std::string& pa
                        "no subnet of world.subnets is in zone \"" + zone + "\"");
       }
       scenario.steps.push_back(*step);
+    }
+    // Quotas only go up (Service Quotas grants increases): a step below the quota in force then
+    // is refused here, with its field.
+    aws::Elbv2Quotas quotas = to_quotas(scenario.world);
+    for (const Step& step : scenario.steps) {
+      if (step.kind != Step::Kind::Quota) continue;
+      for (const auto& [name, value] : step.quotas) {
+        if (value < quota_of(quotas, name)) {
+          return invalid("steps[" + std::to_string(step.index - 1) + "].quota." + name,
+                         "is " + std::to_string(value) + ", lower than the quota in force then (" +
+                             std::to_string(quota_of(quotas, name)) + "): quotas only go up");
+        }
+      }
+      apply_quotas(quotas, step.quotas);
     }
     return {};
   }();

@@ -107,9 +107,24 @@ net::Result<void> check_expectation(Json& value, const std::string& field, bool 
     if (!calls.is_object() || calls.empty()) {
       return invalid(field + ".aws_calls", "must be a mapping of operation to count");
     }
+    const auto count = [](const Json& value) {
+      return value.is_number_unsigned() ||
+             (value.is_number_integer() && value.get<long long>() >= 0);
+    };
     for (auto it = calls.begin(); it != calls.end(); ++it) {
-      if (!it->is_number_unsigned() && (!it->is_number_integer() || it->get<long long>() < 0)) {
-        return invalid(field + ".aws_calls." + it.key(), "must be a non-negative integer");
+      const std::string at = field + ".aws_calls." + it.key();
+      if (it->is_object()) {
+        // {at_least: N, at_most: M}: a range, for counts that vary with the seed.
+        if (auto keys = only_keys(*it, {"at_least", "at_most"}, at); !keys) return keys;
+        if (it->empty()) return invalid(at, "must give at_least, at_most or both");
+        for (const auto& [bound, limit] : it->items()) {
+          if (!count(limit)) return invalid(at + "." + bound, "must be a non-negative integer");
+        }
+        if (it->contains("at_least") && it->contains("at_most") &&
+            (*it)["at_least"].get<long long>() > (*it)["at_most"].get<long long>())
+          return invalid(at, "at_least is more than at_most");
+      } else if (!count(*it)) {
+        return invalid(at, "must be a non-negative integer, or {at_least: N, at_most: M}");
       }
       const bool named = it.key().starts_with("elbv2 ") || it.key().starts_with("ec2 ");
       if (!named && it.key() != "mutating" && it.key() != "total") {
@@ -355,13 +370,13 @@ net::Result<void> parse_node(const Json& value, const std::string& field, Step& 
   step.kind = Step::Kind::Node;
   static const std::vector<std::string> kNodeActions = {"add", "cordon", "uncordon", "drain",
                                                         "remove"};
+  std::vector<std::string> keys = kNodeActions;
+  keys.push_back("zone");
   if (!value.is_object())
     return invalid(field,
                    "must be a mapping: {add: ZONE} or {cordon|uncordon|drain|remove: "
                    "NAME or any, zone: ZONE}");
-  if (auto keys = only_keys(value, {"add", "cordon", "uncordon", "drain", "remove", "zone"}, field);
-      !keys)
-    return keys;
+  if (auto checked = only_keys(value, keys, field); !checked) return checked;
   for (const std::string& action : kNodeActions) {
     if (!value.contains(action)) continue;
     if (!step.what.empty())
@@ -381,6 +396,7 @@ net::Result<void> parse_node(const Json& value, const std::string& field, Step& 
       return invalid(field + ".zone", "narrows `any` only (add takes its zone as its value)");
     auto zone = text_field(value, "zone", field + ".zone", true, false);
     if (!zone) return net::fail(zone.error());
+    if (zone->empty()) return invalid(field + ".zone", "must name a zone");
     step.zone = *zone;
   }
   return {};
@@ -418,6 +434,9 @@ net::Result<Step> parse_step(const Json& entry, std::size_t index) {
   if (!description) return net::fail(description.error());
   step.description = *description;
   step.duration = std::chrono::minutes(10);
+  if (entry.contains("timeout") && action != "wait") {
+    return invalid(field + ".timeout", "goes with wait only (how long it may take)");
+  }
   if (entry.contains("timeout")) {
     auto timeout = duration_field(entry["timeout"], field + ".timeout");
     if (!timeout) return net::fail(timeout.error());

@@ -38,8 +38,13 @@ net::Result<void> build_account(aws::AwsServer& aws, Cluster& cluster, net::Trac
     trace.event(
         "world.subnet.created",
         {{"name", subnet.name}, {"id", (*created)["subnet"]["subnetId"]}, {"zone", subnet.zone}});
-    for (int node = 0; node < subnet.nodes; ++node)
-      cluster.add_node({subnet.zone, subnet.cidr});
+    for (int node = 0; node < subnet.nodes; ++node) {
+      if (cluster.add_node({subnet.zone, subnet.cidr}).empty()) {
+        return net::fail("WorldSetup", "world.subnets[" + std::to_string(i) +
+                                           "].nodes: no free address in " + subnet.cidr +
+                                           " for node " + std::to_string(node + 1));
+      }
+    }
   }
   for (std::size_t i = 0; i < setup.security_groups.size(); ++i) {
     const auto& [name, description] = setup.security_groups[i];

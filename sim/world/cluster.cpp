@@ -35,10 +35,21 @@ const kube::ResourceType& Cluster::type(const char* api_version, const char* kin
 }
 
 std::string Cluster::add_node(const NodeSpec& spec) {
+  // The subnet's lowest free address (AWS keeps the first four and the last).
   const auto cidr = net::parse_cidr(spec.subnet_cidr);
-  const std::uint32_t number = static_cast<std::uint32_t>(nodes_added_++);
-  const std::string first_ip =
-      cidr ? net::format_ipv4(cidr->base + 4 + number) : "10.0.0." + std::to_string(4 + number);
+  std::string first_ip;
+  for (std::uint64_t offset = 4; cidr && offset + 1 < cidr->size(); ++offset) {
+    const std::string candidate = net::format_ipv4(cidr->base + static_cast<std::uint32_t>(offset));
+    if (!used_ips_.contains(candidate)) {
+      first_ip = candidate;
+      break;
+    }
+  }
+  if (first_ip.empty()) {
+    trace_.event("world.node.add_failed",
+                 {{"zone", spec.zone}, {"subnet", spec.subnet_cidr}, {"error", "no free address"}});
+    return "";
+  }
   used_ips_.insert(first_ip);
   std::string dashed = first_ip;
   std::replace(dashed.begin(), dashed.end(), '.', '-');
@@ -64,9 +75,7 @@ std::string Cluster::add_node(const NodeSpec& spec) {
   auto created = store_.create(type("v1", "Node"), "", object);
   if (created) trace_.event("world.node.added", {{"name", node.name}, {"zone", spec.zone}});
   nodes_.push_back(node);
-  // Pods waiting for room try the new node.
-  for (std::size_t i = 0; i < options_.pods_per_node_max && !waiting_.empty(); ++i)
-    wake_waiting();
+  wake_for_new_room();  // pods waiting for room try the new node
   return node.name;
 }
 
@@ -133,6 +142,9 @@ void Cluster::on_node_change(const kube::Change& change) {
                                  [&](const Node& candidate) { return candidate.name == name; });
   if (node == nodes_.end()) return;  // one the world did not add: no kubelet runs it
   if (change.type == kube::ChangeType::Deleted) {
+    used_ips_.erase(node->ip);
+    // Its pods no longer count against it: a node added later may take its name (its address).
+    std::erase_if(placed_, [&](const auto& placed) { return placed.second == name; });
     nodes_.erase(node);
     removed_nodes_.insert(name);
     post_pass();
@@ -141,10 +153,7 @@ void Cluster::on_node_change(const kube::Change& change) {
   const bool schedulable = field(field(change.object, "spec"), "unschedulable") != true;
   if (schedulable == node->schedulable) return;
   node->schedulable = schedulable;
-  if (schedulable) {
-    for (std::size_t i = 0; i < options_.pods_per_node_max && !waiting_.empty(); ++i)
-      wake_waiting();
-  }
+  if (schedulable) wake_for_new_room();
 }
 
 void Cluster::collect_pods_of_removed_nodes() {
@@ -232,6 +241,11 @@ void Cluster::release_node(const std::string& pod_key) {
   }
   placed_.erase(placed);
   wake_waiting();
+}
+
+void Cluster::wake_for_new_room() {
+  for (std::size_t i = 0; i < options_.pods_per_node_max && !waiting_.empty(); ++i)
+    wake_waiting();
 }
 
 void Cluster::wake_waiting() {

@@ -53,11 +53,12 @@ class Cluster {
   ~Cluster();
 
   // Node lifecycle, as an operator or a managed node group drives it. add_node returns the new
-  // node's name. cordon marks a node unschedulable (spec.unschedulable and its taint) or
-  // schedulable again; drain cordons it and evicts its pods (graceful deletes, which their
-  // ReplicaSets replace elsewhere) and returns how many; remove_node deletes the Node, and its
-  // pods go at once, as the pod garbage collector deletes the pods of a node that is gone. False
-  // (0) for a node that does not exist.
+  // node's name (its address is the subnet's lowest free one), or "" when the subnet is full.
+  // cordon marks a node unschedulable (spec.unschedulable and its taint) or schedulable again;
+  // drain cordons it and evicts its pods (graceful deletes, which their ReplicaSets replace
+  // elsewhere) and returns how many; remove_node deletes the Node, and its pods go at once, as the
+  // pod garbage collector deletes the pods of a node that is gone. False (0) for a node that does
+  // not exist.
   std::string add_node(const NodeSpec& node);
   bool cordon(const std::string& name, bool unschedulable);
   std::size_t drain(const std::string& name);
@@ -107,6 +108,8 @@ class Cluster {
   void guarded(const std::string& what, const std::string& key, const std::function<void()>& work);
   // A node has room: the pod that has waited longest (and still exists) tries again.
   void wake_waiting();
+  // A node joined or takes pods again: as many waiting pods as a node holds try it.
+  void wake_for_new_room();
   void release_node(const std::string& pod_key);
   void schedule_start(const std::string& ns, const std::string& name);
   void start_pod(const std::string& ns, const std::string& name);
@@ -127,7 +130,6 @@ class Cluster {
   net::Executor executor_;
   ClusterOptions options_;
   std::vector<Node> nodes_;
-  std::size_t nodes_added_ = 0;          // numbers each node's address: names never repeat
   std::set<std::string> removed_nodes_;  // their pods to go in the next pass
   PodTable pods_;
   Workloads workloads_;

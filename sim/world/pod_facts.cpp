@@ -49,7 +49,7 @@ PodFacts PodFacts::of(const Json& pod) {
   facts.ns = text(metadata, "namespace");
   facts.name = text(metadata, "name");
   facts.uid = text(metadata, "uid");
-  const ControllerRef owner = controller_of(metadata);
+  const ControllerRef owner = controller_of(metadata, "ReplicaSet");
   facts.owner_uid = owner.uid;
   facts.owner_name = owner.name;
   if (field(metadata, "labels").is_object()) facts.labels = field(metadata, "labels");

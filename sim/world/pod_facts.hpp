@@ -13,7 +13,7 @@ struct PodFacts {
   std::string ns;
   std::string name;
   std::string uid;
-  std::string owner_uid;   // its controller (a ReplicaSet)
+  std::string owner_uid;   // the ReplicaSet that controls it; empty for any other pod
   std::string owner_name;  // empty for a pod nobody owns
   std::string template_hash;
   std::string ip;

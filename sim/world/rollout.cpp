@@ -54,7 +54,7 @@ std::vector<long long> scaled_old_replicas(long long desired, const RolloutLimit
                                            const std::vector<ReplicaSetCounts>& old) {
   std::vector<long long> result;
   long long total = new_set.replicas;
-  long long available = new_set.available;
+  long long available = std::min(new_set.available, new_set.replicas);
   for (const ReplicaSetCounts& set : old) {
     result.push_back(set.replicas);
     total += set.replicas;

@@ -39,6 +39,16 @@ std::string template_hash(const Json& pod_template) {
   return encoded;
 }
 
+// A pod template less the pod-template-hash label: what tells one template from another.
+Json without_hash(Json pod_template) {
+  if (auto metadata = pod_template.find("metadata");
+      metadata != pod_template.end() && metadata->is_object()) {
+    if (auto labels = metadata->find("labels"); labels != metadata->end() && labels->is_object())
+      labels->erase(kHashLabel);
+  }
+  return pod_template;
+}
+
 // The Deployment's annotations a ReplicaSet carries (kubernetes.io/change-cause among them, which
 // `kubectl rollout history` shows), less those that describe the Deployment itself.
 Json copied_annotations(const Json& deployment) {
@@ -65,10 +75,19 @@ long long desired_replicas(const Json& deployment) {
 
 RolloutLimits limits_of(const Json& deployment) {
   const long long replicas = desired_replicas(deployment);
-  // Recreate takes every old pod down before a new one starts.
-  if (recreate(deployment)) return {0, replicas};
+  // Recreate surges nothing, and (as Kubernetes counts it) tolerates no unavailable pod: its
+  // Deployment is Available only when every pod is.
+  if (recreate(deployment)) return {0, 0};
   const Json& rolling = field(field(field(deployment, "spec"), "strategy"), "rollingUpdate");
   return rollout_limits(rolling, replicas).value_or(RolloutLimits{1, 0});
+}
+
+// What every ReplicaSet of a Deployment says of its size: the desired replicas, and the most
+// there may be during a rollout.
+Json replicas_annotations(const Json& deployment) {
+  const long long desired = desired_replicas(deployment);
+  return {{kDesiredReplicas, std::to_string(desired)},
+          {kMaxReplicas, std::to_string(desired + limits_of(deployment).surge)}};
 }
 
 // A condition as the controllers write them: the times stay while nothing about it changes.
@@ -100,14 +119,9 @@ ReplicaSetFacts ReplicaSetFacts::of(const Json& replica_set) {
   facts.owner_name = owner.name;
   const Json& spec = field(replica_set, "spec");
   facts.replicas = count_of(spec, "replicas", 1);
-  facts.template_without_hash = field(spec, "template");
-  if (auto labels = facts.template_without_hash.find("metadata");
-      labels != facts.template_without_hash.end() && labels->contains("labels") &&
-      (*labels)["labels"].is_object()) {
-    (*labels)["labels"].erase(kHashLabel);
-  }
+  facts.template_without_hash = without_hash(field(spec, "template"));
   const Json& status = field(replica_set, "status");
-  facts.current = count_of(status, "replicas");
+  facts.status_replicas = count_of(status, "replicas");
   facts.ready = count_of(status, "readyReplicas");
   facts.available = count_of(status, "availableReplicas");
   facts.revision =
@@ -201,10 +215,6 @@ void Workloads::pod_changed(const PodFacts* before, const PodFacts* after) {
   request_pass_();
 }
 
-bool Workloads::has_work() const {
-  return !dirty_deployments_.empty() || !dirty_replica_sets_.empty() || !deleted_owners_.empty();
-}
-
 void Workloads::sync(const Guard& guard) {
   for (const std::string& uid : std::exchange(deleted_owners_, {}))
     guard("garbagecollector", uid, [&] { collect(uid); });
@@ -277,11 +287,12 @@ void Workloads::reconcile_deployment(const std::string& ns, const std::string& n
   Json deployment = std::move(*found);
   const Json& spec = field(deployment, "spec");
   const std::vector<ReplicaSetFacts*> sets = owned_sets(text(field(deployment, "metadata"), "uid"));
+  const Json template_now = without_hash(field(spec, "template"));
   ReplicaSetFacts* current = nullptr;
   std::vector<ReplicaSetFacts*> old;
   long long newest_old = 0;
   for (ReplicaSetFacts* set : sets) {
-    if (current == nullptr && set->template_without_hash == field(spec, "template")) {
+    if (current == nullptr && set->template_without_hash == template_now) {
       current = set;
     } else {
       old.push_back(set);
@@ -337,7 +348,9 @@ void Workloads::roll(const Json& deployment, ReplicaSetFacts* current,
   long long newest_old = 0;
   for (const ReplicaSetFacts* set : old)
     newest_old = std::max(newest_old, set->revision);
-  if (revision <= newest_old) {
+  if (revision == 0) {
+    revision = newest_old + 1;  // one that lost its annotation takes the next revision
+  } else if (revision <= newest_old) {
     revision = newest_old + 1;
     auto live = store_.get(type("apps/v1", "ReplicaSet"), current->ns, current->name);
     std::string history =
@@ -350,10 +363,8 @@ void Workloads::roll(const Json& deployment, ReplicaSetFacts* current,
                                                   {"revision", std::to_string(revision)}});
   }
   annotations[kRevision] = std::to_string(revision);
-  annotations[kDesiredReplicas] = std::to_string(desired);
-  annotations[kMaxReplicas] = std::to_string(desired + limits.surge);
-  const Json replica_annotations = {{kDesiredReplicas, std::to_string(desired)},
-                                    {kMaxReplicas, std::to_string(desired + limits.surge)}};
+  const Json replica_annotations = replicas_annotations(deployment);
+  annotations.update(replica_annotations);
   if (recreate(deployment)) {
     bool old_pods = false;
     for (ReplicaSetFacts* set : old) {
@@ -368,9 +379,9 @@ void Workloads::roll(const Json& deployment, ReplicaSetFacts* current,
   for (const ReplicaSetFacts* set : old)
     total += set->replicas;
   const long long target = scaled_new_replicas(desired, limits, current->replicas, total);
-  const bool scaled_up = target != current->replicas;
+  const bool resized = target != current->replicas;
   update_replica_set(*current, target, annotations);
-  if (scaled_up) return;  // the old ones go in a later pass, as the new pods become available
+  if (resized) return;  // the old ones go in a later pass, as the new pods become available
   std::vector<ReplicaSetCounts> counts;
   for (const ReplicaSetFacts* set : old)
     counts.push_back({set->replicas, set->available});
@@ -394,9 +405,7 @@ ReplicaSetFacts* Workloads::create_replica_set(const Json& deployment, long long
   selector["matchLabels"][kHashLabel] = hash;
   Json annotations = copied_annotations(deployment);
   annotations[kRevision] = std::to_string(revision);
-  const RolloutLimits limits = limits_of(deployment);
-  annotations[kDesiredReplicas] = std::to_string(desired_replicas(deployment));
-  annotations[kMaxReplicas] = std::to_string(desired_replicas(deployment) + limits.surge);
+  annotations.update(replicas_annotations(deployment));
   Json replica_set = {
       {"metadata",
        {{"name", name},
@@ -452,7 +461,7 @@ void Workloads::prune_history(const Json& deployment, const std::vector<ReplicaS
   const long long limit = count_of(field(deployment, "spec"), "revisionHistoryLimit", 10);
   std::vector<const ReplicaSetFacts*> idle;
   for (const ReplicaSetFacts* set : old) {
-    if (set->replicas == 0 && set->current == 0 && !has_pods(set->uid)) idle.push_back(set);
+    if (set->replicas == 0 && set->status_replicas == 0 && !has_pods(set->uid)) idle.push_back(set);
   }
   const long long surplus = static_cast<long long>(idle.size()) - std::max(0LL, limit);
   for (long long i = 0; i < surplus; ++i) {
@@ -473,12 +482,12 @@ void Workloads::write_deployment_status(const Json& deployment, const ReplicaSet
   long long ready = 0;
   long long available = 0;
   for (const ReplicaSetFacts* set : all) {
-    replicas += set->current;
+    replicas += set->status_replicas;
     wanted += set->replicas;
     ready += set->ready;
     available += set->available;
   }
-  const long long updated = current != nullptr ? current->current : 0;
+  const long long updated = current != nullptr ? current->status_replicas : 0;
   const Json& previous = field(field(deployment, "status"), "conditions");
   const std::string now = net::format_rfc3339(clock_.wall_now());
   Json conditions = Json::array();

@@ -22,7 +22,7 @@ struct ReplicaSetFacts {
   std::string owner_name;
   kube::Json template_without_hash;  // spec.template less the pod-template-hash label
   long long replicas = 0;            // spec.replicas
-  long long current = 0;             // status.replicas
+  long long status_replicas = 0;     // status.replicas
   long long ready = 0;
   long long available = 0;
   long long revision = 0;  // deployment.kubernetes.io/revision
@@ -49,7 +49,6 @@ class Workloads {
   void deployment_changed(const kube::Change& change);
   void replica_set_changed(const kube::Change& change);
   void pod_changed(const PodFacts* before, const PodFacts* after);
-  bool has_work() const;
   void sync(const Guard& guard);
 
   // Makes every pass over this Deployment ("ns/name") throw, as a bug would.

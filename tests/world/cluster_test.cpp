@@ -223,3 +223,45 @@ TEST_CASE("cluster: a named target port resolves once a pod with that port exist
   CHECK(slices[0]["ports"][0]["port"] == 8080);
   CHECK(slices[0]["endpoints"].size() == 1);
 }
+
+TEST_CASE("cluster: a drained node's pods run elsewhere; a removed node's pods go with it",
+          "[world][sim]") {
+  test_support::SimFixture fixture(60);
+  fixture.build_account();  // ip-10-0-0-4 in us-east-1a, ip-10-0-1-4 in us-east-1b
+  auto& store = fixture.world.store();
+  auto& cluster = fixture.world.cluster();
+  const std::string first = "ip-10-0-0-4.us-east-1.compute.internal";
+  const std::string second = "ip-10-0-1-4.us-east-1.compute.internal";
+  REQUIRE(store.create(store.type("apps/v1", "Deployment"), "default", deployment("web", 6)));
+  settle(fixture);
+  const auto on_node = [&](const std::string& node) {
+    std::size_t count = 0;
+    for (const Json& pod : store.snapshot(store.type("v1", "Pod"), "default"))
+      count += pod["spec"].value("nodeName", "") == node ? 1 : 0;
+    return count;
+  };
+  REQUIRE(on_node(first) > 0);
+  CHECK(cluster.drain(first) == on_node(first));
+  settle(fixture);
+  CHECK(on_node(first) == 0);
+  CHECK(on_node(second) == 6);
+  const Json cordoned = *store.get(store.type("v1", "Node"), "", first);
+  CHECK(cordoned["spec"]["unschedulable"] == true);
+  CHECK(cordoned["spec"]["taints"][0]["key"] == "node.kubernetes.io/unschedulable");
+
+  // A new node takes the removed one's address, and so its name; pods placed on the old one no
+  // longer count against it.
+  REQUIRE(cluster.remove_node(second));
+  CHECK_FALSE(cluster.remove_node(second));
+  settle(fixture);  // the pods of the removed node go, and their ReplicaSet waits for room
+  CHECK(on_node(second) == 0);
+  CHECK(cluster.add_node({"us-east-1b", "10.0.1.0/24"}) == second);
+  CHECK(cluster.cordon(first, false));
+  settle(fixture);
+  CHECK(on_node(first) + on_node(second) == 6);
+  std::size_t ready = 0;
+  for (const Json& pod : store.snapshot(store.type("v1", "Pod"), "default"))
+    ready += cluster.ready("default", pod["metadata"]["name"]) ? 1 : 0;
+  CHECK(ready == 6);
+  CHECK(cluster.errors() == 0);
+}

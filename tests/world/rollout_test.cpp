@@ -184,8 +184,16 @@ TEST_CASE("rollout: Recreate stops every old pod before a new one starts", "[wor
     mixed = mixed || (old_left && images > 0);
   });
   set_image(fixture, "nginx:1.27");
+  // Every pod is down for a while: the Deployment is not Available then, as in Kubernetes
+  // (Recreate tolerates no unavailable pod).
+  fixture.world.run_for(std::chrono::milliseconds(300));
+  const Json down = *store.get(store.type("apps/v1", "Deployment"), "default", "web");
+  CHECK(down["status"]["conditions"][0]["type"] == "Available");
+  CHECK(down["status"]["conditions"][0]["status"] == "False");
   settle(fixture);
   CHECK_FALSE(mixed);
+  const Json up = *store.get(store.type("apps/v1", "Deployment"), "default", "web");
+  CHECK(up["status"]["conditions"][0]["status"] == "True");
   CHECK(census(store).running == std::map<std::string, int>{{"nginx:1.27", 3}});
 }
 
@@ -208,7 +216,7 @@ TEST_CASE("rollout: revisionHistoryLimit keeps that many old ReplicaSets", "[wor
   CHECK(revisions == std::vector<std::string>{"3", "4"});
 }
 
-TEST_CASE("rollout: a deleted pod terminates for a while, and its endpoint says so",
+TEST_CASE("termination: a deleted pod terminates for a while, and its endpoint says so",
           "[world][sim]") {
   test_support::SimFixture fixture(74);
   fixture.build_account();
@@ -240,6 +248,15 @@ TEST_CASE("rollout: a deleted pod terminates for a while, and its endpoint says 
     }
   }
   CHECK(seen);
+  // A second DELETE with no period, or a longer one, changes nothing.
+  sim::kube::DeleteOptions longer;
+  longer.grace_period_seconds = 60;
+  for (const auto& options : {sim::kube::DeleteOptions{}, longer}) {
+    auto again = store.remove(store.type("v1", "Pod"), "default", name, options);
+    REQUIRE(again);
+    CHECK((*again)["metadata"]["deletionGracePeriodSeconds"] == 30);
+    CHECK((*again)["metadata"]["resourceVersion"] == (*deleted)["metadata"]["resourceVersion"]);
+  }
   // A second DELETE with a shorter period (kubectl delete --grace-period=0 --force) ends it.
   sim::kube::DeleteOptions now;
   now.grace_period_seconds = 0;
