@@ -25,7 +25,11 @@ struct ControllerApp::Parts {
         trace(trace),
         options(std::move(options)),
         kube(std::move(kube)),
-        aws_client(std::move(aws_client)) {}
+        aws_client(std::move(aws_client)) {
+    for (k8s::Informer* informer : {&ingresses, &ingress_classes, &class_params, &services,
+                                    &endpoint_slices, &pods, &bindings, &nodes})
+      informer->set_bug_sink(this->options.on_bug);
+  }
 
   net::Executor executor;
   net::Clock& clock;
@@ -151,6 +155,7 @@ void ControllerApp::Parts::wire_ingress_path() {
   });
   ingress_controller = std::make_unique<k8s::Controller>(
       "ingress", ingress_queue, *group_reconciler, clock, trace, options.ingress_workers);
+  ingress_controller->set_bug_sink(options.on_bug);
 }
 
 void ControllerApp::Parts::wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidrs) {
@@ -205,6 +210,7 @@ void ControllerApp::Parts::wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidr
   binding_controller =
       std::make_unique<k8s::Controller>("targetgroupbinding", binding_queue, *binding_reconciler,
                                         clock, trace, options.binding_workers);
+  binding_controller->set_bug_sink(options.on_bug);
 }
 
 net::Awaitable<net::Result<void>> ControllerApp::start() {

@@ -23,6 +23,9 @@ struct ControllerOptions {
   std::size_t ingress_workers = 3;              // --ingress-max-concurrent-reconciles
   std::size_t binding_workers = 3;              // --targetgroupbinding-max-concurrent-reconciles
   ingress::BuilderOptions builder;              // cluster_name and vpc_id are filled in at start
+  // Where a reconcile or an informer handler that throws is reported; none in production (the
+  // key backs off, as controller-runtime recovers a panic), a simulation stops there.
+  net::BugSink on_bug;
 };
 
 // Everything a running controller is: the Kubernetes and AWS clients over their transports,

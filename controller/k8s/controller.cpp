@@ -24,6 +24,7 @@ net::Awaitable<Outcome> Controller::reconcile_guarded(std::string key) {
   try {
     co_return co_await reconciler_.reconcile(key);
   } catch (const std::exception& error) {
+    if (bug_sink_) bug_sink_("the " + name_ + " controller's reconcile of " + key, error.what());
     co_return Outcome::backoff("ReconcilePanic", error.what());
   }
 }

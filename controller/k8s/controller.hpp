@@ -7,6 +7,7 @@
 
 #include "controller/k8s/work_queue.hpp"
 #include "controller/net/awaitable.hpp"
+#include "controller/net/bug_sink.hpp"
 #include "controller/net/trace.hpp"
 
 namespace albc::k8s {
@@ -54,6 +55,8 @@ class Controller {
   Controller(std::string name, WorkQueue& queue, Reconciler& reconciler, net::Clock& clock,
              net::Trace& trace, std::size_t workers);
   void start(net::Executor executor);
+  // Where a reconcile that throws is reported (net/bug_sink.hpp); the key backs off either way.
+  void set_bug_sink(net::BugSink sink) { bug_sink_ = std::move(sink); }
   std::size_t reconciles() const { return reconciles_; }
   const std::map<std::string, ReconcileStats>& stats() const { return stats_; }
 
@@ -67,6 +70,7 @@ class Controller {
   net::Clock& clock_;
   net::Trace& trace_;
   std::size_t workers_;
+  net::BugSink bug_sink_;
   std::size_t reconciles_ = 0;
   std::map<std::string, ReconcileStats> stats_;
 };

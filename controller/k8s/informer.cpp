@@ -36,10 +36,14 @@ void Informer::notify(const Json* old, const Json* current) {
     try {
       handler(old, current);
     } catch (const std::exception& error) {
-      trace_.event("k8s.informer.handler_failed",
-                   {{"resource", std::string(resource_.plural)},
-                    {"object", k8s::object_key(current != nullptr ? *current : *old)},
-                    {"error", error.what()}});
+      const std::string object = k8s::object_key(current != nullptr ? *current : *old);
+      trace_.event("k8s.informer.handler_failed", {{"resource", std::string(resource_.plural)},
+                                                   {"object", object},
+                                                   {"error", error.what()}});
+      if (bug_sink_) {
+        bug_sink_("the " + std::string(resource_.plural) + " informer's handler for " + object,
+                  error.what());
+      }
     }
   }
 }

@@ -7,6 +7,7 @@
 
 #include "controller/k8s/cache.hpp"
 #include "controller/k8s/client.hpp"
+#include "controller/net/bug_sink.hpp"
 #include "controller/net/clock.hpp"
 #include "controller/net/random.hpp"
 #include "controller/net/trace.hpp"
@@ -38,6 +39,8 @@ class Informer {
   Informer& operator=(const Informer&) = delete;
 
   void on_change(Handler handler) { handlers_.push_back(std::move(handler)); }
+  // Where a handler that throws is reported (net/bug_sink.hpp); without one it is traced only.
+  void set_bug_sink(net::BugSink sink) { bug_sink_ = std::move(sink); }
   void start(net::Executor executor);
   void stop() { stopped_ = true; }
   bool synced() const { return synced_; }
@@ -63,6 +66,7 @@ class Informer {
   InformerOptions options_;
   ObjectCache cache_;
   std::vector<Handler> handlers_;
+  net::BugSink bug_sink_;
   bool synced_ = false;
   bool stopped_ = false;
   net::Clock::duration backoff_{};

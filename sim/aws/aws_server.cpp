@@ -153,6 +153,17 @@ std::string service_of(const net::Request& request) {
   return body.find("Version=2016-11-15") != std::string_view::npos ? "ec2" : "elasticloadbalancing";
 }
 
+// The Action parameter of a Query request, from its body or its URL, for a report.
+std::string action_of(const net::Request& request) {
+  for (const std::string_view text : {std::string_view(request.body), request.query()}) {
+    const auto at = text.find("Action=");
+    if (at == std::string_view::npos) continue;
+    const std::string_view rest = text.substr(at + 7);
+    return std::string(rest.substr(0, rest.find('&')));
+  }
+  return "a request without an Action";
+}
+
 }  // namespace
 
 net::Response AwsServer::handle(const net::Request& request) {
@@ -161,6 +172,7 @@ net::Response AwsServer::handle(const net::Request& request) {
   try {
     return dispatch(request);
   } catch (const std::exception& error) {
+    if (bug_sink_) bug_sink_("the fake AWS, answering " + action_of(request), error.what());
     const std::string message = std::string("albc's fake AWS failed: ") + error.what();
     if (service_of(request) == "ec2") {
       return answer("ec2", "Unknown", net::fail(AwsError{500, "InternalError", message}));

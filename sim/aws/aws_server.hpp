@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/net/bug_sink.hpp"
 #include "controller/net/clock.hpp"
 #include "controller/net/random.hpp"
 #include "sim/aws/aws_state.hpp"
@@ -44,6 +45,9 @@ class AwsServer final : public http::Handler {
   // Answers `request` with `error` in its service's shape, counted as a call of its action: how
   // the world's faults (throttling, 5xx) answer in the fake's place.
   net::Response refuse(const net::Request& request, const AwsError& error);
+  // Where a request that throws inside the fake is reported before its 500 goes out
+  // (net/bug_sink.hpp).
+  void set_bug_sink(net::BugSink sink) { bug_sink_ = std::move(sink); }
 
   AwsState& state() { return state_; }
   const AwsState& state() const { return state_; }
@@ -71,6 +75,7 @@ class AwsServer final : public http::Handler {
   AwsServerOptions options_;
   AwsState state_;
   Elbv2Api elbv2_;
+  net::BugSink bug_sink_;
   Ec2Api ec2_;
   std::deque<AwsCall> calls_;
   std::map<std::string, OperationCount> by_operation_;  // "elbv2 CreateRule"

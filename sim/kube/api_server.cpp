@@ -167,6 +167,11 @@ net::Response ApiServer::handle(const net::Request& request) {
   try {
     return dispatch(request);
   } catch (const std::exception& error) {
+    if (bug_sink_) {
+      bug_sink_(
+          "the fake API server, answering " + request.method + " " + std::string(request.target),
+          error.what());
+    }
     return status_response(
         StatusError{500, "InternalError", std::string("Internal error occurred: ") + error.what()});
   }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "controller/net/bug_sink.hpp"
 #include "controller/net/clock.hpp"
 #include "controller/net/trace.hpp"
 #include "controller/net/url.hpp"
@@ -28,6 +29,9 @@ class ApiServer final : public http::Handler {
   // 413 RequestEntityTooLarge, as the real server's limitedReadBody answers.
   net::Response refuse_body_too_large(std::size_t limit_bytes) override;
   std::size_t requests_handled() const { return requests_handled_; }
+  // Where a request that throws inside the fake is reported before its 500 goes out
+  // (net/bug_sink.hpp).
+  void set_bug_sink(net::BugSink sink) { bug_sink_ = std::move(sink); }
   // The address /api advertises, once the server's socket is bound (port 0 picks it then).
   void advertise(std::string address) { options_.advertised_address = std::move(address); }
 
@@ -48,6 +52,7 @@ class ApiServer final : public http::Handler {
   ApiServerOptions options_;
   net::Trace* trace_;
   std::size_t requests_handled_ = 0;
+  net::BugSink bug_sink_;
 };
 
 }  // namespace albc::sim::kube

@@ -10,7 +10,9 @@ constexpr std::chrono::minutes kStartBudget{5};
 }  // namespace
 
 ControllerPod::ControllerPod(world::World& world, app::ControllerOptions options)
-    : world_(world), options_(std::move(options)) {}
+    : world_(world), options_(std::move(options)) {
+  options_.on_bug = world_.bug_sink();
+}
 
 ControllerPod::~ControllerPod() {
   stop();

@@ -9,12 +9,25 @@
 
 namespace albc::sim::scenario {
 
-std::optional<net::Error> InvariantChecks::stopped() const {
-  if (world_.failure())
-    return net::make_error("InternalError",
-                           "a task in the simulated world failed: " + *world_.failure());
-  if (world_.interrupted()) return net::make_error("Interrupted", "interrupted");
+std::optional<net::Error> world_stopped(const world::World& world, std::string_view signal) {
+  if (const auto& failure = world.failure()) {
+    // A bug names its place; the seed (and the crash site, if any) replays it exactly.
+    const std::string seed = "seed " + std::to_string(world.options().seed);
+    return net::make_error(
+        "InternalError", failure->starts_with("bug in ")
+                             ? "a broken assumption stopped the run (" + seed + "): " + *failure
+                             : "a task in the simulated world failed (" + seed + "): " + *failure);
+  }
+  if (world.interrupted()) {
+    return net::make_error(
+        "Interrupted",
+        "interrupted" + std::string(signal.empty() ? "" : " by ") + std::string(signal));
+  }
   return std::nullopt;
+}
+
+std::optional<net::Error> InvariantChecks::stopped() const {
+  return world_stopped(world_, "");
 }
 
 net::Result<void> InvariantChecks::record(const std::vector<std::string>& checked,

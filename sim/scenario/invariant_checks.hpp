@@ -23,6 +23,10 @@ struct InvariantOutcome {
 
 // Checks a scenario's invariants against its world and keeps the tally for the report. A
 // broken invariant is an InvariantBroken error naming it and the offending objects.
+// Why the world stopped running on its own: a bug or a failed task (with the seed that replays
+// it), or a signal (named by `signal` when known).
+std::optional<net::Error> world_stopped(const world::World& world, std::string_view signal);
+
 class InvariantChecks {
  public:
   InvariantChecks(const Scenario& scenario, world::World& world, ControllerPod& controller)

@@ -57,6 +57,7 @@ world::WorldOptions Run::world_options() const {
   world.account_id = scenario_.world.account_id;
   world.elbv2.quotas = to_quotas(scenario_.world);
   world.trace_sink = options_.trace ? options_.out : nullptr;
+  world.stop_on_bug = true;  // a simulation's bugs stop it, naming the place
   return world;
 }
 
@@ -112,15 +113,8 @@ void Run::watch_signals() {
 }
 
 std::optional<net::Error> Run::stopped() const {
-  if (world_.failure()) {
-    return net::make_error("InternalError",
-                           "a task in the simulated world failed: " + *world_.failure());
-  }
-  if (world_.interrupted()) {
-    return net::make_error("Interrupted", std::string("interrupted by ") +
-                                              (interrupted_by_ == SIGINT ? "SIGINT" : "SIGTERM"));
-  }
-  return std::nullopt;
+  if (!world_.interrupted()) return world_stopped(world_, "");
+  return world_stopped(world_, interrupted_by_ == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
 net::Result<void> Run::run_step(const Step& step) {

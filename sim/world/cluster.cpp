@@ -277,6 +277,7 @@ void Cluster::guarded(const std::string& what, const std::string& key,
   } catch (const std::exception& error) {
     ++errors_;
     trace_.event("world.error", {{"controller", what}, {"object", key}, {"error", error.what()}});
+    if (bug_sink_) bug_sink_("the world's " + what + " controller, on " + key, error.what());
   }
 }
 

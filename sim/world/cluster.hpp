@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "controller/net/bug_sink.hpp"
 #include "controller/net/clock.hpp"
 #include "controller/net/random.hpp"
 #include "controller/net/trace.hpp"
@@ -82,6 +83,8 @@ class Cluster {
   std::size_t pods_running() const;
   // Failures while handling an object (each also traced as world.error).
   std::size_t errors() const { return errors_; }
+  // Where a failure while handling an object is reported, besides the trace (net/bug_sink.hpp).
+  void set_bug_sink(net::BugSink sink) { bug_sink_ = std::move(sink); }
   // Makes every pass over this Deployment ("ns/name") throw, as a bug would.
   void fail_deployment_for_test(std::string key) {
     workloads_.fail_deployment_for_test(std::move(key));
@@ -143,6 +146,7 @@ class Cluster {
   std::set<net::Clock::TimerId> timers_;
   std::size_t pending_transitions_ = 0;
   std::size_t errors_ = 0;
+  net::BugSink bug_sink_;
   bool pass_posted_ = false;
   bool destroyed_ = false;
 };

@@ -19,6 +19,19 @@ World::World(WorldOptions options)
       cluster_(store_, clock_, random_.fork("world.cluster"), trace_, io_->get_executor(),
                options_.cluster) {
   net::set_assertion_context({true, options_.seed});
+  if (options_.stop_on_bug) {
+    kube_api_.set_bug_sink(bug_sink());
+    aws_.set_bug_sink(bug_sink());
+    cluster_.set_bug_sink(bug_sink());
+  }
+}
+
+net::BugSink World::bug_sink() {
+  if (!options_.stop_on_bug) return {};
+  return [this](std::string_view place, std::string_view what) {
+    // The first one stops the run at the next task boundary; later ones follow from it.
+    if (!failure_) failure_ = "bug in " + std::string(place) + ": " + std::string(what);
+  };
 }
 
 World::~World() {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/net/bug_sink.hpp"
 #include "controller/net/random.hpp"
 #include "controller/net/trace.hpp"
 #include "sim/aws/aws_server.hpp"
@@ -36,6 +37,10 @@ struct WorldOptions {
   ClusterOptions cluster;
   kube::StoreLimits store;
   aws::Elbv2Options elbv2;
+  // A bug caught in a fake, a world controller or (through bug_sink()) the controller stops the
+  // run, as the world's failure; otherwise the catch site goes on (a 500, a trace, a back-off),
+  // as `albc serve` does.
+  bool stop_on_bug = false;
 };
 
 // Everything around the controller in a simulation, on one io_context and one virtual clock:
@@ -91,6 +96,9 @@ class World {
   // The error of a task that threw out of the io_context or a timer: a bug, reported with its
   // original message; the world runs no further once one is recorded.
   const std::optional<std::string>& failure() const { return failure_; }
+  // Where the controller's catch sites report bugs: the world's failure when it stops on bugs,
+  // nothing (they go on) otherwise.
+  net::BugSink bug_sink();
   // Lets virtual time pass.
   void run_for(net::Clock::duration duration);
   // Runs a coroutine to completion (or until the budget runs out).

@@ -137,6 +137,22 @@ TEST_CASE("cluster: a failure on one Deployment is traced and leaves the others 
   CHECK(traced);
 }
 
+TEST_CASE("cluster: in a simulation that stops on bugs, the same failure stops the world there",
+          "[world][sim]") {
+  auto options = test_support::world_options(61);
+  options.stop_on_bug = true;
+  sim::world::World world(options);
+  world.cluster().add_node({"us-east-1a", "10.0.0.0/24"});
+  REQUIRE(sim::world::build_cluster(world.store(), {"alb"}));
+  world.cluster().fail_deployment_for_test("default/broken");
+  auto& store = world.store();
+  REQUIRE(store.create(store.type("apps/v1", "Deployment"), "default", deployment("broken", 2)));
+  CHECK_FALSE(world.run_until([&] { return world.quiescent(); }, std::chrono::minutes(1)));
+  REQUIRE(world.failure());
+  CHECK(*world.failure() ==
+        "bug in the world's deployment controller, on default/broken: failure injected by a test");
+}
+
 TEST_CASE("cluster: a Deployment deleted and applied again at once loses its old pods",
           "[world][sim]") {
   test_support::SimFixture fixture(58);
