@@ -35,6 +35,8 @@ class Run {
   void watch_signals();
   // Why the world stopped running on its own (a signal, a failed task), as a step failure.
   std::optional<net::Error> stopped() const;
+  // An advance step: virtual time passes, with the state invariants checked at quiet moments.
+  net::Result<void> advance(net::Clock::duration duration);
   net::Result<void> check_kinds() const;
   net::Result<void> run_step(const Step& step);
   net::Result<void> expect(const Step& step);
