@@ -1,5 +1,7 @@
 #include "sim/scenario/expectations.hpp"
 
+#include <vector>
+
 #include "controller/net/regex.hpp"
 
 namespace albc::sim::scenario {
@@ -16,9 +18,62 @@ std::string shown(const Json& value) {
   return text.size() > 160 ? text.substr(0, 157) + "..." : text;
 }
 
+// Kuhn's augmenting paths: can pattern `i` take an element, moving others along if need be?
+bool assign(std::size_t i, const std::vector<std::vector<bool>>& fits,
+            std::vector<std::size_t>& owner, std::vector<bool>& seen) {
+  constexpr std::size_t kFree = static_cast<std::size_t>(-1);
+  for (std::size_t j = 0; j < fits[i].size(); ++j) {
+    if (!fits[i][j] || seen[j]) continue;
+    seen[j] = true;
+    if (owner[j] == kFree || assign(owner[j], fits, owner, seen)) {
+      owner[j] = i;
+      return true;
+    }
+  }
+  return false;
+}
+
+// {any_order: [...]}: as many elements as patterns, each pattern matching a different element.
+net::Result<void> match_any_order(const Json& patterns, const Json& actual,
+                                  const std::string& path) {
+  if (!actual.is_array())
+    return net::fail("ExpectationFailed", path + ": expected a list, got " + shown(actual));
+  if (patterns.size() != actual.size()) {
+    return net::fail("ExpectationFailed", path + ": expected " + std::to_string(patterns.size()) +
+                                              " element(s) in any order, got " +
+                                              std::to_string(actual.size()) + ": " + shown(actual));
+  }
+  std::vector<std::vector<bool>> fits(patterns.size(), std::vector<bool>(actual.size()));
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    bool any = false;
+    for (std::size_t j = 0; j < actual.size(); ++j) {
+      auto matched = match_pattern(patterns[i], actual[j], path + "[" + std::to_string(j) + "]");
+      if (!matched && matched.error().code != "ExpectationFailed") return matched;
+      fits[i][j] = static_cast<bool>(matched);
+      any = any || fits[i][j];
+    }
+    if (!any) {
+      return net::fail("ExpectationFailed", path + ".any_order[" + std::to_string(i) +
+                                                "]: matches no element of " + shown(actual));
+    }
+  }
+  std::vector<std::size_t> owner(actual.size(), static_cast<std::size_t>(-1));
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    std::vector<bool> seen(actual.size());
+    if (!assign(i, fits, owner, seen)) {
+      return net::fail("ExpectationFailed", path + ": no element is left for any_order[" +
+                                                std::to_string(i) +
+                                                "] once the others are matched: " + shown(actual));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 net::Result<void> match_pattern(const Json& pattern, const Json& actual, const std::string& path) {
+  if (pattern.is_object() && pattern.size() == 1 && pattern.contains("any_order"))
+    return match_any_order(pattern["any_order"], actual, path);
   if (pattern.is_object()) {
     if (!actual.is_object())
       return net::fail("ExpectationFailed", path + ": expected a mapping, got " + shown(actual));

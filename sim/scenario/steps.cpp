@@ -15,6 +15,10 @@ net::Result<void> check_patterns(const Json& pattern, const std::string& field) 
     if (!regex) return invalid(field, regex.error().message);
     return {};
   }
+  if (pattern.is_object() && pattern.contains("any_order")) {
+    if (pattern.size() != 1 || !pattern["any_order"].is_array())
+      return invalid(field + ".any_order", "must be the only key, with a list of patterns");
+  }
   if (pattern.is_object()) {
     for (auto it = pattern.begin(); it != pattern.end(); ++it) {
       if (auto checked = check_patterns(*it, field + "." + it.key()); !checked) return checked;

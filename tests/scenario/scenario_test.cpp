@@ -91,6 +91,32 @@ TEST_CASE("expectations: subsets, lists, regular expressions and absence", "[sce
   CHECK_FALSE(match_pattern({{"Nope", "*"}}, actual, ""));
 }
 
+TEST_CASE("expectations: any_order matches each pattern to a different element", "[scenario]") {
+  const Json targets = Json::array({{{"Id", "10.0.0.9"}, {"State", "draining"}},
+                                    {{"Id", "10.0.0.5"}, {"State", "healthy"}},
+                                    {{"Id", "10.0.0.7"}, {"State", "draining"}}});
+  const Json wanted = {
+      {"any_order", {{{"State", "healthy"}}, {{"State", "draining"}}, {{"State", "draining"}}}}};
+  CHECK(match_pattern(wanted, targets, "t"));
+  // A greedy first fit gives the general pattern the one element the specific one needs; the
+  // matching moves it along.
+  const Json tricky = {
+      {"any_order", {{{"State", "*"}}, {{"Id", "10.0.0.9"}}, {{"Id", "10.0.0.7"}}}}};
+  CHECK(match_pattern(tricky, targets, "t"));
+  const Json two_healthy = {
+      {"any_order", {{{"State", "healthy"}}, {{"State", "healthy"}}, {{"State", "draining"}}}}};
+  auto unmatched = match_pattern(two_healthy, targets, "t");
+  REQUIRE_FALSE(unmatched);
+  CHECK(unmatched.error().message.starts_with(
+      "t: no element is left for any_order[1] once the others are matched"));
+  auto none = match_pattern({{"any_order", {{{"State", "unused"}}, {}, {}}}}, targets, "t");
+  REQUIRE_FALSE(none);
+  CHECK(none.error().message.starts_with("t.any_order[0]: matches no element of"));
+  auto size = match_pattern({{"any_order", {Json::object()}}}, targets, "t");
+  REQUIRE_FALSE(size);
+  CHECK(size.error().message.starts_with("t: expected 1 element(s) in any order, got 3"));
+}
+
 TEST_CASE("scenario: the seed walkthrough passes and its trace is the same twice",
           "[scenario][sim][slow]") {
   auto scenario = load_scenario(kSource + "/scenarios/seed-walkthrough.yaml");
