@@ -83,8 +83,11 @@ net::Result<void> parse_fields(const Json& body, const std::string& field, const
         return invalid(at,
                        "kube_error answers writes: the verb must be create, update, patch, "
                        "delete, deletecollection or *");
-      if (info.kind == Kind::KubeGone && !verb.empty() && verb != "watch" && verb != "*")
-        return invalid(at, "kube_gone answers watches: the verb must be watch or *");
+      if (info.kind == Kind::KubeGone && !verb.empty() && verb != "watch" && verb != "list" &&
+          verb != "*")
+        return invalid(at,
+                       "kube_gone answers watches and the later pages of lists: the verb must be "
+                       "watch, list or *");
       if (info.kind == Kind::AwsEventualConsistency) {
         static const std::vector<std::string> kCreates = {
             "elbv2 CreateLoadBalancer", "elbv2 CreateTargetGroup", "elbv2 CreateListener",

@@ -24,6 +24,14 @@ bool is_aws(Kind kind) {
          kind == Kind::AwsEventualConsistency;
 }
 
+bool has_continue_token(std::string_view target) {
+  const auto query = target.find('?');
+  if (query == std::string_view::npos) return false;
+  const std::string_view text = target.substr(query);
+  return text.find("?continue=") != std::string_view::npos ||
+         text.find("&continue=") != std::string_view::npos;
+}
+
 bool can_conflict(const std::string& call, const std::string& body) {
   if (call.starts_with("kube update ") || call.starts_with("kube create ")) return true;
   return call.starts_with("kube patch ") && body.find("\"resourceVersion\"") != std::string::npos;
@@ -95,8 +103,10 @@ std::optional<net::Clock::duration> Faults::invisible_for(std::string_view actio
   return std::nullopt;
 }
 
-bool Faults::applies(Active& active, const std::string& call, const std::string& body,
+bool Faults::applies(Active& active, const std::string& call, const net::Request& request,
                      bool streaming) const {
+  const std::string& body = request.body;
+  const std::string_view target = request.target;
   if (!in_force(active)) return false;
   const Kind kind = active.spec.kind;
   // Eventual consistency acts inside the fake (invisible_for), not on requests.
@@ -104,9 +114,11 @@ bool Faults::applies(Active& active, const std::string& call, const std::string&
   const bool aws_call = http::is_aws_call(call);
   const bool kube_call = call.starts_with("kube ");
   if (is_aws(kind) ? !aws_call : !kube_call) return false;
-  // Kubernetes errors and throttles answer writes and reads; Gone answers watches only, which
-  // nothing else here touches.
-  if (kind == Kind::KubeGone && !streaming) return false;
+  // Kubernetes errors and throttles answer writes and reads; Gone answers watches, which nothing
+  // else here touches, and the later pages of a paged list (a request with a continue token).
+  if (kind == Kind::KubeGone && !streaming &&
+      !(call.starts_with("kube list ") && has_continue_token(target)))
+    return false;
   if (kind != Kind::KubeGone && kind != Kind::KubeOutage && streaming) return false;
   if (kind == Kind::KubeError && !http::is_kube_write(call)) return false;
   // A conflict needs something to conflict on: an update, or a patch that names the
@@ -162,6 +174,14 @@ net::Response Faults::kube_answer(const net::Request& request, const std::string
     error.retry_after_seconds = static_cast<int>(std::max<long long>(
         1, std::chrono::duration_cast<std::chrono::seconds>(retry_after).count()));
     error.details = {{"retryAfterSeconds", error.retry_after_seconds}};
+  } else if (code == 410 && call.starts_with("kube list ")) {
+    // The next page of a list whose snapshot is gone (etcd compacted it): 410 Expired.
+    error = kube::expired(
+        "The provided continue parameter is too old to display a consistent list result. You can "
+        "start a new list without the continue parameter, or use the continue token in this "
+        "response to retrieve the remainder of the results. Continuing with the provided token "
+        "results in an inconsistent list - objects that were created, modified, or deleted "
+        "between the time the first chunk was returned and now may show up in the list.");
   } else if (code == 410) {
     // A watch from a version the server no longer has: 200, then one ERROR event (Expired).
     const kube::StatusError expired = kube::expired("too old resource version");
@@ -247,7 +267,7 @@ http::Interception Faults::decide(const net::Request& request, bool streaming) {
   const std::string call = http::call_name(request);
   http::Interception decided;
   for (Active& active : active_) {
-    if (!applies(active, call, request.body, streaming)) continue;
+    if (!applies(active, call, request, streaming)) continue;
     auto injected = inject(active, request, call);
     if (!injected) continue;
     // Latency adds up with whatever else happens; the first answer or refusal wins.

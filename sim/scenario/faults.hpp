@@ -52,7 +52,7 @@ class Faults {
     std::uint64_t injected = 0;
   };
   bool in_force(const Active& active) const;
-  bool applies(Active& active, const std::string& call, const std::string& body,
+  bool applies(Active& active, const std::string& call, const net::Request& request,
                bool streaming) const;
   bool take_token(Active& active, const std::string& bucket);
   std::optional<http::Interception> inject(Active& active, const net::Request& request,
