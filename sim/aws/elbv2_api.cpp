@@ -260,7 +260,10 @@ Outcome Elbv2Api::describe_tags(const Params& params) {
   for (const std::string& arn : arns) {
     Tags* tags = tags_of(arn);
     if (tags == nullptr) return net::fail(resource_not_found(arn));
-    descriptions.push_back({{"ResourceArn", arn}, {"Tags", elbv2_tags(*tags)}});
+    // In a tag change's eventual-consistency window, the tags as they were.
+    const auto stale = stale_tags_.find(arn);
+    const Tags& shown = stale != stale_tags_.end() ? stale->second : *tags;
+    descriptions.push_back({{"ResourceArn", arn}, {"Tags", elbv2_tags(shown)}});
   }
   return Json{{"TagDescriptions", descriptions}};
 }
@@ -284,6 +287,7 @@ Outcome Elbv2Api::add_tags(const Params& params) {
     }
   }
   for (const std::string& arn : arns) {
+    tags_changing("AddTags", arn);
     for (const auto& [key, value] : *added)
       (*tags_of(arn))[key] = value;
   }
@@ -299,6 +303,7 @@ Outcome Elbv2Api::remove_tags(const Params& params) {
     if (tags_of(arn) == nullptr) return net::fail(resource_not_found(arn));
   }
   for (const std::string& arn : arns) {
+    tags_changing("RemoveTags", arn);
     for (const std::string& key : params.strings("TagKeys"))
       tags_of(arn)->erase(key);
   }
@@ -314,11 +319,24 @@ void Elbv2Api::created(std::string_view action, const std::string& arn) {
   const auto window = visibility_(action);
   if (!window) return;
   hidden_until_[arn] = clock_.now() + *window;
+  close_later(*window, [this, arn] { hidden_until_.erase(arn); });
+}
+
+void Elbv2Api::tags_changing(std::string_view action, const std::string& arn) {
+  // A change inside an open window keeps showing the tags from before the first one.
+  if (!visibility_ || stale_tags_.contains(arn)) return;
+  const auto window = visibility_(action);
+  if (!window) return;
+  stale_tags_[arn] = *tags_of(arn);
+  close_later(*window, [this, arn] { stale_tags_.erase(arn); });
+}
+
+void Elbv2Api::close_later(net::Clock::duration window, std::function<void()> close) {
   // The window closes on the clock, so that a world waiting to be quiet waits for it.
   const auto timer = std::make_shared<net::Clock::TimerId>(0);
-  *timer = clock_.call_after(*window, [this, arn, timer] {
+  *timer = clock_.call_after(window, [this, timer, close = std::move(close)] {
     visibility_timers_.erase(*timer);
-    hidden_until_.erase(arn);
+    close();
   });
   visibility_timers_.insert(*timer);
 }

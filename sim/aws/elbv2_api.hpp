@@ -52,12 +52,14 @@ class Elbv2Api {
   void set_quotas(const Elbv2Quotas& quotas) { options_.quotas = quotas; }
   // Eventual consistency: asked after each create (by action, "CreateTargetGroup"), it answers
   // how long the new resource stays invisible to Describe* (listed nowhere, and not found by its
-  // ARN, its parent's or its name), or nothing. A scenario's fault decides the windows.
+  // ARN, its parent's or its name), or nothing; asked before AddTags and RemoveTags change a
+  // resource's tags, how long DescribeTags shows them as they were. A scenario's fault decides.
   using Visibility = std::function<std::optional<net::Clock::duration>(std::string_view action)>;
   void set_visibility(Visibility visibility) { visibility_ = std::move(visibility); }
   // No window open: Describe* shows everything there is.
-  bool consistent() const { return hidden_until_.empty(); }
-  std::size_t invisible_count() const { return hidden_until_.size(); }
+  bool consistent() const { return hidden_until_.empty() && stale_tags_.empty(); }
+  // Resources hidden, and resources whose tags show as they were.
+  std::size_t invisible_count() const { return hidden_until_.size() + stale_tags_.size(); }
   Outcome handle(std::string_view action, const Params& params);
 
   // DescribeTargetHealth's view of one target, for reports and expectations.
@@ -148,6 +150,8 @@ class Elbv2Api {
   std::string new_id() { return random_.hex(16); }
   // Eventual consistency (set_visibility): a new resource's window, and whether Describe* sees it.
   void created(std::string_view action, const std::string& arn);
+  void tags_changing(std::string_view action, const std::string& arn);
+  void close_later(net::Clock::duration window, std::function<void()> close);
   bool visible(const std::string& arn) const;
   // The first ARN in a request's parameters that is still in its window.
   std::optional<std::string> first_hidden_arn(const Json& tree) const;
@@ -158,6 +162,7 @@ class Elbv2Api {
   Elbv2Options options_;
   Visibility visibility_;
   std::map<std::string, net::Clock::time_point> hidden_until_;  // by ARN
+  std::map<std::string, Tags> stale_tags_;  // by ARN: what DescribeTags shows in the window
   std::set<net::Clock::TimerId> visibility_timers_;
 };
 

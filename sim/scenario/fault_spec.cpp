@@ -89,16 +89,16 @@ net::Result<void> parse_fields(const Json& body, const std::string& field, const
                        "kube_gone answers watches and the later pages of lists: the verb must be "
                        "watch, list or *");
       if (info.kind == Kind::AwsEventualConsistency) {
-        static const std::vector<std::string> kCreates = {
+        static const std::vector<std::string> kConsulted = {
             "elbv2 CreateLoadBalancer", "elbv2 CreateTargetGroup", "elbv2 CreateListener",
-            "elbv2 CreateRule"};
-        if (std::none_of(kCreates.begin(), kCreates.end(),
+            "elbv2 CreateRule",         "elbv2 AddTags",           "elbv2 RemoveTags"};
+        if (std::none_of(kConsulted.begin(), kConsulted.end(),
                          [&](const std::string& call) { return net::glob_match(pattern, call); }))
-          return invalid(
-              at,
-              "aws_eventual_consistency applies to the creates of elbv2 "
-              "CreateLoadBalancer, CreateTargetGroup, CreateListener and CreateRule; \"" +
-                  pattern + "\" matches none of them");
+          return invalid(at,
+                         "aws_eventual_consistency applies to elbv2 CreateLoadBalancer, "
+                         "CreateTargetGroup, CreateListener, CreateRule, AddTags and RemoveTags; "
+                         "\"" +
+                             pattern + "\" matches none of them");
       }
       spec.operations.push_back(pattern);
     }

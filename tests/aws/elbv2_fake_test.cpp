@@ -323,3 +323,43 @@ TEST_CASE("elbv2 fake: unknown actions and versions are refused", "[aws][sim]") 
   CHECK(refused.body.find("InvalidAction") != std::string::npos);
   CHECK(refused.body.find("2015-12-01") != std::string::npos);
 }
+
+TEST_CASE(
+    "elbv2 fake: eventual consistency hides a new target group and shows old tags for a while",
+    "[aws][sim]") {
+  test_support::SimFixture fixture(9);
+  fixture.build_account();
+  std::vector<std::string> asked;
+  fixture.world.aws().elbv2().set_visibility([&](std::string_view action) {
+    asked.emplace_back(action);
+    return std::optional<net::Clock::duration>(std::chrono::seconds(5));
+  });
+  auto created =
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
+  REQUIRE(created);
+  CHECK(asked == std::vector<std::string>{"CreateTargetGroup"});
+  // Listed nowhere, and not found by its ARN.
+  auto listed = fixture.run(fixture.elbv2.describe_target_groups());
+  REQUIRE(listed);
+  CHECK(listed->empty());
+  auto tags = fixture.run(fixture.elbv2.describe_tags({created->arn}));
+  REQUIRE_FALSE(tags);
+  CHECK(tags.error().code == "TargetGroupNotFound");
+  CHECK_FALSE(fixture.world.quiescent());
+  fixture.world.run_for(std::chrono::seconds(6));
+  listed = fixture.run(fixture.elbv2.describe_target_groups());
+  REQUIRE(listed);
+  CHECK(listed->size() == 1);
+
+  // A tag change shows late: DescribeTags keeps the tags from before it for the window.
+  REQUIRE(fixture.run(fixture.elbv2.add_tags(created->arn, {{"team", "web"}})));
+  tags = fixture.run(fixture.elbv2.describe_tags({created->arn}));
+  REQUIRE(tags);
+  CHECK_FALSE((*tags)[created->arn].contains("team"));
+  fixture.world.run_for(std::chrono::seconds(6));
+  tags = fixture.run(fixture.elbv2.describe_tags({created->arn}));
+  REQUIRE(tags);
+  CHECK((*tags)[created->arn].at("team") == "web");
+  CHECK(fixture.world.quiescent());
+  fixture.world.aws().elbv2().set_visibility(nullptr);
+}
