@@ -16,6 +16,11 @@ std::string text(const Json& object, std::string_view key) {
   return value.is_string() ? value.get<std::string>() : std::string();
 }
 
+long long count_of(const Json& object, std::string_view key, long long absent) {
+  const Json& value = field(object, key);
+  return value.is_number_integer() ? value.get<long long>() : absent;
+}
+
 std::string key_of(const Json& object) {
   return text(field(object, "metadata"), "namespace") + "/" +
          text(field(object, "metadata"), "name");

@@ -49,6 +49,7 @@ bool selects(const kube::Json& selector, const kube::Json& labels);
 // Reads of validated objects: a missing key reads as null (or ""), never as undefined behaviour.
 const kube::Json& field(const kube::Json& object, std::string_view key);
 std::string text(const kube::Json& object, std::string_view key);
+long long count_of(const kube::Json& object, std::string_view key, long long absent = 0);
 // "namespace/name" of an object.
 std::string key_of(const kube::Json& object);
 bool being_deleted(const kube::Json& object);
