@@ -220,4 +220,17 @@ net::Result<void, StatusError> admit_update(const ResourceType& type, const Json
   return {};
 }
 
+std::int64_t graceful_deletion_period(const ResourceType& type, const Json& live,
+                                      std::optional<std::int64_t> requested) {
+  if (type.kind != "Pod" || !type.group.empty()) return 0;
+  const Json& spec = field_of(live, "spec");
+  const std::string phase = text_of(field_of(field_of(live, "status"), "phase"));
+  if (text_of(field_of(spec, "nodeName")).empty() || phase == "Succeeded" || phase == "Failed")
+    return 0;
+  const Json& declared = field_of(spec, "terminationGracePeriodSeconds");
+  const std::int64_t period = requested.value_or(
+      declared.is_number_integer() ? declared.get<std::int64_t>() : std::int64_t{30});
+  return period < 0 ? 1 : period;
+}
+
 }  // namespace albc::sim::kube

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "controller/net/clock.hpp"
@@ -31,5 +33,10 @@ void default_on_write(const ResourceType& type, Json& object);
 // set, and drops the node ports it no longer has a type for.
 net::Result<void, StatusError> admit_update(const ResourceType& type, const Json& live,
                                             Json& updated);
+// The pod strategy's graceful deletion: the DELETE's period (`requested`), else the pod's
+// terminationGracePeriodSeconds; 0 for a pod never scheduled or already finished, and for every
+// other kind. A negative period is taken as 1, as the real server takes it.
+std::int64_t graceful_deletion_period(const ResourceType& type, const Json& live,
+                                      std::optional<std::int64_t> requested);
 
 }  // namespace albc::sim::kube

@@ -514,20 +514,6 @@ void Store::finish_namespace_if_empty(const std::string& ns) {
   erase_object(namespaces, ns);
 }
 
-// The pod strategy's graceful deletion: the DELETE's period, else the pod's
-// terminationGracePeriodSeconds; 0 for a pod never scheduled or already finished, and for every
-// other kind. A negative period is taken as 1, as the real server takes it.
-std::int64_t Store::grace_period(const ResourceType& type, const Json& live,
-                                 const DeleteOptions& options) {
-  if (type.kind != "Pod" || !type.group.empty()) return 0;
-  const Json& spec = live["spec"];
-  const std::string phase = live.contains("status") ? live["status"].value("phase", "") : "";
-  if (spec.value("nodeName", "").empty() || phase == "Succeeded" || phase == "Failed") return 0;
-  std::int64_t period = options.grace_period_seconds.value_or(
-      spec.value("terminationGracePeriodSeconds", std::int64_t{30}));
-  return period < 0 ? 1 : period;
-}
-
 net::Result<Json, StatusError> Store::remove(const ResourceType& type, const std::string& ns,
                                              const std::string& name, const DeleteOptions& options,
                                              WriteOptions write) {
@@ -550,7 +536,7 @@ net::Result<Json, StatusError> Store::remove(const ResourceType& type, const std
             *options.precondition_resource_version +
             ", ResourceVersion in object meta: " + live["metadata"].value("resourceVersion", "")));
   }
-  const std::int64_t grace = grace_period(type, live, options);
+  const std::int64_t grace = graceful_deletion_period(type, live, options.grace_period_seconds);
   // A second DELETE only shortens a pod's grace period, and only with a period of its own;
   // otherwise it changes nothing.
   const bool shortens = being_deleted(live) && in_grace_period(live) &&

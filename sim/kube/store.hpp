@@ -132,8 +132,6 @@ class Store {
   net::Result<void, StatusError> decode(const ResourceType& type, Json& object,
                                         const WriteOptions& options) const;
   void erase_object(const ResourceType& type, const std::string& key);
-  static std::int64_t grace_period(const ResourceType& type, const Json& live,
-                                   const DeleteOptions& options);
   void finish_namespace_if_empty(const std::string& ns);
   void publish(ChangeType change, const ResourceType& type, const Json& object, Json previous);
   std::string next_resource_version();
