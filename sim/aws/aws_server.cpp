@@ -21,9 +21,11 @@ AwsServer::AwsServer(net::Clock& clock, net::Random random, AwsServerOptions opt
     : clock_(clock),
       random_(random.fork("aws.request-id")),
       options_(std::move(options)),
-      state_{options_.account_id, options_.region, {}, {}, {}, {}, {}, {}, {}},
       elbv2_(state_, clock, random.fork("aws.elbv2"), options_.elbv2),
-      ec2_(state_, random.fork("aws.ec2")) {}
+      ec2_(state_, random.fork("aws.ec2")) {
+  state_.account_id = options_.account_id;
+  state_.region = options_.region;
+}
 
 net::Response AwsServer::answer(const std::string& service, const std::string& action,
                                 Outcome outcome) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -127,24 +128,90 @@ struct TargetGroup {
   std::optional<net::Clock::time_point> in_use_since;
 };
 
-// One account in one region: what the fake ELBv2 and EC2 endpoints share.
-struct AwsState {
+// One account in one region: what the fake ELBv2 and EC2 endpoints share. The EC2 collections
+// are plain maps (a VPC holds a handful of subnets and groups); the ELBv2 ones are kept with
+// their indexes (name, parent, and which load balancers forward to a target group), so that
+// every lookup and page costs what it touches, not what the account holds. Mutable lookups hand
+// out every field but the keys (ARN, name, parent) and the actions, which change through
+// replace() so that the indexes follow.
+class AwsState {
+ public:
   std::string account_id;
   std::string region;
   std::map<std::string, Vpc> vpcs;
   std::map<std::string, Subnet> subnets;
   std::map<std::string, SecurityGroup> security_groups;
-  std::map<std::string, LoadBalancer> load_balancers;  // by ARN
-  std::map<std::string, Listener> listeners;
-  std::map<std::string, Rule> rules;
-  std::map<std::string, TargetGroup> target_groups;
 
+  // By ARN.
+  const std::map<std::string, LoadBalancer>& load_balancers() const { return load_balancers_; }
+  const std::map<std::string, TargetGroup>& target_groups() const { return target_groups_; }
+  const std::map<std::string, Listener>& listeners() const { return listeners_; }
+  const std::map<std::string, Rule>& rules() const { return rules_; }
+  // Name → ARN, in name order (how Describe* lists them).
+  const std::map<std::string, std::string>& load_balancer_names() const { return index_.lb_names; }
+  const std::map<std::string, std::string>& target_group_names() const { return index_.tg_names; }
+
+  const LoadBalancer* find_load_balancer(const std::string& arn) const;
+  LoadBalancer* find_load_balancer(const std::string& arn);
+  const TargetGroup* find_target_group(const std::string& arn) const;
+  TargetGroup* find_target_group(const std::string& arn);
+  const Listener* find_listener(const std::string& arn) const;
+  Listener* find_listener(const std::string& arn);
+  const Rule* find_rule(const std::string& arn) const;
+  Rule* find_rule(const std::string& arn);
   const LoadBalancer* load_balancer_named(std::string_view name) const;
   const TargetGroup* target_group_named(std::string_view name) const;
-  // Target groups a listener or rule of a load balancer forwards to.
+  // The listener whose default rule has this ARN.
+  const Listener* listener_of_default_rule(const std::string& rule_arn) const;
+
+  void add(LoadBalancer load_balancer);
+  void add(TargetGroup group);
+  void add(Listener listener);
+  void add(Rule rule);
+  // Replaces the stored object of the same ARN (its actions may differ).
+  void replace(Listener listener);
+  void replace(Rule rule);
+  // Removing a parent removes its children (a load balancer's listeners, a listener's rules).
+  void erase_load_balancer(const std::string& arn);
+  void erase_listener(const std::string& arn);
+  void erase_rule(const std::string& arn);
+  void erase_target_group(const std::string& arn);
+
+  // Load balancers a listener or rule of which forwards to the target group, in ARN order.
   std::vector<std::string> load_balancers_using(const std::string& target_group_arn) const;
+  bool in_use(const std::string& target_group_arn) const;
+  // Target groups the load balancer's listeners and rules forward to, in ARN order.
+  std::vector<std::string> target_groups_of(const std::string& load_balancer_arn) const;
+  // By port; rules by priority, the default rule (kept on the listener) not among them.
   std::vector<const Listener*> listeners_of(const std::string& load_balancer_arn) const;
   std::vector<const Rule*> rules_of(const std::string& listener_arn) const;
+  std::size_t rule_count(const std::string& load_balancer_arn) const;
+
+  // Every index rebuilt from the collections and compared with the one kept: empty when they
+  // agree, else what differs (the invariant checks report it as a bug).
+  std::string check_indexes() const;
+
+ private:
+  // Target group ARN → load balancer ARN → how many listeners and rules of it forward there.
+  using Links = std::map<std::string, std::map<std::string, std::size_t>>;
+  struct Indexes;
+  static void link_into(Indexes& index, const std::string& load_balancer_arn, const Json& actions);
+  void unlink(const std::string& load_balancer_arn, const Json& actions);
+  struct Indexes {
+    std::map<std::string, std::string> lb_names;
+    std::map<std::string, std::string> tg_names;
+    std::map<std::string, std::set<std::string>> listeners_by_lb;
+    std::map<std::string, std::set<std::string>> rules_by_listener;
+    std::map<std::string, std::string> listener_by_default_rule;
+    Links users_of_tg;
+    Links tgs_of_lb;
+  };
+
+  std::map<std::string, LoadBalancer> load_balancers_;
+  std::map<std::string, TargetGroup> target_groups_;
+  std::map<std::string, Listener> listeners_;
+  std::map<std::string, Rule> rules_;
+  Indexes index_;
 };
 
 // Every target group ARN an action list forwards to.

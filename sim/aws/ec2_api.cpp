@@ -389,7 +389,7 @@ Outcome Ec2Api::delete_security_group(const Params& params) {
     return net::fail(
         AwsError{400, "InvalidGroup.NotFound", "The security group '" + *id + "' does not exist"});
   }
-  for (const auto& [arn, load_balancer] : state_.load_balancers) {
+  for (const auto& [arn, load_balancer] : state_.load_balancers()) {
     const auto& groups = load_balancer.security_group_ids;
     if (std::find(groups.begin(), groups.end(), *id) != groups.end()) {
       return net::fail(

@@ -101,17 +101,17 @@ net::Result<Json, AwsError> Elbv2Api::normalize_actions(
       Json target_groups = Json::array();
       for (Json group : groups) {
         const std::string arn = text_of(group, "TargetGroupArn");
-        auto found = state_.target_groups.find(arn);
-        if (found == state_.target_groups.end()) {
+        const TargetGroup* found = state_.find_target_group(arn);
+        if (found == nullptr) {
           return net::fail(
               AwsError{400, "TargetGroupNotFound", "Target groups '" + arn + "' not found"});
         }
-        if (found->second.vpc_id != vpc_id) {
+        if (found->vpc_id != vpc_id) {
           return net::fail(
               AwsError{400, "InvalidConfigurationRequest",
                        "Target group '" + arn + "' is in a different VPC than the load balancer"});
         }
-        if (found->second.protocol != "HTTP" && found->second.protocol != "HTTPS") {
+        if (found->protocol != "HTTP" && found->protocol != "HTTPS") {
           return net::fail(AwsError{400, "IncompatibleProtocols",
                                     "The protocol of target group '" + arn +
                                         "' is not supported by an Application Load Balancer"});
@@ -239,26 +239,18 @@ net::Result<Json, AwsError> Elbv2Api::normalize_conditions(const Json& condition
   return normalized;
 }
 
-void Elbv2Api::forget_unused() {
-  for (auto& [arn, group] : state_.target_groups) {
-    if (group.in_use_since && state_.load_balancers_using(arn).empty()) group.in_use_since.reset();
+void Elbv2Api::forget_unused(const std::vector<std::string>& target_group_arns) {
+  for (const std::string& arn : target_group_arns) {
+    TargetGroup* group = state_.find_target_group(arn);
+    if (group != nullptr && group->in_use_since && !state_.in_use(arn)) group->in_use_since.reset();
   }
 }
 
 void Elbv2Api::mark_in_use(const Json& actions) {
   for (const std::string& arn : forwarded_target_groups(actions)) {
-    auto found = state_.target_groups.find(arn);
-    if (found != state_.target_groups.end() && !found->second.in_use_since)
-      found->second.in_use_since = clock_.now();
+    TargetGroup* group = state_.find_target_group(arn);
+    if (group != nullptr && !group->in_use_since) group->in_use_since = clock_.now();
   }
-}
-
-std::size_t Elbv2Api::rule_count(const std::string& load_balancer_arn) const {
-  std::size_t count = 0;
-  for (const Listener* listener : state_.listeners_of(load_balancer_arn)) {
-    count += state_.rules_of(listener->arn).size();
-  }
-  return count;
 }
 
 }  // namespace albc::sim::aws

@@ -185,47 +185,85 @@ net::Result<Tags, AwsError> parse_tags(const Json& list, std::size_t tags_max) {
   return tags;
 }
 
-net::Result<Json, AwsError> page_of(const Json& items, const Params& params,
-                                    std::size_t page_size_max, const std::string& list_name) {
+namespace {
+
+std::string marker_seal(const std::string& list_name, const std::string& key) {
+  return net::sha256_hex(list_name + '\0' + key).substr(0, 16);
+}
+
+std::optional<std::string> from_hex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string bytes;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    auto digit = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    const int high = digit(hex[i]);
+    const int low = digit(hex[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    bytes.push_back(static_cast<char>(high * 16 + low));
+  }
+  return bytes;
+}
+
+}  // namespace
+
+net::Result<Pager, AwsError> Pager::start(const Params& params, std::size_t page_size_max,
+                                          std::string list_name) {
   auto page_size = params.integer("PageSize", 1, static_cast<int>(page_size_max));
   if (!page_size) return net::fail(page_size.error());
-  std::size_t start = 0;
+  std::string after;
   if (auto marker = params.optional("Marker")) {
-    // Markers are opaque to clients: the start index, hashed with the list name so that a marker
-    // from another list is refused.
-    const auto bar = marker->find('-');
-    bool valid = bar != std::string::npos;
-    if (valid) {
-      const auto index = net::parse_integer<std::size_t>(std::string_view(*marker).substr(0, bar));
-      valid = index.has_value();
-      start = index.value_or(0);
-      valid = valid && marker->substr(bar + 1) ==
-                           net::sha256_hex(list_name + std::to_string(start)).substr(0, 16);
-    }
-    if (!valid) return net::fail(validation_error("Invalid marker '" + *marker + "'"));
+    const auto bar = marker->rfind('-');
+    std::optional<std::string> key;
+    if (bar != std::string::npos && bar > 0)
+      key = from_hex(std::string_view(*marker).substr(0, bar));
+    if (!key || marker->substr(bar + 1) != marker_seal(list_name, *key))
+      return net::fail(validation_error("Invalid marker '" + *marker + "'"));
+    after = std::move(*key);
   }
   const std::size_t size = page_size->value_or(static_cast<int>(page_size_max));
-  Json page = Json::array();
-  for (std::size_t i = start; i < items.size() && page.size() < size; ++i)
-    page.push_back(items[i]);
-  Json result = {{list_name, page}};
-  const std::size_t next = start + page.size();
-  if (next < items.size()) {
-    result["NextMarker"] = std::to_string(next) + "-" +
-                           net::sha256_hex(list_name + std::to_string(next)).substr(0, 16);
+  return Pager(std::move(list_name), std::move(after), size);
+}
+
+bool Pager::room(const std::string& key) {
+  if (items_.size() >= size_) {
+    more_ = true;
+    return false;
   }
+  last_key_ = key;
+  return true;
+}
+
+Json Pager::finish() && {
+  Json result = {{list_name_, std::move(items_)}};
+  if (more_)
+    result["NextMarker"] = net::to_hex(last_key_) + "-" + marker_seal(list_name_, last_key_);
   return result;
 }
 
-Tags* Elbv2Api::tags_of(const std::string& arn) {
-  if (auto lb = state_.load_balancers.find(arn); lb != state_.load_balancers.end())
-    return &lb->second.tags;
-  if (auto tg = state_.target_groups.find(arn); tg != state_.target_groups.end())
-    return &tg->second.tags;
-  if (auto listener = state_.listeners.find(arn); listener != state_.listeners.end()) {
-    return &listener->second.tags;
+std::string numeric_key(std::size_t number) {
+  std::string digits = std::to_string(number);
+  return std::string(20 - std::min<std::size_t>(digits.size(), 20), '0') + digits;
+}
+
+net::Result<Json, AwsError> page_of(const Json& items, const Params& params,
+                                    std::size_t page_size_max, const std::string& list_name) {
+  auto pager = Pager::start(params, page_size_max, list_name);
+  if (!pager) return net::fail(pager.error());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!pager->offer(numeric_key(i), [&] { return items[i]; })) break;
   }
-  if (auto rule = state_.rules.find(arn); rule != state_.rules.end()) return &rule->second.tags;
+  return std::move(*pager).finish();
+}
+
+Tags* Elbv2Api::tags_of(const std::string& arn) {
+  if (auto* lb = state_.find_load_balancer(arn)) return &lb->tags;
+  if (auto* tg = state_.find_target_group(arn)) return &tg->tags;
+  if (auto* listener = state_.find_listener(arn)) return &listener->tags;
+  if (auto* rule = state_.find_rule(arn)) return &rule->tags;
   return nullptr;
 }
 

@@ -123,9 +123,9 @@ class Elbv2Api {
                                                 const std::string& load_balancer_arn) const;
   net::Result<Json, AwsError> normalize_conditions(const Json& conditions) const;
   void mark_in_use(const Json& actions);
-  // Target groups nothing forwards to any more start over when next attached.
-  void forget_unused();
-  std::size_t rule_count(const std::string& load_balancer_arn) const;
+  // Of these target groups (what a change stopped forwarding to, or more), those nothing forwards
+  // to any more start over when next attached.
+  void forget_unused(const std::vector<std::string>& target_group_arns);
 
   // Target groups and targets (elbv2_target_groups.cpp)
   Outcome create_target_group(const Params& params);
@@ -164,6 +164,8 @@ class Elbv2Api {
   std::map<std::string, net::Clock::time_point> hidden_until_;  // by ARN
   std::map<std::string, Tags> stale_tags_;  // by ARN: what DescribeTags shows in the window
   std::set<net::Clock::TimerId> visibility_timers_;
+  // When a deregistered target's delay ends, and its group: what purge_drained_targets visits.
+  std::multimap<net::Clock::time_point, std::string> draining_;
 };
 
 // Tags as ELBv2 writes them: [{Key, Value}].
@@ -173,7 +175,48 @@ Json elbv2_tags(const Tags& tags);
 net::Result<Tags, AwsError> parse_tags(const Json& list, std::size_t tags_max);
 // "2 validation errors detected: Value 'x' at 'a' failed ...; Value 'y' at 'b' failed ..."
 AwsError validation_errors(const std::vector<std::string>& failures);
-// One page of a Describe* list: `Marker` is the index to start at, encoded opaquely.
+// One page of a Describe* list, walked by the caller in key order. The marker carries the last
+// key of the page before (opaquely, and bound to the list's name), so that a resource created or
+// deleted between two pages neither shows twice nor moves another one off the list; only the
+// page is rendered:
+//   for (each item in key order after pager.after()) {
+//     if (!pager.room(key)) break;
+//     pager.push(render(item));
+//   }
+//   return std::move(pager).finish();
+class Pager {
+ public:
+  static net::Result<Pager, AwsError> start(const Params& params, std::size_t page_size_max,
+                                            std::string list_name);
+  // The page starts after this key (empty: at the first item).
+  const std::string& after() const { return after_; }
+  // Whether the item of this key belongs on the page: false once it is full (there is more).
+  bool room(const std::string& key);
+  void push(Json item) { items_.push_back(std::move(item)); }
+  // The walk in one call: an item at or before the marker is skipped, one that fits is rendered
+  // and pushed; false once the page is full (stop walking).
+  template <class Render>
+  bool offer(const std::string& key, Render&& render) {
+    if (!after_.empty() && key <= after_) return true;
+    if (!room(key)) return false;
+    push(render());
+    return true;
+  }
+  Json finish() &&;
+
+ private:
+  Pager(std::string list_name, std::string after, std::size_t size)
+      : list_name_(std::move(list_name)), after_(std::move(after)), size_(size) {}
+  std::string list_name_;
+  std::string after_;
+  std::size_t size_;
+  std::string last_key_;
+  bool more_ = false;
+  Json items_ = Json::array();
+};
+// Keys that sort as numbers do (ports, priorities, positions in a list the caller gave).
+std::string numeric_key(std::size_t number);
+// A whole list already in order (a short one: a listener's certificates), keyed by position.
 net::Result<Json, AwsError> page_of(const Json& items, const Params& params,
                                     std::size_t page_size_max, const std::string& list_name);
 // "2026-01-01T00:00:00.000Z"

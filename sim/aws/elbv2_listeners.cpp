@@ -30,9 +30,8 @@ Json Elbv2Api::render_listener(const Listener& listener) const {
 Outcome Elbv2Api::create_listener(const Params& params) {
   auto load_balancer_arn = params.required("LoadBalancerArn");
   if (!load_balancer_arn) return net::fail(load_balancer_arn.error());
-  auto load_balancer = state_.load_balancers.find(*load_balancer_arn);
-  if (load_balancer == state_.load_balancers.end())
-    return net::fail(resource_not_found(*load_balancer_arn));
+  const LoadBalancer* load_balancer = state_.find_load_balancer(*load_balancer_arn);
+  if (load_balancer == nullptr) return net::fail(resource_not_found(*load_balancer_arn));
   auto port = params.integer("Port", 1, 65535);
   if (!port) return net::fail(port.error());
   if (!*port)
@@ -49,8 +48,8 @@ Outcome Elbv2Api::create_listener(const Params& params) {
   if (protocol == "HTTPS" && certificates.empty()) {
     return net::fail(validation_error("A certificate must be specified for HTTPS listeners"));
   }
-  auto actions = normalize_actions(params.list("DefaultActions"), load_balancer->second.vpc_id,
-                                   *load_balancer_arn);
+  auto actions =
+      normalize_actions(params.list("DefaultActions"), load_balancer->vpc_id, *load_balancer_arn);
   if (!actions) return net::fail(actions.error());
   auto tags = parse_tags(params.list("Tags"), options_.quotas.tags_per_resource_max);
   if (!tags) return net::fail(tags.error());
@@ -70,7 +69,7 @@ Outcome Elbv2Api::create_listener(const Params& params) {
                  "You've reached the limit on the number of listeners per load balancer"});
   }
   Listener listener;
-  const LoadBalancer& parent = load_balancer->second;
+  const LoadBalancer& parent = *load_balancer;
   const std::string lb_path = parent.arn.substr(parent.arn.find("loadbalancer/") + 13);
   listener.arn = arn_prefix() + "listener/" + lb_path + "/" + new_id();
   listener.default_rule_arn = arn_prefix() + "listener-rule/" + lb_path + "/" +
@@ -84,40 +83,47 @@ Outcome Elbv2Api::create_listener(const Params& params) {
     listener.ssl_policy = params.value_or("SslPolicy", "ELBSecurityPolicy-2016-08");
   listener.attributes = default_listener_attributes();
   listener.tags = *tags;
-  state_.listeners[listener.arn] = listener;
+  Json rendered = Json{{"Listeners", Json::array({render_listener(listener)})}};
   created("CreateListener", listener.arn);
   mark_in_use(listener.default_actions);
-  return Json{{"Listeners", Json::array({render_listener(listener)})}};
+  state_.add(std::move(listener));
+  return rendered;
 }
 
 Outcome Elbv2Api::describe_listeners(const Params& params) {
   const auto arns = params.strings("ListenerArns");
-  Json items = Json::array();
+  auto pager = Pager::start(params, options_.quotas.describe_page_size_max, "Listeners");
+  if (!pager) return net::fail(pager.error());
+  std::vector<const Listener*> listeners;
   if (!arns.empty()) {
     for (const std::string& arn : arns) {
-      auto found = state_.listeners.find(arn);
-      if (found == state_.listeners.end() || !visible(arn))
-        return net::fail(resource_not_found(arn));
-      items.push_back(render_listener(found->second));
+      const Listener* found = state_.find_listener(arn);
+      if (found == nullptr || !visible(arn)) return net::fail(resource_not_found(arn));
+      listeners.push_back(found);
     }
   } else {
     auto load_balancer_arn = params.required("LoadBalancerArn");
     if (!load_balancer_arn) return net::fail(load_balancer_arn.error());
-    if (!state_.load_balancers.contains(*load_balancer_arn))
+    if (state_.find_load_balancer(*load_balancer_arn) == nullptr)
       return net::fail(resource_not_found(*load_balancer_arn));
     for (const Listener* listener : state_.listeners_of(*load_balancer_arn)) {
-      if (visible(listener->arn)) items.push_back(render_listener(*listener));
+      if (visible(listener->arn)) listeners.push_back(listener);
     }
   }
-  return page_of(items, params, options_.quotas.describe_page_size_max, "Listeners");
+  // By port, or in the order asked for (a listener's port is unique on its load balancer).
+  for (std::size_t i = 0; i < listeners.size(); ++i) {
+    const std::string key = numeric_key(arns.empty() ? listeners[i]->port : i);
+    if (!pager->offer(key, [&] { return render_listener(*listeners[i]); })) break;
+  }
+  return std::move(*pager).finish();
 }
 
 Outcome Elbv2Api::modify_listener(const Params& params) {
   auto arn = params.required("ListenerArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.listeners.find(*arn);
-  if (found == state_.listeners.end()) return net::fail(resource_not_found(*arn));
-  Listener updated = found->second;
+  const Listener* found = state_.find_listener(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
+  Listener updated = *found;
   if (params.optional("Port")) {
     auto port = params.integer("Port", 1, 65535);
     if (!port) return net::fail(port.error());
@@ -141,7 +147,7 @@ Outcome Elbv2Api::modify_listener(const Params& params) {
   }
   if (!params.list("DefaultActions").empty()) {
     auto actions = normalize_actions(params.list("DefaultActions"),
-                                     state_.load_balancers.at(updated.load_balancer_arn).vpc_id,
+                                     state_.find_load_balancer(updated.load_balancer_arn)->vpc_id,
                                      updated.load_balancer_arn);
     if (!actions) return net::fail(actions.error());
     updated.default_actions = *actions;
@@ -158,29 +164,32 @@ Outcome Elbv2Api::modify_listener(const Params& params) {
   } else if (updated.ssl_policy.empty()) {
     updated.ssl_policy = "ELBSecurityPolicy-2016-08";
   }
-  found->second = updated;
-  forget_unused();  // target groups this listener no longer forwards to
+  const auto forwarded_before = forwarded_target_groups(found->default_actions);
+  Json rendered = Json{{"Listeners", Json::array({render_listener(updated)})}};
   mark_in_use(updated.default_actions);
-  return Json{{"Listeners", Json::array({render_listener(updated)})}};
+  state_.replace(std::move(updated));
+  forget_unused(forwarded_before);  // target groups this listener no longer forwards to
+  return rendered;
 }
 
 Outcome Elbv2Api::delete_listener(const Params& params) {
   auto arn = params.required("ListenerArn");
   if (!arn) return net::fail(arn.error());
-  if (!state_.listeners.contains(*arn)) return net::fail(resource_not_found(*arn));
-  std::erase_if(state_.rules, [&](const auto& entry) { return entry.second.listener_arn == *arn; });
-  state_.listeners.erase(*arn);
-  forget_unused();
+  const Listener* listener = state_.find_listener(*arn);
+  if (listener == nullptr) return net::fail(resource_not_found(*arn));
+  const auto forwarded_before = state_.target_groups_of(listener->load_balancer_arn);
+  state_.erase_listener(*arn);
+  forget_unused(forwarded_before);
   return Json::object();
 }
 
 Outcome Elbv2Api::describe_listener_attributes(const Params& params) {
   auto arn = params.required("ListenerArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.listeners.find(*arn);
-  if (found == state_.listeners.end()) return net::fail(resource_not_found(*arn));
+  Listener* found = state_.find_listener(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
   Json attributes = Json::array();
-  for (const auto& [key, value] : found->second.attributes)
+  for (const auto& [key, value] : found->attributes)
     attributes.push_back({{"Key", key}, {"Value", value}});
   return Json{{"Attributes", attributes}};
 }
@@ -188,8 +197,8 @@ Outcome Elbv2Api::describe_listener_attributes(const Params& params) {
 Outcome Elbv2Api::modify_listener_attributes(const Params& params) {
   auto arn = params.required("ListenerArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.listeners.find(*arn);
-  if (found == state_.listeners.end()) return net::fail(resource_not_found(*arn));
+  Listener* found = state_.find_listener(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
   for (const Json& change : params.list("Attributes")) {
     if (!default_listener_attributes().contains(text_of(change, "Key"))) {
       return net::fail(
@@ -198,18 +207,18 @@ Outcome Elbv2Api::modify_listener_attributes(const Params& params) {
     }
   }
   for (const Json& change : params.list("Attributes"))
-    found->second.attributes[text_of(change, "Key")] = text_of(change, "Value");
+    found->attributes[text_of(change, "Key")] = text_of(change, "Value");
   return describe_listener_attributes(params);
 }
 
 Outcome Elbv2Api::describe_listener_certificates(const Params& params) {
   auto arn = params.required("ListenerArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.listeners.find(*arn);
-  if (found == state_.listeners.end()) return net::fail(resource_not_found(*arn));
+  Listener* found = state_.find_listener(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
   Json certificates = Json::array();
-  for (std::size_t i = 0; i < found->second.certificates.size(); ++i) {
-    Json certificate = found->second.certificates[i];
+  for (std::size_t i = 0; i < found->certificates.size(); ++i) {
+    Json certificate = found->certificates[i];
     certificate["IsDefault"] = i == 0 ? "true" : "false";
     certificates.push_back(certificate);
   }
@@ -219,9 +228,9 @@ Outcome Elbv2Api::describe_listener_certificates(const Params& params) {
 Outcome Elbv2Api::change_listener_certificates(const Params& params, bool add) {
   auto arn = params.required("ListenerArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.listeners.find(*arn);
-  if (found == state_.listeners.end()) return net::fail(resource_not_found(*arn));
-  Json& certificates = found->second.certificates;
+  Listener* found = state_.find_listener(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
+  Json& certificates = found->certificates;
   for (const Json& certificate : params.list("Certificates")) {
     const std::string certificate_arn = text_of(certificate, "CertificateArn");
     // The default certificate (index 0) is kept apart from the SNI list: the same ARN may be both.

@@ -193,7 +193,7 @@ Outcome Elbv2Api::create_load_balancer(const Params& params) {
         400, "DuplicateLoadBalancerName",
         "A load balancer with the same name '" + *name + "' exists, but with different settings"});
   }
-  if (state_.load_balancers.size() >= options_.quotas.load_balancers_max) {
+  if (state_.load_balancers().size() >= options_.quotas.load_balancers_max) {
     return net::fail(AwsError{
         400, "TooManyLoadBalancers",
         "You have reached the limit on the number of load balancers for your AWS account"});
@@ -214,74 +214,74 @@ Outcome Elbv2Api::create_load_balancer(const Params& params) {
   load_balancer.tags = *tags;
   load_balancer.created_at = clock_.now();
   load_balancer.created_wall = clock_.wall_now();
-  state_.load_balancers[load_balancer.arn] = load_balancer;
+  Json rendered = Json{{"LoadBalancers", Json::array({render_load_balancer(load_balancer)})}};
   created("CreateLoadBalancer", load_balancer.arn);
-  return Json{{"LoadBalancers", Json::array({render_load_balancer(load_balancer)})}};
+  state_.add(std::move(load_balancer));
+  return rendered;
 }
 
 Outcome Elbv2Api::describe_load_balancers(const Params& params) {
   const auto arns = params.strings("LoadBalancerArns");
   const auto names = params.strings("Names");
-  Json items = Json::array();
-  if (!arns.empty()) {
+  auto pager = Pager::start(params, options_.quotas.describe_page_size_max, "LoadBalancers");
+  if (!pager) return net::fail(pager.error());
+  if (!arns.empty() || !names.empty()) {
+    // In the order asked for; every one must exist.
+    std::vector<const LoadBalancer*> found;
     for (const std::string& arn : arns) {
-      auto found = state_.load_balancers.find(arn);
-      if (found == state_.load_balancers.end() || !visible(arn)) {
+      const LoadBalancer* load_balancer = state_.find_load_balancer(arn);
+      if (load_balancer == nullptr || !visible(arn)) {
         return net::fail(
             AwsError{400, "LoadBalancerNotFound", "One or more load balancers not found"});
       }
-      items.push_back(render_load_balancer(found->second));
+      found.push_back(load_balancer);
     }
-  } else if (!names.empty()) {
     for (const std::string& name : names) {
-      const LoadBalancer* found = state_.load_balancer_named(name);
-      if (found == nullptr || !visible(found->arn)) {
+      const LoadBalancer* load_balancer = state_.load_balancer_named(name);
+      if (load_balancer == nullptr || !visible(load_balancer->arn)) {
         return net::fail(
             AwsError{400, "LoadBalancerNotFound", "Load balancers '[" + name + "]' not found"});
       }
-      items.push_back(render_load_balancer(*found));
+      found.push_back(load_balancer);
+    }
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (!pager->offer(numeric_key(i), [&] { return render_load_balancer(*found[i]); })) break;
     }
   } else {
-    std::vector<const LoadBalancer*> all;
-    for (const auto& [arn, load_balancer] : state_.load_balancers) {
-      if (visible(arn)) all.push_back(&load_balancer);
+    // By name, from the one after the marker's.
+    const auto& by_name = state_.load_balancer_names();
+    for (auto entry = by_name.upper_bound(pager->after()); entry != by_name.end(); ++entry) {
+      if (!visible(entry->second)) continue;
+      if (!pager->room(entry->first)) break;
+      pager->push(render_load_balancer(*state_.find_load_balancer(entry->second)));
     }
-    std::sort(all.begin(), all.end(),
-              [](const LoadBalancer* a, const LoadBalancer* b) { return a->name < b->name; });
-    for (const LoadBalancer* load_balancer : all)
-      items.push_back(render_load_balancer(*load_balancer));
   }
-  return page_of(items, params, options_.quotas.describe_page_size_max, "LoadBalancers");
+  return std::move(*pager).finish();
 }
 
 Outcome Elbv2Api::delete_load_balancer(const Params& params) {
   auto arn = params.required("LoadBalancerArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.load_balancers.find(*arn);
-  if (found == state_.load_balancers.end()) return Json::object();  // already gone: success
-  if (found->second.attributes["deletion_protection.enabled"] == "true") {
+  LoadBalancer* found = state_.find_load_balancer(*arn);
+  if (found == nullptr) return Json::object();  // already gone: success
+  if (found->attributes["deletion_protection.enabled"] == "true") {
     return net::fail(AwsError{
         400, "OperationNotPermitted",
         "Load balancer '" + *arn + "' cannot be deleted because deletion protection is enabled"});
   }
-  for (const Listener* listener : state_.listeners_of(*arn)) {
-    const std::string listener_arn = listener->arn;
-    std::erase_if(state_.rules,
-                  [&](const auto& entry) { return entry.second.listener_arn == listener_arn; });
-    state_.listeners.erase(listener_arn);
-  }
-  state_.load_balancers.erase(found);
-  forget_unused();
+  const auto forwarded_before = state_.target_groups_of(*arn);
+  state_.erase_load_balancer(*arn);
+  forget_unused(forwarded_before);
   return Json::object();
 }
 
 Outcome Elbv2Api::describe_load_balancer_attributes(const Params& params) {
   auto arn = params.required("LoadBalancerArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.load_balancers.find(*arn);
-  if (found == state_.load_balancers.end()) return net::fail(resource_not_found(*arn));
+  LoadBalancer* found = state_.find_load_balancer(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
   Json attributes = Json::array();
-  for (const auto& [key, value] : found->second.attributes)
+  for (const auto& [key, value] : found->attributes)
     attributes.push_back({{"Key", key}, {"Value", value}});
   return Json{{"Attributes", attributes}};
 }
@@ -289,8 +289,8 @@ Outcome Elbv2Api::describe_load_balancer_attributes(const Params& params) {
 Outcome Elbv2Api::modify_load_balancer_attributes(const Params& params) {
   auto arn = params.required("LoadBalancerArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.load_balancers.find(*arn);
-  if (found == state_.load_balancers.end()) return net::fail(resource_not_found(*arn));
+  LoadBalancer* found = state_.find_load_balancer(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
   const Json changes = params.list("Attributes");
   for (const Json& change : changes) {
     const std::string key = text_of(change, "Key");
@@ -300,18 +300,18 @@ Outcome Elbv2Api::modify_load_balancer_attributes(const Params& params) {
     }
   }
   for (const Json& change : changes)
-    found->second.attributes[text_of(change, "Key")] = text_of(change, "Value");
+    found->attributes[text_of(change, "Key")] = text_of(change, "Value");
   return describe_load_balancer_attributes(params);
 }
 
 Outcome Elbv2Api::set_security_groups(const Params& params) {
   auto arn = params.required("LoadBalancerArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.load_balancers.find(*arn);
-  if (found == state_.load_balancers.end()) return net::fail(resource_not_found(*arn));
-  auto groups = resolve_security_groups(params.strings("SecurityGroups"), found->second.vpc_id);
+  LoadBalancer* found = state_.find_load_balancer(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
+  auto groups = resolve_security_groups(params.strings("SecurityGroups"), found->vpc_id);
   if (!groups) return net::fail(groups.error());
-  found->second.security_group_ids = *groups;
+  found->security_group_ids = *groups;
   return Json{{"SecurityGroupIds", *groups}};
 }
 
@@ -320,24 +320,24 @@ Outcome Elbv2Api::set_ip_address_type(const Params& params) {
   if (!arn) return net::fail(arn.error());
   auto type = params.required("IpAddressType");
   if (!type) return net::fail(type.error());
-  auto found = state_.load_balancers.find(*arn);
-  if (found == state_.load_balancers.end()) return net::fail(resource_not_found(*arn));
+  LoadBalancer* found = state_.find_load_balancer(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
   if (auto invalid = check_ip_address_type(*type)) return net::fail(*invalid);
-  found->second.ip_address_type = *type;
+  found->ip_address_type = *type;
   return Json{{"IpAddressType", *type}};
 }
 
 Outcome Elbv2Api::set_subnets(const Params& params) {
   auto arn = params.required("LoadBalancerArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.load_balancers.find(*arn);
-  if (found == state_.load_balancers.end()) return net::fail(resource_not_found(*arn));
-  std::string vpc_id = found->second.vpc_id;
+  LoadBalancer* found = state_.find_load_balancer(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
+  std::string vpc_id = found->vpc_id;
   auto subnets = resolve_subnets(params, vpc_id);
   if (!subnets) return net::fail(subnets.error());
-  found->second.subnet_ids = *subnets;
-  return Json{{"AvailabilityZones", render_load_balancer(found->second)["AvailabilityZones"]},
-              {"IpAddressType", found->second.ip_address_type}};
+  found->subnet_ids = *subnets;
+  return Json{{"AvailabilityZones", render_load_balancer(*found)["AvailabilityZones"]},
+              {"IpAddressType", found->ip_address_type}};
 }
 
 }  // namespace albc::sim::aws

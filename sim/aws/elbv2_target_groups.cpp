@@ -241,7 +241,7 @@ Outcome Elbv2Api::create_target_group(const Params& params) {
         400, "DuplicateTargetGroupName",
         "A target group with the same name '" + *name + "' exists, but with different settings"});
   }
-  if (state_.target_groups.size() >= options_.quotas.target_groups_max) {
+  if (state_.target_groups().size() >= options_.quotas.target_groups_max) {
     return net::fail(
         AwsError{400, "TooManyTargetGroups",
                  "You've reached the limit on the number of target groups for your AWS account"});
@@ -249,84 +249,88 @@ Outcome Elbv2Api::create_target_group(const Params& params) {
   group.arn = arn_prefix() + "targetgroup/" + *name + "/" + new_id();
   group.attributes = default_target_group_attributes(group.target_type);
   group.tags = *tags;
-  state_.target_groups[group.arn] = group;
+  Json rendered = Json{{"TargetGroups", Json::array({render_target_group(group)})}};
   created("CreateTargetGroup", group.arn);
-  return Json{{"TargetGroups", Json::array({render_target_group(group)})}};
+  state_.add(std::move(group));
+  return rendered;
 }
 
 Outcome Elbv2Api::describe_target_groups(const Params& params) {
   const auto arns = params.strings("TargetGroupArns");
   const auto names = params.strings("Names");
-  Json items = Json::array();
-  if (!arns.empty()) {
+  auto pager = Pager::start(params, options_.quotas.describe_page_size_max, "TargetGroups");
+  if (!pager) return net::fail(pager.error());
+  auto not_found = [] {
+    return AwsError{400, "TargetGroupNotFound", "One or more target groups not found"};
+  };
+  if (!arns.empty() || !names.empty()) {
+    // In the order asked for; every one must exist.
+    std::vector<const TargetGroup*> found;
     for (const std::string& arn : arns) {
-      auto found = state_.target_groups.find(arn);
-      if (found == state_.target_groups.end() || !visible(arn))
-        return net::fail(
-            AwsError{400, "TargetGroupNotFound", "One or more target groups not found"});
-      items.push_back(render_target_group(found->second));
+      const TargetGroup* group = state_.find_target_group(arn);
+      if (group == nullptr || !visible(arn)) return net::fail(not_found());
+      found.push_back(group);
     }
-  } else if (!names.empty()) {
     for (const std::string& name : names) {
-      const TargetGroup* found = state_.target_group_named(name);
-      if (found == nullptr || !visible(found->arn))
-        return net::fail(
-            AwsError{400, "TargetGroupNotFound", "One or more target groups not found"});
-      items.push_back(render_target_group(*found));
+      const TargetGroup* group = state_.target_group_named(name);
+      if (group == nullptr || !visible(group->arn)) return net::fail(not_found());
+      found.push_back(group);
     }
-  } else {
-    const std::string load_balancer_arn = params.value_or("LoadBalancerArn", "");
-    if (!load_balancer_arn.empty() && !state_.load_balancers.contains(load_balancer_arn)) {
-      return net::fail(resource_not_found(load_balancer_arn));
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (!pager->offer(numeric_key(i), [&] { return render_target_group(*found[i]); })) break;
     }
-    std::vector<const TargetGroup*> all;
-    for (const auto& [arn, group] : state_.target_groups) {
-      if (!visible(arn)) continue;
-      if (!load_balancer_arn.empty()) {
-        const auto users = state_.load_balancers_using(arn);
-        if (std::find(users.begin(), users.end(), load_balancer_arn) == users.end()) continue;
-      }
-      all.push_back(&group);
-    }
-    std::sort(all.begin(), all.end(),
-              [](const TargetGroup* a, const TargetGroup* b) { return a->name < b->name; });
-    for (const TargetGroup* group : all)
-      items.push_back(render_target_group(*group));
+    return std::move(*pager).finish();
   }
-  return page_of(items, params, options_.quotas.describe_page_size_max, "TargetGroups");
+  // By name, from the one after the marker's: all of them, or those a load balancer uses.
+  const std::string load_balancer_arn = params.value_or("LoadBalancerArn", "");
+  std::map<std::string, std::string> used_by_load_balancer;
+  if (!load_balancer_arn.empty()) {
+    if (state_.find_load_balancer(load_balancer_arn) == nullptr)
+      return net::fail(resource_not_found(load_balancer_arn));
+    for (const std::string& arn : state_.target_groups_of(load_balancer_arn))
+      used_by_load_balancer.emplace(state_.find_target_group(arn)->name, arn);
+  }
+  const auto& by_name =
+      load_balancer_arn.empty() ? state_.target_group_names() : used_by_load_balancer;
+  for (auto entry = by_name.upper_bound(pager->after()); entry != by_name.end(); ++entry) {
+    if (!visible(entry->second)) continue;
+    if (!pager->room(entry->first)) break;
+    pager->push(render_target_group(*state_.find_target_group(entry->second)));
+  }
+  return std::move(*pager).finish();
 }
 
 Outcome Elbv2Api::modify_target_group(const Params& params) {
   auto arn = params.required("TargetGroupArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.target_groups.find(*arn);
-  if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
-  TargetGroup updated = found->second;
+  TargetGroup* found = state_.find_target_group(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
+  TargetGroup updated = *found;
   if (auto invalid = apply_health_check(params, updated)) return net::fail(*invalid);
-  found->second = updated;
+  *found = updated;
   return Json{{"TargetGroups", Json::array({render_target_group(updated)})}};
 }
 
 Outcome Elbv2Api::delete_target_group(const Params& params) {
   auto arn = params.required("TargetGroupArn");
   if (!arn) return net::fail(arn.error());
-  if (!state_.target_groups.contains(*arn)) return Json::object();  // already gone: success
-  if (!state_.load_balancers_using(*arn).empty()) {
+  if (state_.find_target_group(*arn) == nullptr) return Json::object();  // already gone: success
+  if (state_.in_use(*arn)) {
     return net::fail(
         AwsError{400, "ResourceInUse",
                  "Target group '" + *arn + "' is currently in use by a listener or a rule"});
   }
-  state_.target_groups.erase(*arn);
+  state_.erase_target_group(*arn);
   return Json::object();
 }
 
 Outcome Elbv2Api::describe_target_group_attributes(const Params& params) {
   auto arn = params.required("TargetGroupArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.target_groups.find(*arn);
-  if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
+  TargetGroup* found = state_.find_target_group(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
   Json attributes = Json::array();
-  for (const auto& [key, value] : found->second.attributes)
+  for (const auto& [key, value] : found->attributes)
     attributes.push_back({{"Key", key}, {"Value", value}});
   return Json{{"Attributes", attributes}};
 }
@@ -334,9 +338,9 @@ Outcome Elbv2Api::describe_target_group_attributes(const Params& params) {
 Outcome Elbv2Api::modify_target_group_attributes(const Params& params) {
   auto arn = params.required("TargetGroupArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.target_groups.find(*arn);
-  if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
-  const auto known = default_target_group_attributes(found->second.target_type);
+  TargetGroup* found = state_.find_target_group(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
+  const auto known = default_target_group_attributes(found->target_type);
   for (const Json& change : params.list("Attributes")) {
     const std::string key = text_of(change, "Key");
     if (!known.contains(key)) {
@@ -347,16 +351,16 @@ Outcome Elbv2Api::modify_target_group_attributes(const Params& params) {
       return net::fail(*invalid);
   }
   for (const Json& change : params.list("Attributes"))
-    found->second.attributes[text_of(change, "Key")] = text_of(change, "Value");
+    found->attributes[text_of(change, "Key")] = text_of(change, "Value");
   return describe_target_group_attributes(params);
 }
 
 Outcome Elbv2Api::register_targets(const Params& params) {
   auto arn = params.required("TargetGroupArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.target_groups.find(*arn);
-  if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
-  TargetGroup& group = found->second;
+  TargetGroup* found = state_.find_target_group(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
+  TargetGroup& group = *found;
   const Json targets = params.list("Targets");
   if (targets.empty())
     return net::fail(
@@ -424,9 +428,9 @@ Outcome Elbv2Api::register_targets(const Params& params) {
 Outcome Elbv2Api::deregister_targets(const Params& params) {
   auto arn = params.required("TargetGroupArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.target_groups.find(*arn);
-  if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
-  TargetGroup& group = found->second;
+  TargetGroup* found = state_.find_target_group(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
+  TargetGroup& group = *found;
   // Attributes are validated when set: the delay is always a number.
   const int delay =
       net::parse_integer<int>(group.attributes["deregistration_delay.timeout_seconds"])
@@ -443,6 +447,7 @@ Outcome Elbv2Api::deregister_targets(const Params& params) {
       // Deregistering a target that is not registered succeeds and changes nothing.
       if (target.id == id && target.port == port && !target.draining_until) {
         target.draining_until = clock_.now() + std::chrono::seconds(delay);
+        draining_.emplace(*target.draining_until, group.arn);
       }
     }
   }
@@ -460,17 +465,20 @@ std::vector<const Target*> Elbv2Api::current_targets(const TargetGroup& group) c
 
 void Elbv2Api::purge_drained_targets() {
   const auto now = clock_.now();
-  for (auto& [arn, group] : state_.target_groups) {
-    std::erase_if(group.targets, [&](const Target& target) {
-      return target.draining_until && *target.draining_until <= now;
-    });
+  while (!draining_.empty() && draining_.begin()->first <= now) {
+    const std::string arn = draining_.begin()->second;
+    draining_.erase(draining_.begin());
+    if (TargetGroup* group = state_.find_target_group(arn)) {
+      std::erase_if(group->targets, [&](const Target& target) {
+        return target.draining_until && *target.draining_until <= now;
+      });
+    }
   }
 }
 
 std::optional<net::Clock::time_point> Elbv2Api::healthy_from(const TargetGroup& group,
                                                              const Target& target) const {
-  if (target.draining_until || !group.health_check_enabled ||
-      state_.load_balancers_using(group.arn).empty())
+  if (target.draining_until || !group.health_check_enabled || !state_.in_use(group.arn))
     return std::nullopt;
   // Health checks start when the target is registered and its group receives traffic,
   // whichever is later; the target is healthy after HealthyThresholdCount passing checks.
@@ -485,7 +493,7 @@ Json Elbv2Api::target_health(const TargetGroup& group, const Target& target) con
     health = {{"State", "draining"},
               {"Reason", "Target.DeregistrationInProgress"},
               {"Description", "Target deregistration is in progress"}};
-  } else if (state_.load_balancers_using(group.arn).empty()) {
+  } else if (!state_.in_use(group.arn)) {
     health = {{"State", "unused"},
               {"Reason", "Target.NotInUse"},
               {"Description",
@@ -516,9 +524,9 @@ Json Elbv2Api::target_health(const TargetGroup& group, const Target& target) con
 Outcome Elbv2Api::describe_target_health(const Params& params) {
   auto arn = params.required("TargetGroupArn");
   if (!arn) return net::fail(arn.error());
-  auto found = state_.target_groups.find(*arn);
-  if (found == state_.target_groups.end()) return net::fail(resource_not_found(*arn));
-  const TargetGroup& group = found->second;
+  TargetGroup* found = state_.find_target_group(*arn);
+  if (found == nullptr) return net::fail(resource_not_found(*arn));
+  const TargetGroup& group = *found;
   Json descriptions = Json::array();
   const Json asked = params.list("Targets");
   if (asked.empty()) {

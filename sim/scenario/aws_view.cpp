@@ -14,8 +14,8 @@ Json tag_map(const aws::Tags& tags) {
 }
 
 std::string target_group_name(const aws::AwsState& state, const std::string& arn) {
-  auto found = state.target_groups.find(arn);
-  return found == state.target_groups.end() ? arn : found->second.name;
+  auto found = state.find_target_group(arn);
+  return found == nullptr ? arn : found->name;
 }
 
 // Forward targets by target group name as well as ARN, so expectations can name them.
@@ -72,7 +72,7 @@ Json aws_view(const aws::AwsServer& server) {
   const aws::AwsState& state = server.state();
   Json load_balancers = Json::array();
   std::vector<const aws::LoadBalancer*> sorted_lbs;
-  for (const auto& [arn, lb] : state.load_balancers)
+  for (const auto& [arn, lb] : state.load_balancers())
     sorted_lbs.push_back(&lb);
   std::sort(sorted_lbs.begin(), sorted_lbs.end(),
             [](auto* a, auto* b) { return a->name < b->name; });
@@ -122,7 +122,7 @@ Json aws_view(const aws::AwsServer& server) {
   }
   Json target_groups = Json::array();
   std::vector<const aws::TargetGroup*> sorted_groups;
-  for (const auto& [arn, group] : state.target_groups)
+  for (const auto& [arn, group] : state.target_groups())
     sorted_groups.push_back(&group);
   std::sort(sorted_groups.begin(), sorted_groups.end(),
             [](auto* a, auto* b) { return a->name < b->name; });

@@ -128,9 +128,9 @@ void check_no_leak(const aws::AwsState& state, const std::vector<Json>& ingresse
                                          " is left while no Ingress of class " +
                                          judged.ingress_class + " forms that stack"});
   };
-  for (const auto& [arn, lb] : state.load_balancers)
+  for (const auto& [arn, lb] : state.load_balancers())
     judge(lb.tags, "load balancer " + lb.name);
-  for (const auto& [arn, group] : state.target_groups)
+  for (const auto& [arn, group] : state.target_groups())
     judge(group.tags, "target group " + group.name);
   for (const auto& [id, group] : state.security_groups)
     judge(group.tags, "security group " + group.name + " (" + id + ")");
@@ -147,20 +147,20 @@ void check_no_orphan(const aws::AwsState& state, const std::vector<Json>& ingres
     const std::string arn = k8s::text_field(k8s::map_field(binding, "spec"), "targetGroupARN");
     bound.insert(arn);
     // A binding without an ARN is malformed, not orphaned: the controller reports it.
-    if (!arn.empty() && !deleting(binding) && !state.target_groups.contains(arn)) {
+    if (!arn.empty() && !deleting(binding) && state.find_target_group(arn) == nullptr) {
       violations.push_back({"no-orphan", "TargetGroupBinding " + key_of(binding) +
                                              " points at target group " + arn +
                                              ", which does not exist"});
     }
   }
-  for (const auto& [arn, group] : state.target_groups) {
+  for (const auto& [arn, group] : state.target_groups()) {
     if (tag(group.tags, kClusterTag) == judged.cluster_name && !bound.contains(arn)) {
       violations.push_back({"no-orphan", "target group " + group.name +
                                              " has no TargetGroupBinding to keep its targets"});
     }
   }
   std::set<std::string> dns_names;
-  for (const auto& [arn, lb] : state.load_balancers) {
+  for (const auto& [arn, lb] : state.load_balancers()) {
     std::string lower = lb.dns_name;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -235,20 +235,29 @@ void check_targets(const aws::AwsServer& aws, const kube::Store& store,
   const std::vector<Json> services = all_of(store, "Service");
   const std::vector<Json> slices = all_of(store, "EndpointSlice");
   const std::vector<Json> nodes = all_of(store, "Node");
+  // By namespace and Service name.
+  std::map<std::pair<std::string, std::string>, const Json*> service_named;
+  for (const Json& service : services)
+    service_named.emplace(std::pair(k8s::namespace_of(service), k8s::name_of(service)), &service);
+  std::map<std::pair<std::string, std::string>, std::vector<const Json*>> slices_of;
+  for (const Json& slice : slices) {
+    const Json& labels = k8s::map_field(k8s::metadata_of(slice), "labels");
+    slices_of[{k8s::namespace_of(slice), k8s::text_field(labels, "kubernetes.io/service-name")}]
+        .push_back(&slice);
+  }
   for (const Json& binding : bindings) {
     if (deleting(binding)) continue;
     const Json& spec = k8s::map_field(binding, "spec");
-    auto group = aws.state().target_groups.find(k8s::text_field(spec, "targetGroupARN"));
-    if (group == aws.state().target_groups.end()) continue;  // no-orphan's business
+    const aws::TargetGroup* group =
+        aws.state().find_target_group(k8s::text_field(spec, "targetGroupARN"));
+    if (group == nullptr) continue;  // no-orphan's business
     const std::string ns = k8s::namespace_of(binding);
     const Json& reference = k8s::map_field(spec, "serviceRef");
     const std::string service_name = k8s::text_field(reference, "name");
-    auto service = std::find_if(services.begin(), services.end(), [&](const Json& candidate) {
-      return k8s::namespace_of(candidate) == ns && k8s::name_of(candidate) == service_name;
-    });
-    const Json* port = service == services.end()
+    auto service = service_named.find({ns, service_name});
+    const Json* port = service == service_named.end()
                            ? nullptr
-                           : service_port(*service, k8s::any_field(reference, "port"));
+                           : service_port(*service->second, k8s::any_field(reference, "port"));
     TargetSet expected;
     if (port != nullptr && k8s::text_field(spec, "targetType") == "instance") {
       const int node_port = static_cast<int>(k8s::integer_field(*port, "nodePort", 0));
@@ -265,12 +274,11 @@ void check_targets(const aws::AwsServer& aws, const kube::Store& store,
       if (expected.empty()) expected = unknown;
     } else if (port != nullptr) {
       const std::string port_name = k8s::text_field(*port, "name");
-      for (const Json& slice : slices) {
-        const Json& labels = k8s::map_field(k8s::metadata_of(slice), "labels");
-        if (k8s::namespace_of(slice) != ns ||
-            k8s::text_field(labels, "kubernetes.io/service-name") != service_name ||
-            k8s::text_field(slice, "addressType") != "IPv4")
-          continue;
+      auto own = slices_of.find({ns, service_name});
+      for (const Json* slice_of_service :
+           own == slices_of.end() ? std::vector<const Json*>{} : own->second) {
+        const Json& slice = *slice_of_service;
+        if (k8s::text_field(slice, "addressType") != "IPv4") continue;
         for (const Json& slice_port : k8s::list_field(slice, "ports")) {
           // An unnamed Service port takes the slice's ports whatever their names.
           if (!port_name.empty() && k8s::text_field(slice_port, "name") != port_name) continue;
@@ -288,8 +296,8 @@ void check_targets(const aws::AwsServer& aws, const kube::Store& store,
       }
     }
     TargetSet registered;
-    for (const aws::Target* target : aws.elbv2().current_targets(group->second)) {
-      const Json health = aws.elbv2().target_health(group->second, *target);
+    for (const aws::Target* target : aws.elbv2().current_targets(*group)) {
+      const Json health = aws.elbv2().target_health(*group, *target);
       if (health["TargetHealth"].value("State", "") == "draining") continue;
       registered.emplace(target->id, target->port);
     }
@@ -301,9 +309,9 @@ void check_targets(const aws::AwsServer& aws, const kube::Store& store,
     std::set_difference(registered.begin(), registered.end(), expected.begin(), expected.end(),
                         std::inserter(extra, extra.end()));
     violations.push_back(
-        {"targets-match-endpoints", "target group " + group->second.name +
-                                        " of TargetGroupBinding " + key_of(binding) + ": missing " +
-                                        describe(missing) + "; not expected " + describe(extra)});
+        {"targets-match-endpoints", "target group " + group->name + " of TargetGroupBinding " +
+                                        key_of(binding) + ": missing " + describe(missing) +
+                                        "; not expected " + describe(extra)});
   }
 }
 
@@ -316,9 +324,9 @@ void check_quotas(const aws::AwsServer& aws, std::vector<Violation>& violations)
     violations.push_back({"within-quota", what + ": " + std::to_string(count) +
                                               ", over the quota of " + std::to_string(quota)});
   };
-  over(state.load_balancers.size(), quotas.load_balancers_max, "load balancers in the region");
-  over(state.target_groups.size(), quotas.target_groups_max, "target groups in the region");
-  for (const auto& [arn, lb] : state.load_balancers) {
+  over(state.load_balancers().size(), quotas.load_balancers_max, "load balancers in the region");
+  over(state.target_groups().size(), quotas.target_groups_max, "target groups in the region");
+  for (const auto& [arn, lb] : state.load_balancers()) {
     const auto listeners = state.listeners_of(arn);
     over(listeners.size(), quotas.listeners_per_load_balancer_max,
          "listeners of load balancer " + lb.name);
@@ -330,7 +338,7 @@ void check_quotas(const aws::AwsServer& aws, std::vector<Violation>& violations)
     over(rules, quotas.rules_per_load_balancer_max, "rules of load balancer " + lb.name);
     over(lb.tags.size(), quotas.tags_per_resource_max, "tags of load balancer " + lb.name);
   }
-  for (const auto& [arn, group] : state.target_groups) {
+  for (const auto& [arn, group] : state.target_groups()) {
     over(aws.elbv2().current_targets(group).size(), quotas.targets_per_target_group_max,
          "targets of target group " + group.name);
     over(group.tags.size(), quotas.tags_per_resource_max, "tags of target group " + group.name);

@@ -98,7 +98,7 @@ LatencyTracker::LatencyTracker(kube::Store& store, const aws::AwsServer& aws,
 std::optional<net::Clock::time_point> LatencyTracker::healthy_at(const Entry& entry) const {
   std::optional<net::Clock::time_point> last;
   bool any_group = false;
-  for (const auto& [arn, group] : aws_.state().target_groups) {
+  for (const auto& [arn, group] : aws_.state().target_groups()) {
     auto stack = group.tags.find("ingress.k8s.aws/stack");
     auto resource = group.tags.find("ingress.k8s.aws/resource");
     if (stack == group.tags.end() || stack->second != entry.stack || resource == group.tags.end() ||

@@ -291,6 +291,106 @@ TEST_CASE("elbv2 fake: Describe calls page with opaque markers", "[aws][sim]") {
   CHECK(forged.error().code == "ValidationError");
 }
 
+TEST_CASE(
+    "elbv2 fake: a marker is the last key shown, so creates and deletes between pages "
+    "neither repeat nor skip",
+    "[aws][sim]") {
+  test_support::SimFixture fixture(7);
+  fixture.build_account();
+  std::map<std::string, std::string> arns;
+  for (const char* name : {"tg-b", "tg-d", "tg-f", "tg-h"}) {
+    auto group =
+        fixture.run(fixture.elbv2.create_target_group(target_group_input(name, fixture.vpc_id)));
+    REQUIRE(group);
+    arns[name] = group->arn;
+  }
+  auto names_of = [](const Json& page) {
+    std::vector<std::string> names;
+    for (const Json& group : page["TargetGroups"])
+      names.push_back(group["TargetGroupName"]);
+    return names;
+  };
+  auto first = fixture.run(fixture.aws_client.elbv2("DescribeTargetGroups", {{"PageSize", "2"}}));
+  REQUIRE(first);
+  CHECK(names_of(*first) == std::vector<std::string>{"tg-b", "tg-d"});
+  // Between the pages: one created before the marker's key (a position marker would now repeat
+  // tg-d), one after it, and the next one deleted (a position marker would skip tg-h).
+  REQUIRE(
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("tg-a", fixture.vpc_id))));
+  REQUIRE(
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("tg-e", fixture.vpc_id))));
+  REQUIRE(fixture.run(
+      fixture.aws_client.elbv2("DeleteTargetGroup", {{"TargetGroupArn", arns["tg-f"]}})));
+  auto second = fixture.run(fixture.aws_client.elbv2(
+      "DescribeTargetGroups", {{"PageSize", "2"}, {"Marker", (*first)["NextMarker"]}}));
+  REQUIRE(second);
+  CHECK(names_of(*second) == std::vector<std::string>{"tg-e", "tg-h"});
+  CHECK_FALSE(second->contains("NextMarker"));
+  // A marker belongs to its list.
+  auto other_list = fixture.run(
+      fixture.aws_client.elbv2("DescribeLoadBalancers", {{"Marker", (*first)["NextMarker"]}}));
+  REQUIRE_FALSE(other_list);
+  CHECK(other_list.error().code == "ValidationError");
+}
+
+TEST_CASE("elbv2 fake: its indexes follow creates, modifications and cascading deletes",
+          "[aws][sim]") {
+  test_support::SimFixture fixture(9);
+  fixture.build_account();
+  auto& state = fixture.world.aws().state();
+  auto web =
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("web", fixture.vpc_id)));
+  auto api =
+      fixture.run(fixture.elbv2.create_target_group(target_group_input("api", fixture.vpc_id)));
+  REQUIRE((web && api));
+  auto lb = fixture.run(
+      fixture.aws_client.elbv2("CreateLoadBalancer", load_balancer_input(fixture, "front")));
+  REQUIRE(lb);
+  const std::string lb_arn = (*lb)["LoadBalancers"][0]["LoadBalancerArn"];
+  auto forward_to = [](const std::string& arn) {
+    return Json::array({{{"Type", "forward"}, {"TargetGroupArn", arn}}});
+  };
+  auto listener = fixture.run(
+      fixture.aws_client.elbv2("CreateListener", {{"LoadBalancerArn", lb_arn},
+                                                  {"Protocol", "HTTP"},
+                                                  {"Port", "80"},
+                                                  {"DefaultActions", forward_to(web->arn)}}));
+  REQUIRE(listener);
+  const std::string listener_arn = (*listener)["Listeners"][0]["ListenerArn"];
+  auto rule = fixture.run(fixture.aws_client.elbv2(
+      "CreateRule", {{"ListenerArn", listener_arn},
+                     {"Priority", "1"},
+                     {"Conditions", Json::array({{{"Field", "path-pattern"},
+                                                  {"Values", Json::array({"/api"})}}})},
+                     {"Actions", forward_to(api->arn)}}));
+  REQUIRE(rule);
+  CHECK(state.load_balancers_using(api->arn) == std::vector<std::string>{lb_arn});
+  CHECK(state.target_groups_of(lb_arn).size() == 2);
+  CHECK(state.check_indexes().empty());
+  // The rule forwards to web instead: api is free again, and may be deleted.
+  REQUIRE(fixture.run(fixture.aws_client.elbv2(
+      "ModifyRule",
+      {{"RuleArn", (*rule)["Rules"][0]["RuleArn"]}, {"Actions", forward_to(web->arn)}})));
+  CHECK_FALSE(state.in_use(api->arn));
+  CHECK(state.check_indexes().empty());
+  REQUIRE(
+      fixture.run(fixture.aws_client.elbv2("DeleteTargetGroup", {{"TargetGroupArn", api->arn}})));
+  // web is in use until the load balancer, and with it its listener and rule, is gone.
+  auto in_use =
+      fixture.run(fixture.aws_client.elbv2("DeleteTargetGroup", {{"TargetGroupArn", web->arn}}));
+  REQUIRE_FALSE(in_use);
+  CHECK(in_use.error().code == "ResourceInUse");
+  REQUIRE(
+      fixture.run(fixture.aws_client.elbv2("DeleteLoadBalancer", {{"LoadBalancerArn", lb_arn}})));
+  CHECK(state.listeners().empty());
+  CHECK(state.rules().empty());
+  CHECK_FALSE(state.in_use(web->arn));
+  CHECK(state.load_balancer_named("front") == nullptr);
+  CHECK(state.check_indexes().empty());
+  CHECK(fixture.run(fixture.aws_client.elbv2("DeleteTargetGroup", {{"TargetGroupArn", web->arn}})));
+  CHECK(state.target_group_named("web") == nullptr);
+}
+
 TEST_CASE("elbv2 client: Describe calls follow markers past the fake's largest page",
           "[aws][sim]") {
   test_support::SimFixture fixture(7);

@@ -78,7 +78,7 @@ TEST_CASE("stack_deployer: redeploying an unchanged stack makes no mutating call
   auto first = fixture.run(deployer.deploy(stack));
   REQUIRE(first);
   CHECK(first->load_balancer_dns_name.starts_with("k8s-nginxgroup-0123456789-"));
-  CHECK(fixture.world.aws().state().rules.size() == 1);
+  CHECK(fixture.world.aws().state().rules().size() == 1);
   const std::size_t mutating_before = fixture.world.aws().mutating_calls_total();
   auto second = fixture.run(deployer.deploy(stack));
   REQUIRE(second);
@@ -98,10 +98,10 @@ TEST_CASE("stack_deployer: an empty stack deletes what the stack's tags find, in
   empty.id = "nginx-group";
   REQUIRE(fixture.run(deployer.deploy(empty)));
   const auto& state = fixture.world.aws().state();
-  CHECK(state.load_balancers.empty());
-  CHECK(state.listeners.empty());
-  CHECK(state.rules.empty());
-  CHECK(state.target_groups.empty());
+  CHECK(state.load_balancers().empty());
+  CHECK(state.listeners().empty());
+  CHECK(state.rules().empty());
+  CHECK(state.target_groups().empty());
   CHECK(fixture.world.aws().state().security_groups.size() == 1);  // the user's group stays
 }
 
@@ -130,7 +130,7 @@ TEST_CASE("stack_deployer: a new rule at the top moves the old one with SetRuleP
   // The moved rule keeps its settings; only its resource-id tag ("81:2") changes with it.
   CHECK(mutations == std::vector<std::string>{"SetRulePriorities", "CreateRule", "AddTags"});
   std::map<int, Json> by_priority;
-  for (const auto& [arn, rule] : fixture.world.aws().state().rules)
+  for (const auto& [arn, rule] : fixture.world.aws().state().rules())
     by_priority[rule.priority] = rule.conditions;
   REQUIRE(by_priority.size() == 2);
   CHECK(by_priority[1][0]["PathPatternConfig"]["Values"][0] == "/api");

@@ -39,7 +39,7 @@ void add_target_group(sim::world::World& world, sim::aws::Tags tags,
   group.tags = std::move(tags);
   for (const std::string& ip : target_ips)
     group.targets.push_back({ip, 8080, "us-east-1a", world.clock().now(), std::nullopt});
-  world.aws().state().target_groups.emplace(group.arn, group);
+  world.aws().state().add(group);
 }
 
 std::vector<Violation> check(sim::world::World& world, std::set<std::string> enabled) {
@@ -108,7 +108,7 @@ TEST_CASE(
         "target group k8s-test-web-0123456789 has no TargetGroupBinding to keep its targets");
 
   // Another cluster's resources are not this controller's business.
-  fixture.world.aws().state().target_groups.at(kTgArn).tags["elbv2.k8s.aws/cluster"] = "c2";
+  fixture.world.aws().state().find_target_group(kTgArn)->tags["elbv2.k8s.aws/cluster"] = "c2";
   CHECK(check(fixture.world, {"no-leak", "no-orphan"}).empty());
 }
 
@@ -149,7 +149,7 @@ TEST_CASE("invariants: a binding's targets are the ready endpoints of its Servic
         "target group k8s-test-web-0123456789 of TargetGroupBinding test/web: missing "
         "10.0.0.12:8080; not expected 10.0.0.13:8080");
 
-  auto& targets = fixture.world.aws().state().target_groups.at(kTgArn).targets;
+  auto& targets = fixture.world.aws().state().find_target_group(kTgArn)->targets;
   targets[1].id = "10.0.0.12";
   CHECK(check(fixture.world, {"targets-match-endpoints"}).empty());
   // A draining target is on its way out: it is not counted either way.
