@@ -137,6 +137,15 @@ void Store::publish(ChangeType change_type, const ResourceType& type, const Json
       if (--count->second == 0) pods_by_namespace_.erase(count);
     }
   }
+  if (type.group.empty() && type.kind == "Service") {
+    // The allocator's view of the service range: the addresses of the Services there are.
+    auto address = [](const Json& service) {
+      return field_of(service, "spec").value("clusterIP", std::string());
+    };
+    if (!previous.is_null()) cluster_ips_.erase(address(previous));
+    if (change_type != ChangeType::Deleted && !address(object).empty())
+      cluster_ips_.insert(address(object));
+  }
   Change change{change_type, &type, object, std::move(previous), revision_};
   for (Watch* watch : std::vector<Watch*>(watches_))
     watch->offer(change);
@@ -243,21 +252,18 @@ net::Result<Json, StatusError> Store::create(const ResourceType& type, const std
   object["kind"] = type.kind;
   AdmissionContext context{
       random_, clock_.wall_now(),
-      [this](const std::string& ip) {
-        for (const Json& service : snapshot(*registry_.find("", "v1", "services"), "")) {
-          if (service["spec"].value("clusterIP", "") == ip) return true;
-        }
-        return false;
-      },
+      [this](const std::string& ip) { return cluster_ips_.contains(ip); },
       [this](const std::string&) {
-        for (const Json& ingress_class :
-             snapshot(*registry_.find("networking.k8s.io", "v1", "ingressclasses"), "")) {
-          const Json& annotations = ingress_class["metadata"].value("annotations", Json::object());
-          if (annotations.value("ingressclass.kubernetes.io/is-default-class", "") == "true") {
-            return ingress_class["metadata"].value("name", std::string());
-          }
-        }
-        return std::string();
+        std::string default_class;
+        visit(*registry_.find("networking.k8s.io", "v1", "ingressclasses"), "",
+              [&](const Json& ingress_class) {
+                const Json& metadata = field_of(ingress_class, "metadata");
+                const Json& annotations = field_of(metadata, "annotations");
+                if (default_class.empty() && annotations.is_object() &&
+                    annotations.value("ingressclass.kubernetes.io/is-default-class", "") == "true")
+                  default_class = metadata.value("name", std::string());
+              });
+        return default_class;
       }};
   default_on_write(type, object);
   if (auto admitted = admit_create(type, object, context); !admitted) {
@@ -321,10 +327,13 @@ net::Result<Json, StatusError> Store::list(const ResourceType& type, const std::
   std::string next_key;
   std::size_t remaining = 0;
   if (const Objects* all = find_objects(type)) {
-    for (auto it = all->lower_bound(start_key); it != all->end(); ++it) {
+    // Keys are "namespace/name": one namespace's objects are the range before "namespace0".
+    const bool one_namespace = type.namespaced && !ns.empty();
+    auto it = all->lower_bound(one_namespace ? std::max(start_key, ns + "/") : start_key);
+    const auto end = one_namespace ? all->lower_bound(ns + "0") : all->end();
+    if (one_namespace && start_key >= ns + "0") it = end;  // a token past the namespace
+    for (; it != end; ++it) {
       const Json& object = it->second;
-      if (type.namespaced && !ns.empty() && object["metadata"].value("namespace", "") != ns)
-        continue;
       if (!options.labels.matches(object["metadata"].value("labels", Json::object()))) continue;
       if (options.fields && !options.fields->matches(object)) continue;
       if (options.limit > 0 && items.size() == options.limit) {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -146,6 +147,7 @@ class Store {
   std::vector<Watch*> watches_;
   std::vector<std::function<void(const Change&)>> observers_;
   std::map<std::string, std::size_t> pods_by_namespace_;
+  std::set<std::string> cluster_ips_;  // of every Service stored
 };
 
 std::string object_key(const ResourceType& type, const std::string& ns, const std::string& name);

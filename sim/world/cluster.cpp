@@ -191,6 +191,8 @@ void Cluster::on_change(const kube::Change& change) {
     on_pod_change(change);
   } else if (core && kind == "Node") {
     on_node_change(change);
+  } else if (kind == "EndpointSlice" && change.resource->group == "discovery.k8s.io") {
+    endpoint_slices_.slice_changed(change);
   } else if (core && kind == "Service") {
     const auto [ns, name] = split_key(key_of(change.object));
     endpoint_slices_.service_changed(ns, name);

@@ -54,17 +54,88 @@ EndpointSliceController::EndpointSliceController(kube::Store& store, const PodTa
       trace_(trace),
       endpoints_per_slice_max_(endpoints_per_slice_max) {}
 
+namespace {
+
+std::string pair_key(const std::string& ns, const std::string& key, const Json& value) {
+  return ns + '\0' + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+}
+
+}  // namespace
+
 void EndpointSliceController::pod_changed(const PodFacts* before, const PodFacts* after) {
-  if (before != nullptr && after != nullptr && before->same_endpoint(*after)) return;
   const PodFacts& pod = after != nullptr ? *after : *before;
-  store_.visit(store_.type("v1", "Service"), pod.ns, [&](const Json& service) {
-    const Json& selector = field(field(service, "spec"), "selector");
-    const bool selected = (before != nullptr && selects(selector, before->labels)) ||
-                          (after != nullptr && selects(selector, after->labels));
-    if (!selected) return;
-    const std::string key = pod.ns + "/" + text(field(service, "metadata"), "name");
-    changed_pods_[key].insert(pod.ns + "/" + pod.name);
-  });
+  if (before == nullptr || after == nullptr || before->labels != after->labels) {
+    if (before != nullptr) {
+      for (auto it = before->labels.begin(); it != before->labels.end(); ++it) {
+        auto pods = pods_by_pair_.find(pair_key(pod.ns, it.key(), *it));
+        if (pods == pods_by_pair_.end()) continue;
+        pods->second.erase(pod.name);
+        if (pods->second.empty()) pods_by_pair_.erase(pods);
+      }
+    }
+    if (after != nullptr) {
+      for (auto it = after->labels.begin(); it != after->labels.end(); ++it)
+        pods_by_pair_[pair_key(pod.ns, it.key(), *it)].insert(pod.name);
+    }
+  }
+  if (before != nullptr && after != nullptr && before->same_endpoint(*after)) return;
+  // A Service that selects the pod is indexed under one of the pod's labels.
+  for (const PodFacts* state : {before, after}) {
+    if (state == nullptr) continue;
+    for (auto it = state->labels.begin(); it != state->labels.end(); ++it) {
+      auto services = services_by_pair_.find(pair_key(pod.ns, it.key(), *it));
+      if (services == services_by_pair_.end()) continue;
+      for (const std::string& service : services->second) {
+        const std::string key = pod.ns + "/" + service;
+        if (selects(selector_of_.at(key), state->labels))
+          changed_pods_[key].insert(pod.ns + "/" + pod.name);
+      }
+    }
+  }
+}
+
+void EndpointSliceController::index_selector(const std::string& ns, const std::string& name,
+                                             const Json& selector) {
+  const std::string key = ns + "/" + name;
+  if (auto old = selector_of_.find(key); old != selector_of_.end()) {
+    auto services =
+        services_by_pair_.find(pair_key(ns, old->second.begin().key(), *old->second.begin()));
+    services->second.erase(name);
+    if (services->second.empty()) services_by_pair_.erase(services);
+    selector_of_.erase(old);
+  }
+  if (!selector.is_object() || selector.empty()) return;
+  selector_of_[key] = selector;
+  services_by_pair_[pair_key(ns, selector.begin().key(), *selector.begin())].insert(name);
+}
+
+std::vector<const PodFacts*> EndpointSliceController::selected_pods(const std::string& ns,
+                                                                    const Json& selector) const {
+  std::vector<const PodFacts*> selected;
+  auto candidates = pods_by_pair_.find(pair_key(ns, selector.begin().key(), *selector.begin()));
+  if (candidates == pods_by_pair_.end()) return selected;
+  for (const std::string& name : candidates->second) {
+    const PodFacts& pod = pods_.at(ns + "/" + name);
+    if (!pod.ip.empty() && selects(selector, pod.labels)) selected.push_back(&pod);
+  }
+  return selected;
+}
+
+void EndpointSliceController::slice_changed(const kube::Change& change) {
+  const Json& metadata = field(change.object, "metadata");
+  const Json& labels = field(metadata, "labels");
+  if (text(labels, "endpointslice.kubernetes.io/managed-by") != kManagedBy) return;
+  const std::string service =
+      text(metadata, "namespace") + "/" + text(labels, "kubernetes.io/service-name");
+  const std::string name = text(metadata, "name");
+  if (change.type != kube::ChangeType::Deleted) {
+    slices_of_[service].insert(name);
+    return;
+  }
+  auto slices = slices_of_.find(service);
+  if (slices == slices_of_.end()) return;
+  slices->second.erase(name);
+  if (slices->second.empty()) slices_of_.erase(slices);
 }
 
 void EndpointSliceController::service_changed(const std::string& ns, const std::string& name) {
@@ -85,14 +156,9 @@ void EndpointSliceController::sync(
 
 void EndpointSliceController::remove_all(const std::string& ns, const std::string& name) {
   const kube::ResourceType& slices = store_.type("discovery.k8s.io/v1", "EndpointSlice");
-  std::vector<std::string> names;
-  store_.visit(slices, ns, [&](const Json& slice) {
-    const Json& labels = field(field(slice, "metadata"), "labels");
-    if (text(labels, "kubernetes.io/service-name") == name &&
-        text(labels, "endpointslice.kubernetes.io/managed-by") == kManagedBy) {
-      names.push_back(text(field(slice, "metadata"), "name"));
-    }
-  });
+  auto owned = slices_of_.find(ns + "/" + name);
+  if (owned == slices_of_.end()) return;
+  const std::set<std::string> names = owned->second;  // the deletes below change the index
   for (const std::string& slice : names) {
     if (store_.remove(slices, ns, slice, {})) {
       trace_.event("world.endpointslice.deleted", {{"slice", ns + "/" + slice}});
@@ -107,27 +173,20 @@ void EndpointSliceController::resync(const std::string& key) {
   const std::string& name = parts.second;
   auto service = store_.get(store_.type("v1", "Service"), ns, name);
   const Json& selector = service ? field(field(*service, "spec"), "selector") : Json();
+  index_selector(ns, name, selector);
   if (!service || !selector.is_object() || selector.empty()) {
     // Gone, or a Service without a selector (its endpoints are made by hand).
     if (!service) remove_all(ns, name);
     models_.erase(key);
     return;
   }
-  std::vector<const PodFacts*> selected;
-  for_each_pod(pods_, ns, [&](const PodFacts& pod) {
-    if (!pod.ip.empty() && selects(selector, pod.labels)) selected.push_back(&pod);
-  });
+  const std::vector<const PodFacts*> selected = selected_pods(ns, selector);
   Model model;
   model.ports = slice_ports(field(*service, "spec"), selected.empty() ? nullptr : selected.front(),
                             model.ports_wait_for_pod);
   std::vector<std::string> existing;
-  store_.visit(store_.type("discovery.k8s.io/v1", "EndpointSlice"), ns, [&](const Json& slice) {
-    const Json& labels = field(field(slice, "metadata"), "labels");
-    if (text(labels, "kubernetes.io/service-name") == name &&
-        text(labels, "endpointslice.kubernetes.io/managed-by") == kManagedBy) {
-      existing.push_back(text(field(slice, "metadata"), "name"));
-    }
-  });
+  if (auto owned = slices_of_.find(key); owned != slices_of_.end())
+    existing.assign(owned->second.begin(), owned->second.end());
   // Chunks in pod-name order; a Service keeps one slice even with no endpoints.
   std::set<std::size_t> touched;
   for (std::size_t i = 0; i < selected.size() || model.slices.empty(); ++i) {

@@ -16,7 +16,8 @@ namespace albc::sim::world {
 // The EndpointSlice controller: each Service with a selector gets slices of at most
 // `endpoints_per_slice_max` endpoints, one per selected pod with an IP. It works by change: a
 // pod's endpoint goes into (or out of) one slice, and only that slice is written; a Service's
-// creation or change rebuilds its slices.
+// creation or change rebuilds its slices. Indexes (Services by one pair of their selector, pods
+// by label, slices by Service) keep each change's cost to the objects it touches.
 class EndpointSliceController {
  public:
   EndpointSliceController(kube::Store& store, const PodTable& pods, net::Random& random,
@@ -25,6 +26,8 @@ class EndpointSliceController {
   // Either state may be absent (a pod added, a pod deleted).
   void pod_changed(const PodFacts* before, const PodFacts* after);
   void service_changed(const std::string& ns, const std::string& name);
+  // Any EndpointSlice change (this controller's own writes too): its index of slices follows.
+  void slice_changed(const kube::Change& change);
   bool has_work() const { return !resync_.empty() || !changed_pods_.empty(); }
   // Writes what changed; `guard` runs each Service's work so that a failure stays with it.
   void sync(const std::function<void(const std::string& key, const std::function<void()>&)>& guard);
@@ -50,6 +53,11 @@ class EndpointSliceController {
   // Puts (or replaces) a pod's endpoint in a slice, keeping the ready count.
   static void place(Model& model, std::size_t index, const std::string& pod, kube::Json endpoint);
   void trace_update(const std::string& key, const Model& model);
+  // The Service's entry in the selector index, replaced (an empty selector: removed).
+  void index_selector(const std::string& ns, const std::string& name, const kube::Json& selector);
+  // Names of the pods of a namespace a selector selects that have an IP, in name order.
+  std::vector<const PodFacts*> selected_pods(const std::string& ns,
+                                             const kube::Json& selector) const;
 
   kube::Store& store_;
   const PodTable& pods_;
@@ -59,6 +67,12 @@ class EndpointSliceController {
   std::map<std::string, Model> models_;  // by Service "ns/name"
   std::set<std::string> resync_;
   std::map<std::string, std::set<std::string>> changed_pods_;
+  // "namespace\0key=value" → names of the Services whose selector's first pair that is, and of
+  // the pods that carry that label.
+  std::map<std::string, std::set<std::string>> services_by_pair_;
+  std::map<std::string, std::set<std::string>> pods_by_pair_;
+  std::map<std::string, kube::Json> selector_of_;           // by Service "ns/name", non-empty only
+  std::map<std::string, std::set<std::string>> slices_of_;  // by Service "ns/name": slice names
 };
 
 }  // namespace albc::sim::world
