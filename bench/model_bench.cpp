@@ -2,6 +2,7 @@
 // run (this machine is shared: ratios, not absolute times). See bench/RESULTS.md.
 
 #include <benchmark/benchmark.h>
+#include "controller/ingress/ingress_indexes.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -61,6 +62,7 @@ void BM_BuildSeedModel(benchmark::State& state) {
                     {"uid", "uid-" + std::to_string(i)}}},
                   {"spec", {{"ports", Json::array({{{"port", 80}, {"targetPort", 8080}}})}}}});
   }
+  ingress::add_ingress_indexes(ingresses);
   ingress::GroupLoader loader(ingresses, classes, params, {});
   test_support::FixedResolver resolver;
   ingress::BuilderOptions options;

@@ -5,6 +5,7 @@
 #include "controller/deploy/stack_deployer.hpp"
 #include "controller/ingress/event_mapping.hpp"
 #include "controller/ingress/group_reconciler.hpp"
+#include "controller/ingress/ingress_indexes.hpp"
 #include "controller/k8s/controller.hpp"
 #include "controller/k8s/event_recorder.hpp"
 #include "controller/k8s/finalizers.hpp"
@@ -29,6 +30,11 @@ struct ControllerApp::Parts {
     for (k8s::Informer* informer : {&ingresses, &ingress_classes, &class_params, &services,
                                     &endpoint_slices, &pods, &bindings, &nodes})
       informer->set_bug_sink(this->options.on_bug);
+    for (auto& [name, index] : ingress::ingress_indexes())
+      ingresses.add_index(name, std::move(index));
+    endpoint_slices.add_index(tgb::kByService, tgb::slice_service_index);
+    bindings.add_index(tgb::kByService, tgb::binding_service_index);
+    bindings.add_index(tgb::kByTargetType, tgb::binding_target_type_index);
   }
 
   net::Executor executor;
@@ -171,12 +177,8 @@ void ControllerApp::Parts::wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidr
   });
   // Bindings of the Service an EndpointSlice or Service event is about.
   auto enqueue_bindings_of = [this](const std::string& ns, const std::string& service) {
-    for (const k8s::Json* binding : bindings.cache().list(ns)) {
-      const k8s::Json& spec = k8s::map_field(*binding, "spec");
-      if (k8s::text_field(k8s::map_field(spec, "serviceRef"), "name") == service) {
-        binding_queue.add(k8s::object_key(*binding));
-      }
-    }
+    for (const k8s::Json* binding : bindings.cache().by_index(tgb::kByService, ns + "/" + service))
+      binding_queue.add(k8s::object_key(*binding));
   };
   endpoint_slices.on_change([enqueue_bindings_of](const k8s::Json* old, const k8s::Json* current) {
     const k8s::Json& slice = current != nullptr ? *current : *old;
@@ -202,10 +204,8 @@ void ControllerApp::Parts::wire_binding_path(std::vector<net::Ipv4Cidr> vpc_cidr
             k8s::any_field(k8s::map_field(*current, "status"), "conditions")) {
       return;
     }
-    for (const k8s::Json* binding : bindings.cache().list()) {
-      if (k8s::text_field(k8s::map_field(*binding, "spec"), "targetType") == "instance")
-        binding_queue.add(k8s::object_key(*binding));
-    }
+    for (const k8s::Json* binding : bindings.cache().by_index(tgb::kByTargetType, "instance"))
+      binding_queue.add(k8s::object_key(*binding));
   });
   binding_controller =
       std::make_unique<k8s::Controller>("targetgroupbinding", binding_queue, *binding_reconciler,

@@ -1,5 +1,7 @@
 #include "controller/ingress/event_mapping.hpp"
 
+#include "controller/ingress/ingress_indexes.hpp"
+
 namespace albc::ingress {
 
 EventMapping::EventMapping(const GroupLoader& loader, const k8s::ObjectCache& ingresses,
@@ -75,7 +77,8 @@ void EventMapping::on_service(const Json* old, const Json* current) {
   }
   const std::string ns = k8s::namespace_of((*service));
   const std::string name = k8s::name_of((*service));
-  for (const Json* ingress : ingresses_.list(ns)) {
+  for (const Json* ingress :
+       by_any(ingresses_, kIngressesByService, {ns + "/" + name, ns + "/*"})) {
     if (references_service(*ingress, name)) enqueue_groups_of(*ingress);
   }
 }
@@ -100,10 +103,8 @@ void EventMapping::on_ingress_class_params(const Json* old, const Json* current)
 void EventMapping::on_ingress_class(const Json* old, const Json* current) {
   const Json* ingress_class = current != nullptr ? current : old;
   const std::string name = k8s::name_of((*ingress_class));
-  for (const Json* ingress : ingresses_.list()) {
-    if (k8s::text_field(k8s::map_field(*ingress, "spec"), "ingressClassName") == name)
-      enqueue_groups_of(*ingress);
-  }
+  for (const Json* ingress : ingresses_.by_index(kIngressesByClass, "spec:" + name))
+    enqueue_groups_of(*ingress);
 }
 
 }  // namespace albc::ingress

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "controller/ingress/annotations.hpp"
+#include "controller/ingress/ingress_indexes.hpp"
 
 namespace albc::ingress {
 
@@ -161,7 +162,7 @@ std::vector<GroupId> GroupLoader::groups_pending_finalization(const Json& ingres
 }
 
 bool GroupLoader::others_hold_finalizers(const Group& group) const {
-  for (const Json* ingress : ingresses_.list()) {
+  for (const Json* ingress : ingresses_.by_index(kIngressesByGroup, "finalizer")) {
     if (groups_pending_finalization(*ingress).empty()) continue;
     const bool leaving_this_group = std::any_of(
         group.inactive_members.begin(), group.inactive_members.end(), [&](const Json& inactive) {
@@ -172,11 +173,38 @@ bool GroupLoader::others_hold_finalizers(const Group& group) const {
   return false;
 }
 
+std::vector<const Json*> GroupLoader::candidates_for(const GroupId& id) const {
+  // IngressClassParams may put every Ingress of a class in a group: then any Ingress may be in it.
+  for (const Json* params : class_params_.list()) {
+    if (k8s::map_field(k8s::map_field(*params, "spec"), "group").contains("name"))
+      return ingresses_.list();
+  }
+  // With more than one default IngressClass, an Ingress without a class fails every load, as
+  // it does in the real controller's walk over all Ingresses.
+  std::size_t defaults = 0;
+  for (const Json* candidate : ingress_classes_.list()) {
+    const Json& annotations = k8s::map_field(k8s::metadata_of(*candidate), "annotations");
+    if (k8s::text_field(annotations, "ingressclass.kubernetes.io/is-default-class") == "true")
+      ++defaults;
+  }
+  std::vector<const Json*> candidates = by_any(
+      ingresses_, kIngressesByGroup, {"group:" + id.to_string(), "finalizer:" + id.to_string()});
+  if (defaults > 1) {
+    for (const Json* ingress : ingresses_.by_index(kIngressesByClass, "none"))
+      candidates.push_back(ingress);
+    std::sort(candidates.begin(), candidates.end(), [](const Json* a, const Json* b) {
+      return k8s::object_key(*a) < k8s::object_key(*b);
+    });
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  }
+  return candidates;
+}
+
 net::Result<Group> GroupLoader::load(const GroupId& id) const {
   Group group{id, {}, {}};
   const std::string finalizer = finalizer_of(id);
   std::vector<std::pair<std::int32_t, Member>> members;
-  for (const Json* ingress : ingresses_.list()) {
+  for (const Json* ingress : candidates_for(id)) {
     bool has_finalizer = k8s::has_finalizer(*ingress, finalizer);
     if (!id.is_explicit() && has_finalizer && k8s::object_key(*ingress) != id.to_string())
       has_finalizer = false;

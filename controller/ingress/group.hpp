@@ -80,6 +80,9 @@ class GroupLoader {
     std::string error;
   };
   Classified classify(const Json& ingress) const;
+  // The Ingresses that may be members of the group or carry its finalizer, in key order, found
+  // through the cache's indexes (ingress_indexes.hpp).
+  std::vector<const Json*> candidates_for(const GroupId& id) const;
 
   const k8s::ObjectCache& ingresses_;
   const k8s::ObjectCache& ingress_classes_;

@@ -45,6 +45,10 @@ class Informer {
   void stop() { stopped_ = true; }
   bool synced() const { return synced_; }
   const ObjectCache& cache() const { return cache_; }
+  // An index of the cache (ObjectCache::add_index), added before start().
+  void add_index(const std::string& name, ObjectCache::IndexFunc index) {
+    cache_.add_index(name, std::move(index));
+  }
   const Resource& resource() const { return resource_; }
   // Tells the handlers about every cached object again, as the resync period does, and starts
   // the period over.

@@ -102,6 +102,24 @@ net::Result<std::vector<TargetEndpoint>> resolve_node_endpoints(
   return chosen;
 }
 
+std::vector<std::string> slice_service_index(const Json& slice) {
+  const Json& labels = k8s::map_field(k8s::metadata_of(slice), "labels");
+  const std::string service = k8s::text_field(labels, "kubernetes.io/service-name");
+  if (service.empty()) return {};
+  return {k8s::namespace_of(slice) + "/" + service};
+}
+
+std::vector<std::string> binding_service_index(const Json& binding) {
+  const Json& reference = k8s::map_field(k8s::map_field(binding, "spec"), "serviceRef");
+  const std::string service = k8s::text_field(reference, "name");
+  if (service.empty()) return {};
+  return {k8s::namespace_of(binding) + "/" + service};
+}
+
+std::vector<std::string> binding_target_type_index(const Json& binding) {
+  return {k8s::text_field(k8s::map_field(binding, "spec"), "targetType")};
+}
+
 net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(
     const k8s::ObjectCache& services, const k8s::ObjectCache& endpoint_slices,
     const k8s::ObjectCache& pods, const std::string& ns, const std::string& service_name,
@@ -110,9 +128,7 @@ net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(
   if (!found) return net::fail(found.error());
   const std::string port_name = k8s::text_field(*found->second, "name");
   std::vector<TargetEndpoint> endpoints;
-  for (const Json* slice : endpoint_slices.list(ns)) {
-    const Json& labels = k8s::map_field(k8s::metadata_of(*slice), "labels");
-    if (k8s::text_field(labels, "kubernetes.io/service-name") != service_name) continue;
+  for (const Json* slice : endpoint_slices.by_index(kByService, ns + "/" + service_name)) {
     if (k8s::text_field(*slice, "addressType") != "IPv4") continue;
     for (const Json& slice_port : k8s::list_field(*slice, "ports")) {
       if (!port_name.empty() && k8s::text_field(slice_port, "name") != port_name) continue;

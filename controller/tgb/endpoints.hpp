@@ -20,6 +20,15 @@ struct TargetEndpoint {
   bool operator==(const TargetEndpoint&) const = default;
 };
 
+// The cache indexes the binding path reads, by "namespace/service": EndpointSlices by their
+// kubernetes.io/service-name label, TargetGroupBindings by spec.serviceRef.name; and bindings by
+// spec.targetType.
+inline constexpr const char* kByService = "service";
+inline constexpr const char* kByTargetType = "targetType";
+std::vector<std::string> slice_service_index(const Json& slice);
+std::vector<std::string> binding_service_index(const Json& binding);
+std::vector<std::string> binding_target_type_index(const Json& binding);
+
 // The ready pod endpoints behind a Service port (by name or number), read from the
 // EndpointSlices labelled kubernetes.io/service-name and the pods they point at.
 // An error says the backend is gone: Service or port missing.

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include "controller/ingress/ingress_indexes.hpp"
 
 #include "controller/ingress/group.hpp"
 #include "controller/ingress/model_builder.hpp"
@@ -63,6 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
          {"ports",
           Json::array(
               {{{"name", "http"}, {"port", 80}, {"targetPort", 8080}, {"nodePort", 31000}}})}}}});
+  ingress::add_ingress_indexes(ingresses);
   ingress::GroupLoader loader(ingresses, classes, params, ingress::LoaderOptions{});
   auto group = loader.load(ingress::GroupId{"", "g"});
   if (!group) return 0;

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include "controller/ingress/ingress_indexes.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -96,6 +97,7 @@ struct World {
 
   World(const Json& ingress, const Json& service, const Json& ingress_class,
         const Json& class_params) {
+    add_ingress_indexes(ingresses);
     ingresses.put(ingress);
     services.put(service);
     classes.put(ingress_class);

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include "controller/ingress/ingress_indexes.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -21,6 +22,7 @@ struct BuildFixture {
   GroupLoader loader{ingresses, classes, params, LoaderOptions{}};
 
   BuildFixture() {
+    add_ingress_indexes(ingresses);
     classes.put(
         {{"metadata", {{"name", "alb"}}}, {"spec", {{"controller", "ingress.k8s.aws/alb"}}}});
     classes.put(

@@ -14,6 +14,7 @@ struct Caches {
   k8s::ObjectCache nodes;
 
   Caches() {
+    slices.add_index(kByService, slice_service_index);
     services.put({{"metadata", {{"namespace", "test"}, {"name", "web"}}},
                   {"spec",
                    {{"type", "NodePort"},

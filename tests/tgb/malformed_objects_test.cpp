@@ -61,6 +61,7 @@ void resolve(const Json& a_service, const Json& a_slice, const Json& a_pod, cons
   k8s::ObjectCache slices;
   k8s::ObjectCache pods;
   k8s::ObjectCache nodes;
+  slices.add_index(tgb::kByService, tgb::slice_service_index);
   services.put(a_service);
   slices.put(a_slice);
   pods.put(a_pod);
