@@ -67,6 +67,7 @@ struct ControllerApp::Parts {
   k8s::EventRecorder binding_events{kube, clock, trace, executor, "targetGroupBinding"};
   std::string vpc_id;
   std::unique_ptr<ingress::GroupLoader> loader;
+  std::unique_ptr<deploy::Inventory> inventory;
   std::unique_ptr<ingress::AwsNetworkResolver> resolver;
   std::unique_ptr<ingress::ModelBuilder> builder;
   std::unique_ptr<deploy::StackDeployer> deployer;
@@ -134,14 +135,15 @@ void ControllerApp::Parts::wire_ingress_path() {
   ingress::ResolverOptions resolver_options;
   resolver_options.cluster_name = options.cluster_name;
   resolver_options.vpc_id = vpc_id;
-  resolver =
-      std::make_unique<ingress::AwsNetworkResolver>(ec2, elbv2, clock, trace, resolver_options);
+  inventory = std::make_unique<deploy::Inventory>(elbv2, clock, trace, vpc_id);
+  resolver = std::make_unique<ingress::AwsNetworkResolver>(ec2, *inventory, clock, trace,
+                                                           resolver_options);
   builder = std::make_unique<ingress::ModelBuilder>(services.cache(), *resolver, builder_options);
   deploy::DeployerOptions deployer_options;
   deployer_options.cluster_name = options.cluster_name;
   deployer_options.vpc_id = vpc_id;
-  deployer =
-      std::make_unique<deploy::StackDeployer>(elbv2, ec2, kube, clock, trace, deployer_options);
+  deployer = std::make_unique<deploy::StackDeployer>(elbv2, *inventory, ec2, kube, clock, trace,
+                                                     deployer_options);
   group_reconciler = std::make_unique<ingress::GroupReconciler>(
       *loader, *builder, *deployer, *resolver, kube, finalizers, ingress_events, trace);
   event_mapping = std::make_unique<ingress::EventMapping>(

@@ -100,7 +100,7 @@ Json targets_input(const std::vector<TargetRegistration>& targets, std::size_t b
 }
 
 constexpr std::size_t kTargetsPerCall = 200;
-constexpr std::size_t kTagArnsPerCall = 20;
+constexpr std::size_t kArnsPerCall = 20;
 }  // namespace
 
 net::Awaitable<net::Result<Json>> Elbv2::describe_all(std::string action, Json params,
@@ -117,6 +117,38 @@ net::Awaitable<net::Result<Json>> Elbv2::describe_all(std::string action, Json p
     marker = text(*page, "NextMarker");
   } while (!marker.empty());
   co_return Json{{list, all}};
+}
+
+net::Awaitable<net::Result<Json>> Elbv2::describe_by_arn(std::string action, std::string arns_param,
+                                                         std::vector<std::string> arns,
+                                                         std::string list) {
+  Json all = Json::array();
+  for (std::size_t begin = 0; begin < arns.size(); begin += kArnsPerCall) {
+    const std::size_t end = std::min(arns.size(), begin + kArnsPerCall);
+    Json input = {{arns_param, std::vector<std::string>(arns.begin() + static_cast<long>(begin),
+                                                        arns.begin() + static_cast<long>(end))}};
+    auto chunk = co_await describe_all(action, input, list);
+    if (!chunk) co_return chunk;
+    for (Json& item : (*chunk)[list])
+      all.push_back(std::move(item));
+  }
+  co_return Json{{list, all}};
+}
+
+net::Awaitable<net::Result<std::vector<LoadBalancer>>> Elbv2::describe_load_balancers(
+    std::vector<std::string> arns) {
+  co_return parse_list<LoadBalancer>(
+      co_await describe_by_arn("DescribeLoadBalancers", "LoadBalancerArns", std::move(arns),
+                               "LoadBalancers"),
+      "LoadBalancers", parse_load_balancer);
+}
+
+net::Awaitable<net::Result<std::vector<TargetGroup>>> Elbv2::describe_target_groups(
+    std::vector<std::string> arns) {
+  co_return parse_list<TargetGroup>(
+      co_await describe_by_arn("DescribeTargetGroups", "TargetGroupArns", std::move(arns),
+                               "TargetGroups"),
+      "TargetGroups", parse_target_group);
 }
 
 net::Awaitable<net::Result<std::vector<LoadBalancer>>> Elbv2::describe_load_balancers() {
@@ -279,8 +311,8 @@ net::Awaitable<net::Result<void>> Elbv2::set_rule_priorities(
 net::Awaitable<net::Result<std::map<std::string, Tags>>> Elbv2::describe_tags(
     std::vector<std::string> arns) {
   std::map<std::string, Tags> tags;
-  for (std::size_t begin = 0; begin < arns.size(); begin += kTagArnsPerCall) {
-    const std::size_t end = std::min(arns.size(), begin + kTagArnsPerCall);
+  for (std::size_t begin = 0; begin < arns.size(); begin += kArnsPerCall) {
+    const std::size_t end = std::min(arns.size(), begin + kArnsPerCall);
     Json input = {
         {"ResourceArns", std::vector<std::string>(arns.begin() + static_cast<long>(begin),
                                                   arns.begin() + static_cast<long>(end))}};

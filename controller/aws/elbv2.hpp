@@ -84,6 +84,9 @@ class Elbv2 {
   explicit Elbv2(Client& client) : client_(client) {}
 
   net::Awaitable<net::Result<std::vector<LoadBalancer>>> describe_load_balancers();
+  // These load balancers only, 20 ARNs a call; LoadBalancerNotFound when one is gone.
+  net::Awaitable<net::Result<std::vector<LoadBalancer>>> describe_load_balancers(
+      std::vector<std::string> arns);
   net::Awaitable<net::Result<LoadBalancer>> create_load_balancer(Json input);
   net::Awaitable<net::Result<void>> delete_load_balancer(std::string arn);
   net::Awaitable<net::Result<Attributes>> describe_load_balancer_attributes(std::string arn);
@@ -95,6 +98,9 @@ class Elbv2 {
   net::Awaitable<net::Result<void>> set_ip_address_type(std::string arn, std::string type);
 
   net::Awaitable<net::Result<std::vector<TargetGroup>>> describe_target_groups();
+  // These target groups only, 20 ARNs a call; TargetGroupNotFound when one is gone.
+  net::Awaitable<net::Result<std::vector<TargetGroup>>> describe_target_groups(
+      std::vector<std::string> arns);
   net::Awaitable<net::Result<TargetGroup>> create_target_group(Json input);
   net::Awaitable<net::Result<void>> modify_target_group(Json input);
   net::Awaitable<net::Result<void>> delete_target_group(std::string arn);
@@ -138,6 +144,10 @@ class Elbv2 {
 
  private:
   net::Awaitable<net::Result<Json>> describe_all(std::string action, Json params, std::string list);
+  // describe_all over `arns` in chunks of 20 under `arns_param`.
+  net::Awaitable<net::Result<Json>> describe_by_arn(std::string action, std::string arns_param,
+                                                    std::vector<std::string> arns,
+                                                    std::string list);
   // RegisterTargets or DeregisterTargets, 200 targets a call.
   net::Awaitable<net::Result<void>> change_targets(std::string action, std::string target_group_arn,
                                                    std::vector<TargetRegistration> targets);

@@ -63,7 +63,7 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_listeners(State& sta
   std::vector<std::string> arns;
   for (const aws::Listener& listener : *current)
     arns.push_back(listener.arn);
-  auto current_tags = co_await elbv2_.describe_tags(arns);
+  auto current_tags = co_await inventory_.tags_of(arns);
   if (!current_tags) co_return net::fail(current_tags.error());
   std::map<int, aws::Listener> by_port;
   // Listeners on ports no longer wanted go first.
@@ -76,6 +76,7 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_listeners(State& sta
                  {{"stack", state.identity.stack_id}, {"port", std::to_string(listener.port)}});
     if (auto deleted = co_await elbv2_.delete_listener(listener.arn); !deleted)
       co_return net::fail(deleted.error());
+    inventory_.deleted(listener.arn);
     trace_.event("deploy.listener.deleted",
                  {{"stack", state.identity.stack_id}, {"arn", listener.arn}});
   }
@@ -101,6 +102,7 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_listeners(State& sta
       trace_.event("deploy.listener.created",
                    {{"stack", state.identity.stack_id}, {"id", id}, {"arn", created->arn}});
       listener_arn = created->arn;
+      inventory_.created(created->arn, tags);
       // Every certificate, the default one included, also goes on the extra list, one a call.
       for (const std::string& certificate : spec.certificates) {
         if (auto added = co_await add_certificate(listener_arn, certificate); !added) {

@@ -13,7 +13,7 @@ std::set<std::string> as_set(const std::vector<std::string>& values) {
 }  // namespace
 
 net::Awaitable<net::Result<void>> StackDeployer::synthesize_load_balancer(State& state) {
-  auto found = co_await find_stack_load_balancers(elbv2_, state.identity, options_.vpc_id);
+  auto found = co_await inventory_.load_balancers(state.identity);
   if (!found) co_return net::fail(found.error());
   const std::optional<model::LoadBalancerSpec>& desired = state.stack.load_balancer;
   std::optional<Tagged<aws::LoadBalancer>> matched;
@@ -45,6 +45,7 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_load_balancer(State&
     }
     if (!deleted)
       co_return net::fail(net::with_context(deleted.error(), "failed to delete loadBalancer"));
+    inventory_.deleted(lb.arn);
     trace_.event("deploy.load_balancer.deleted",
                  {{"stack", state.identity.stack_id}, {"arn", lb.arn}});
   }
@@ -74,6 +75,7 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_load_balancer(State&
     trace_.event(
         "deploy.load_balancer.created",
         {{"stack", state.identity.stack_id}, {"arn", created->arn}, {"dns", created->dns_name}});
+    inventory_.created(created->arn, tags);
     state.deployed = {created->arn, created->dns_name};
     co_return co_await reconcile_attributes_of_load_balancer(created->arn, desired->attributes);
   }

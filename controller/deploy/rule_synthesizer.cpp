@@ -80,7 +80,7 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_rules(State& state,
     current.push_back({rule, *priority});
     arns.push_back(rule.arn);
   }
-  auto current_tags = co_await elbv2_.describe_tags(arns);
+  auto current_tags = co_await inventory_.tags_of(arns);
   if (!current_tags) co_return net::fail(current_tags.error());
   std::vector<DesiredRule> desired;
   for (const auto& [id, spec] : state.stack.rules) {
@@ -133,6 +133,7 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_rules(State& state,
         [&] { return elbv2_.create_rule(input); });
     if (!created)
       co_return net::fail(net::with_context(created.error(), "failed to create listener rule"));
+    inventory_.created(created->arn, rule.tags);
     trace_.event("deploy.rule.created",
                  {{"stack", state.identity.stack_id}, {"id", rule.id}, {"arn", created->arn}});
   }
@@ -141,6 +142,7 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_rules(State& state,
                  {{"stack", state.identity.stack_id}, {"arn", rule.rule.arn}});
     if (auto deleted = co_await elbv2_.delete_rule(rule.rule.arn); !deleted)
       co_return net::fail(deleted.error());
+    inventory_.deleted(rule.rule.arn);
     trace_.event("deploy.rule.deleted",
                  {{"stack", state.identity.stack_id}, {"arn", rule.rule.arn}});
   }

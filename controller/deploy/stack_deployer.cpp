@@ -2,9 +2,11 @@
 
 namespace albc::deploy {
 
-StackDeployer::StackDeployer(aws::Elbv2& elbv2, aws::Ec2& ec2, k8s::Client& kube, net::Clock& clock,
-                             net::Trace& trace, DeployerOptions options)
+StackDeployer::StackDeployer(aws::Elbv2& elbv2, Inventory& inventory, aws::Ec2& ec2,
+                             k8s::Client& kube, net::Clock& clock, net::Trace& trace,
+                             DeployerOptions options)
     : elbv2_(elbv2),
+      inventory_(inventory),
       ec2_(ec2),
       kube_(kube),
       clock_(clock),
@@ -37,10 +39,12 @@ net::Awaitable<net::Result<void>> StackDeployer::reconcile_elbv2_tags(std::strin
   const TagChanges changes = tag_changes(desired, current, options_.cluster_name, ignore_legacy);
   if (!changes.set.empty()) {
     auto added = co_await elbv2_.add_tags(arn, changes.set);
+    inventory_.tags_changed(arn);  // even on failure: the call may have taken effect
     if (!added) co_return net::fail(added.error());
   }
   if (!changes.remove.empty()) {
     auto dropped = co_await elbv2_.remove_tags(arn, changes.remove);
+    inventory_.tags_changed(arn);
     if (!dropped) co_return net::fail(dropped.error());
   }
   co_return net::Result<void>();

@@ -8,6 +8,7 @@
 #include "controller/aws/ec2.hpp"
 #include "controller/aws/elbv2.hpp"
 #include "controller/deploy/discovery.hpp"
+#include "controller/deploy/inventory.hpp"
 #include "controller/deploy/tracking.hpp"
 #include "controller/k8s/client.hpp"
 #include "controller/model/stack.hpp"
@@ -37,14 +38,17 @@ struct Deployed {
   std::string load_balancer_dns_name;
 };
 
-// Makes AWS (and the TargetGroupBindings) match a Stack: finds the stack's resources by their
-// tags, pairs them with the desired ones by resource id, creates, updates and deletes. Creation
-// runs security group → target group → load balancer → listener → rule → binding; deletions of
-// what is no longer wanted run afterwards in reverse, so nothing is deleted while in use.
+// Makes AWS (and the TargetGroupBindings) match a Stack: finds the stack's resources through the
+// inventory (by their tags), pairs them with the desired ones by resource id, creates, updates and
+// deletes. Creation runs security group → target group → load balancer → listener → rule → binding;
+// deletions of what is no longer wanted run afterwards in reverse, so nothing is deleted while in
+// use.
 class StackDeployer {
  public:
-  StackDeployer(aws::Elbv2& elbv2, aws::Ec2& ec2, k8s::Client& kube, net::Clock& clock,
-                net::Trace& trace, DeployerOptions options);
+  StackDeployer(aws::Elbv2& elbv2, Inventory& inventory, aws::Ec2& ec2, k8s::Client& kube,
+                net::Clock& clock, net::Trace& trace, DeployerOptions options);
+  // A reconcile of the stack starts (its model is built next, then deployed).
+  void begin(const std::string& stack_id) { inventory_.begin(stack_id); }
   net::Awaitable<net::Result<Deployed>> deploy(model::Stack stack);
 
   struct State;
@@ -74,6 +78,7 @@ class StackDeployer {
   net::Awaitable<net::Result<void>> wait_for_binding(std::string ns, std::string name, bool gone);
 
   aws::Elbv2& elbv2_;
+  Inventory& inventory_;
   aws::Ec2& ec2_;
   k8s::Client& kube_;
   net::Clock& clock_;

@@ -54,7 +54,7 @@ Json build_create_target_group_input(const model::TargetGroupSpec& spec, const s
 }
 
 net::Awaitable<net::Result<void>> StackDeployer::synthesize_target_groups(State& state) {
-  auto found = co_await find_stack_target_groups(elbv2_, state.identity, options_.vpc_id);
+  auto found = co_await inventory_.target_groups(state.identity);
   if (!found) co_return net::fail(found.error());
   std::map<std::string, Tagged<aws::TargetGroup>> actual;
   for (Tagged<aws::TargetGroup>& group : *found) {
@@ -81,6 +81,7 @@ net::Awaitable<net::Result<void>> StackDeployer::synthesize_target_groups(State&
         co_return net::fail(net::with_context(created.error(), "failed to create targetGroup"));
       trace_.event("deploy.target_group.created",
                    {{"stack", state.identity.stack_id}, {"id", id}, {"arn", created->arn}});
+      inventory_.created(created->arn, tags);
       state.target_group_arns[id] = created->arn;
       if (auto attributes =
               co_await reconcile_attributes_of_target_group(created->arn, spec.attributes);
@@ -123,6 +124,7 @@ net::Awaitable<net::Result<void>> StackDeployer::remove_target_groups(State& sta
         [&] { return elbv2_.delete_target_group(group.resource.arn); });
     if (!deleted)
       co_return net::fail(net::with_context(deleted.error(), "failed to delete targetGroup"));
+    inventory_.deleted(group.resource.arn);
     trace_.event("deploy.target_group.deleted",
                  {{"stack", state.identity.stack_id}, {"arn", group.resource.arn}});
   }

@@ -29,6 +29,7 @@ k8s::Outcome GroupReconciler::fail_stage(const Group& group, const char* reason,
 
 net::Awaitable<k8s::Outcome> GroupReconciler::reconcile(std::string key) {
   const GroupId id = GroupId::parse(key);
+  deployer_.begin(id.to_string());
   auto group = loader_.load(id);
   if (!group) co_return k8s::Outcome::backoff("FailedLoadGroup", group.error().describe());
   trace_.event("ingress.reconcile", {{"group", id.to_string()},

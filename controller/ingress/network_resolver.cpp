@@ -18,10 +18,11 @@ std::string name_tag(const std::map<std::string, std::string>& tags) {
 
 }  // namespace
 
-AwsNetworkResolver::AwsNetworkResolver(aws::Ec2& ec2, aws::Elbv2& elbv2, net::Clock& clock,
-                                       net::Trace& trace, ResolverOptions options)
+AwsNetworkResolver::AwsNetworkResolver(aws::Ec2& ec2, deploy::Inventory& inventory,
+                                       net::Clock& clock, net::Trace& trace,
+                                       ResolverOptions options)
     : ec2_(ec2),
-      elbv2_(elbv2),
+      inventory_(inventory),
       clock_(clock),
       trace_(trace),
       options_(std::move(options)),
@@ -214,7 +215,7 @@ net::Awaitable<net::Result<std::vector<std::string>>> AwsNetworkResolver::resolv
 
 net::Awaitable<net::Result<std::optional<aws::LoadBalancer>>>
 AwsNetworkResolver::stack_load_balancer(deploy::StackIdentity stack) {
-  auto found = co_await deploy::find_stack_load_balancers(elbv2_, stack, options_.vpc_id);
+  auto found = co_await inventory_.load_balancers(stack);
   if (!found) co_return net::fail(found.error());
   if (found->empty()) co_return std::optional<aws::LoadBalancer>();
   co_return std::optional<aws::LoadBalancer>(found->front().resource);

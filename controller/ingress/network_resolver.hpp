@@ -6,6 +6,7 @@
 
 #include "controller/aws/ec2.hpp"
 #include "controller/aws/elbv2.hpp"
+#include "controller/deploy/inventory.hpp"
 #include "controller/deploy/tracking.hpp"
 #include "controller/net/signal.hpp"
 #include "controller/net/trace.hpp"
@@ -45,8 +46,8 @@ struct ResolverOptions {
 
 class AwsNetworkResolver final : public NetworkResolver {
  public:
-  AwsNetworkResolver(aws::Ec2& ec2, aws::Elbv2& elbv2, net::Clock& clock, net::Trace& trace,
-                     ResolverOptions options);
+  AwsNetworkResolver(aws::Ec2& ec2, deploy::Inventory& inventory, net::Clock& clock,
+                     net::Trace& trace, ResolverOptions options);
 
   net::Awaitable<net::Result<std::vector<std::string>>> resolve_subnets(
       std::vector<std::string> ids_or_names) override;
@@ -65,7 +66,7 @@ class AwsNetworkResolver final : public NetworkResolver {
   std::vector<aws::Filter> backend_security_group_filters() const;
 
   aws::Ec2& ec2_;
-  aws::Elbv2& elbv2_;
+  deploy::Inventory& inventory_;
   net::Clock& clock_;
   net::Trace& trace_;
   ResolverOptions options_;

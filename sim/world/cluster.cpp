@@ -157,6 +157,7 @@ void Cluster::on_node_change(const kube::Change& change) {
 }
 
 void Cluster::collect_pods_of_removed_nodes() {
+  if (removed_nodes_.empty()) return;
   const std::set<std::string> gone = std::exchange(removed_nodes_, {});
   std::vector<std::pair<std::string, std::string>> orphans;
   for (const auto& [key, pod] : pods_) {

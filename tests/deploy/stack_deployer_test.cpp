@@ -72,8 +72,11 @@ TEST_CASE("stack_deployer: redeploying an unchanged stack makes no mutating call
   CAPTURE(seed);
   test_support::SimFixture fixture(seed);
   fixture.build_account();
-  deploy::StackDeployer deployer(fixture.elbv2, fixture.ec2, fixture.kube, fixture.world.clock(),
-                                 fixture.world.trace(), deployer_options(fixture.vpc_id));
+  deploy::Inventory inventory(fixture.elbv2, fixture.world.clock(), fixture.world.trace(),
+                              fixture.vpc_id);
+  deploy::StackDeployer deployer(fixture.elbv2, inventory, fixture.ec2, fixture.kube,
+                                 fixture.world.clock(), fixture.world.trace(),
+                                 deployer_options(fixture.vpc_id));
   const model::Stack stack = seed_stack(fixture);
   auto first = fixture.run(deployer.deploy(stack));
   REQUIRE(first);
@@ -90,8 +93,11 @@ TEST_CASE("stack_deployer: an empty stack deletes what the stack's tags find, in
           "[deploy][sim]") {
   test_support::SimFixture fixture(7);
   fixture.build_account();
-  deploy::StackDeployer deployer(fixture.elbv2, fixture.ec2, fixture.kube, fixture.world.clock(),
-                                 fixture.world.trace(), deployer_options(fixture.vpc_id));
+  deploy::Inventory inventory(fixture.elbv2, fixture.world.clock(), fixture.world.trace(),
+                              fixture.vpc_id);
+  deploy::StackDeployer deployer(fixture.elbv2, inventory, fixture.ec2, fixture.kube,
+                                 fixture.world.clock(), fixture.world.trace(),
+                                 deployer_options(fixture.vpc_id));
   REQUIRE(fixture.run(deployer.deploy(seed_stack(fixture))));
   // The binding's finalizer is the TargetGroupBinding controller's, which does not run here.
   model::Stack empty;
@@ -109,8 +115,11 @@ TEST_CASE("stack_deployer: a new rule at the top moves the old one with SetRuleP
           "[deploy][sim]") {
   test_support::SimFixture fixture(8);
   fixture.build_account();
-  deploy::StackDeployer deployer(fixture.elbv2, fixture.ec2, fixture.kube, fixture.world.clock(),
-                                 fixture.world.trace(), deployer_options(fixture.vpc_id));
+  deploy::Inventory inventory(fixture.elbv2, fixture.world.clock(), fixture.world.trace(),
+                              fixture.vpc_id);
+  deploy::StackDeployer deployer(fixture.elbv2, inventory, fixture.ec2, fixture.kube,
+                                 fixture.world.clock(), fixture.world.trace(),
+                                 deployer_options(fixture.vpc_id));
   model::Stack stack = seed_stack(fixture);
   REQUIRE(fixture.run(deployer.deploy(stack)));
   model::RuleSpec moved = stack.rules.at("81:1");
@@ -175,4 +184,54 @@ TEST_CASE("sdk form: actions compare by the real controller's equality rules", "
   const Json reordered =
       Json::array({{{"Field", "path-pattern"}, {"PathPatternConfig", {{"Values", {"/b", "/a"}}}}}});
   CHECK_FALSE(deploy::conditions_equal(conditions, reordered));  // value order matters
+}
+
+TEST_CASE("stack_deployer: a no-op reconcile describes each kind once, by ARN, from the inventory",
+          "[deploy][sim]") {
+  test_support::SimFixture fixture(9);
+  fixture.build_account();
+  deploy::Inventory inventory(fixture.elbv2, fixture.world.clock(), fixture.world.trace(),
+                              fixture.vpc_id);
+  deploy::StackDeployer deployer(fixture.elbv2, inventory, fixture.ec2, fixture.kube,
+                                 fixture.world.clock(), fixture.world.trace(),
+                                 deployer_options(fixture.vpc_id));
+  const model::Stack stack = seed_stack(fixture);
+  REQUIRE(fixture.run(deployer.deploy(stack)));
+  CHECK(inventory.listings() == 1);  // the empty account, once
+  auto calls_of = [&](const std::string& operation) {
+    const auto& counts = fixture.world.aws().calls_by_operation();
+    auto found = counts.find(operation);
+    return found == counts.end() ? std::size_t{0} : found->second.calls;
+  };
+  const std::size_t lbs_before = calls_of("elbv2 DescribeLoadBalancers");
+  const std::size_t tgs_before = calls_of("elbv2 DescribeTargetGroups");
+  const std::size_t tags_before = calls_of("elbv2 DescribeTags");
+  const std::size_t mutating_before = fixture.world.aws().mutating_calls_total();
+  deployer.begin(stack.id);
+  REQUIRE(fixture.run(deployer.deploy(stack)));
+  CHECK(fixture.world.aws().mutating_calls_total() == mutating_before);
+  CHECK(calls_of("elbv2 DescribeLoadBalancers") == lbs_before + 1);
+  CHECK(calls_of("elbv2 DescribeTargetGroups") == tgs_before + 1);
+  CHECK(calls_of("elbv2 DescribeTags") == tags_before);  // the cache has them
+  CHECK(inventory.listings() == 1);
+
+  SECTION("a load balancer deleted outside the controller is found gone and made again") {
+    const std::string lb_arn = fixture.world.aws().state().load_balancers().begin()->first;
+    REQUIRE(
+        fixture.run(fixture.aws_client.elbv2("DeleteLoadBalancer", {{"LoadBalancerArn", lb_arn}})));
+    deployer.begin(stack.id);
+    auto redeployed = fixture.run(deployer.deploy(stack));
+    REQUIRE(redeployed);
+    CHECK(redeployed->load_balancer_arn != lb_arn);
+    CHECK(inventory.listings() == 2);
+    CHECK(fixture.world.aws().state().load_balancers().size() == 1);
+  }
+
+  SECTION("the inventory is listed again once it is twenty minutes old") {
+    fixture.world.run_for(deploy::Inventory::kLifetime);
+    deployer.begin(stack.id);
+    REQUIRE(fixture.run(deployer.deploy(stack)));
+    CHECK(inventory.listings() == 2);
+    CHECK(fixture.world.aws().mutating_calls_total() == mutating_before);
+  }
 }
