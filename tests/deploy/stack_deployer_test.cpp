@@ -64,6 +64,16 @@ model::Stack seed_stack(test_support::SimFixture& fixture) {
   return stack;
 }
 
+// A deployer with its inventory, as the controller wires them.
+struct Deployment {
+  explicit Deployment(test_support::SimFixture& fixture)
+      : inventory(fixture.elbv2, fixture.world.clock(), fixture.world.trace(), fixture.vpc_id),
+        deployer(fixture.elbv2, inventory, fixture.ec2, fixture.kube, fixture.world.clock(),
+                 fixture.world.trace(), deployer_options(fixture.vpc_id)) {}
+  deploy::Inventory inventory;
+  deploy::StackDeployer deployer;
+};
+
 }  // namespace
 
 TEST_CASE("stack_deployer: redeploying an unchanged stack makes no mutating call",
@@ -72,11 +82,8 @@ TEST_CASE("stack_deployer: redeploying an unchanged stack makes no mutating call
   CAPTURE(seed);
   test_support::SimFixture fixture(seed);
   fixture.build_account();
-  deploy::Inventory inventory(fixture.elbv2, fixture.world.clock(), fixture.world.trace(),
-                              fixture.vpc_id);
-  deploy::StackDeployer deployer(fixture.elbv2, inventory, fixture.ec2, fixture.kube,
-                                 fixture.world.clock(), fixture.world.trace(),
-                                 deployer_options(fixture.vpc_id));
+  Deployment deployment(fixture);
+  auto& deployer = deployment.deployer;
   const model::Stack stack = seed_stack(fixture);
   auto first = fixture.run(deployer.deploy(stack));
   REQUIRE(first);
@@ -93,11 +100,8 @@ TEST_CASE("stack_deployer: an empty stack deletes what the stack's tags find, in
           "[deploy][sim]") {
   test_support::SimFixture fixture(7);
   fixture.build_account();
-  deploy::Inventory inventory(fixture.elbv2, fixture.world.clock(), fixture.world.trace(),
-                              fixture.vpc_id);
-  deploy::StackDeployer deployer(fixture.elbv2, inventory, fixture.ec2, fixture.kube,
-                                 fixture.world.clock(), fixture.world.trace(),
-                                 deployer_options(fixture.vpc_id));
+  Deployment deployment(fixture);
+  auto& deployer = deployment.deployer;
   REQUIRE(fixture.run(deployer.deploy(seed_stack(fixture))));
   // The binding's finalizer is the TargetGroupBinding controller's, which does not run here.
   model::Stack empty;
@@ -115,11 +119,8 @@ TEST_CASE("stack_deployer: a new rule at the top moves the old one with SetRuleP
           "[deploy][sim]") {
   test_support::SimFixture fixture(8);
   fixture.build_account();
-  deploy::Inventory inventory(fixture.elbv2, fixture.world.clock(), fixture.world.trace(),
-                              fixture.vpc_id);
-  deploy::StackDeployer deployer(fixture.elbv2, inventory, fixture.ec2, fixture.kube,
-                                 fixture.world.clock(), fixture.world.trace(),
-                                 deployer_options(fixture.vpc_id));
+  Deployment deployment(fixture);
+  auto& deployer = deployment.deployer;
   model::Stack stack = seed_stack(fixture);
   REQUIRE(fixture.run(deployer.deploy(stack)));
   model::RuleSpec moved = stack.rules.at("81:1");
@@ -190,11 +191,9 @@ TEST_CASE("stack_deployer: a no-op reconcile describes each kind once, by ARN, f
           "[deploy][sim]") {
   test_support::SimFixture fixture(9);
   fixture.build_account();
-  deploy::Inventory inventory(fixture.elbv2, fixture.world.clock(), fixture.world.trace(),
-                              fixture.vpc_id);
-  deploy::StackDeployer deployer(fixture.elbv2, inventory, fixture.ec2, fixture.kube,
-                                 fixture.world.clock(), fixture.world.trace(),
-                                 deployer_options(fixture.vpc_id));
+  Deployment deployment(fixture);
+  auto& deployer = deployment.deployer;
+  auto& inventory = deployment.inventory;
   const model::Stack stack = seed_stack(fixture);
   REQUIRE(fixture.run(deployer.deploy(stack)));
   CHECK(inventory.listings() == 1);  // the empty account, once
