@@ -7,8 +7,8 @@ Usage:
       The manifests alone, in namespace `fleet` (what scenarios/fleet/ holds; regenerate rather
       than edit it).
   gen-ingress-fleet.py --scenario N DIR [--throttled]
-      A whole scenario for the scale benchmarks: DIR/fleet-N.yaml (the manifests, a namespace per
-      thousand apps, since a namespace holds at most 3,000 pods) and DIR/scale-N.yaml (a world
+      A whole scenario for the scale benchmarks: DIR/fleet/scale-N.yaml (the manifests, a namespace
+      per thousand apps, since a namespace holds at most 3,000 pods) and DIR/scale-N.yaml (a world
       sized to fit: a node per hundred pods, quotas raised to AWS's largest grants, and the
       expectations). With --throttled, the AWS rate limits of the harness's throttling profile
       apply (scenarios/throttling-storm.yaml).
@@ -126,7 +126,15 @@ def scenario(count, manifest_file, throttled):
         "  - description: every target registered",
         "    timeout: 10h",
         "    wait: {until: {invariants: [targets-match-endpoints]}}",
+        "  - description: and healthy",
+        "    advance: 2m",
         "  - expect:",
+        # Discovery goes through the controller's inventory: the account is listed once on the
+        # cold start, not once per reconcile, and tags come from the cache.
+        "      aws_calls:",
+        "        elbv2 DescribeLoadBalancers: {at_most: 5}",
+        "        elbv2 DescribeTargetGroups: {at_most: 5}",
+        "        elbv2 DescribeTags: {at_most: 5}",
         "      kubernetes:",
     ]
     for ns in namespaces:
@@ -152,8 +160,8 @@ def main():
         if throttled and args[3] != "--throttled":
             usage()
         count, directory = int(args[1]), args[2]
-        os.makedirs(directory, exist_ok=True)
-        manifest_file = "fleet-%d.yaml" % count
+        os.makedirs(os.path.join(directory, "fleet"), exist_ok=True)
+        manifest_file = "fleet/scale-%d.yaml" % count
         with open(os.path.join(directory, manifest_file), "w") as out:
             out.write(manifests(count, lambda i: "fleet-%d" % (i // APPS_PER_NAMESPACE)))
         name = "scale-%d%s.yaml" % (count, "-throttled" if throttled else "")

@@ -5,7 +5,7 @@
 #
 #   tools/test.sh [ctest arguments]
 #   tools/test.sh --sanitize [ctest arguments]
-#       the same tests (but the integration and format ones) built by clang with
+#       the same tests (but the integration, format and scale ones) built by clang with
 #       AddressSanitizer and UndefinedBehaviorSanitizer, in build-sanitize/; the fuzz targets
 #       there are libFuzzer programs (tools/fuzz.sh runs them)
 set -euo pipefail
@@ -16,7 +16,7 @@ if [ "${1:-}" = "--sanitize" ]; then
   cd "$root/build-sanitize"
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-  ctest --output-on-failure --parallel 2 --label-exclude 'integration|format' "$@"
+  ctest --output-on-failure --parallel 2 --label-exclude 'integration|format|scale' "$@"
   exit
 fi
 "$root/tools/build.sh"
