@@ -2,9 +2,27 @@
 
 #include <algorithm>
 
+#include "controller/net/cidr.hpp"
 #include "sim/aws/params.hpp"
 
 namespace albc::sim::aws {
+
+std::vector<std::string> Vpc::cidrs() const {
+  std::vector<std::string> all = {cidr};
+  all.insert(all.end(), secondary_cidrs.begin(), secondary_cidrs.end());
+  return all;
+}
+
+bool Vpc::contains(const std::string& cidr_or_address) const {
+  auto inner = net::parse_cidr(
+      cidr_or_address.find('/') == std::string::npos ? cidr_or_address + "/32" : cidr_or_address);
+  if (!inner) return false;
+  for (const std::string& block : cidrs()) {
+    auto outer = net::parse_cidr(block);
+    if (outer && outer->contains(*inner)) return true;
+  }
+  return false;
+}
 
 namespace {
 

@@ -17,8 +17,13 @@ using Tags = std::map<std::string, std::string>;
 
 struct Vpc {
   std::string id;
-  std::string cidr;
+  std::string cidr;  // the primary block
   Tags tags;
+  std::vector<std::string> secondary_cidrs;  // AssociateVpcCidrBlock's, in order
+  // The primary block, then the secondary ones.
+  std::vector<std::string> cidrs() const;
+  // Whether an address or a block lies inside one of its blocks.
+  bool contains(const std::string& cidr_or_address) const;
 };
 
 struct Subnet {

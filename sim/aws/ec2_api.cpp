@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "controller/net/cidr.hpp"
+#include "controller/net/digest.hpp"
 #include "controller/net/numbers.hpp"
 #include "sim/aws/ec2_filters.hpp"
 
@@ -121,6 +122,7 @@ const std::map<std::string_view, Ec2Api::Route>& Ec2Api::routes() {
   static const std::map<std::string_view, Route> kRoutes = {
       {"CreateVpc", &Ec2Api::create_vpc},
       {"DescribeVpcs", &Ec2Api::describe_vpcs},
+      {"AssociateVpcCidrBlock", &Ec2Api::associate_vpc_cidr_block},
       {"CreateSubnet", &Ec2Api::create_subnet},
       {"DescribeSubnets", &Ec2Api::describe_subnets},
       {"DescribeAvailabilityZones", &Ec2Api::describe_availability_zones},
@@ -173,12 +175,13 @@ Outcome Ec2Api::describe_vpcs(const Params& params) {
   const auto not_found = [](const std::string& id) {
     return AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist"};
   };
-  const auto field_of = [&](const Vpc& vpc, const std::string& field) -> std::string {
-    if (field == "vpc-id") return vpc.id;
-    if (field == "cidr" || field == "cidr-block-association.cidr-block") return vpc.cidr;
-    if (field == "state") return "available";
-    if (field == "is-default") return "false";
-    return state_.account_id;
+  const auto field_of = [&](const Vpc& vpc, const std::string& field) -> std::vector<std::string> {
+    if (field == "vpc-id") return {vpc.id};
+    if (field == "cidr") return {vpc.cidr};
+    if (field == "cidr-block-association.cidr-block") return vpc.cidrs();
+    if (field == "state") return {"available"};
+    if (field == "is-default") return {"false"};
+    return {state_.account_id};
   };
   auto selected = select_resources(
       state_.vpcs, params, "VpcId",
@@ -188,13 +191,13 @@ Outcome Ec2Api::describe_vpcs(const Params& params) {
   Json set = Json::array();
   for (const Vpc* found : *selected) {
     const Vpc& vpc = *found;
+    Json associations = Json::array();
+    for (const std::string& block : vpc.cidrs())
+      associations.push_back(cidr_association(vpc, block));
     set.push_back({{"vpcId", vpc.id},
                    {"state", "available"},
                    {"cidrBlock", vpc.cidr},
-                   {"cidrBlockAssociationSet",
-                    Json::array({{{"associationId", "vpc-cidr-assoc-" + vpc.id.substr(4)},
-                                  {"cidrBlock", vpc.cidr},
-                                  {"cidrBlockState", {{"state", "associated"}}}}})},
+                   {"cidrBlockAssociationSet", associations},
                    {"dhcpOptionsId", "default"},
                    {"instanceTenancy", "default"},
                    {"isDefault", "false"},
@@ -202,6 +205,50 @@ Outcome Ec2Api::describe_vpcs(const Params& params) {
                    {"tagSet", ec2_tag_set(vpc.tags)}});
   }
   return Json{{"vpcSet", set}};
+}
+
+Json Ec2Api::cidr_association(const Vpc& vpc, const std::string& block) {
+  // The primary block's association id derives from the VPC's; a secondary one's from both.
+  const std::string suffix =
+      block == vpc.cidr ? vpc.id.substr(4) : net::sha256_hex(vpc.id + block).substr(0, 17);
+  return {{"associationId", "vpc-cidr-assoc-" + suffix},
+          {"cidrBlock", block},
+          {"cidrBlockState", {{"state", "associated"}}}};
+}
+
+Outcome Ec2Api::associate_vpc_cidr_block(const Params& params) {
+  auto vpc_id = params.required("VpcId");
+  if (!vpc_id) return net::fail(vpc_id.error());
+  auto cidr = params.required("CidrBlock");
+  if (!cidr) return net::fail(cidr.error());
+  auto vpc = state_.vpcs.find(*vpc_id);
+  if (vpc == state_.vpcs.end()) {
+    return net::fail(
+        AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + *vpc_id + "' does not exist"});
+  }
+  auto block = net::parse_cidr(*cidr);
+  if (!block || block->prefix < 16 || block->prefix > 28) {
+    return net::fail(
+        AwsError{400, "InvalidParameterValue",
+                 "Value (" + *cidr +
+                     ") for parameter cidrBlock is invalid. This is not a valid CIDR block."});
+  }
+  for (const std::string& existing : vpc->second.cidrs()) {
+    auto other = net::parse_cidr(existing);
+    if (other && other->overlaps(*block)) {
+      return net::fail(
+          AwsError{400, "InvalidVpc.Range",
+                   "The CIDR '" + *cidr + "' conflicts with another CIDR block of " + *vpc_id});
+    }
+  }
+  // The default quota of IPv4 CIDR blocks per VPC: the primary and four more.
+  if (vpc->second.cidrs().size() >= 5) {
+    return net::fail(
+        AwsError{400, "CidrLimitExceeded",
+                 "This network '" + *vpc_id + "' has met its maximum number of allowed CIDRs: 5"});
+  }
+  vpc->second.secondary_cidrs.push_back(*cidr);
+  return Json{{"cidrBlockAssociation", cidr_association(vpc->second, *cidr)}, {"vpcId", *vpc_id}};
 }
 
 Outcome Ec2Api::create_subnet(const Params& params) {
@@ -215,8 +262,7 @@ Outcome Ec2Api::create_subnet(const Params& params) {
         AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + *vpc_id + "' does not exist"});
   }
   auto block = net::parse_cidr(*cidr);
-  auto vpc_block = net::parse_cidr(vpc->second.cidr);
-  if (!block || !vpc_block || !vpc_block->contains(*block)) {
+  if (!block || !vpc->second.contains(*cidr)) {
     return net::fail(AwsError{400, "InvalidSubnet.Range", "The CIDR '" + *cidr + "' is invalid."});
   }
   for (const auto& [id, subnet] : state_.subnets) {

@@ -23,6 +23,8 @@ class Ec2Api {
   static const std::map<std::string_view, Route>& routes();
   Outcome create_vpc(const Params& params);
   Outcome describe_vpcs(const Params& params);
+  Outcome associate_vpc_cidr_block(const Params& params);
+  static Json cidr_association(const Vpc& vpc, const std::string& block);
   Outcome create_subnet(const Params& params);
   Outcome describe_subnets(const Params& params);
   Outcome describe_availability_zones(const Params& params);

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "sim/aws/aws_state.hpp"
@@ -26,7 +27,8 @@ bool any_matches(const std::vector<std::string>& patterns, const std::string& va
 net::Result<std::vector<Filter>, AwsError> filters_of(const Params& params,
                                                       const std::vector<std::string>& known);
 
-// A resource matches when every filter matches one of its values for that filter's field.
+// A resource matches when every filter matches one of its values for that filter's field
+// (field_of answers a value, or a list of them for a field with several).
 template <class FieldOf>
 bool matches(const std::vector<Filter>& filters, const Tags& tags, FieldOf field_of) {
   for (const Filter& filter : filters) {
@@ -38,8 +40,16 @@ bool matches(const std::vector<Filter>& filters, const Tags& tags, FieldOf field
       for (const auto& [key, value] : tags)
         any = any || any_matches(filter.values, key);
       if (!any) return false;
-    } else if (!any_matches(filter.values, field_of(filter.name))) {
-      return false;
+    } else {
+      const auto values = field_of(filter.name);
+      if constexpr (std::is_same_v<std::decay_t<decltype(values)>, std::vector<std::string>>) {
+        if (std::none_of(values.begin(), values.end(), [&](const std::string& value) {
+              return any_matches(filter.values, value);
+            }))
+          return false;
+      } else if (!any_matches(filter.values, values)) {
+        return false;
+      }
     }
   }
   return true;

@@ -366,7 +366,7 @@ Outcome Elbv2Api::register_targets(const Params& params) {
     return net::fail(
         validation_error("1 validation error detected: Value null at 'targets' failed to satisfy "
                          "constraint: Member must not be null"));
-  const auto vpc_cidr = net::parse_cidr(state_.vpcs.at(group.vpc_id).cidr);
+  const Vpc& vpc = state_.vpcs.at(group.vpc_id);
   std::vector<Target> additions;
   for (const Json& entry : targets) {
     Target target;
@@ -381,7 +381,7 @@ Outcome Elbv2Api::register_targets(const Params& params) {
         return net::fail(
             AwsError{400, "InvalidTarget",
                      "The IP address '" + target.id + "' is not a valid IPv4 address"});
-      if (target.availability_zone != "all" && (!vpc_cidr || !vpc_cidr->contains(*address))) {
+      if (target.availability_zone != "all" && !vpc.contains(target.id)) {
         return net::fail(validation_error("The IP address '" + target.id +
                                           "' is outside the VPC '" + group.vpc_id +
                                           "', you must specify an Availability Zone of 'all'"));

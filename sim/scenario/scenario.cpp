@@ -40,7 +40,7 @@ net::Result<WorldSpec> parse_world(const Json& world) {
   }
   if (world.contains("vpc")) {
     const Json& vpc = world["vpc"];
-    if (auto keys = only_keys(vpc, {"name", "cidr"}, "world.vpc"); !keys)
+    if (auto keys = only_keys(vpc, {"name", "cidr", "secondary_cidrs"}, "world.vpc"); !keys)
       return net::fail(keys.error());
     if (auto name = text_field(vpc, "name", "world.vpc.name", true); !name)
       return net::fail(name.error());
@@ -54,6 +54,17 @@ net::Result<WorldSpec> parse_world(const Json& world) {
     if (!block || block->prefix < 16 || block->prefix > 28) {
       return invalid("world.vpc.cidr",
                      "\"" + spec.vpc_cidr + "\" is not an IPv4 block between /16 and /28");
+    }
+    const Json secondary = vpc.value("secondary_cidrs", Json::array());
+    if (!secondary.is_array() || secondary.size() > 4)
+      return invalid("world.vpc.secondary_cidrs", "must be a list of at most 4 IPv4 blocks");
+    for (std::size_t i = 0; i < secondary.size(); ++i) {
+      const std::string field = "world.vpc.secondary_cidrs[" + std::to_string(i) + "]";
+      const auto block = secondary[i].is_string() ? net::parse_cidr(secondary[i].get<std::string>())
+                                                  : std::nullopt;
+      if (!block || block->prefix < 16 || block->prefix > 28)
+        return invalid(field, "must be an IPv4 block between /16 and /28");
+      spec.vpc_secondary_cidrs.push_back(secondary[i].get<std::string>());
     }
   }
   const Json subnets = world.value("subnets", Json::array());
@@ -240,6 +251,7 @@ world::AccountSetup to_account_setup(const WorldSpec& spec) {
   world::AccountSetup setup;
   setup.vpc_name = spec.vpc_name;
   setup.vpc_cidr = spec.vpc_cidr;
+  setup.vpc_secondary_cidrs = spec.vpc_secondary_cidrs;
   for (const SubnetSpec& subnet : spec.subnets)
     setup.subnets.push_back({subnet.name, subnet.zone, subnet.cidr, subnet.tags, subnet.nodes});
   for (const SecurityGroupSpec& group : spec.security_groups)

@@ -33,6 +33,7 @@ struct WorldSpec {
   std::string account_id = "123456789012";
   std::string vpc_name = "albc-vpc";
   std::string vpc_cidr = "10.0.0.0/16";
+  std::vector<std::string> vpc_secondary_cidrs;  // associated after the VPC is created
   std::vector<SubnetSpec> subnets;
   std::vector<SecurityGroupSpec> security_groups;
   std::vector<std::string> ingress_classes = {"alb"};

@@ -25,6 +25,14 @@ net::Result<void> build_account(aws::AwsServer& aws, Cluster& cluster, net::Trac
   if (!vpc) return net::fail(net::with_context(vpc.error(), "world.vpc"));
   const std::string vpc_id = (*vpc)["vpc"]["vpcId"];
   trace.event("world.vpc.created", {{"name", setup.vpc_name}, {"id", vpc_id}});
+  for (std::size_t i = 0; i < setup.vpc_secondary_cidrs.size(); ++i) {
+    auto associated = call("AssociateVpcCidrBlock",
+                           {{"VpcId", vpc_id}, {"CidrBlock", setup.vpc_secondary_cidrs[i]}});
+    if (!associated) {
+      return net::fail(net::with_context(associated.error(),
+                                         "world.vpc.secondary_cidrs[" + std::to_string(i) + "]"));
+    }
+  }
   for (std::size_t i = 0; i < setup.subnets.size(); ++i) {
     const SubnetSetup& subnet = setup.subnets[i];
     auto created =

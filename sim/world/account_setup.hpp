@@ -23,6 +23,7 @@ struct SubnetSetup {
 struct AccountSetup {
   std::string vpc_name = "albc-vpc";
   std::string vpc_cidr = "10.0.0.0/16";
+  std::vector<std::string> vpc_secondary_cidrs;
   std::vector<SubnetSetup> subnets;
   std::vector<std::pair<std::string, std::string>> security_groups;  // name, description
 };

@@ -90,3 +90,42 @@ TEST_CASE("aws fake: requests are verified against their SigV4 signature", "[aws
   CHECK(answer.body.find("<Response><Errors><Error><Code>MissingAuthenticationToken</Code>") !=
         std::string::npos);
 }
+
+TEST_CASE("ec2 fake: a VPC takes secondary CIDR blocks for its subnets and targets", "[aws][sim]") {
+  test_support::SimFixture fixture(12);
+  fixture.build_account();
+  auto associate = [&](const std::string& block) {
+    return fixture.run(fixture.aws_client.ec2("AssociateVpcCidrBlock",
+                                              {{"VpcId", fixture.vpc_id}, {"CidrBlock", block}}));
+  };
+  auto associated = associate("10.1.0.0/16");
+  REQUIRE(associated);
+  CHECK((*associated)["cidrBlockAssociation"]["cidrBlock"] == "10.1.0.0/16");
+  // What the controller reads for its VPC's blocks, and the filter on any of them.
+  auto vpcs = fixture.run(
+      fixture.ec2.describe_vpcs({}, {{"cidr-block-association.cidr-block", {"10.1.0.0/16"}}}));
+  REQUIRE(vpcs);
+  REQUIRE(vpcs->size() == 1);
+  CHECK(vpcs->front().cidrs == std::vector<std::string>{"10.0.0.0/16", "10.1.0.0/16"});
+  auto subnet = fixture.run(fixture.aws_client.ec2(
+      "CreateSubnet", {{"VpcId", fixture.vpc_id},
+                       {"CidrBlock", "10.1.0.0/20"},
+                       {"AvailabilityZone", fixture.world.options().region + "a"}}));
+  CHECK(subnet);
+  auto overlapping = associate("10.1.128.0/17");
+  REQUIRE_FALSE(overlapping);
+  CHECK(overlapping.error().code == "InvalidVpc.Range");
+  for (const char* block : {"10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16"})
+    REQUIRE(associate(block));
+  auto sixth = associate("10.5.0.0/16");
+  REQUIRE_FALSE(sixth);
+  CHECK(sixth.error().code == "CidrLimitExceeded");
+  // An ip target in a secondary block is inside the VPC.
+  auto group = fixture.run(fixture.elbv2.create_target_group({{"Name", "web"},
+                                                              {"Protocol", "HTTP"},
+                                                              {"Port", "80"},
+                                                              {"VpcId", fixture.vpc_id},
+                                                              {"TargetType", "ip"}}));
+  REQUIRE(group);
+  CHECK(fixture.run(fixture.elbv2.register_targets(group->arn, {{"10.3.0.9", 80, ""}})));
+}
