@@ -33,6 +33,7 @@ struct ControllerApp::Parts {
     for (auto& [name, index] : ingress::ingress_indexes())
       ingresses.add_index(name, std::move(index));
     endpoint_slices.add_index(tgb::kByService, tgb::slice_service_index);
+    pods.set_transform(tgb::slim_pod);
     bindings.add_index(tgb::kByService, tgb::binding_service_index);
     bindings.add_index(tgb::kByTargetType, tgb::binding_target_type_index);
   }

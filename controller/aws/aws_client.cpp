@@ -130,7 +130,7 @@ net::Awaitable<net::Result<Json>> Client::call(const Endpoint& endpoint, std::st
                                                "; max=" + std::to_string(options_.attempts_max));
     request.body = body;
     net::sign_request(request, credentials_, net::SigningScope{options_.region, signing_name},
-                      clock_.wall_now());
+                      clock_.wall_now(), &signing_keys_);
     auto response = co_await endpoint.transport.send(std::move(request));
     if (!response) {
       last_error = net::to_error(response.error());

@@ -48,6 +48,7 @@ class Client {
   Endpoint elbv2_;
   Endpoint ec2_;
   net::Credentials credentials_;
+  net::SigningKeyCache signing_keys_;
   net::Clock& clock_;
   net::Random random_;
   net::Trace& trace_;

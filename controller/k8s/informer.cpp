@@ -76,6 +76,7 @@ net::Awaitable<bool> Informer::list_and_replace(std::string& resource_version) {
     if (k8s::name_of(item).empty()) continue;  // not an object the cache can key
     item["apiVersion"] = resource_.api_version();
     item["kind"] = resource_.kind;
+    if (transform_) transform_(item);
     const std::string key = object_key(item);
     fresh[key] = std::move(item);
   }
@@ -100,6 +101,7 @@ net::Awaitable<bool> Informer::list_and_replace(std::string& resource_version) {
 }
 
 void Informer::apply(const std::string& type, Json object) {
+  if (transform_) transform_(object);
   const std::string key = object_key(object);
   if (type == "DELETED") {
     if (const std::optional<Json> old = cache_.take(key)) notify(&*old, nullptr);

@@ -39,6 +39,10 @@ class Informer {
   Informer& operator=(const Informer&) = delete;
 
   void on_change(Handler handler) { handlers_.push_back(std::move(handler)); }
+  // What is kept of each object (client-go's SetTransform): applied before an object is cached
+  // or handed to handlers, so that a large kind costs only what the controller reads of it.
+  using Transform = std::function<void(Json& object)>;
+  void set_transform(Transform transform) { transform_ = std::move(transform); }
   // Where a handler that throws is reported (net/bug_sink.hpp); without one it is traced only.
   void set_bug_sink(net::BugSink sink) { bug_sink_ = std::move(sink); }
   void start(net::Executor executor);
@@ -70,6 +74,7 @@ class Informer {
   InformerOptions options_;
   ObjectCache cache_;
   std::vector<Handler> handlers_;
+  Transform transform_;
   net::BugSink bug_sink_;
   bool synced_ = false;
   bool stopped_ = false;

@@ -85,21 +85,40 @@ std::string canonical_request(const Request& request,
   return text;
 }
 
+std::string derive_key(std::string_view secret, std::string_view date, std::string_view region,
+                       std::string_view service) {
+  std::string key = hmac_sha256("AWS4" + std::string(secret), date);
+  key = hmac_sha256(key, region);
+  key = hmac_sha256(key, service);
+  return hmac_sha256(key, "aws4_request");
+}
+
 std::string signature_for(const std::string& canonical, std::string_view date_time,
                           std::string_view date, std::string_view region, std::string_view service,
-                          std::string_view secret) {
+                          std::string_view secret, SigningKeyCache* keys) {
   const std::string scope =
       std::string(date) + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
   const std::string string_to_sign =
       "AWS4-HMAC-SHA256\n" + std::string(date_time) + "\n" + scope + "\n" + sha256_hex(canonical);
-  std::string key = hmac_sha256("AWS4" + std::string(secret), date);
-  key = hmac_sha256(key, region);
-  key = hmac_sha256(key, service);
-  key = hmac_sha256(key, "aws4_request");
+  const std::string key = keys != nullptr ? keys->key(secret, date, region, service)
+                                          : derive_key(secret, date, region, service);
   return to_hex(hmac_sha256(key, string_to_sign));
 }
 
 }  // namespace
+
+std::string SigningKeyCache::key(std::string_view secret, std::string_view date,
+                                 std::string_view region, std::string_view service) {
+  std::string id;
+  for (std::string_view part : {secret, date, region, service}) {
+    id += part;
+    id += '\0';
+  }
+  if (auto found = keys_.find(id); found != keys_.end()) return found->second;
+  if (keys_.size() >= kKeysMax) keys_.clear();  // a new day, or a churn of secrets: start over
+  ++derivations_;
+  return keys_[id] = derive_key(secret, date, region, service);
+}
 
 std::string amz_date(Clock::wall_time_point time) {
   const std::time_t seconds =
@@ -112,7 +131,7 @@ std::string amz_date(Clock::wall_time_point time) {
 }
 
 void sign_request(Request& request, const Credentials& credentials, const SigningScope& scope,
-                  Clock::wall_time_point now) {
+                  Clock::wall_time_point now, SigningKeyCache* keys) {
   const std::string date_time = amz_date(now);
   const std::string date = date_time.substr(0, 8);
   request.headers.set("X-Amz-Date", date_time);
@@ -131,7 +150,7 @@ void sign_request(Request& request, const Credentials& credentials, const Signin
                        signed_headers.end());
   const std::string signature =
       signature_for(canonical_request(request, signed_headers), date_time, date, scope.region,
-                    scope.service, credentials.secret_access_key);
+                    scope.service, credentials.secret_access_key, keys);
   std::string joined;
   for (const std::string& name : signed_headers) {
     if (!joined.empty()) joined += ';';
@@ -304,11 +323,9 @@ Result<void, SignatureRejection> check_date(const std::optional<std::string_view
 
 }  // namespace
 
-Result<SignatureClaim, SignatureRejection> verify_signature(const Request& request,
-                                                            const SecretLookup& secret_of,
-                                                            Clock::wall_time_point now,
-                                                            std::string_view region,
-                                                            std::string_view service) {
+Result<SignatureClaim, SignatureRejection> verify_signature(
+    const Request& request, const SecretLookup& secret_of, Clock::wall_time_point now,
+    std::string_view region, std::string_view service, SigningKeyCache* keys) {
   using Kind = SignatureRejection::Kind;
   auto claim = parse_authorization(request.headers.value_or("Authorization", ""));
   if (!claim) {
@@ -337,7 +354,7 @@ Result<SignatureClaim, SignatureRejection> verify_signature(const Request& reque
   if (!secret) {
     return rejected(Kind::UnknownKey, "The security token included in the request is invalid.");
   }
-  const std::string expected = expected_signature(request, *claim, *secret);
+  const std::string expected = expected_signature(request, *claim, *secret, keys);
   if (!constant_time_equals(expected, claim->signature)) {
     return rejected(Kind::DoesNotMatch,
                     "The request signature we calculated does not match the signature you "
@@ -348,10 +365,10 @@ Result<SignatureClaim, SignatureRejection> verify_signature(const Request& reque
 }
 
 std::string expected_signature(const Request& request, const SignatureClaim& claim,
-                               std::string_view secret_access_key) {
+                               std::string_view secret_access_key, SigningKeyCache* keys) {
   const std::string date_time = request.headers.value_or("X-Amz-Date", "");
   return signature_for(canonical_request(request, claim.signed_headers), date_time, claim.date,
-                       claim.region, claim.service, secret_access_key);
+                       claim.region, claim.service, secret_access_key, keys);
 }
 
 }  // namespace albc::net

@@ -120,6 +120,25 @@ std::vector<std::string> binding_target_type_index(const Json& binding) {
   return {k8s::text_field(k8s::map_field(binding, "spec"), "targetType")};
 }
 
+void slim_pod(Json& pod) {
+  if (!pod.is_object()) return;
+  auto keep = [](Json& from, std::initializer_list<const char*> keys) {
+    Json kept = Json::object();
+    if (!from.is_object()) return kept;
+    for (const char* key : keys) {
+      if (auto found = from.find(key); found != from.end()) kept[key] = std::move(*found);
+    }
+    return kept;
+  };
+  Json slim = keep(pod, {"apiVersion", "kind"});
+  slim["metadata"] =
+      keep(pod["metadata"], {"name", "namespace", "uid", "resourceVersion", "creationTimestamp",
+                             "deletionTimestamp", "labels", "ownerReferences"});
+  slim["spec"] = keep(pod["spec"], {"nodeName", "readinessGates"});
+  slim["status"] = keep(pod["status"], {"phase", "podIP", "podIPs", "conditions"});
+  pod = std::move(slim);
+}
+
 net::Result<std::vector<TargetEndpoint>> resolve_pod_endpoints(
     const k8s::ObjectCache& services, const k8s::ObjectCache& endpoint_slices,
     const k8s::ObjectCache& pods, const std::string& ns, const std::string& service_name,

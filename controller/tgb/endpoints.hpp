@@ -28,6 +28,9 @@ inline constexpr const char* kByTargetType = "targetType";
 std::vector<std::string> slice_service_index(const Json& slice);
 std::vector<std::string> binding_service_index(const Json& binding);
 std::vector<std::string> binding_target_type_index(const Json& binding);
+// What the binding path keeps of a pod (the informer's transform): identity, labels, times, node,
+// addresses, conditions and readiness gates; not the containers, which are most of a pod.
+void slim_pod(Json& pod);
 
 // The ready pod endpoints behind a Service port (by name or number), read from the
 // EndpointSlices labelled kubernetes.io/service-name and the pods they point at.

@@ -215,8 +215,8 @@ net::Response AwsServer::dispatch(const net::Request& request) {
     if (found == options_.credentials.end()) return std::nullopt;
     return found->second;
   };
-  auto verified =
-      net::verify_signature(request, secret_of, clock_.wall_now(), options_.region, service);
+  auto verified = net::verify_signature(request, secret_of, clock_.wall_now(), options_.region,
+                                        service, &signing_keys_);
   if (!verified)
     return answer(service, named_action, net::fail(signature_error(verified.error(), ec2)));
   if (!form) {

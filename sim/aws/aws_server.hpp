@@ -8,6 +8,7 @@
 #include "controller/net/bug_sink.hpp"
 #include "controller/net/clock.hpp"
 #include "controller/net/random.hpp"
+#include "controller/net/sigv4.hpp"
 #include "sim/aws/aws_state.hpp"
 #include "sim/aws/ec2_api.hpp"
 #include "sim/aws/elbv2_api.hpp"
@@ -74,6 +75,7 @@ class AwsServer final : public http::Handler {
   net::Random random_;
   AwsServerOptions options_;
   AwsState state_;
+  net::SigningKeyCache signing_keys_;
   Elbv2Api elbv2_;
   net::BugSink bug_sink_;
   Ec2Api ec2_;

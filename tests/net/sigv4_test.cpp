@@ -53,6 +53,35 @@ TEST_CASE("sigv4: a changed body or the wrong secret fails verification", "[net]
   CHECK(expected_signature(request, *claim, "secret") != claim->signature);
 }
 
+TEST_CASE("sigv4: the signing key is derived once per secret, day, region and service", "[net]") {
+  SigningKeyCache keys;
+  Request plain = form_request();
+  sign_request(plain, Credentials{"AKIDEXAMPLE", "secret", ""},
+               SigningScope{"ap-northeast-2", "elasticloadbalancing"}, fixed_time());
+  for (int i = 0; i < 3; ++i) {
+    Request cached = form_request();
+    sign_request(cached, Credentials{"AKIDEXAMPLE", "secret", ""},
+                 SigningScope{"ap-northeast-2", "elasticloadbalancing"}, fixed_time(), &keys);
+    CHECK(cached.headers.value_or("Authorization", "") ==
+          plain.headers.value_or("Authorization", ""));
+  }
+  CHECK(keys.derivations() == 1);
+  auto claim = parse_authorization(plain.headers.value_or("Authorization", ""));
+  REQUIRE(claim);
+  CHECK(expected_signature(plain, *claim, "secret", &keys) == claim->signature);
+  CHECK(keys.derivations() == 1);  // the verifier's key is the signer's
+  CHECK(expected_signature(plain, *claim, "other", &keys) != claim->signature);
+  Request elsewhere = form_request();
+  sign_request(elsewhere, Credentials{"AKIDEXAMPLE", "secret", ""},
+               SigningScope{"eu-west-1", "elasticloadbalancing"}, fixed_time(), &keys);
+  CHECK(keys.derivations() == 3);
+  Request next_day = form_request();
+  sign_request(next_day, Credentials{"AKIDEXAMPLE", "secret", ""},
+               SigningScope{"eu-west-1", "elasticloadbalancing"},
+               fixed_time() + std::chrono::hours(24), &keys);
+  CHECK(keys.derivations() == 4);
+}
+
 TEST_CASE("sigv4: malformed Authorization headers are errors, not crashes", "[net]") {
   CHECK_FALSE(parse_authorization(""));
   CHECK_FALSE(parse_authorization("AWS4-HMAC-SHA256 Credential=a/b"));
