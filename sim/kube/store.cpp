@@ -146,7 +146,9 @@ void Store::publish(ChangeType change_type, const ResourceType& type, const Json
     if (change_type != ChangeType::Deleted && !address(object).empty())
       cluster_ips_.insert(address(object));
   }
-  Change change{change_type, &type, object, std::move(previous), revision_};
+  Change change{change_type, &type, std::make_shared<const Json>(object),
+                previous.is_null() ? nullptr : std::make_shared<const Json>(std::move(previous)),
+                revision_};
   for (Watch* watch : std::vector<Watch*>(watches_))
     watch->offer(change);
   for (const auto& observer : observers_)
@@ -154,6 +156,11 @@ void Store::publish(ChangeType change_type, const ResourceType& type, const Json
   history_.push_back(std::move(change));
   while (history_.size() > limits_.history_events_max)
     history_.pop_front();
+}
+
+const Json& Change::previous() const {
+  static const Json kNone;  // a constant: no state
+  return previous_state ? *previous_state : kNone;
 }
 
 std::vector<Change> Store::history_after(const ResourceType& type,

@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,13 +24,26 @@ namespace albc::sim::kube {
 enum class ChangeType { Added, Modified, Deleted };
 std::string_view change_type_name(ChangeType type);
 
-// One committed write, as watches and the world's controllers see it.
+// A change's watch event lines, rendered once and shared by every watcher that shows the
+// object as it is: by event type and apiVersion ("MODIFIED apps/v1"). Held weakly: a line lives
+// while a watcher has it queued, not as long as the history keeps the change.
+struct EncodedEvents {
+  std::map<std::string, std::weak_ptr<const std::string>> lines;
+};
+
+// One committed write, as watches and the world's controllers see it. The states are shared,
+// not copied, by the history and every watch.
 struct Change {
   ChangeType type;
   const ResourceType* resource;
-  Json object;    // the new state; for Deleted, the last state with the deletion's RV
-  Json previous;  // the state before (null for Added)
+  std::shared_ptr<const Json> object_state;    // the new state; for Deleted, the last state
+                                               // with the deletion's RV
+  std::shared_ptr<const Json> previous_state;  // the state before (none for Added)
   std::uint64_t resource_version;
+  std::shared_ptr<EncodedEvents> encoded = std::make_shared<EncodedEvents>();
+
+  const Json& object() const { return *object_state; }
+  const Json& previous() const;  // null for Added
 };
 
 // Scale never reaches the store: the API server turns it into a write of the object itself.

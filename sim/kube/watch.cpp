@@ -70,15 +70,41 @@ void Watch::queue(std::string_view type, const Json& object, bool initial) {
       // This watcher cannot show the object; it alone ends, the write stands.
       const StatusError failed{500, "InternalError",
                                std::string("cannot render the object: ") + error.what()};
-      pending_.push_back(net::dump_json(Json{{"type", "ERROR"}, {"object", failed.to_json()}}) +
-                         "\n");
+      push(std::make_shared<const std::string>(
+          net::dump_json(Json{{"type", "ERROR"}, {"object", failed.to_json()}}) + "\n"));
       close();
       return;
     }
   }
   Json event = {{"type", type}, {"object", shown}};
   first_event_ = false;
-  pending_.push_back(net::dump_json(event) + "\n");
+  push(std::make_shared<const std::string>(net::dump_json(event) + "\n"));
+}
+
+void Watch::queue_change(std::string_view type, const Change& change, bool initial) {
+  if (renderer_) return queue(type, change.object(), initial);
+  if (closed_) return;
+  if (!initial && pending_.size() >= options_.pending_events_max) {
+    close();  // a slow consumer is cut off, as the real watch cache does
+    return;
+  }
+  const std::string api_version = type_.api_version();
+  std::weak_ptr<const std::string>& shared =
+      change.encoded->lines[std::string(type) + " " + api_version];
+  std::shared_ptr<const std::string> line = shared.lock();
+  if (!line) {
+    Json shown = change.object();
+    if (shown.is_object()) shown["apiVersion"] = api_version;  // served versions differ in name
+    line = std::make_shared<const std::string>(
+        net::dump_json(Json{{"type", type}, {"object", std::move(shown)}}) + "\n");
+    shared = line;
+  }
+  first_event_ = false;
+  push(std::move(line));
+}
+
+void Watch::push(std::shared_ptr<const std::string> line) {
+  pending_.push_back(std::move(line));
   ready_.notify_all();
 }
 
@@ -121,25 +147,25 @@ void Watch::offer(const Change& change) {
 
 void Watch::offer(const Change& change, bool initial) {
   if (closed_ || change.resource->storage_key() != type_.storage_key()) return;
-  const bool now_matches = matches(change.object);
-  const bool matched_before = !change.previous.is_null() && matches(change.previous);
+  const bool now_matches = matches(change.object());
+  const bool matched_before = !change.previous().is_null() && matches(change.previous());
   switch (change.type) {
     case ChangeType::Added:
-      if (now_matches) queue("ADDED", change.object, initial);
+      if (now_matches) queue_change("ADDED", change, initial);
       break;
     case ChangeType::Modified:
       // Selector transitions look like creation and deletion to this watcher; a DELETED shows
       // the object as the watcher last matched it, at the new resourceVersion.
-      if (now_matches && matched_before) queue("MODIFIED", change.object, initial);
-      if (now_matches && !matched_before) queue("ADDED", change.object, initial);
+      if (now_matches && matched_before) queue_change("MODIFIED", change, initial);
+      if (now_matches && !matched_before) queue_change("ADDED", change, initial);
       if (!now_matches && matched_before) {
-        Json last = change.previous;
-        last["metadata"]["resourceVersion"] = change.object["metadata"]["resourceVersion"];
+        Json last = change.previous();
+        last["metadata"]["resourceVersion"] = change.object()["metadata"]["resourceVersion"];
         queue("DELETED", last, initial);
       }
       break;
     case ChangeType::Deleted:
-      if (now_matches || matched_before) queue("DELETED", change.object, initial);
+      if (now_matches || matched_before) queue_change("DELETED", change, initial);
       break;
   }
 }
@@ -150,7 +176,7 @@ net::Awaitable<net::Result<std::optional<std::string>>> Watch::next() {
   if (pending_.empty()) co_return std::optional<std::string>();
   std::string batch;
   while (!pending_.empty()) {
-    batch += pending_.front();
+    batch += *pending_.front();
     pending_.pop_front();
   }
   co_return std::optional<std::string>(std::move(batch));

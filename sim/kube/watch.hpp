@@ -50,6 +50,10 @@ class Watch final : public net::BodyStream {
   bool matches(const Json& object) const;
   // Initial events (the snapshot, replayed history) do not count against the cap.
   void queue(std::string_view type, const Json& object, bool initial = false);
+  // A change's object as it is: its line is rendered once for every watcher of that apiVersion
+  // (unless this watcher renders rows of its own).
+  void queue_change(std::string_view type, const Change& change, bool initial);
+  void push(std::shared_ptr<const std::string> line);
   void queue_bookmark(bool initial_events_end);
   void arm_bookmark_timer();
   void close();
@@ -59,7 +63,7 @@ class Watch final : public net::BodyStream {
   const ResourceType& type_;
   WatchOptions options_;
   EventRenderer renderer_;
-  std::deque<std::string> pending_;
+  std::deque<std::shared_ptr<const std::string>> pending_;
   net::Signal ready_;
   net::Clock::TimerId timeout_timer_ = 0;
   net::Clock::TimerId bookmark_timer_ = 0;

@@ -76,19 +76,20 @@ LatencyTracker::LatencyTracker(kube::Store& store, const aws::AwsServer& aws,
     if (change.resource->kind != "Ingress") return;
     auto state = weak.lock();
     if (!state) return;
-    const std::string key = k8s::namespace_of(change.object) + "/" + k8s::name_of(change.object);
+    const std::string key =
+        k8s::namespace_of(change.object()) + "/" + k8s::name_of(change.object());
     if (change.type == kube::ChangeType::Added) {
-      state->entries[key] = Entry{stack_of(change.object), backend_ids(change.object), time->now(),
-                                  std::nullopt, std::nullopt};
+      state->entries[key] = Entry{stack_of(change.object()), backend_ids(change.object()),
+                                  time->now(), std::nullopt, std::nullopt};
       return;
     }
     auto found = state->entries.find(key);
     if (found == state->entries.end()) return;
     if (change.type == kube::ChangeType::Modified) {
-      found->second.stack = stack_of(change.object);
-      found->second.backends = backend_ids(change.object);
+      found->second.stack = stack_of(change.object());
+      found->second.backends = backend_ids(change.object());
     }
-    if (!found->second.addressed && has_address(change.object))
+    if (!found->second.addressed && has_address(change.object()))
       found->second.addressed = time->now();
   });
 }

@@ -137,7 +137,7 @@ bool Cluster::remove_node(const std::string& name) {
 }
 
 void Cluster::on_node_change(const kube::Change& change) {
-  const std::string name = text(field(change.object, "metadata"), "name");
+  const std::string name = text(field(change.object(), "metadata"), "name");
   const auto node = std::find_if(nodes_.begin(), nodes_.end(),
                                  [&](const Node& candidate) { return candidate.name == name; });
   if (node == nodes_.end()) return;  // one the world did not add: no kubelet runs it
@@ -150,7 +150,7 @@ void Cluster::on_node_change(const kube::Change& change) {
     post_pass();
     return;
   }
-  const bool schedulable = field(field(change.object, "spec"), "unschedulable") != true;
+  const bool schedulable = field(field(change.object(), "spec"), "unschedulable") != true;
   if (schedulable == node->schedulable) return;
   node->schedulable = schedulable;
   if (schedulable) wake_for_new_room();
@@ -195,14 +195,14 @@ void Cluster::on_change(const kube::Change& change) {
   } else if (kind == "EndpointSlice" && change.resource->group == "discovery.k8s.io") {
     endpoint_slices_.slice_changed(change);
   } else if (core && kind == "Service") {
-    const auto [ns, name] = split_key(key_of(change.object));
+    const auto [ns, name] = split_key(key_of(change.object()));
     endpoint_slices_.service_changed(ns, name);
     post_pass();
   }
 }
 
 void Cluster::on_pod_change(const kube::Change& change) {
-  const std::string key = key_of(change.object);
+  const std::string key = key_of(change.object());
   const auto [ns, name] = split_key(key);
   std::optional<PodFacts> before;
   if (auto known = pods_.find(key); known != pods_.end()) before = known->second;
@@ -211,7 +211,7 @@ void Cluster::on_pod_change(const kube::Change& change) {
   if (deleted) {
     pods_.erase(key);
   } else {
-    pods_[key] = PodFacts::of(change.object);
+    pods_[key] = PodFacts::of(change.object());
   }
   const PodFacts* after = deleted ? nullptr : &pods_[key];
   workloads_.pod_changed(before ? &*before : nullptr, after);

@@ -122,7 +122,7 @@ std::vector<const PodFacts*> EndpointSliceController::selected_pods(const std::s
 }
 
 void EndpointSliceController::slice_changed(const kube::Change& change) {
-  const Json& metadata = field(change.object, "metadata");
+  const Json& metadata = field(change.object(), "metadata");
   const Json& labels = field(metadata, "labels");
   if (text(labels, "endpointslice.kubernetes.io/managed-by") != kManagedBy) return;
   const std::string service =

@@ -141,19 +141,19 @@ const kube::ResourceType& Workloads::type(const char* api_version, const char* k
 void Workloads::deployment_changed(const kube::Change& change) {
   // Its own status writes need no new pass: only what the user (or a rollback) changed does.
   const bool status_only = change.type == kube::ChangeType::Modified &&
-                           field(change.object, "spec") == field(change.previous, "spec") &&
-                           field(field(change.object, "metadata"), "annotations") ==
-                               field(field(change.previous, "metadata"), "annotations") &&
-                           being_deleted(change.object) == being_deleted(change.previous);
+                           field(change.object(), "spec") == field(change.previous(), "spec") &&
+                           field(field(change.object(), "metadata"), "annotations") ==
+                               field(field(change.previous(), "metadata"), "annotations") &&
+                           being_deleted(change.object()) == being_deleted(change.previous());
   if (status_only) return;
-  dirty_deployments_.insert(key_of(change.object));
+  dirty_deployments_.insert(key_of(change.object()));
   if (change.type == kube::ChangeType::Deleted)
-    deleted_owners_.insert(text(field(change.object, "metadata"), "uid"));
+    deleted_owners_.insert(text(field(change.object(), "metadata"), "uid"));
   request_pass_();
 }
 
 void Workloads::replica_set_changed(const kube::Change& change) {
-  const std::string key = key_of(change.object);
+  const std::string key = key_of(change.object());
   if (auto known = replica_sets_.find(key); known != replica_sets_.end()) {
     auto owner = replica_sets_by_owner_.find(known->second.owner_uid);
     if (owner != replica_sets_by_owner_.end()) {
@@ -161,11 +161,11 @@ void Workloads::replica_set_changed(const kube::Change& change) {
       if (owner->second.empty()) replica_sets_by_owner_.erase(owner);
     }
   }
-  ReplicaSetFacts facts = ReplicaSetFacts::of(change.object);
+  ReplicaSetFacts facts = ReplicaSetFacts::of(change.object());
   if (!facts.owner_uid.empty()) dirty_deployments_.insert(facts.ns + "/" + facts.owner_name);
   const bool spec_changed = change.type != kube::ChangeType::Modified ||
-                            field(change.object, "spec") != field(change.previous, "spec") ||
-                            being_deleted(change.object) != being_deleted(change.previous);
+                            field(change.object(), "spec") != field(change.previous(), "spec") ||
+                            being_deleted(change.object()) != being_deleted(change.previous());
   if (change.type == kube::ChangeType::Deleted) {
     replica_sets_.erase(key);
     blocked_.erase(key);
