@@ -11,6 +11,10 @@ bool is_target_group(const std::string& arn) {
   return arn.find(":targetgroup/") != std::string::npos;
 }
 
+bool is_not_found(const net::Error& error) {
+  return error.code.ends_with("NotFound");  // LoadBalancerNotFound, TargetGroupNotFound, ...
+}
+
 std::string stack_of(const Tags& tags) {
   auto stack = tags.find(std::string(kStackTag));
   return stack == tags.end() ? "" : stack->second;
@@ -41,10 +45,17 @@ void Inventory::forget(const std::string& arn) {
   entries_.erase(found);
 }
 
+bool Inventory::recently_created(const std::string& arn) const {
+  auto found = entries_.find(arn);
+  return found != entries_.end() && found->second.created_at &&
+         clock_.now() - *found->second.created_at < kCreatedGrace;
+}
+
 void Inventory::created(const std::string& arn, const Tags& tags) {
   tags_[arn] = {tags, clock_.now() + kLifetime};
   if (!is_load_balancer(arn) && !is_target_group(arn)) return;  // a listener or a rule
   put(arn, is_load_balancer(arn) ? Kind::LoadBalancer : Kind::TargetGroup, tags);
+  entries_[arn].created_at = clock_.now();
   described_.erase(stack_of(tags));
   if (listing_) written_during_listing_[arn] = tags;
 }
@@ -74,13 +85,34 @@ std::vector<std::string> Inventory::arns_of(const std::string& stack_id, Kind ki
 }
 
 net::Awaitable<net::Result<void>> Inventory::ensure_listed() {
-  while (listing_)
-    co_await listed_.wait();
+  if (listing_) {
+    // Another reconcile is listing: its outcome is this one's too.
+    const std::uint64_t awaited = listing_generation_ + 1;
+    while (listing_generation_ < awaited)
+      co_await listed_.wait();
+    if (last_listing_error_) co_return net::fail(*last_listing_error_);
+    co_return net::Result<void>();
+  }
   if (listed_at_ && clock_.now() - *listed_at_ < kLifetime) co_return net::Result<void>();
+  // Whatever happens to this coroutine (an error, a bug thrown, its process dying), the listing
+  // ends; the waiters are woken on the way out of a listing that returned (a dying process's
+  // waiters die with it; after a thrown bug they wake with the next listing).
+  struct Finish {
+    Inventory& inventory;
+    ~Finish() {
+      inventory.listing_ = false;
+      inventory.written_during_listing_.clear();
+      ++inventory.listing_generation_;
+    }
+  };
   listing_ = true;
-  auto listed = co_await list_account();
-  listing_ = false;
-  written_during_listing_.clear();
+  last_listing_error_.reset();
+  net::Result<void> listed;
+  {
+    Finish finish{*this};
+    listed = co_await list_account();
+    if (!listed) last_listing_error_ = listed.error();
+  }
   listed_.notify_all();
   co_return listed;
 }
@@ -104,10 +136,12 @@ net::Awaitable<net::Result<void>> Inventory::list_account() {
     arns.push_back(group.arn);
     kinds[group.arn] = Kind::TargetGroup;
   }
-  // Resources gone since the last listing leave the cache; those still there keep their tags.
+  // Resources gone since the last listing leave the cache (but for this controller's newest,
+  // which AWS may not list yet); those still there keep their tags.
   for (auto entry = entries_.begin(); entry != entries_.end();) {
     const std::string arn = (entry++)->first;
-    if (!kinds.contains(arn) && !written_during_listing_.contains(arn)) forget(arn);
+    if (!kinds.contains(arn) && !written_during_listing_.contains(arn) && !recently_created(arn))
+      forget(arn);
   }
   std::erase_if(tags_,
                 [now = clock_.now()](const auto& entry) { return entry.second.until <= now; });
@@ -143,6 +177,17 @@ net::Awaitable<net::Result<std::map<std::string, Tags>>> Inventory::tags_of(
   }
   if (missing.empty()) co_return tags;
   auto described = co_await elbv2_.describe_tags(missing);
+  if (!described && is_not_found(described.error())) {
+    // One of them is gone since it was listed: ask one by one, and leave out those gone.
+    described = std::map<std::string, Tags>();
+    for (const std::string& arn : missing) {
+      std::vector<std::string> just_this(1, arn);  // not a braced list: GCC 12 in a co_await
+      auto one = co_await elbv2_.describe_tags(std::move(just_this));
+      if (!one && is_not_found(one.error())) continue;
+      if (!one) co_return net::fail(one.error());
+      described->insert(one->begin(), one->end());
+    }
+  }
   if (!described) co_return net::fail(described.error());
   for (auto& [arn, resource_tags] : *described) {
     tags_[arn] = {resource_tags, clock_.now() + kLifetime};
@@ -152,32 +197,55 @@ net::Awaitable<net::Result<std::map<std::string, Tags>>> Inventory::tags_of(
 }
 
 template <class Resource>
+net::Awaitable<net::Result<std::vector<Resource>>> Inventory::describe_present(
+    std::vector<std::string> arns,
+    std::function<net::Awaitable<net::Result<std::vector<Resource>>>(std::vector<std::string>)>
+        describe,
+    std::string_view not_found) {
+  auto described = co_await describe(arns);
+  if (described || described.error().code != not_found) co_return described;
+  // One of them is gone (deleted outside this controller, or too new for AWS to show): ask one
+  // by one; the gone ones leave the inventory, but for this controller's newest.
+  std::vector<Resource> present;
+  for (const std::string& arn : arns) {
+    std::vector<std::string> just_this(1, arn);  // not a braced list: GCC 12 in a co_await
+    auto one = co_await describe(std::move(just_this));
+    if (one) {
+      for (Resource& resource : *one)
+        present.push_back(std::move(resource));
+      continue;
+    }
+    if (one.error().code != not_found) co_return net::fail(one.error());
+    if (!recently_created(arn)) {
+      trace_.event("deploy.inventory.gone", {{"arn", arn}});
+      forget(arn);
+    }
+  }
+  co_return present;
+}
+
+template <class Resource>
 net::Awaitable<net::Result<std::vector<Tagged<Resource>>>> Inventory::members(
     StackIdentity stack, Kind kind,
     std::function<net::Awaitable<net::Result<std::vector<Resource>>>(std::vector<std::string>)>
         describe,
     std::string_view not_found) {
-  for (int attempt = 0;; ++attempt) {
-    if (auto listed = co_await ensure_listed(); !listed) co_return net::fail(listed.error());
-    const std::vector<std::string> arns = arns_of(stack.stack_id, kind);
-    std::vector<Tagged<Resource>> found;
-    if (arns.empty()) co_return found;
-    auto described = co_await describe(arns);
-    if (!described && described.error().code == not_found && attempt == 0) {
-      // One of them is gone (deleted outside this controller): the inventory is wrong.
-      trace_.event("deploy.inventory.stale", {{"stack", stack.stack_id}});
-      listed_at_.reset();
-      continue;
-    }
-    if (!described) co_return net::fail(described.error());
-    auto tags = co_await tags_of(arns);
-    if (!tags) co_return net::fail(tags.error());
-    for (Resource& resource : *described) {
-      const Tags& resource_tags = (*tags)[resource.arn];
-      if (belongs_to(stack, resource_tags)) found.push_back({std::move(resource), resource_tags});
-    }
-    co_return found;
+  if (auto listed = co_await ensure_listed(); !listed) co_return net::fail(listed.error());
+  const std::vector<std::string> arns = arns_of(stack.stack_id, kind);
+  std::vector<Tagged<Resource>> found;
+  if (arns.empty()) co_return found;
+  auto described = co_await describe_present<Resource>(arns, describe, not_found);
+  if (!described) co_return net::fail(described.error());
+  std::vector<std::string> present;
+  for (const Resource& resource : *described)
+    present.push_back(resource.arn);
+  auto tags = co_await tags_of(present);
+  if (!tags) co_return net::fail(tags.error());
+  for (Resource& resource : *described) {
+    const Tags& resource_tags = (*tags)[resource.arn];
+    if (belongs_to(stack, resource_tags)) found.push_back({std::move(resource), resource_tags});
   }
+  co_return found;
 }
 
 net::Awaitable<net::Result<std::vector<Tagged<aws::LoadBalancer>>>> Inventory::load_balancers(

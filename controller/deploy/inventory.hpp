@@ -24,16 +24,20 @@ namespace albc::deploy {
 // target group of the account on each reconcile, which costs O(account) per group. The inventory
 // keeps the stack of each resource with the same lifetime: a reconcile describes its own stack's
 // resources by ARN, at most one call per kind for up to 20 of them, and takes their tags from the
-// cache. The whole account is listed again when the inventory is 20 minutes old, and at once
-// when a resource it holds turns out to be gone. The controller's own creates, deletes and tag
-// changes update it as they happen. What it does not see before the next listing: a resource
-// created outside this controller with a stack's tags (README, "Differences").
+// cache. The whole account is listed again when the inventory is 20 minutes old. The
+// controller's own creates, deletes and tag changes update it as they happen; a resource it holds
+// that turns out to be gone is dropped, unless this controller created it less than
+// kCreatedGrace ago (AWS may not show a new resource for a while: then it is left out of the
+// answer, as a listing would leave it out, and kept). What it does not see before the next
+// listing: a resource created outside this controller with a stack's tags (README,
+// "Differences").
 //
 // Within one reconcile of a group (begin() to the next begin()), the load balancers found for the
 // stack are remembered, so that building the model and deploying it describe them once.
 class Inventory {
  public:
   static constexpr std::chrono::minutes kLifetime{20};
+  static constexpr std::chrono::minutes kCreatedGrace{5};
 
   Inventory(aws::Elbv2& elbv2, net::Clock& clock, net::Trace& trace, std::string vpc_id);
 
@@ -62,18 +66,27 @@ class Inventory {
   struct Entry {
     Kind kind = Kind::LoadBalancer;
     std::string stack_id;
+    std::optional<net::Clock::time_point> created_at;  // when this controller created it
   };
   struct CachedTags {
     Tags tags;
     net::Clock::time_point until{};
   };
 
-  // Lists the account when the inventory is empty, old, or known to be wrong; one listing at a
-  // time (the others wait for it).
+  // Lists the account when the inventory is empty or old; one listing at a time (the others
+  // wait for it and share its outcome).
   net::Awaitable<net::Result<void>> ensure_listed();
   net::Awaitable<net::Result<void>> list_account();
   std::vector<std::string> arns_of(const std::string& stack_id, Kind kind) const;
   void put(const std::string& arn, Kind kind, const Tags& tags);
+  bool recently_created(const std::string& arn) const;
+  // describe(arns), leaving out (and forgetting, unless recently created) those that are gone.
+  template <class Resource>
+  net::Awaitable<net::Result<std::vector<Resource>>> describe_present(
+      std::vector<std::string> arns,
+      std::function<net::Awaitable<net::Result<std::vector<Resource>>>(std::vector<std::string>)>
+          describe,
+      std::string_view not_found);
   void forget(const std::string& arn);
   template <class Resource>
   net::Awaitable<net::Result<std::vector<Tagged<Resource>>>> members(
@@ -92,6 +105,8 @@ class Inventory {
   std::map<std::string, std::vector<Tagged<aws::LoadBalancer>>> described_;  // by stack ID
   std::optional<net::Clock::time_point> listed_at_;
   bool listing_ = false;
+  std::uint64_t listing_generation_ = 0;  // listings finished, whatever their outcome
+  std::optional<net::Error> last_listing_error_;
   net::Signal listed_;
   // Writes while a listing is under way, applied over its result.
   std::map<std::string, std::optional<Tags>> written_during_listing_;

@@ -45,8 +45,10 @@ std::vector<const Json*> ObjectCache::by_index(const std::string& name,
   std::vector<const Json*> objects;
   auto keys = index->second.keys_by_value.find(value);
   if (keys == index->second.keys_by_value.end()) return objects;
-  for (const std::string& key : keys->second)
-    objects.push_back(&objects_.at(key));
+  for (const std::string& key : keys->second) {
+    if (auto object = objects_.find(key); object != objects_.end())
+      objects.push_back(&object->second);
+  }
   return objects;
 }
 

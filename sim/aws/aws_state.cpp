@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "controller/net/assert.hpp"
 #include "controller/net/cidr.hpp"
 #include "sim/aws/params.hpp"
 
@@ -150,6 +151,9 @@ void AwsState::add(Rule rule) {
 
 void AwsState::replace(Listener listener) {
   Listener& stored = listeners_.at(listener.arn);
+  // What the indexes key on never changes after add().
+  ALBC_ASSERT(stored.load_balancer_arn == listener.load_balancer_arn &&
+              stored.default_rule_arn == listener.default_rule_arn);
   unlink(stored.load_balancer_arn, stored.default_actions);
   link_into(index_, listener.load_balancer_arn, listener.default_actions);
   stored = std::move(listener);
@@ -157,6 +161,7 @@ void AwsState::replace(Listener listener) {
 
 void AwsState::replace(Rule rule) {
   Rule& stored = rules_.at(rule.arn);
+  ALBC_ASSERT(stored.listener_arn == rule.listener_arn);
   const std::string& load_balancer_arn = listeners_.at(stored.listener_arn).load_balancer_arn;
   unlink(load_balancer_arn, stored.actions);
   link_into(index_, load_balancer_arn, rule.actions);
@@ -264,11 +269,16 @@ std::string AwsState::check_indexes() const {
     want.listener_by_default_rule[listener.default_rule_arn] = arn;
     link_into(want, listener.load_balancer_arn, listener.default_actions);
   }
+  std::string differs;
   for (const auto& [arn, rule] : rules_) {
     want.rules_by_listener[rule.listener_arn].insert(arn);
-    link_into(want, listeners_.at(rule.listener_arn).load_balancer_arn, rule.actions);
+    auto listener = listeners_.find(rule.listener_arn);
+    if (listener == listeners_.end()) {
+      differs += std::string(differs.empty() ? "" : ", ") + "rule " + arn + " of no listener";
+      continue;
+    }
+    link_into(want, listener->second.load_balancer_arn, rule.actions);
   }
-  std::string differs;
   auto compare = [&](bool same, const char* name) {
     if (!same) differs += std::string(differs.empty() ? "" : ", ") + name;
   };

@@ -161,7 +161,7 @@ Outcome Ec2Api::create_vpc(const Params& params) {
   }
   auto tags = tags_from_specification(params, "vpc");
   if (!tags) return net::fail(tags.error());
-  Vpc vpc{"vpc-" + random_.hex(17), *cidr, *tags};
+  Vpc vpc{"vpc-" + random_.hex(17), *cidr, *tags, {}};
   state_.vpcs[vpc.id] = vpc;
   return Json{{"vpc",
                {{"vpcId", vpc.id},
@@ -247,8 +247,9 @@ Outcome Ec2Api::associate_vpc_cidr_block(const Params& params) {
         AwsError{400, "CidrLimitExceeded",
                  "This network '" + *vpc_id + "' has met its maximum number of allowed CIDRs: 5"});
   }
-  vpc->second.secondary_cidrs.push_back(*cidr);
-  return Json{{"cidrBlockAssociation", cidr_association(vpc->second, *cidr)}, {"vpcId", *vpc_id}};
+  vpc->second.secondary_cidrs.push_back(block->to_string());  // as AWS writes it back
+  return Json{{"cidrBlockAssociation", cidr_association(vpc->second, block->to_string())},
+              {"vpcId", *vpc_id}};
 }
 
 Outcome Ec2Api::create_subnet(const Params& params) {

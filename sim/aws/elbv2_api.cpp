@@ -211,7 +211,8 @@ std::optional<std::string> from_hex(std::string_view hex) {
 }  // namespace
 
 net::Result<Pager, AwsError> Pager::start(const Params& params, std::size_t page_size_max,
-                                          std::string list_name) {
+                                          std::string list_name, std::string scope) {
+  std::string seal_scope = list_name + '\0' + scope;
   auto page_size = params.integer("PageSize", 1, static_cast<int>(page_size_max));
   if (!page_size) return net::fail(page_size.error());
   std::string after;
@@ -220,12 +221,12 @@ net::Result<Pager, AwsError> Pager::start(const Params& params, std::size_t page
     std::optional<std::string> key;
     if (bar != std::string::npos && bar > 0)
       key = from_hex(std::string_view(*marker).substr(0, bar));
-    if (!key || marker->substr(bar + 1) != marker_seal(list_name, *key))
+    if (!key || marker->substr(bar + 1) != marker_seal(seal_scope, *key))
       return net::fail(validation_error("Invalid marker '" + *marker + "'"));
     after = std::move(*key);
   }
   const std::size_t size = page_size->value_or(static_cast<int>(page_size_max));
-  return Pager(std::move(list_name), std::move(after), size);
+  return Pager(std::move(list_name), std::move(seal_scope), std::move(after), size);
 }
 
 bool Pager::room(const std::string& key) {
@@ -240,7 +241,7 @@ bool Pager::room(const std::string& key) {
 Json Pager::finish() && {
   Json result = {{list_name_, std::move(items_)}};
   if (more_)
-    result["NextMarker"] = net::to_hex(last_key_) + "-" + marker_seal(list_name_, last_key_);
+    result["NextMarker"] = net::to_hex(last_key_) + "-" + marker_seal(seal_scope_, last_key_);
   return result;
 }
 

@@ -165,7 +165,7 @@ class Elbv2Api {
   std::map<std::string, Tags> stale_tags_;  // by ARN: what DescribeTags shows in the window
   std::set<net::Clock::TimerId> visibility_timers_;
   // When a deregistered target's delay ends, and its group: what purge_drained_targets visits.
-  std::multimap<net::Clock::time_point, std::string> draining_;
+  std::set<std::pair<net::Clock::time_point, std::string>> draining_;
 };
 
 // Tags as ELBv2 writes them: [{Key, Value}].
@@ -186,8 +186,10 @@ AwsError validation_errors(const std::vector<std::string>& failures);
 //   return std::move(pager).finish();
 class Pager {
  public:
+  // `scope` tells apart lists of the same name (all by name, the ones asked for, a parent's):
+  // a marker is good only for the list it came from.
   static net::Result<Pager, AwsError> start(const Params& params, std::size_t page_size_max,
-                                            std::string list_name);
+                                            std::string list_name, std::string scope = {});
   // The page starts after this key (empty: at the first item).
   const std::string& after() const { return after_; }
   // Whether the item of this key belongs on the page: false once it is full (there is more).
@@ -205,9 +207,13 @@ class Pager {
   Json finish() &&;
 
  private:
-  Pager(std::string list_name, std::string after, std::size_t size)
-      : list_name_(std::move(list_name)), after_(std::move(after)), size_(size) {}
+  Pager(std::string list_name, std::string seal_scope, std::string after, std::size_t size)
+      : list_name_(std::move(list_name)),
+        seal_scope_(std::move(seal_scope)),
+        after_(std::move(after)),
+        size_(size) {}
   std::string list_name_;
+  std::string seal_scope_;  // list name and scope, what a marker is sealed with
   std::string after_;
   std::size_t size_;
   std::string last_key_;

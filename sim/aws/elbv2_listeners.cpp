@@ -92,7 +92,9 @@ Outcome Elbv2Api::create_listener(const Params& params) {
 
 Outcome Elbv2Api::describe_listeners(const Params& params) {
   const auto arns = params.strings("ListenerArns");
-  auto pager = Pager::start(params, options_.quotas.describe_page_size_max, "Listeners");
+  auto pager =
+      Pager::start(params, options_.quotas.describe_page_size_max, "Listeners",
+                   arns.empty() ? "of " + params.value_or("LoadBalancerArn", "") : "asked");
   if (!pager) return net::fail(pager.error());
   std::vector<const Listener*> listeners;
   if (!arns.empty()) {

@@ -223,7 +223,9 @@ Outcome Elbv2Api::create_load_balancer(const Params& params) {
 Outcome Elbv2Api::describe_load_balancers(const Params& params) {
   const auto arns = params.strings("LoadBalancerArns");
   const auto names = params.strings("Names");
-  auto pager = Pager::start(params, options_.quotas.describe_page_size_max, "LoadBalancers");
+  // A marker belongs to the list it came from: all by name, or the ones asked for.
+  auto pager = Pager::start(params, options_.quotas.describe_page_size_max, "LoadBalancers",
+                            arns.empty() && names.empty() ? "by name" : "asked");
   if (!pager) return net::fail(pager.error());
   if (!arns.empty() || !names.empty()) {
     // In the order asked for; every one must exist.

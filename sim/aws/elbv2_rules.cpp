@@ -61,7 +61,8 @@ Outcome Elbv2Api::create_rule(const Params& params) {
 
 Outcome Elbv2Api::describe_rules(const Params& params) {
   const auto arns = params.strings("RuleArns");
-  auto pager = Pager::start(params, options_.quotas.describe_page_size_max, "Rules");
+  auto pager = Pager::start(params, options_.quotas.describe_page_size_max, "Rules",
+                            arns.empty() ? "of " + params.value_or("ListenerArn", "") : "asked");
   if (!pager) return net::fail(pager.error());
   // A default rule lives on its listener: a rule of its own for Describe*.
   auto default_rule_of = [](const Listener& listener) {

@@ -258,7 +258,11 @@ Outcome Elbv2Api::create_target_group(const Params& params) {
 Outcome Elbv2Api::describe_target_groups(const Params& params) {
   const auto arns = params.strings("TargetGroupArns");
   const auto names = params.strings("Names");
-  auto pager = Pager::start(params, options_.quotas.describe_page_size_max, "TargetGroups");
+  // A marker belongs to the list it came from: all by name, a load balancer's, or those asked for.
+  auto pager = Pager::start(params, options_.quotas.describe_page_size_max, "TargetGroups",
+                            !arns.empty() || !names.empty()
+                                ? "asked"
+                                : "of " + params.value_or("LoadBalancerArn", "the account"));
   if (!pager) return net::fail(pager.error());
   auto not_found = [] {
     return AwsError{400, "TargetGroupNotFound", "One or more target groups not found"};
@@ -447,7 +451,7 @@ Outcome Elbv2Api::deregister_targets(const Params& params) {
       // Deregistering a target that is not registered succeeds and changes nothing.
       if (target.id == id && target.port == port && !target.draining_until) {
         target.draining_until = clock_.now() + std::chrono::seconds(delay);
-        draining_.emplace(*target.draining_until, group.arn);
+        draining_.emplace(*target.draining_until, group.arn);  // once per group and deadline
       }
     }
   }

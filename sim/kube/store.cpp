@@ -142,9 +142,13 @@ void Store::publish(ChangeType change_type, const ResourceType& type, const Json
     auto address = [](const Json& service) {
       return field_of(service, "spec").value("clusterIP", std::string());
     };
-    if (!previous.is_null()) cluster_ips_.erase(address(previous));
+    // Counted: a user may give two Services the same address.
+    if (!previous.is_null() && !address(previous).empty()) {
+      auto used = cluster_ips_.find(address(previous));
+      if (used != cluster_ips_.end() && --used->second == 0) cluster_ips_.erase(used);
+    }
     if (change_type != ChangeType::Deleted && !address(object).empty())
-      cluster_ips_.insert(address(object));
+      ++cluster_ips_[address(object)];
   }
   Change change{change_type, &type, std::make_shared<const Json>(object),
                 previous.is_null() ? nullptr : std::make_shared<const Json>(std::move(previous)),

@@ -161,7 +161,7 @@ class Store {
   std::vector<Watch*> watches_;
   std::vector<std::function<void(const Change&)>> observers_;
   std::map<std::string, std::size_t> pods_by_namespace_;
-  std::set<std::string> cluster_ips_;  // of every Service stored
+  std::map<std::string, std::size_t> cluster_ips_;  // of the Services stored, with their count
 };
 
 std::string object_key(const ResourceType& type, const std::string& ns, const std::string& name);

@@ -194,6 +194,7 @@ void Cluster::on_change(const kube::Change& change) {
     on_node_change(change);
   } else if (kind == "EndpointSlice" && change.resource->group == "discovery.k8s.io") {
     endpoint_slices_.slice_changed(change);
+    if (endpoint_slices_.has_work()) post_pass();
   } else if (core && kind == "Service") {
     const auto [ns, name] = split_key(key_of(change.object()));
     endpoint_slices_.service_changed(ns, name);

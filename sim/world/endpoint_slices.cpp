@@ -1,5 +1,7 @@
 #include "sim/world/endpoint_slices.hpp"
 
+#include <optional>
+
 namespace albc::sim::world {
 
 using kube::Json;
@@ -122,20 +124,29 @@ std::vector<const PodFacts*> EndpointSliceController::selected_pods(const std::s
 }
 
 void EndpointSliceController::slice_changed(const kube::Change& change) {
-  const Json& metadata = field(change.object(), "metadata");
-  const Json& labels = field(metadata, "labels");
-  if (text(labels, "endpointslice.kubernetes.io/managed-by") != kManagedBy) return;
-  const std::string service =
-      text(metadata, "namespace") + "/" + text(labels, "kubernetes.io/service-name");
-  const std::string name = text(metadata, "name");
-  if (change.type != kube::ChangeType::Deleted) {
-    slices_of_[service].insert(name);
-    return;
+  // The Service a state of a slice belongs to, if this controller manages it.
+  auto owner = [](const Json& slice) -> std::optional<std::string> {
+    if (slice.is_null()) return std::nullopt;
+    const Json& metadata = field(slice, "metadata");
+    const Json& labels = field(metadata, "labels");
+    if (text(labels, "endpointslice.kubernetes.io/managed-by") != kManagedBy) return std::nullopt;
+    return text(metadata, "namespace") + "/" + text(labels, "kubernetes.io/service-name");
+  };
+  const std::string name = text(field(change.object(), "metadata"), "name");
+  const auto before = owner(change.previous());
+  const auto now = change.type == kube::ChangeType::Deleted ? std::nullopt : owner(change.object());
+  if (before == now) return;
+  if (before) {
+    auto slices = slices_of_.find(*before);
+    if (slices != slices_of_.end()) {
+      slices->second.erase(name);
+      if (slices->second.empty()) slices_of_.erase(slices);
+    }
+    // Relabelled by hand, the slice is not this controller's to write any more: the Service's
+    // slices are rebuilt without it.
+    if (change.type != kube::ChangeType::Deleted) resync_.insert(*before);
   }
-  auto slices = slices_of_.find(service);
-  if (slices == slices_of_.end()) return;
-  slices->second.erase(name);
-  if (slices->second.empty()) slices_of_.erase(slices);
+  if (now) slices_of_[*now].insert(name);
 }
 
 void EndpointSliceController::service_changed(const std::string& ns, const std::string& name) {

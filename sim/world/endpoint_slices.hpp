@@ -26,7 +26,8 @@ class EndpointSliceController {
   // Either state may be absent (a pod added, a pod deleted).
   void pod_changed(const PodFacts* before, const PodFacts* after);
   void service_changed(const std::string& ns, const std::string& name);
-  // Any EndpointSlice change (this controller's own writes too): its index of slices follows.
+  // Any EndpointSlice change (this controller's own writes too): its index of slices follows,
+  // and a slice relabelled away from its Service has that Service's slices rebuilt.
   void slice_changed(const kube::Change& change);
   bool has_work() const { return !resync_.empty() || !changed_pods_.empty(); }
   // Writes what changed; `guard` runs each Service's work so that a failure stays with it.

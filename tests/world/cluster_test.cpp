@@ -95,6 +95,43 @@ TEST_CASE("cluster: a Service's endpoints are split into slices of at most 100",
   CHECK(store.snapshot(store.type("discovery.k8s.io/v1", "EndpointSlice"), "default").empty());
 }
 
+TEST_CASE(
+    "cluster: a slice relabelled by hand leaves its Service, whose endpoints move to a new one",
+    "[world][sim]") {
+  test_support::SimFixture fixture(57);
+  fixture.build_account();
+  auto& store = fixture.world.store();
+  const auto& slices = store.type("discovery.k8s.io/v1", "EndpointSlice");
+  for (const char* name : {"web", "api"}) {
+    REQUIRE(store.create(store.type("apps/v1", "Deployment"), "default", deployment(name, 2)));
+    REQUIRE(store.create(store.type("v1", "Service"), "default", service(name)));
+  }
+  settle(fixture);
+  std::string relabelled;
+  for (const Json& slice : store.snapshot(slices, "default")) {
+    if (slice["metadata"]["labels"]["kubernetes.io/service-name"] == "web")
+      relabelled = slice["metadata"]["name"];
+  }
+  REQUIRE_FALSE(relabelled.empty());
+  // Someone hands web's slice to nobody: it is no longer the controller's to write.
+  REQUIRE(store.patch(
+      slices, "default", relabelled,
+      {{"metadata", {{"labels", {{"endpointslice.kubernetes.io/managed-by", "someone-else"}}}}}},
+      sim::kube::PatchType::Merge, sim::kube::Subresource::None));
+  scale(fixture, "web", 3);
+  settle(fixture);
+  const Json kept = *store.get(slices, "default", relabelled);
+  CHECK(kept["endpoints"].size() == 2);  // untouched since it left
+  std::size_t managed_web_endpoints = 0;
+  for (const Json& slice : store.snapshot(slices, "default")) {
+    const Json& labels = slice["metadata"]["labels"];
+    if (labels["kubernetes.io/service-name"] == "web" &&
+        labels["endpointslice.kubernetes.io/managed-by"] == "endpointslice-controller.k8s.io")
+      managed_web_endpoints += slice["endpoints"].size();
+  }
+  CHECK(managed_web_endpoints == 3);
+}
+
 TEST_CASE("cluster: a namespace's pod quota stops a Deployment, which says why", "[world][sim]") {
   auto options = test_support::world_options(56);
   options.store.pods_per_namespace_max = 5;
