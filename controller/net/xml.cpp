@@ -61,25 +61,52 @@ std::size_t element_depth(const pugi::xml_node& root, std::size_t stop_after) {
   return deepest;
 }
 
+// Appends `text` escaped for XML character data, straight into `out`.
+void append_escaped(std::string_view text, std::string& out) {
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+void element(std::string_view name, bool closing, std::string& out) {
+  out += closing ? "</" : "<";
+  out += name;
+  out += '>';
+}
+
 void write(const Json& node, std::string_view list_element, std::string& out) {
   if (node.is_object()) {
     for (auto it = node.begin(); it != node.end(); ++it) {
-      out += "<" + it.key() + ">";
+      element(it.key(), false, out);
       write(*it, list_element, out);
-      out += "</" + it.key() + ">";
+      element(it.key(), true, out);
     }
   } else if (node.is_array()) {
-    for (const Json& element : node) {
-      out += "<";
-      out += list_element;
-      out += ">";
-      write(element, list_element, out);
-      out += "</";
-      out += list_element;
-      out += ">";
+    for (const Json& item : node) {
+      element(list_element, false, out);
+      write(item, list_element, out);
+      element(list_element, true, out);
     }
   } else if (node.is_string()) {
-    out += xml_escape(node.get<std::string>());
+    append_escaped(node.get_ref<const std::string&>(), out);
   } else if (node.is_boolean()) {
     out += node.get<bool>() ? "true" : "false";
   } else if (!node.is_null()) {
@@ -92,27 +119,7 @@ void write(const Json& node, std::string_view list_element, std::string& out) {
 std::string xml_escape(std::string_view text) {
   std::string escaped;
   escaped.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      case '\'':
-        escaped += "&apos;";
-        break;
-      default:
-        escaped += c;
-    }
-  }
+  append_escaped(text, escaped);
   return escaped;
 }
 
