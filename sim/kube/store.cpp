@@ -319,6 +319,14 @@ net::Result<Json, StatusError> Store::get(const ResourceType& type, const std::s
   return object;
 }
 
+const Json* Store::peek(const ResourceType& type, const std::string& ns,
+                        const std::string& name) const {
+  const Objects* all = find_objects(type);
+  if (all == nullptr) return nullptr;
+  auto found = all->find(object_key(type, ns, name));
+  return found == all->end() ? nullptr : &found->second;
+}
+
 net::Result<Json, StatusError> Store::list(const ResourceType& type, const std::string& ns,
                                            const ListOptions& options) const {
   std::string start_key;

@@ -99,6 +99,9 @@ class Store {
                                         Json object, WriteOptions options = {});
   net::Result<Json, StatusError> get(const ResourceType& type, const std::string& ns,
                                      const std::string& name) const;
+  // The stored object itself, without a copy (the world's controllers read this way), or null;
+  // valid until the next write of its kind. Its apiVersion is the storage version's.
+  const Json* peek(const ResourceType& type, const std::string& ns, const std::string& name) const;
   // A List object (`<Kind>List`) with metadata.resourceVersion and, when limited, continue.
   net::Result<Json, StatusError> list(const ResourceType& type, const std::string& ns,
                                       const ListOptions& options) const;

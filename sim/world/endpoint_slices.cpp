@@ -182,7 +182,8 @@ void EndpointSliceController::resync(const std::string& key) {
   const std::pair<std::string, std::string> parts = split_key(key);
   const std::string& ns = parts.first;
   const std::string& name = parts.second;
-  auto service = store_.get(store_.type("v1", "Service"), ns, name);
+  // By reference: the writes below are to slices, never to Services.
+  const Json* service = store_.peek(store_.type("v1", "Service"), ns, name);
   const Json& selector = service ? field(field(*service, "spec"), "selector") : Json();
   index_selector(ns, name, selector);
   if (!service || !selector.is_object() || selector.empty()) {
@@ -226,8 +227,8 @@ void EndpointSliceController::update(const std::string& key,
   auto found = models_.find(key);
   if (found == models_.end() || found->second.ports_wait_for_pod) return resync(key);
   const auto [ns, name] = split_key(key);
-  auto service = store_.get(store_.type("v1", "Service"), ns, name);
-  if (!service) return resync(key);
+  const Json* service = store_.peek(store_.type("v1", "Service"), ns, name);
+  if (service == nullptr) return resync(key);
   Model& model = found->second;
   const Json& selector = field(field(*service, "spec"), "selector");
   std::set<std::size_t> touched;
@@ -286,7 +287,7 @@ bool EndpointSliceController::write(const Json& service, Model& model,
       continue;
     }
     if (!slice.name.empty()) {
-      auto live = store_.get(slices, ns, slice.name);
+      const Json* live = store_.peek(slices, ns, slice.name);
       if (live && field(*live, "endpoints") == endpoints && field(*live, "ports") == model.ports) {
         continue;
       }
