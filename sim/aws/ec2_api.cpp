@@ -99,6 +99,27 @@ Json rule_permission(const SecurityGroupRule& rule, const std::string& account_i
   return permission;
 }
 
+AwsError vpc_not_found(const std::string& id) {
+  return AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist"};
+}
+
+Vpc* find_vpc(AwsState& state, const std::string& id) {
+  auto found = state.vpcs.find(id);
+  return found == state.vpcs.end() ? nullptr : &found->second;
+}
+
+// A block a VPC may have (/16 to /28), or EC2's error.
+net::Result<net::Ipv4Cidr, AwsError> vpc_sized_block(const std::string& cidr) {
+  auto block = net::parse_cidr(cidr);
+  if (!block || block->prefix < 16 || block->prefix > 28) {
+    return net::fail(
+        AwsError{400, "InvalidParameterValue",
+                 "Value (" + cidr +
+                     ") for parameter cidrBlock is invalid. This is not a valid CIDR block."});
+  }
+  return *block;
+}
+
 std::string rule_text(const SecurityGroupRule& rule) {
   std::string protocol = rule.protocol == "-1" ? "ALL" : rule.protocol;
   std::transform(protocol.begin(), protocol.end(), protocol.begin(), ::toupper);
@@ -152,13 +173,7 @@ Outcome Ec2Api::handle(std::string_view action, const Params& params) {
 Outcome Ec2Api::create_vpc(const Params& params) {
   auto cidr = params.required("CidrBlock");
   if (!cidr) return net::fail(cidr.error());
-  auto block = net::parse_cidr(*cidr);
-  if (!block || block->prefix < 16 || block->prefix > 28) {
-    return net::fail(
-        AwsError{400, "InvalidParameterValue",
-                 "Value (" + *cidr +
-                     ") for parameter cidrBlock is invalid. This is not a valid CIDR block."});
-  }
+  if (auto block = vpc_sized_block(*cidr); !block) return net::fail(block.error());
   auto tags = tags_from_specification(params, "vpc");
   if (!tags) return net::fail(tags.error());
   Vpc vpc{"vpc-" + random_.hex(17), *cidr, *tags, {}};
@@ -172,9 +187,7 @@ Outcome Ec2Api::create_vpc(const Params& params) {
 }
 
 Outcome Ec2Api::describe_vpcs(const Params& params) {
-  const auto not_found = [](const std::string& id) {
-    return AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist"};
-  };
+  const auto not_found = [](const std::string& id) { return vpc_not_found(id); };
   const auto field_of = [&](const Vpc& vpc, const std::string& field) -> std::vector<std::string> {
     if (field == "vpc-id") return {vpc.id};
     if (field == "cidr") return {vpc.cidr};
@@ -221,19 +234,11 @@ Outcome Ec2Api::associate_vpc_cidr_block(const Params& params) {
   if (!vpc_id) return net::fail(vpc_id.error());
   auto cidr = params.required("CidrBlock");
   if (!cidr) return net::fail(cidr.error());
-  auto vpc = state_.vpcs.find(*vpc_id);
-  if (vpc == state_.vpcs.end()) {
-    return net::fail(
-        AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + *vpc_id + "' does not exist"});
-  }
-  auto block = net::parse_cidr(*cidr);
-  if (!block || block->prefix < 16 || block->prefix > 28) {
-    return net::fail(
-        AwsError{400, "InvalidParameterValue",
-                 "Value (" + *cidr +
-                     ") for parameter cidrBlock is invalid. This is not a valid CIDR block."});
-  }
-  for (const std::string& existing : vpc->second.cidrs()) {
+  Vpc* vpc = find_vpc(state_, *vpc_id);
+  if (vpc == nullptr) return net::fail(vpc_not_found(*vpc_id));
+  auto block = vpc_sized_block(*cidr);
+  if (!block) return net::fail(block.error());
+  for (const std::string& existing : vpc->cidrs()) {
     auto other = net::parse_cidr(existing);
     if (other && other->overlaps(*block)) {
       return net::fail(
@@ -242,13 +247,13 @@ Outcome Ec2Api::associate_vpc_cidr_block(const Params& params) {
     }
   }
   // The default quota of IPv4 CIDR blocks per VPC: the primary and four more.
-  if (vpc->second.cidrs().size() >= 5) {
+  if (vpc->cidrs().size() >= 5) {
     return net::fail(
         AwsError{400, "CidrLimitExceeded",
                  "This network '" + *vpc_id + "' has met its maximum number of allowed CIDRs: 5"});
   }
-  vpc->second.secondary_cidrs.push_back(block->to_string());  // as AWS writes it back
-  return Json{{"cidrBlockAssociation", cidr_association(vpc->second, block->to_string())},
+  vpc->secondary_cidrs.push_back(block->to_string());  // as AWS writes it back
+  return Json{{"cidrBlockAssociation", cidr_association(*vpc, block->to_string())},
               {"vpcId", *vpc_id}};
 }
 
@@ -257,13 +262,10 @@ Outcome Ec2Api::create_subnet(const Params& params) {
   if (!vpc_id) return net::fail(vpc_id.error());
   auto cidr = params.required("CidrBlock");
   if (!cidr) return net::fail(cidr.error());
-  auto vpc = state_.vpcs.find(*vpc_id);
-  if (vpc == state_.vpcs.end()) {
-    return net::fail(
-        AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + *vpc_id + "' does not exist"});
-  }
+  const Vpc* vpc = find_vpc(state_, *vpc_id);
+  if (vpc == nullptr) return net::fail(vpc_not_found(*vpc_id));
   auto block = net::parse_cidr(*cidr);
-  if (!block || !vpc->second.contains(*cidr)) {
+  if (!block || !vpc->contains(*cidr)) {
     return net::fail(AwsError{400, "InvalidSubnet.Range", "The CIDR '" + *cidr + "' is invalid."});
   }
   for (const auto& [id, subnet] : state_.subnets) {
@@ -364,10 +366,7 @@ Outcome Ec2Api::create_security_group(const Params& params) {
   if (!description) return net::fail(description.error());
   auto vpc_id = params.required("VpcId");
   if (!vpc_id) return net::fail(vpc_id.error());
-  if (!state_.vpcs.contains(*vpc_id)) {
-    return net::fail(
-        AwsError{400, "InvalidVpcID.NotFound", "The vpc ID '" + *vpc_id + "' does not exist"});
-  }
+  if (find_vpc(state_, *vpc_id) == nullptr) return net::fail(vpc_not_found(*vpc_id));
   if (name->empty() || name->size() > 255 || name->starts_with("sg-")) {
     return net::fail(
         AwsError{400, "InvalidParameterValue", "Invalid value '" + *name + "' for groupName."});

@@ -1,21 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include "controller/ingress/ingress_indexes.hpp"
-#include "controller/k8s/resource.hpp"
+#include "tests/support/object_keys.hpp"
 
 using namespace albc;
 using Json = nlohmann::json;
-
-namespace {
-
-std::vector<std::string> names(const std::vector<const Json*>& objects) {
-  std::vector<std::string> found;
-  for (const Json* object : objects)
-    found.push_back(k8s::object_key(*object));
-  return found;
-}
-
-}  // namespace
 
 TEST_CASE("ingress indexes find group members, finalizers and backends", "[ingress]") {
   k8s::ObjectCache ingresses;
@@ -38,15 +27,17 @@ TEST_CASE("ingress indexes find group members, finalizers and backends", "[ingre
       ingress("old", Json::object(), Json::array({"group.ingress.k8s.aws/front"}), "old"));
   ingresses.put(ingress("solo", {{"alb.ingress.kubernetes.io/actions.blue", "{}"}},
                         Json::array({"ingress.k8s.aws/resources"}), "solo"));
-  CHECK(names(ingress::by_any(ingresses, ingress::kIngressesByGroup,
-                              {"group:front", "finalizer:front"})) ==
+  CHECK(test_support::keys_of(ingress::by_any(ingresses, ingress::kIngressesByGroup,
+                                              {"group:front", "finalizer:front"})) ==
         std::vector<std::string>{"shop/old", "shop/web"});
-  CHECK(names(ingresses.by_index(ingress::kIngressesByGroup, "group:shop/solo")) ==
+  CHECK(test_support::keys_of(ingresses.by_index(ingress::kIngressesByGroup, "group:shop/solo")) ==
         std::vector<std::string>{"shop/solo"});
-  CHECK(names(ingresses.by_index(ingress::kIngressesByGroup, "finalizer")) ==
+  CHECK(test_support::keys_of(ingresses.by_index(ingress::kIngressesByGroup, "finalizer")) ==
         std::vector<std::string>{"shop/old", "shop/solo"});
-  CHECK(names(ingresses.by_index(ingress::kIngressesByClass, "spec:alb")).size() == 3);
+  CHECK(test_support::keys_of(ingresses.by_index(ingress::kIngressesByClass, "spec:alb")).size() ==
+        3);
   // An actions annotation may name any Service of the namespace.
-  CHECK(names(ingress::by_any(ingresses, ingress::kIngressesByService, {"shop/web", "shop/*"})) ==
+  CHECK(test_support::keys_of(
+            ingress::by_any(ingresses, ingress::kIngressesByService, {"shop/web", "shop/*"})) ==
         std::vector<std::string>{"shop/solo", "shop/web"});
 }

@@ -2,6 +2,7 @@
 
 #include "controller/k8s/cache.hpp"
 #include "controller/k8s/fields.hpp"
+#include "tests/support/object_keys.hpp"
 
 using namespace albc;
 using Json = nlohmann::json;
@@ -20,13 +21,6 @@ std::vector<std::string> by_service(const Json& slice) {
   return {k8s::namespace_of(slice) + "/" + k8s::text_field(labels, "kubernetes.io/service-name")};
 }
 
-std::vector<std::string> names(const std::vector<const Json*>& objects) {
-  std::vector<std::string> found;
-  for (const Json* object : objects)
-    found.push_back(k8s::object_key(*object));
-  return found;
-}
-
 }  // namespace
 
 TEST_CASE("object cache: an index follows puts, replacements and removals", "[k8s]") {
@@ -36,13 +30,15 @@ TEST_CASE("object cache: an index follows puts, replacements and removals", "[k8
   slices.put(slice("a", "web-2", "web"));
   slices.put(slice("b", "web-1", "web"));
   slices.put(slice("a", "api-1", "api"));
-  CHECK(names(slices.by_index("service", "a/web")) ==
+  CHECK(test_support::keys_of(slices.by_index("service", "a/web")) ==
         std::vector<std::string>{"a/web-1", "a/web-2"});
-  CHECK(names(slices.by_index("service", "b/web")) == std::vector<std::string>{"b/web-1"});
+  CHECK(test_support::keys_of(slices.by_index("service", "b/web")) ==
+        std::vector<std::string>{"b/web-1"});
   // A label changed: the slice moves from one value to the other.
   slices.replace("a/web-2", slice("a", "web-2", "api"));
-  CHECK(names(slices.by_index("service", "a/web")) == std::vector<std::string>{"a/web-1"});
-  CHECK(names(slices.by_index("service", "a/api")) ==
+  CHECK(test_support::keys_of(slices.by_index("service", "a/web")) ==
+        std::vector<std::string>{"a/web-1"});
+  CHECK(test_support::keys_of(slices.by_index("service", "a/api")) ==
         std::vector<std::string>{"a/api-1", "a/web-2"});
   REQUIRE(slices.take("a/web-1"));
   CHECK(slices.by_index("service", "a/web").empty());
