@@ -174,6 +174,7 @@ void AwsState::erase_rule(const std::string& arn) {
   const Rule& rule = found->second;
   unlink(listeners_.at(rule.listener_arn).load_balancer_arn, rule.actions);
   auto siblings = index_.rules_by_listener.find(rule.listener_arn);
+  ALBC_ASSERT(siblings != index_.rules_by_listener.end());
   siblings->second.erase(arn);
   if (siblings->second.empty()) index_.rules_by_listener.erase(siblings);
   rules_.erase(found);
@@ -190,6 +191,7 @@ void AwsState::erase_listener(const std::string& arn) {
   unlink(listener.load_balancer_arn, listener.default_actions);
   index_.listener_by_default_rule.erase(listener.default_rule_arn);
   auto siblings = index_.listeners_by_lb.find(listener.load_balancer_arn);
+  ALBC_ASSERT(siblings != index_.listeners_by_lb.end());
   siblings->second.erase(arn);
   if (siblings->second.empty()) index_.listeners_by_lb.erase(siblings);
   listeners_.erase(found);

@@ -179,9 +179,8 @@ AwsError validation_errors(const std::vector<std::string>& failures);
 // key of the page before (opaquely, and bound to the list's name), so that a resource created or
 // deleted between two pages neither shows twice nor moves another one off the list; only the
 // page is rendered:
-//   for (each item in key order after pager.after()) {
-//     if (!pager.room(key)) break;
-//     pager.push(render(item));
+//   for (each item in key order, from pager.after() when an index can seek there) {
+//     if (!pager.offer(key, [&] { return render(item); })) break;
 //   }
 //   return std::move(pager).finish();
 class Pager {
@@ -192,16 +191,13 @@ class Pager {
                                             std::string list_name, std::string scope = {});
   // The page starts after this key (empty: at the first item).
   const std::string& after() const { return after_; }
-  // Whether the item of this key belongs on the page: false once it is full (there is more).
-  bool room(const std::string& key);
-  void push(Json item) { items_.push_back(std::move(item)); }
-  // The walk in one call: an item at or before the marker is skipped, one that fits is rendered
-  // and pushed; false once the page is full (stop walking).
+  // An item at or before the marker is skipped, one that fits is rendered onto the page; false
+  // once the page is full (stop walking: there is more).
   template <class Render>
   bool offer(const std::string& key, Render&& render) {
     if (!after_.empty() && key <= after_) return true;
     if (!room(key)) return false;
-    push(render());
+    items_.push_back(render());
     return true;
   }
   Json finish() &&;
@@ -212,6 +208,8 @@ class Pager {
         seal_scope_(std::move(seal_scope)),
         after_(std::move(after)),
         size_(size) {}
+  bool room(const std::string& key);
+
   std::string list_name_;
   std::string seal_scope_;  // list name and scope, what a marker is sealed with
   std::string after_;

@@ -254,8 +254,8 @@ Outcome Elbv2Api::describe_load_balancers(const Params& params) {
     const auto& by_name = state_.load_balancer_names();
     for (auto entry = by_name.upper_bound(pager->after()); entry != by_name.end(); ++entry) {
       if (!visible(entry->second)) continue;
-      if (!pager->room(entry->first)) break;
-      pager->push(render_load_balancer(*state_.find_load_balancer(entry->second)));
+      const LoadBalancer& load_balancer = *state_.find_load_balancer(entry->second);
+      if (!pager->offer(entry->first, [&] { return render_load_balancer(load_balancer); })) break;
     }
   }
   return std::move(*pager).finish();

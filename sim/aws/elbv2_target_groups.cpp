@@ -298,8 +298,8 @@ Outcome Elbv2Api::describe_target_groups(const Params& params) {
       load_balancer_arn.empty() ? state_.target_group_names() : used_by_load_balancer;
   for (auto entry = by_name.upper_bound(pager->after()); entry != by_name.end(); ++entry) {
     if (!visible(entry->second)) continue;
-    if (!pager->room(entry->first)) break;
-    pager->push(render_target_group(*state_.find_target_group(entry->second)));
+    const TargetGroup& group = *state_.find_target_group(entry->second);
+    if (!pager->offer(entry->first, [&] { return render_target_group(group); })) break;
   }
   return std::move(*pager).finish();
 }

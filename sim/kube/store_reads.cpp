@@ -47,11 +47,9 @@ std::vector<Json> Store::snapshot(const ResourceType& type, const std::string& n
 
 net::Result<Json, StatusError> Store::get(const ResourceType& type, const std::string& ns,
                                           const std::string& name) const {
-  const Objects* all = find_objects(type);
-  if (all == nullptr) return net::fail(not_found(type, name));
-  auto found = all->find(object_key(type, ns, name));
-  if (found == all->end()) return net::fail(not_found(type, name));
-  Json object = found->second;
+  const Json* stored = peek(type, ns, name);
+  if (stored == nullptr) return net::fail(not_found(type, name));
+  Json object = *stored;
   object["apiVersion"] = type.api_version();  // served versions differ only in name
   return object;
 }
